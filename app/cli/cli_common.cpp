@@ -1,0 +1,74 @@
+#include "cli/cli_common.h"
+
+#include <cstdio>
+#include <iostream>
+#include <unistd.h>
+
+namespace cli {
+
+bool parseOrExplain(QCommandLineParser& parser, const QString& command, const QStringList& arguments,
+                    int& exitCode)
+{
+    QStringList argv{QStringLiteral("calibscope-cli ") + command};
+    argv += arguments;
+    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."));
+    parser.addOption(help);
+    if (!parser.parse(argv)) {
+        std::cerr << "calibscope-cli " << command.toStdString() << ": " << parser.errorText().toStdString() << "\n\n"
+                  << parser.helpText().toStdString();
+        exitCode = BadUsage;
+        return false;
+    }
+    if (parser.isSet(help)) {
+        std::cout << parser.helpText().toStdString();
+        exitCode = Ok;
+        return false;
+    }
+    if (!parser.positionalArguments().isEmpty()) {
+        std::cerr << "calibscope-cli " << command.toStdString() << ": unexpected argument '"
+                  << parser.positionalArguments().constFirst().toStdString() << "'\n";
+        exitCode = BadUsage;
+        return false;
+    }
+    return true;
+}
+
+void printError(const std::string& message) { std::cerr << "calibscope-cli: " << message << std::endl; }
+
+std::vector<int64_t> parseShape(const QString& text)
+{
+    std::vector<int64_t> shape;
+    for (const QString& part : text.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        bool ok = false;
+        const qlonglong v = part.trimmed().toLongLong(&ok);
+        if (!ok || v <= 0)
+            return {};
+        shape.push_back(v);
+    }
+    return shape;
+}
+
+ProgressPrinter::ProgressPrinter(bool enabled_) : enabled(enabled_ && isatty(STDERR_FILENO)) {}
+
+ProgressPrinter::~ProgressPrinter()
+{
+    if (drawn)
+        std::fputs("\n", stderr);
+}
+
+void ProgressPrinter::update(const std::string& stage, long long done, long long total, double rate,
+                             const std::string& note)
+{
+    if (!enabled || total <= 0)
+        return;
+    const int width = 30;
+    const int filled = int(double(width) * double(done) / double(total));
+    std::string bar(size_t(filled), '#');
+    bar += std::string(size_t(width - filled), '.');
+    std::fprintf(stderr, "\r%-12s [%s] %lld/%lld  %.0f img/s  %s\033[K", stage.c_str(), bar.c_str(), done, total,
+                 rate, note.c_str());
+    std::fflush(stderr);
+    drawn = true;
+}
+
+} // namespace cli

@@ -1,0 +1,41 @@
+#pragma once
+#include <QCommandLineParser>
+#include <QStringList>
+
+#include <string>
+
+namespace cli {
+
+// Exit codes of FORMATS.md.
+enum ExitCode { Ok = 0, Failed = 1, BadUsage = 2 };
+
+struct Command {
+    const char* name;
+    const char* summary;
+    int (*run)(const QStringList& arguments);
+};
+
+// Parses `arguments` (argv without the program and command names) with `parser`; on a usage
+// error prints the reason and the command's help to stderr and returns false.
+bool parseOrExplain(QCommandLineParser& parser, const QString& command, const QStringList& arguments,
+                    int& exitCode);
+
+// "calibscope-cli: <message>" on stderr, one line.
+void printError(const std::string& message);
+
+// Parses "1,3,224,224"; empty vector on error.
+std::vector<int64_t> parseShape(const QString& text);
+
+// A progress bar on stderr when it is a terminal (and not --quiet).
+class ProgressPrinter {
+public:
+    explicit ProgressPrinter(bool enabled);
+    ~ProgressPrinter();
+    void update(const std::string& stage, long long done, long long total, double rate, const std::string& note);
+
+private:
+    bool enabled;
+    bool drawn = false;
+};
+
+} // namespace cli

@@ -1,0 +1,78 @@
+// calibscope-cli: the headless front end of the calibscope engine (FORMATS.md "CLI").
+#include "cli/cli_common.h"
+
+#include "core/errors.h"
+#include "core/logging.h"
+#include "core/progress.h"
+
+#include <QCoreApplication>
+
+#include <iostream>
+
+namespace cli {
+int runInspect(const QStringList& arguments);
+int runMakeDemo(const QStringList& arguments);
+int runDemo(const QStringList& arguments);
+}
+
+namespace {
+
+const cli::Command kCommands[] = {
+    {"inspect", "List a model's ops, kinds, modules, shapes and quantization points.", cli::runInspect},
+    {"make-demo", "Train the demo CNN on Fashion-MNIST (cached in the XDG cache folder).", cli::runMakeDemo},
+    {"demo", "Make the demo model if needed and list its quantization points.", cli::runDemo},
+};
+
+void printUsage(std::ostream& out)
+{
+    out << "Usage: calibscope-cli <command> [options]\n\n"
+           "Post-training-quantization calibration for TorchScript models.\n\nCommands:\n";
+    for (const auto& c : kCommands)
+        out << "  " << c.name << std::string(12 - std::string(c.name).size(), ' ') << c.summary << '\n';
+    out << "\nOptions:\n  -h, --help     Show this help (or: calibscope-cli <command> --help).\n"
+           "  -v, --version  Show the version.\n\n"
+           "Exit status: 0 success, 1 the input or the computation failed, 2 bad usage.\n";
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("calibscope-cli"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(CALIBSCOPE_VERSION));
+    QStringList arguments = QCoreApplication::arguments();
+    arguments.removeFirst();
+
+    if (arguments.isEmpty()) {
+        printUsage(std::cerr);
+        return cli::BadUsage;
+    }
+    const QString command = arguments.takeFirst();
+    if (command == QLatin1String("--help") || command == QLatin1String("-h") || command == QLatin1String("help")) {
+        printUsage(std::cout);
+        return cli::Ok;
+    }
+    if (command == QLatin1String("--version") || command == QLatin1String("-v")) {
+        std::cout << "calibscope-cli " << CALIBSCOPE_VERSION << '\n';
+        return cli::Ok;
+    }
+    const bool quiet = arguments.contains(QStringLiteral("--quiet"));
+    cs::initLogging(!quiet, cs::LogLevel::Warning);
+    for (const auto& c : kCommands) {
+        if (command == QLatin1String(c.name)) {
+            try {
+                return c.run(arguments);
+            } catch (const cs::JobCancelled&) {
+                cli::printError("cancelled");
+                return cli::Failed;
+            } catch (const std::exception& e) {
+                cli::printError(cs::firstLine(e.what()));
+                return cli::Failed;
+            }
+        }
+    }
+    std::cerr << "calibscope-cli: unknown command '" << command.toStdString() << "'\n\n";
+    printUsage(std::cerr);
+    return cli::BadUsage;
+}

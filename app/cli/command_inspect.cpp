@@ -1,0 +1,65 @@
+#include "cli/cli_common.h"
+
+#include "core/errors.h"
+#include "core/model_graph.h"
+#include "core/op_table_format.h"
+
+#include <iostream>
+
+namespace cli {
+
+int runInspect(const QStringList& arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("List a TorchScript model's ops and quantization points."));
+    const QCommandLineOption model(QStringLiteral("model"), QStringLiteral("TorchScript model file."), QStringLiteral("M.pt"));
+    const QCommandLineOption inputShape(QStringLiteral("input-shape"),
+        QStringLiteral("Input shape for output shapes, e.g. 1,3,224,224 (default: the model's metadata)."),
+        QStringLiteral("SHAPE"));
+    const QCommandLineOption perOp(QStringLiteral("per-op"), QStringLiteral("Every op output is a point (default: deployment fusion)."));
+    const QCommandLineOption format(QStringLiteral("format"), QStringLiteral("table, json or csv (default table)."),
+                                    QStringLiteral("FORMAT"), QStringLiteral("table"));
+    const QCommandLineOption threads(QStringLiteral("threads"), QStringLiteral("Worker threads (accepted for symmetry)."), QStringLiteral("N"));
+    parser.addOptions({model, inputShape, perOp, format, threads});
+    int exitCode = Ok;
+    if (!parseOrExplain(parser, QStringLiteral("inspect"), arguments, exitCode))
+        return exitCode;
+    if (!parser.isSet(model)) {
+        printError("inspect: --model is required");
+        return BadUsage;
+    }
+    const QString fmt = parser.value(format);
+    if (fmt != QLatin1String("table") && fmt != QLatin1String("json") && fmt != QLatin1String("csv")) {
+        printError("inspect: --format must be table, json or csv");
+        return BadUsage;
+    }
+    std::vector<int64_t> shape;
+    if (parser.isSet(inputShape)) {
+        shape = parseShape(parser.value(inputShape));
+        if (shape.empty()) {
+            printError("inspect: --input-shape must be positive integers separated by commas");
+            return BadUsage;
+        }
+    }
+    try {
+        cs::ModelGraph graph(parser.value(model).toStdString(),
+                             parser.isSet(perOp) ? cs::PointMode::PerOp : cs::PointMode::Deployment);
+        if (shape.empty())
+            shape = graph.metadataInputShape();
+        if (!shape.empty())
+            graph.inferShapes(shape);
+        const auto& summary = graph.summary();
+        if (fmt == QLatin1String("json"))
+            std::cout << cs::formatOpsJson(summary);
+        else if (fmt == QLatin1String("csv"))
+            std::cout << cs::formatOpsCsv(summary);
+        else
+            std::cout << cs::formatOpsTable(summary);
+    } catch (const cs::CalibError& e) {
+        printError(e.what());
+        return Failed;
+    }
+    return Ok;
+}
+
+} // namespace cli

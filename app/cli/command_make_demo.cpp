@@ -1,0 +1,117 @@
+#include "cli/cli_common.h"
+
+#include "core/demo_model.h"
+#include "core/errors.h"
+#include "core/model_graph.h"
+#include "core/op_table_format.h"
+
+#include <iostream>
+
+namespace cli {
+namespace {
+
+struct DemoOptions {
+    QCommandLineOption out{QStringLiteral("out"), QStringLiteral("Output folder (default: the XDG cache)."), QStringLiteral("DIR")};
+    QCommandLineOption trainImages{QStringLiteral("train-images"), QStringLiteral("Training images (default 59000)."), QStringLiteral("N")};
+    QCommandLineOption epochs{QStringLiteral("epochs"), QStringLiteral("Epochs (default 1)."), QStringLiteral("N")};
+    QCommandLineOption batchSize{QStringLiteral("batch-size"), QStringLiteral("Training batch size (default 32)."), QStringLiteral("N")};
+    QCommandLineOption learningRate{QStringLiteral("learning-rate"), QStringLiteral("Adam learning rate (default 0.002)."), QStringLiteral("LR")};
+    QCommandLineOption force{QStringLiteral("force"), QStringLiteral("Retrain even if a cached demo exists.")};
+    QCommandLineOption threads{QStringLiteral("threads"), QStringLiteral("LibTorch threads (default: all cores)."), QStringLiteral("N")};
+    QCommandLineOption quiet{QStringLiteral("quiet"), QStringLiteral("No progress bar.")};
+    void addTo(QCommandLineParser& parser) { parser.addOptions({out, trainImages, epochs, batchSize, learningRate, force, threads, quiet}); }
+};
+
+bool readConfig(const QCommandLineParser& parser, const DemoOptions& o, cs::DemoConfig& config)
+{
+    config.outDir = parser.value(o.out).toStdString();
+    config.force = parser.isSet(o.force);
+    bool ok = true;
+    if (parser.isSet(o.trainImages))
+        config.trainImages = parser.value(o.trainImages).toLongLong(&ok);
+    if (ok && parser.isSet(o.epochs))
+        config.epochs = parser.value(o.epochs).toInt(&ok);
+    if (ok && parser.isSet(o.batchSize))
+        config.batchSize = parser.value(o.batchSize).toInt(&ok);
+    if (ok && parser.isSet(o.learningRate))
+        config.learningRate = parser.value(o.learningRate).toDouble(&ok);
+    if (ok && parser.isSet(o.threads))
+        config.threads = parser.value(o.threads).toInt(&ok);
+    if (!ok || config.trainImages <= 0 || config.epochs <= 0 || config.threads < 0 || config.batchSize <= 0
+        || config.learningRate <= 0) {
+        printError("make-demo: --train-images, --epochs, --batch-size, --threads and --learning-rate take positive numbers");
+        return false;
+    }
+    return true;
+}
+
+cs::DemoInfo buildDemo(const cs::DemoConfig& config, bool quiet)
+{
+    ProgressPrinter printer(!quiet);
+    const cs::DemoInfo info = cs::makeDemo(config, [&](const cs::ProgressInfo& p) {
+        printer.update(p.stage, p.done, p.total, p.itemsPerSecond, p.message);
+        return true;
+    });
+    return info;
+}
+
+void printDemoInfo(const cs::DemoInfo& info)
+{
+    std::cout << "model:        " << info.modelPath << (info.fromCache ? "  (cached)" : "") << '\n'
+              << "description:  " << info.descriptionPath << '\n'
+              << "parameters:   " << info.parameterCount << '\n'
+              << "test accuracy " << info.testAccuracy * 100.0 << " %  (trained in " << int(info.trainSeconds)
+              << " s)\n";
+}
+
+} // namespace
+
+int runMakeDemo(const QStringList& arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Train the demo CNN on Debian's Fashion-MNIST and save it as TorchScript (cached)."));
+    DemoOptions options;
+    options.addTo(parser);
+    int exitCode = Ok;
+    if (!parseOrExplain(parser, QStringLiteral("make-demo"), arguments, exitCode))
+        return exitCode;
+    cs::DemoConfig config;
+    if (!readConfig(parser, options, config))
+        return BadUsage;
+    try {
+        printDemoInfo(buildDemo(config, parser.isSet(options.quiet)));
+    } catch (const cs::CalibError& e) {
+        printError(e.what());
+        return Failed;
+    }
+    return Ok;
+}
+
+// The headless demo flow: make (or reuse) the demo model, then show what calibscope sees in it.
+int runDemo(const QStringList& arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Make the demo model if needed and list its quantization points."));
+    DemoOptions options;
+    options.addTo(parser);
+    int exitCode = Ok;
+    if (!parseOrExplain(parser, QStringLiteral("demo"), arguments, exitCode))
+        return exitCode;
+    cs::DemoConfig config;
+    if (!readConfig(parser, options, config))
+        return BadUsage;
+    try {
+        const cs::DemoInfo info = buildDemo(config, parser.isSet(options.quiet));
+        printDemoInfo(info);
+        cs::ModelGraph graph(info.modelPath);
+        graph.inferShapes(graph.metadataInputShape());
+        std::cout << '\n' << cs::formatOpsTable(graph.summary());
+    } catch (const cs::CalibError& e) {
+        printError(e.what());
+        return Failed;
+    }
+    return Ok;
+}
+
+} // namespace cli

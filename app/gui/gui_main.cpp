@@ -1,0 +1,42 @@
+// calibscope: the desktop front end. With no argument it opens the bundled demo.
+#include "gui/main_window.h"
+
+#include "core/logging.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QLibraryInfo>
+#include <QLocale>
+#include <QTranslator>
+
+int main(int argc, char** argv)
+{
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("calibscope"));
+    QApplication::setOrganizationName(QStringLiteral("calibscope"));
+    QApplication::setApplicationVersion(QStringLiteral(CALIBSCOPE_VERSION));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Interactive post-training-quantization calibration."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption language(QStringLiteral("language"), QStringLiteral("UI language, e.g. en or zh_CN."),
+                                      QStringLiteral("LANG"));
+    parser.addOption(language);
+    parser.addPositionalArgument(QStringLiteral("model"), QStringLiteral("TorchScript model to open (default: the demo)."));
+    parser.process(app);
+
+    QTranslator translator;
+    const QLocale locale = parser.isSet(language) ? QLocale(parser.value(language)) : QLocale();
+    if (translator.load(locale, QStringLiteral("calibscope"), QStringLiteral("_"), QStringLiteral(":/i18n")))
+        QApplication::installTranslator(&translator);
+
+    cs::initLogging(true, cs::LogLevel::Info);
+    cs::app::MainWindow window;
+    window.show();
+    if (parser.positionalArguments().isEmpty())
+        window.openDemo();
+    else
+        window.openModel(parser.positionalArguments().constFirst());
+    return QApplication::exec();
+}

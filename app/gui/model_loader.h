@@ -1,0 +1,24 @@
+#pragma once
+#include "core/op_info.h"
+#include "core/progress.h"
+
+#include <QMetaType>
+#include <QString>
+
+namespace cs::app {
+
+// What a background model load hands back to the GUI thread.
+struct ModelLoadResult {
+    ModelSummary summary;
+    QString error;           // empty on success; one line naming the file and the reason
+    QString demoDescription; // the demo's description file when the demo was loaded
+    double demoAccuracy = 0;
+};
+
+// Plain functions run on a worker thread (QtConcurrent) by the main window.
+ModelLoadResult loadModel(const QString& path, const ProgressCallback& progress);
+ModelLoadResult loadDemo(const ProgressCallback& progress);
+
+} // namespace cs::app
+
+Q_DECLARE_METATYPE(cs::app::ModelLoadResult)

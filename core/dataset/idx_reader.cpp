@@ -1,0 +1,123 @@
+#include "core/dataset/idx_reader.h"
+
+#include "core/errors.h"
+
+#include <zlib.h>
+
+#include <QFileInfo>
+
+#include <cstring>
+#include <memory>
+
+namespace cs {
+namespace {
+
+struct GzCloser {
+    void operator()(gzFile_s* f) const { gzclose(f); }
+};
+
+// gzread reads plain files transparently, so one path serves ".gz" and uncompressed files.
+void readExactly(gzFile file, void* dst, size_t size, const std::string& path)
+{
+    auto* out = static_cast<unsigned char*>(dst);
+    while (size > 0) {
+        const unsigned chunk = static_cast<unsigned>(std::min<size_t>(size, 1u << 30));
+        const int got = gzread(file, out, chunk);
+        if (got <= 0)
+            throw CalibError(path, "truncated IDX file");
+        out += got;
+        size -= static_cast<size_t>(got);
+    }
+}
+
+uint32_t bigEndian32(const unsigned char* p)
+{
+    return (uint32_t(p[0]) << 24) | (uint32_t(p[1]) << 16) | (uint32_t(p[2]) << 8) | uint32_t(p[3]);
+}
+
+template <typename T>
+void decodeBigEndian(const std::vector<unsigned char>& raw, std::vector<float>& values)
+{
+    values.resize(raw.size() / sizeof(T));
+    for (size_t i = 0; i < values.size(); ++i) {
+        unsigned char swapped[sizeof(T)];
+        for (size_t b = 0; b < sizeof(T); ++b)
+            swapped[b] = raw[i * sizeof(T) + sizeof(T) - 1 - b];
+        T v;
+        std::memcpy(&v, swapped, sizeof(T));
+        values[i] = static_cast<float>(v);
+    }
+}
+
+} // namespace
+
+int64_t IdxArray::itemSize() const
+{
+    int64_t n = 1;
+    for (size_t i = 1; i < shape.size(); ++i)
+        n *= shape[i];
+    return n;
+}
+
+IdxArray readIdx(const std::string& path)
+{
+    if (!QFileInfo::exists(QString::fromStdString(path)))
+        throw CalibError(path, "no such file");
+    std::unique_ptr<gzFile_s, GzCloser> file(gzopen(path.c_str(), "rb"));
+    if (!file)
+        throw CalibError(path, "cannot open");
+
+    unsigned char magic[4];
+    readExactly(file.get(), magic, 4, path);
+    if (magic[0] != 0 || magic[1] != 0 || magic[3] == 0 || magic[3] > 4)
+        throw CalibError(path, "not an IDX file (bad magic number)");
+    const unsigned char type = magic[2];
+    size_t elementSize = 0;
+    switch (type) {
+    case 0x08: case 0x09: elementSize = 1; break;
+    case 0x0B: elementSize = 2; break;
+    case 0x0C: case 0x0D: elementSize = 4; break;
+    case 0x0E: elementSize = 8; break;
+    default: throw CalibError(path, "unsupported IDX element type 0x" + std::to_string(type));
+    }
+
+    IdxArray array;
+    size_t total = 1;
+    for (int d = 0; d < magic[3]; ++d) {
+        unsigned char dim[4];
+        readExactly(file.get(), dim, 4, path);
+        const uint32_t n = bigEndian32(dim);
+        array.shape.push_back(n);
+        total *= n;
+    }
+    if (total > (size_t(1) << 34) / elementSize)
+        throw CalibError(path, "IDX file declares an implausibly large array");
+
+    if (type == 0x08) {
+        array.bytes.resize(total);
+        readExactly(file.get(), array.bytes.data(), total, path);
+        return array;
+    }
+    std::vector<unsigned char> raw(total * elementSize);
+    readExactly(file.get(), raw.data(), raw.size(), path);
+    switch (type) {
+    case 0x09: decodeBigEndian<int8_t>(raw, array.values); break;
+    case 0x0B: decodeBigEndian<int16_t>(raw, array.values); break;
+    case 0x0C: decodeBigEndian<int32_t>(raw, array.values); break;
+    case 0x0D: decodeBigEndian<float>(raw, array.values); break;
+    default: decodeBigEndian<double>(raw, array.values); break;
+    }
+    return array;
+}
+
+std::string idxLabelsPathFor(const std::string& imagesPath)
+{
+    std::string labels = imagesPath;
+    const auto pos = labels.rfind("images-idx3");
+    if (pos == std::string::npos)
+        return {};
+    labels.replace(pos, std::string("images-idx3").size(), "labels-idx1");
+    return QFileInfo::exists(QString::fromStdString(labels)) ? labels : std::string();
+}
+
+} // namespace cs

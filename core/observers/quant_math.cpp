@@ -1,0 +1,2 @@
+// Placeholder until the observer library lands.
+namespace cs::obs { int placeholder() { return 0; } }

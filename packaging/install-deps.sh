@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package calibscope needs to build, run, test and show its demo.
+# Idempotent and quick when everything is already present. Run as root or with sudo.
+set -euo pipefail
+
+packages=(
+  # toolchain
+  g++ cmake ninja-build pkg-config file
+  # Qt 6: Widgets, Concurrent, Test, LinguistTools; the offscreen/xcb platform plugins
+  qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
+  qt6-translations-l10n libqt6opengl6-dev qt6-qpa-plugins libgl-dev
+  # engine
+  libtorch-dev libopencv-dev libspdlog-dev zlib1g-dev
+  # plots
+  libqcustomplot-dev libqcustomplot2.1-qt6
+  # demo data and PyTorch interop tests
+  dataset-fashion-mnist python3 python3-torch python3-torchvision python3-numpy
+  # headless GUI runs, screenshots with CJK text, packaging checks
+  xvfb xauth fonts-dejavu-core fonts-noto-cjk desktop-file-utils appstream dpkg-dev
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+sudo_cmd=()
+if [ "$(id -u)" -ne 0 ]; then
+  sudo_cmd=(sudo)
+fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,65 @@
+"""Writes the TorchScript models the test suite inspects (random weights, seeded).
+
+Run with Debian's python3 (python3-torch, python3-torchvision): make_test_models.py OUT_DIR
+"""
+import os
+import sys
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+class FlagModel(nn.Module):
+    """A scripted model whose forward branches on a module attribute (folded by freezing)."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 8, 3, padding=1)
+        self.bn = nn.BatchNorm2d(8)
+        self.relu = nn.ReLU(inplace=True)
+        self.fc = nn.Linear(8, 4)
+        self.flag = True
+
+    def forward(self, x):
+        x = self.relu(self.bn(self.conv(x)))
+        if self.flag:
+            x = x * 2.0
+        else:
+            x = torch.sigmoid(x)
+        x = F.adaptive_avg_pool2d(x, 1)
+        return self.fc(torch.flatten(x, 1))
+
+
+class InplaceModel(nn.Module):
+    """bn output feeds relu_ in place: its observed minimum must stay negative."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(1, 4, 3, padding=1)
+        self.bn = nn.BatchNorm2d(4)
+
+    def forward(self, x):
+        y = self.bn(self.conv(x))
+        z = y + 1.0
+        y.relu_()
+        return torch.cat([y, z], 1)
+
+
+def main():
+    out = sys.argv[1]
+    os.makedirs(out, exist_ok=True)
+    torch.manual_seed(0)
+    flag = FlagModel().eval()
+    torch.jit.save(torch.jit.script(flag), os.path.join(out, "flag_scripted.pt"))
+    inplace = InplaceModel().eval()
+    torch.jit.save(torch.jit.script(inplace), os.path.join(out, "inplace_scripted.pt"))
+    torch.jit.save(torch.jit.trace(inplace, torch.randn(1, 1, 8, 8)), os.path.join(out, "inplace_traced.pt"))
+    import torchvision
+    resnet = torchvision.models.resnet18().eval()
+    torch.jit.save(torch.jit.script(resnet), os.path.join(out, "resnet18_scripted.pt"))
+    torch.jit.save(torch.jit.trace(resnet, torch.randn(1, 3, 224, 224)), os.path.join(out, "resnet18_traced.pt"))
+
+
+if __name__ == "__main__":
+    main()
