@@ -10,6 +10,7 @@
 #include <iostream>
 
 namespace cli {
+int runCalibrate(const QStringList& arguments);
 int runInspect(const QStringList& arguments);
 int runMakeDemo(const QStringList& arguments);
 int runDemo(const QStringList& arguments);
@@ -18,7 +19,8 @@ int runDemo(const QStringList& arguments);
 namespace {
 
 const cli::Command kCommands[] = {
-    {"inspect", "List a model's ops, kinds, modules, shapes and quantization points.", cli::runInspect},
+    {"calibrate", "Calibrate a model on a dataset and save a session (.cscope).", cli::runCalibrate},
+    {"inspect", "List a model's ops, or a session's points and their clip ranges.", cli::runInspect},
     {"make-demo", "Train the demo CNN on Fashion-MNIST (cached in the XDG cache folder).", cli::runMakeDemo},
     {"demo", "Make the demo model if needed and list its quantization points.", cli::runDemo},
 };

@@ -3,6 +3,8 @@
 #include "core/errors.h"
 #include "core/model_graph.h"
 #include "core/op_table_format.h"
+#include "core/session.h"
+#include "core/session_format.h"
 
 #include <iostream>
 
@@ -11,8 +13,14 @@ namespace cli {
 int runInspect(const QStringList& arguments)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("List a TorchScript model's ops and quantization points."));
+    parser.setApplicationDescription(QStringLiteral(
+        "List a TorchScript model's ops and quantization points (--model), or a calibration session's points "
+        "with their statistics and clip ranges (--session)."));
     const QCommandLineOption model(QStringLiteral("model"), QStringLiteral("TorchScript model file."), QStringLiteral("M.pt"));
+    const QCommandLineOption session(QStringLiteral("session"), QStringLiteral("Calibration session file."),
+                                     QStringLiteral("S.cscope"));
+    const QCommandLineOption op(QStringLiteral("op"), QStringLiteral("With --session: one op in detail."),
+                                QStringLiteral("NAME"));
     const QCommandLineOption inputShape(QStringLiteral("input-shape"),
         QStringLiteral("Input shape for output shapes, e.g. 1,3,224,224 (default: the model's metadata)."),
         QStringLiteral("SHAPE"));
@@ -20,12 +28,12 @@ int runInspect(const QStringList& arguments)
     const QCommandLineOption format(QStringLiteral("format"), QStringLiteral("table, json or csv (default table)."),
                                     QStringLiteral("FORMAT"), QStringLiteral("table"));
     const QCommandLineOption threads(QStringLiteral("threads"), QStringLiteral("Worker threads (accepted for symmetry)."), QStringLiteral("N"));
-    parser.addOptions({model, inputShape, perOp, format, threads});
+    parser.addOptions({model, session, op, inputShape, perOp, format, threads});
     int exitCode = Ok;
     if (!parseOrExplain(parser, QStringLiteral("inspect"), arguments, exitCode))
         return exitCode;
-    if (!parser.isSet(model)) {
-        printError("inspect: --model is required");
+    if (parser.isSet(model) == parser.isSet(session)) {
+        printError("inspect: give either --model or --session");
         return BadUsage;
     }
     const QString fmt = parser.value(format);
@@ -40,6 +48,23 @@ int runInspect(const QStringList& arguments)
             printError("inspect: --input-shape must be positive integers separated by commas");
             return BadUsage;
         }
+    }
+    if (parser.isSet(session)) {
+        try {
+            const cs::CalibrationResult result = cs::loadSession(parser.value(session).toStdString());
+            if (parser.isSet(op))
+                std::cout << cs::formatPointDetails(result, parser.value(op).toStdString(), fmt == QLatin1String("json"));
+            else if (fmt == QLatin1String("json"))
+                std::cout << cs::formatPointsJson(result);
+            else if (fmt == QLatin1String("csv"))
+                std::cout << cs::formatPointsCsv(result);
+            else
+                std::cout << cs::formatPointsTable(result);
+        } catch (const cs::CalibError& e) {
+            printError(e.what());
+            return Failed;
+        }
+        return Ok;
     }
     try {
         cs::ModelGraph graph(parser.value(model).toStdString(),

@@ -1,6 +1,6 @@
 #include "core/dataset/idx_reader.h"
 
-#include "core/errors.h"
+#include "core/dataset/data_error_p.h"
 
 #include <zlib.h>
 
@@ -24,7 +24,7 @@ void readExactly(gzFile file, void* dst, size_t size, const std::string& path)
         const unsigned chunk = static_cast<unsigned>(std::min<size_t>(size, 1u << 30));
         const int got = gzread(file, out, chunk);
         if (got <= 0)
-            throw CalibError(path, "truncated IDX file");
+            throw dataError(path, "truncated IDX file");
         out += got;
         size -= static_cast<size_t>(got);
     }
@@ -62,15 +62,15 @@ int64_t IdxArray::itemSize() const
 IdxArray readIdx(const std::string& path)
 {
     if (!QFileInfo::exists(QString::fromStdString(path)))
-        throw CalibError(path, "no such file");
+        throw dataError(path, "no such file");
     std::unique_ptr<gzFile_s, GzCloser> file(gzopen(path.c_str(), "rb"));
     if (!file)
-        throw CalibError(path, "cannot open");
+        throw dataError(path, "cannot open");
 
     unsigned char magic[4];
     readExactly(file.get(), magic, 4, path);
     if (magic[0] != 0 || magic[1] != 0 || magic[3] == 0 || magic[3] > 4)
-        throw CalibError(path, "not an IDX file (bad magic number)");
+        throw dataError(path, "not an IDX file (bad magic number)");
     const unsigned char type = magic[2];
     size_t elementSize = 0;
     switch (type) {
@@ -78,7 +78,10 @@ IdxArray readIdx(const std::string& path)
     case 0x0B: elementSize = 2; break;
     case 0x0C: case 0x0D: elementSize = 4; break;
     case 0x0E: elementSize = 8; break;
-    default: throw CalibError(path, "unsupported IDX element type 0x" + std::to_string(type));
+    default: {
+        static const char hex[] = "0123456789abcdef";
+        throw dataError(path, std::string("unsupported IDX element type 0x") + hex[type >> 4] + hex[type & 15]);
+    }
     }
 
     IdxArray array;
@@ -88,10 +91,11 @@ IdxArray readIdx(const std::string& path)
         readExactly(file.get(), dim, 4, path);
         const uint32_t n = bigEndian32(dim);
         array.shape.push_back(n);
+        // Checked per dimension so that the product itself cannot overflow.
+        if (n != 0 && total > ((size_t(1) << 34) / elementSize) / n)
+            throw dataError(path, "IDX file declares an implausibly large array");
         total *= n;
     }
-    if (total > (size_t(1) << 34) / elementSize)
-        throw CalibError(path, "IDX file declares an implausibly large array");
 
     if (type == 0x08) {
         array.bytes.resize(total);
@@ -112,12 +116,22 @@ IdxArray readIdx(const std::string& path)
 
 std::string idxLabelsPathFor(const std::string& imagesPath)
 {
-    std::string labels = imagesPath;
-    const auto pos = labels.rfind("images-idx3");
-    if (pos == std::string::npos)
-        return {};
-    labels.replace(pos, std::string("images-idx3").size(), "labels-idx1");
-    return QFileInfo::exists(QString::fromStdString(labels)) ? labels : std::string();
+    // MNIST mirrors spell the name "-images-idx3-ubyte" or ".images.idx3-ubyte"-like
+    // variants and compress one file but not the other, so try both separators and both
+    // compressions.
+    for (const char* images : {"images-idx3", "images.idx3"}) {
+        const auto pos = imagesPath.rfind(images);
+        if (pos == std::string::npos)
+            continue;
+        std::string labels = imagesPath;
+        labels.replace(pos, std::string(images).size(), images[6] == '-' ? "labels-idx1" : "labels.idx1");
+        const bool gz = labels.size() > 3 && labels.compare(labels.size() - 3, 3, ".gz") == 0;
+        const std::string other = gz ? labels.substr(0, labels.size() - 3) : labels + ".gz";
+        for (const std::string& candidate : {labels, other})
+            if (QFileInfo::exists(QString::fromStdString(candidate)))
+                return candidate;
+    }
+    return {};
 }
 
 } // namespace cs

@@ -20,7 +20,8 @@ struct IdxArray {
 // Throws CalibError naming the file on a missing, truncated or malformed file.
 IdxArray readIdx(const std::string& path);
 
-// For "train-images-idx3-ubyte.gz": "train-labels-idx1-ubyte.gz" beside it, or "" if none.
+// For "train-images-idx3-ubyte.gz": "train-labels-idx1-ubyte.gz" beside it (compressed or
+// not), or "" if there is none.
 std::string idxLabelsPathFor(const std::string& imagesPath);
 
 } // namespace cs

@@ -46,6 +46,31 @@ class InplaceModel(nn.Module):
         return torch.cat([y, z], 1)
 
 
+def write_inplace_reference(model, out):
+    """Calibration input for the in-place model and, per tap point, the statistics eager
+    PyTorch computes on the same batches (batch size 16)."""
+    import json
+    import numpy as np
+    g = torch.Generator().manual_seed(1)
+    x = torch.randn(64, 1, 8, 8, generator=g) * 2.0
+    np.save(os.path.join(out, "inplace_input.npy"), x.numpy())
+    points = {"x": [], "bn": [], "add": [], "relu": [], "cat": []}
+    with torch.no_grad():
+        for b in range(4):
+            xb = x[16 * b:16 * (b + 1)]
+            y = model.bn(model.conv(xb))
+            z = y + 1.0
+            values = {"x": xb, "bn": y.clone(), "add": z}
+            y.relu_()
+            values["relu"] = y
+            values["cat"] = torch.cat([y, z], 1)
+            for name, t in values.items():
+                points[name].append({"min": float(t.min()), "max": float(t.max()),
+                                     "sum": float(t.double().sum()), "count": t.numel()})
+    with open(os.path.join(out, "inplace_expected.json"), "w") as f:
+        json.dump(points, f)
+
+
 def main():
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
@@ -53,6 +78,12 @@ def main():
     flag = FlagModel().eval()
     torch.jit.save(torch.jit.script(flag), os.path.join(out, "flag_scripted.pt"))
     inplace = InplaceModel().eval()
+    with torch.no_grad():  # non-trivial BN statistics, so that folding is visible
+        inplace.bn.running_mean.uniform_(-0.5, 0.5)
+        inplace.bn.running_var.uniform_(0.5, 2.0)
+        inplace.bn.weight.uniform_(0.5, 1.5)
+        inplace.bn.bias.uniform_(-0.2, 0.2)
+    write_inplace_reference(inplace, out)
     torch.jit.save(torch.jit.script(inplace), os.path.join(out, "inplace_scripted.pt"))
     torch.jit.save(torch.jit.trace(inplace, torch.randn(1, 1, 8, 8)), os.path.join(out, "inplace_traced.pt"))
     import torchvision

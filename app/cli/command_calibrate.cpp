@@ -1,0 +1,166 @@
+#include "cli/cli_common.h"
+
+#include "core/calibration.h"
+#include "core/errors.h"
+#include "core/overrides.h"
+#include "core/observers/observer_registry.h"
+#include "core/session.h"
+#include "core/session_format.h"
+
+#include <iostream>
+
+namespace cli {
+namespace {
+
+QCommandLineOption opt(const char* name, const char* help, const char* value = nullptr, const char* def = nullptr)
+{
+    if (!value)
+        return QCommandLineOption(QString::fromLatin1(name), QString::fromLatin1(help));
+    return QCommandLineOption(QString::fromLatin1(name), QString::fromLatin1(help), QString::fromLatin1(value),
+                              def ? QString::fromLatin1(def) : QString());
+}
+
+// KEY=VALUE pairs of --act-param; "true"/"false" are accepted for boolean parameters.
+bool parseParams(const QStringList& values, cs::obs::ParamMap& params, std::string& error)
+{
+    for (const QString& kv : values) {
+        const qsizetype eq = kv.indexOf(QLatin1Char('='));
+        if (eq <= 0) {
+            error = "--act-param takes KEY=VALUE, got '" + kv.toStdString() + "'";
+            return false;
+        }
+        const QString value = kv.mid(eq + 1).trimmed();
+        bool ok = true;
+        double v = 0;
+        if (value == QLatin1String("true"))
+            v = 1;
+        else if (value == QLatin1String("false"))
+            v = 0;
+        else
+            v = value.toDouble(&ok);
+        if (!ok) {
+            error = "--act-param " + kv.left(eq).toStdString() + " needs a number, got '" + value.toStdString() + "'";
+            return false;
+        }
+        params[kv.left(eq).trimmed().toStdString()] = v;
+    }
+    return true;
+}
+
+} // namespace
+
+int runCalibrate(const QStringList& arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Run a calibration dataset through a TorchScript model and save every point's statistics and "
+        "quantization parameters in a session file."));
+    const auto model = opt("model", "TorchScript model file.", "M.pt");
+    const auto data = opt("data", "Calibration data: image folder, IDX file, .npy or .pt tensor.", "PATH");
+    const auto dataFormat = opt("data-format", "auto, imagefolder, idx, npy or pt (default auto).", "FORMAT", "auto");
+    const auto start = opt("start", "First sample used (default 0).", "N", "0");
+    const auto count = opt("count", "Samples used from --start (default all).", "N", "-1");
+    const auto preprocess = opt("preprocess", "Preprocessing JSON (resize, crop, scale, mean, std, ...).", "PRE.json");
+    const auto batchSize = opt("batch-size", "Images per batch (default 32).", "N", "32");
+    const auto numBatches = opt("num-batches", "Batches to run; -1 = the whole dataset (default 30).", "N", "30");
+    const auto actObserver = opt("act-observer", "Activation observer (default min_max).", "NAME", "min_max");
+    const auto actParam = opt("act-param", "Activation observer parameter, repeatable.", "KEY=VALUE");
+    const auto weightObserver = opt("weight-observer", "Weight observer (default min_max, per channel).", "NAME", "min_max");
+    const auto dtype = opt("dtype", "Activation dtype: qint4, quint4, qint8, quint8, qint16 (default qint8).", "DTYPE", "qint8");
+    const auto qscheme = opt("qscheme", "per_tensor_symmetric or per_tensor_affine (default symmetric).", "QSCHEME",
+                             "per_tensor_symmetric");
+    const auto narrow = opt("narrow-range", "Signed types drop their most negative level (-127..127).");
+    const auto pow2 = opt("power-of-two", "Round scales up to powers of two (Horizon BERNOULLI).");
+    const auto overrides = opt("overrides", "Per-op configuration (a calibscope qconfig JSON).", "PER_OP.json");
+    const auto compare = opt("compare", "Also compute every registry observer (defaults) for every point.");
+    const auto perOp = opt("per-op", "Every op output is a point (default: deployment fusion).");
+    const auto session = opt("session", "Output session file.", "OUT.cscope");
+    const auto threads = opt("threads", "LibTorch threads (default: all cores).", "N", "0");
+    const auto quiet = opt("quiet", "No progress bar.");
+    parser.addOptions({model, data, dataFormat, start, count, preprocess, batchSize, numBatches, actObserver, actParam,
+                       weightObserver, dtype, qscheme, narrow, pow2, overrides, compare, perOp, session, threads, quiet});
+    int exitCode = Ok;
+    if (!parseOrExplain(parser, QStringLiteral("calibrate"), arguments, exitCode))
+        return exitCode;
+    for (const auto* required : {&model, &data, &session})
+        if (!parser.isSet(*required)) {
+            printError("calibrate: --" + required->names().constFirst().toStdString() + " is required");
+            return BadUsage;
+        }
+
+    cs::CalibrationConfig config;
+    config.modelPath = parser.value(model).toStdString();
+    config.mode = parser.isSet(perOp) ? cs::PointMode::PerOp : cs::PointMode::Deployment;
+    config.compareObservers = parser.isSet(compare);
+    bool ok1 = false, ok2 = false, ok3 = false, ok4 = false, ok5 = false;
+    config.batchSize = parser.value(batchSize).toInt(&ok1);
+    config.numBatches = parser.value(numBatches).toInt(&ok2);
+    config.threads = parser.value(threads).toInt(&ok3);
+    config.data.start = parser.value(start).toLongLong(&ok4);
+    config.data.count = parser.value(count).toLongLong(&ok5);
+    if (!ok1 || !ok2 || !ok3 || !ok4 || !ok5 || config.batchSize <= 0 || config.numBatches == 0
+        || config.numBatches < -1 || config.threads < 0 || config.data.start < 0) {
+        printError("calibrate: --batch-size, --num-batches, --threads, --start and --count take integers "
+                   "(batch size > 0, num-batches > 0 or -1)");
+        return BadUsage;
+    }
+
+    const auto dt = cs::obs::dtypeFromString(parser.value(dtype).toStdString());
+    const auto qs = cs::obs::qschemeFromString(parser.value(qscheme).toStdString());
+    if (!dt || !qs || (*qs != cs::obs::QScheme::PerTensorSymmetric && *qs != cs::obs::QScheme::PerTensorAffine)) {
+        printError("calibrate: --dtype must be one of qint4, quint4, qint8, quint8, qint16 and --qscheme "
+                   "per_tensor_symmetric or per_tensor_affine");
+        return BadUsage;
+    }
+    config.activation.name = parser.value(actObserver).toStdString();
+    config.activation.spec.dtype = *dt;
+    config.activation.spec.qscheme = *qs;
+    config.activation.spec.narrowRange = parser.isSet(narrow);
+    config.activation.spec.powerOfTwo = parser.isSet(pow2);
+    std::string error;
+    if (!parseParams(parser.values(actParam), config.activation.params, error)) {
+        printError("calibrate: " + error);
+        return BadUsage;
+    }
+    error = cs::obs::validateParams(config.activation.name, config.activation.params, config.activation.spec);
+    if (error.empty()) {
+        config.weight.name = parser.value(weightObserver).toStdString();
+        error = cs::obs::validateParams(config.weight.name, config.weight.params, config.weight.spec);
+    }
+    if (!error.empty()) {
+        printError("calibrate: " + error);
+        return BadUsage;
+    }
+
+    try {
+        config.data.format = cs::parseDatasetFormat(parser.value(dataFormat).toStdString());
+        config.data.path = parser.value(data).toStdString();
+        if (parser.isSet(preprocess))
+            config.data.preprocess = cs::loadPreprocessFile(parser.value(preprocess).toStdString());
+        if (parser.isSet(overrides)) {
+            const cs::OverridesFile file = cs::loadOverrides(parser.value(overrides).toStdString());
+            config.overrides = file.overrides;
+        }
+        ProgressPrinter printer(!parser.isSet(quiet));
+        const cs::CalibrationResult result = cs::runCalibration(config, [&](const cs::ProgressInfo& p) {
+            printer.update(p.stage, p.done, p.total, p.itemsPerSecond, p.message);
+            return true;
+        });
+        cs::saveSession(result, parser.value(session).toStdString());
+        if (!parser.isSet(quiet)) {
+            std::cout << "session:  " << parser.value(session).toStdString() << '\n'
+                      << "points:   " << result.points.size() << " activation, " << result.weights.size()
+                      << " weight\n"
+                      << "data:     " << result.images << " images in " << result.batches << " batches, "
+                      << int(result.imagesPerSecond) << " images/s\n";
+            for (const auto& w : result.warnings)
+                std::cout << "warning:  " << w << '\n';
+        }
+    } catch (const cs::CalibError& e) {
+        printError(e.what());
+        return Failed;
+    }
+    return Ok;
+}
+
+} // namespace cli

@@ -1,0 +1,226 @@
+#include "core/calibration.h"
+
+#include "core/dataset/batch_prefetcher.h"
+#include "core/dataset/dataset_source.h"
+#include "core/errors.h"
+#include "core/instrumented_model.h"
+#include "core/logging.h"
+#include "core/model_graph.h"
+#include "core/observers/observer_registry.h"
+
+#include <chrono>
+#include <stdexcept>
+
+namespace cs {
+
+class ObserverBank {
+public:
+    struct Point {
+        std::unique_ptr<obs::Observer> configured;
+        std::map<std::string, std::unique_ptr<obs::Observer>> compare;
+    };
+    std::map<std::string, Point> points; // by point name
+};
+
+namespace {
+
+std::unique_ptr<obs::Observer> makeObserver(const ObserverConfig& config, const std::string& where)
+{
+    try {
+        return obs::createObserver(config.name, config.params, config.spec);
+    } catch (const std::invalid_argument& e) {
+        throw CalibError(where, e.what());
+    }
+}
+
+// Feeds each tapped tensor to the point's statistics and observers.
+class CalibrationHandler final : public TapHandler {
+public:
+    struct Slot {
+        PointStatisticsCollector stats;
+        ObserverBank::Point* observers = nullptr;
+        explicit Slot(int bins) : stats(bins, bins) {}
+    };
+    std::vector<Slot> slots;
+
+    void observe(int point, const obs::TensorView& x) override
+    {
+        Slot& slot = slots[size_t(point)];
+        slot.stats.add(x.data, x.shape);
+        slot.observers->configured->observe(x);
+        for (auto& [name, observer] : slot.observers->compare)
+            observer->observe(x);
+    }
+};
+
+int64_t plannedBatches(int64_t samples, int batchSize, int numBatches)
+{
+    const int64_t all = (samples + batchSize - 1) / batchSize;
+    return numBatches < 0 ? all : std::min<int64_t>(all, numBatches);
+}
+
+std::string nonFiniteWarning(const std::string& point, const PointStatistics& stats)
+{
+    std::string batches;
+    for (size_t b = 0; b < stats.batches.size(); ++b)
+        if (stats.batches[b].nan || stats.batches[b].inf)
+            batches += (batches.empty() ? "" : ", ") + std::to_string(b);
+    return point + ": " + std::to_string(stats.nan) + " NaN and " + std::to_string(stats.inf)
+           + " Inf values (batches " + batches + "); they are left out of every statistic";
+}
+
+} // namespace
+
+ObserverConfig defaultActivationConfig()
+{
+    ObserverConfig c;
+    c.name = "min_max";
+    c.spec.dtype = obs::DType::QInt8;
+    c.spec.qscheme = obs::QScheme::PerTensorSymmetric;
+    return c;
+}
+
+ObserverConfig defaultWeightConfig()
+{
+    ObserverConfig c;
+    c.name = "min_max";
+    c.spec.dtype = obs::DType::QInt8;
+    c.spec.qscheme = obs::QScheme::PerChannelSymmetric;
+    c.spec.chAxis = 0;
+    return c;
+}
+
+const PointCalibration* CalibrationResult::point(const std::string& name) const
+{
+    for (const auto& p : points)
+        if (p.name == name)
+            return &p;
+    return nullptr;
+}
+
+CalibrationResult runCalibration(const CalibrationConfig& config, const ProgressCallback& progress)
+{
+    if (config.batchSize <= 0)
+        throw CalibError("calibration", "batch size must be positive");
+    const auto started = std::chrono::steady_clock::now();
+    setComputeThreads(config.threads);
+
+    ModelGraph graph(config.modelPath, config.mode);
+    const std::unique_ptr<DatasetSource> dataset = openDataset(config.data, progress);
+    std::vector<int64_t> inputShape = graph.metadataInputShape();
+    checkSampleShape(inputShape, dataset->sampleShape());
+    inputShape = dataset->sampleShape();
+    inputShape.insert(inputShape.begin(), 1);
+    graph.inferShapes(inputShape);
+
+    CalibrationResult result;
+    result.config = config;
+    result.model = graph.summary();
+    for (const auto& w : dataset->warnings())
+        result.warnings.push_back(w);
+
+    InstrumentedModel model(graph);
+    result.bank = std::make_shared<ObserverBank>();
+    CalibrationHandler handler;
+    handler.slots.reserve(model.points().size());
+    for (const TapPoint& tap : model.points()) {
+        auto it = config.overrides.find(tap.name);
+        const ObserverConfig& pointConfig = it == config.overrides.end() ? config.activation : it->second;
+        ObserverBank::Point& observers = result.bank->points[tap.name];
+        observers.configured = makeObserver(pointConfig, "point " + tap.name);
+        if (config.compareObservers)
+            for (const std::string& name : obs::observerNames()) {
+                ObserverConfig defaults = pointConfig;
+                defaults.name = name;
+                defaults.params.clear();
+                // An observer that cannot serve this point's grid is left out of the
+                // comparison rather than failing the whole run.
+                if (obs::validateParams(name, {}, defaults.spec).empty())
+                    observers.compare[name] = makeObserver(defaults, "point " + tap.name);
+            }
+        handler.slots.emplace_back(config.histogramBins);
+        handler.slots.back().observers = &observers;
+    }
+    for (const auto& [name, unused] : config.overrides)
+        if (!result.bank->points.count(name))
+            result.warnings.push_back("override for '" + name + "' matches no quantization point");
+
+    const int64_t total = plannedBatches(dataset->size(), config.batchSize, config.numBatches);
+    BatchPrefetcher prefetcher(*dataset, config.batchSize, total);
+    int64_t done = 0;
+    while (auto batch = prefetcher.next()) {
+        model.forward(batch->data.data(), batch->shape, handler, TapMode::Observe);
+        ++done;
+        result.images += batch->shape.empty() ? 0 : batch->shape.front();
+        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        if (progress && !progress(ProgressInfo{"calibrating", done, total,
+                                               seconds > 0 ? double(result.images) / seconds : 0.0, {}})) {
+            prefetcher.cancel();
+            throw JobCancelled();
+        }
+    }
+    result.batches = int(done);
+
+    for (size_t i = 0; i < model.points().size(); ++i) {
+        const TapPoint& tap = model.points()[i];
+        PointCalibration p;
+        p.name = tap.name;
+        p.opIndex = tap.opIndex;
+        auto it = config.overrides.find(tap.name);
+        p.config = it == config.overrides.end() ? config.activation : it->second;
+        const ObserverBank::Point& observers = result.bank->points[tap.name];
+        p.result = observers.configured->result();
+        for (const auto& [name, observer] : observers.compare)
+            p.compare[name] = observer->result();
+        p.stats = handler.slots[i].stats.result();
+        if (p.stats.nan || p.stats.inf) {
+            result.warnings.push_back(nonFiniteWarning(p.name, p.stats));
+            logWarning(result.warnings.back());
+        }
+        result.points.push_back(std::move(p));
+    }
+
+    const bool fold = config.mode == PointMode::Deployment;
+    for (const WeightTensor& w : model.weights(fold)) {
+        WeightCalibration wc;
+        wc.name = w.opName;
+        wc.opIndex = w.opIndex;
+        wc.config = config.weight;
+        wc.shape = w.shape;
+        wc.folded = channelRanges(w.data, w.shape);
+        wc.unfolded = channelRanges(w.unfolded, w.shape);
+        wc.foldedBatchNorm = w.foldedBatchNorm;
+        auto observer = makeObserver(config.weight, "weight of " + w.opName);
+        observer->observe(obs::TensorView(w.data.data(), w.shape));
+        wc.result = observer->result();
+        result.weights.push_back(std::move(wc));
+    }
+
+    result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    result.imagesPerSecond = result.seconds > 0 ? double(result.images) / result.seconds : 0.0;
+    logInfo("Calibrated " + std::to_string(result.points.size()) + " points on " + std::to_string(result.images)
+            + " images in " + std::to_string(result.seconds) + " s");
+    return result;
+}
+
+RetuneOutcome retunePoint(CalibrationResult& result, const std::string& pointName, const obs::ParamMap& changes)
+{
+    if (!result.bank)
+        return RetuneOutcome::NoObserver;
+    auto it = result.bank->points.find(pointName);
+    if (it == result.bank->points.end() || !it->second.configured)
+        return RetuneOutcome::NoObserver;
+    obs::Observer& observer = *it->second.configured;
+    if (!observer.retune(changes))
+        return RetuneOutcome::NeedsData;
+    for (auto& p : result.points) {
+        if (p.name != pointName)
+            continue;
+        for (const auto& [key, value] : changes)
+            p.config.params[key] = value;
+        p.result = observer.result();
+    }
+    return RetuneOutcome::Recomputed;
+}
+
+} // namespace cs

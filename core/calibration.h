@@ -1,0 +1,92 @@
+#pragma once
+// The calibration job: a dataset through the instrumented model, statistics and observers
+// for every quantization point, on the calling (worker) thread.
+#include "core/dataset/dataset_spec.h"
+#include "core/observers/observer.h"
+#include "core/observers/quant_types.h"
+#include "core/op_info.h"
+#include "core/point_statistics.h"
+#include "core/progress.h"
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace cs {
+
+// Which observer quantizes a point, with what parameters and integer grid.
+struct ObserverConfig {
+    std::string name = "min_max";
+    obs::ParamMap params;      // only what differs from the registry defaults
+    obs::QuantSpec spec;       // qint8 per_tensor_symmetric unless set
+    bool keepFloat = false;    // the point is not quantized
+};
+
+ObserverConfig defaultActivationConfig();
+ObserverConfig defaultWeightConfig(); // min_max, qint8 per_channel_symmetric, ch_axis 0
+
+struct CalibrationConfig {
+    std::string modelPath;
+    PointMode mode = PointMode::Deployment;
+    DatasetSpec data;
+    int batchSize = 32;
+    int numBatches = 30;          // -1 = the whole dataset
+    int threads = 0;              // 0 = every core
+    ObserverConfig activation = defaultActivationConfig();
+    ObserverConfig weight = defaultWeightConfig();
+    std::map<std::string, ObserverConfig> overrides; // by point (op) name
+    bool compareObservers = false; // also run every registry observer with defaults
+    int histogramBins = 2048;
+};
+
+struct PointCalibration {
+    std::string name;
+    int opIndex = -1;
+    ObserverConfig config;
+    obs::ObserverResult result;                          // the configured observer
+    std::map<std::string, obs::ObserverResult> compare;  // compare mode: name → result
+    PointStatistics stats;
+};
+
+struct WeightCalibration {
+    std::string name;             // the conv/linear op
+    int opIndex = -1;
+    ObserverConfig config;
+    obs::ObserverResult result;
+    std::vector<int64_t> shape;
+    ChannelRanges folded;         // what gets quantized (after BN folding in deployment mode)
+    ChannelRanges unfolded;       // as stored in the model
+    std::string foldedBatchNorm;  // "" when nothing was folded
+};
+
+// The live observers behind a result: instant retune works on them. Shared by copies of
+// a CalibrationResult; use from one thread at a time (the GUI thread once the job is done).
+class ObserverBank;
+
+struct CalibrationResult {
+    ModelSummary model;
+    CalibrationConfig config;
+    std::vector<PointCalibration> points;
+    std::vector<WeightCalibration> weights;
+    int64_t images = 0;
+    int batches = 0;
+    double seconds = 0;
+    double imagesPerSecond = 0;
+    std::vector<std::string> warnings;
+    std::shared_ptr<ObserverBank> bank;
+
+    const PointCalibration* point(const std::string& name) const;
+};
+
+// Throws CalibError on bad input (model, dataset, shapes, observer parameters) and
+// JobCancelled when `progress` returns false (checked after every batch).
+CalibrationResult runCalibration(const CalibrationConfig& config, const ProgressCallback& progress = {});
+
+enum class RetuneOutcome { Recomputed, NeedsData, NoObserver };
+
+// Instant retune of one point's configured observer (e.g. a new percentile): updates
+// `result` in place when the retained statistics allow it, else says the data is needed.
+RetuneOutcome retunePoint(CalibrationResult& result, const std::string& pointName, const obs::ParamMap& changes);
+
+} // namespace cs

@@ -1,0 +1,172 @@
+// A tensor [N, ...] saved by Python's torch.save(t, path): sample i is t[i]. The only
+// LibTorch file of calibscope_data (it gets the torch/script.h precompiled header).
+#include "core/dataset/sample_normalizer_p.h"
+#include "core/dataset/sources_p.h"
+
+#include "core/dataset/data_error_p.h"
+
+#include <caffe2/serialize/in_memory_adapter.h>
+#include <caffe2/serialize/inline_container.h>
+
+#include <cstring>
+#include <fstream>
+#include <iterator>
+
+namespace cs {
+namespace {
+
+std::string torchMessage(const c10::Error& error)
+{
+    const std::string text = error.what_without_backtrace();
+    return text.substr(0, text.find('\n'));
+}
+
+std::vector<char> readFileBytes(const std::string& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        throw dataError(path, "no such file");
+    std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (bytes.empty())
+        throw dataError(path, "empty file");
+    return bytes;
+}
+
+// What the pickle in a torch.save archive holds at top level, from its first opcode:
+// "tensor", or a description of what it is instead. torch::jit::pickle_load fails on some
+// of those (a one-entry dict raises "Unknown opcode"), so the user would otherwise get an
+// unpickler message instead of "this file holds a dict".
+std::string topLevelKind(const std::vector<char>& bytes, const std::string& path)
+{
+    static const char zipMagic[] = {'P', 'K', '\x03', '\x04'};
+    if (bytes.size() < 4 || std::memcmp(bytes.data(), zipMagic, 4) != 0)
+        throw dataError(path, "not a zip-format torch.save file (legacy _use_new_zipfile_serialization=False "
+                              "files and other formats are not supported)");
+    std::string pickle;
+    try {
+        caffe2::serialize::PyTorchStreamReader reader(
+            std::make_shared<caffe2::serialize::MemoryReadAdapter>(bytes.data(), bytes.size()));
+        if (!reader.hasRecord("data.pkl"))
+            throw dataError(path, "not a torch.save file (a TorchScript model? it has no data.pkl)");
+        const auto record = reader.getRecord("data.pkl");
+        pickle.assign(static_cast<const char*>(std::get<0>(record).get()), std::get<1>(record));
+    } catch (const c10::Error& e) {
+        throw dataError(path, "not a readable torch.save archive: " + torchMessage(e));
+    }
+    // Protocol-2 pickles start with PROTO <n>; the next opcode builds the top-level object.
+    size_t pos = pickle.size() >= 2 && static_cast<unsigned char>(pickle[0]) == 0x80 ? 2 : 0;
+    if (pos >= pickle.size())
+        return "an empty pickle";
+    switch (pickle[pos]) {
+    case '}': return "a dict";
+    case ']': return "a list";
+    case ')': case '(': return "a tuple";
+    case 'N': return "None";
+    case 'c': {
+        const size_t moduleEnd = pickle.find('\n', pos + 1);
+        const size_t nameEnd = moduleEnd == std::string::npos ? moduleEnd : pickle.find('\n', moduleEnd + 1);
+        if (nameEnd == std::string::npos)
+            return "an unknown object";
+        const std::string global = pickle.substr(pos + 1, moduleEnd - pos - 1) + "."
+            + pickle.substr(moduleEnd + 1, nameEnd - moduleEnd - 1);
+        if (global == "torch._utils._rebuild_tensor_v2")
+            return "tensor";
+        if (global == "torch._utils._rebuild_parameter")
+            return "an nn.Parameter (save param.detach() instead)";
+        if (global == "collections.OrderedDict")
+            return "an OrderedDict (a state dict?)";
+        return "a " + global + " object";
+    }
+    default: return "a Python value that is not a tensor";
+    }
+}
+
+at::Tensor loadTensor(const std::string& path)
+{
+    const std::vector<char> bytes = readFileBytes(path);
+    const std::string kind = topLevelKind(bytes, path);
+    if (kind != "tensor")
+        throw dataError(path, "holds " + kind + ", not a tensor; save one tensor [N, ...] with torch.save(t, path)");
+    c10::IValue value;
+    try {
+        value = torch::jit::pickle_load(bytes);
+    } catch (const c10::Error& e) {
+        throw dataError(path, "cannot load the tensor: " + torchMessage(e));
+    }
+    // A tuple whose first element is a tensor starts with the same opcode as a tensor.
+    if (!value.isTensor())
+        throw dataError(path, "holds a " + std::string(value.tagKind())
+                                  + ", not a tensor; save one tensor [N, ...] with torch.save(t, path)");
+    at::Tensor tensor = value.toTensor().detach();
+    if (tensor.is_complex() || tensor.is_quantized())
+        throw dataError(path, "unsupported tensor dtype " + std::string(c10::toString(tensor.scalar_type()))
+                                  + "; use a real floating-point or integer tensor");
+    return tensor.contiguous();
+}
+
+class PtSource : public DatasetSource {
+public:
+    explicit PtSource(const DatasetSpec& spec) : m_path(spec.path), m_tensor(loadTensor(spec.path))
+    {
+        if (m_tensor.dim() == 0)
+            throw dataError(m_path, "holds a single value; expected a tensor [N, ...] of samples");
+        if (m_tensor.size(0) == 0)
+            throw dataError(m_path, "holds no samples (shape " + formatShape(m_tensor.sizes().vec()) + ")");
+        m_sampleShape.assign(m_tensor.sizes().begin() + 1, m_tensor.sizes().end());
+        if (shapeNumel(m_sampleShape) == 0)
+            throw dataError(m_path, "samples are empty (shape " + formatShape(m_tensor.sizes().vec()) + ")");
+        const bool eightBit = m_tensor.scalar_type() == at::kByte;
+        m_normalizer = SampleNormalizer(spec.preprocess, m_sampleShape, eightBit, m_path);
+        if (spec.preprocess.hasImageSteps())
+            m_warnings.push_back(m_path + ": resize, crop and colour settings apply to images only; "
+                                          ".pt samples are used as stored");
+        if (!spec.labelsPath.empty()) {
+            m_labels = readLabelsFile(spec.labelsPath);
+            checkLabelCount(spec.labelsPath, m_labels.size(), size());
+        }
+    }
+
+    int64_t size() const override { return m_tensor.size(0); }
+    std::vector<int64_t> sampleShape() const override { return m_sampleShape; }
+    std::string path() const override { return m_path; }
+    bool hasLabels() const override { return !m_labels.empty(); }
+    int64_t label(int64_t index) const override { return m_labels.empty() ? -1 : m_labels[size_t(index)]; }
+    std::vector<std::string> warnings() const override { return m_warnings; }
+
+    void readSample(int64_t index, float* out) const override
+    {
+        // Thread-local, so set here: whichever thread reads needs no autograd bookkeeping.
+        c10::InferenceMode guard;
+        at::Tensor target = at::from_blob(out, m_sampleShape, at::TensorOptions().dtype(at::kFloat));
+        target.copy_(m_tensor[index]); // converts any real dtype to float
+        m_normalizer.apply(out);
+    }
+
+private:
+    std::string m_path;
+    at::Tensor m_tensor;          // kept in its saved dtype: a uint8 set stays 4x smaller
+    std::vector<int64_t> m_sampleShape;
+    SampleNormalizer m_normalizer;
+    std::vector<int64_t> m_labels;
+    std::vector<std::string> m_warnings;
+};
+
+} // namespace
+
+std::unique_ptr<DatasetSource> openPtSource(const DatasetSpec& spec)
+{
+    return std::make_unique<PtSource>(spec);
+}
+
+std::vector<int64_t> readPtLabels(const std::string& path)
+{
+    const at::Tensor tensor = loadTensor(path);
+    if (tensor.dim() != 1)
+        throw dataError(path, "labels must be a 1-D tensor, not " + formatShape(tensor.sizes().vec()));
+    if (at::isFloatingType(tensor.scalar_type()))
+        throw dataError(path, "labels must be integers, not " + std::string(c10::toString(tensor.scalar_type())));
+    const at::Tensor longs = tensor.to(at::kLong).contiguous();
+    return std::vector<int64_t>(longs.data_ptr<int64_t>(), longs.data_ptr<int64_t>() + longs.numel());
+}
+
+} // namespace cs

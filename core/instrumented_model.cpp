@@ -1,0 +1,220 @@
+#include "core/instrumented_model.h"
+
+#include "core/errors.h"
+#include "core/model_graph_impl.h"
+
+#include <torch/csrc/jit/ir/ir.h>
+#include <torch/csrc/jit/runtime/interpreter.h>
+
+#include <thread>
+#include <unordered_map>
+
+namespace cs {
+namespace {
+
+// What the tap operator does on the current thread. Thread-local so that concurrent jobs
+// (a calibration and an evaluation) never see each other's handler.
+struct TapContext {
+    TapHandler* handler = nullptr;
+    TapMode mode = TapMode::Float;
+};
+thread_local TapContext t_tap;
+
+at::Tensor tapKernel(const at::Tensor& x, int64_t point)
+{
+    TapHandler* handler = t_tap.handler;
+    if (!handler || t_tap.mode == TapMode::Float || !x.is_floating_point())
+        return x;
+    if (t_tap.mode == TapMode::Observe) {
+        // The statistics are taken now, before any later in-place op (relu_, add_) can
+        // overwrite this tensor.
+        at::Tensor view = x.scalar_type() == at::kFloat ? x.contiguous() : x.to(at::kFloat).contiguous();
+        handler->observe(static_cast<int>(point), obs::TensorView(view.data_ptr<float>(), view.sizes().vec()));
+        return x;
+    }
+    const FakeQuantParams* q = handler->fakeQuant(static_cast<int>(point));
+    if (!q || q->scale.empty())
+        return x;
+    if (q->chAxis < 0)
+        return at::fake_quantize_per_tensor_affine(x, q->scale[0], q->zeroPoint.empty() ? 0 : q->zeroPoint[0],
+                                                   q->quantMin, q->quantMax);
+    const auto scale = torch::tensor(q->scale, torch::kFloat32);
+    const auto zeroPoint = torch::tensor(q->zeroPoint, torch::kInt32);
+    return at::fake_quantize_per_channel_affine(x, scale, zeroPoint, q->chAxis, q->quantMin, q->quantMax);
+}
+
+// CONSERVATIVE aliasing: the tap may return its input itself and has side effects, so the
+// JIT must neither drop it nor reorder in-place ops around it.
+TORCH_LIBRARY(calibscope, m)
+{
+    m.def(torch::schema("calibscope::tap(Tensor x, int point) -> Tensor", c10::AliasAnalysisKind::CONSERVATIVE),
+          &tapKernel);
+}
+
+std::vector<float> toVector(const at::Tensor& t)
+{
+    const at::Tensor c = t.to(at::kFloat).contiguous();
+    return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
+}
+
+at::Tensor firstTensor(const c10::IValue& value)
+{
+    if (value.isTensor())
+        return value.toTensor();
+    if (value.isTuple())
+        for (const auto& e : value.toTupleRef().elements())
+            if (auto t = firstTensor(e); t.defined())
+                return t;
+    if (value.isList())
+        for (const auto& e : value.toListRef())
+            if (auto t = firstTensor(e); t.defined())
+                return t;
+    return {};
+}
+
+} // namespace
+
+void setComputeThreads(int threads)
+{
+    const int cores = std::max(1, int(std::thread::hardware_concurrency()));
+    at::set_num_threads(threads > 0 ? threads : cores);
+}
+
+struct InstrumentedModel::Impl {
+    const detail::ModelGraphImpl* model = nullptr;
+    std::shared_ptr<torch::jit::Graph> graph;
+    std::unique_ptr<torch::jit::Code> code;
+    std::vector<TapPoint> points;
+};
+
+InstrumentedModel::InstrumentedModel(const ModelGraph& modelGraph) : d(std::make_unique<Impl>())
+{
+    const auto& model = modelGraph.impl();
+    d->model = &model;
+    d->graph = model.graph->copy();
+
+    // Map the original graph's values onto the copy (same node order).
+    std::unordered_map<const torch::jit::Value*, torch::jit::Value*> toCopy;
+    for (size_t i = 0; i < model.graph->inputs().size(); ++i)
+        toCopy[model.graph->inputs()[i]] = d->graph->inputs()[i];
+    auto copied = d->graph->nodes().begin();
+    for (torch::jit::Node* node : model.graph->nodes()) {
+        for (size_t k = 0; k < node->outputs().size(); ++k)
+            toCopy[node->output(k)] = copied->output(k);
+        ++copied;
+    }
+
+    const auto tapSymbol = c10::Symbol::fromQualString("calibscope::tap");
+    const auto& ops = model.summary.ops;
+    for (size_t i = 0; i < ops.size(); ++i) {
+        if (!ops[i].isActivationPoint() || (!ops[i].dtype.empty() && ops[i].dtype.rfind("float", 0) != 0
+                                             && ops[i].dtype != "bfloat16"))
+            continue;
+        torch::jit::Value* value = toCopy.at(model.opValues[i]);
+        const int point = static_cast<int>(d->points.size());
+        d->points.push_back(TapPoint{static_cast<int>(i), ops[i].name});
+
+        torch::jit::Node* anchor = value->node()->kind() == c10::prim::Param ? nullptr : value->node();
+        torch::jit::Node* tap = d->graph->create(tapSymbol, 1);
+        if (anchor)
+            tap->insertAfter(anchor);
+        else
+            tap->insertBefore(d->graph->nodes().front());
+        torch::jit::WithInsertPoint guard(tap);
+        tap->addInput(value);
+        tap->addInput(d->graph->insertConstant(static_cast<int64_t>(point)));
+        tap->output()->setType(value->type());
+        value->replaceAllUsesAfterNodeWith(tap, tap->output());
+    }
+    d->code = std::make_unique<torch::jit::Code>(d->graph, "calibscope_instrumented");
+}
+
+InstrumentedModel::~InstrumentedModel() = default;
+
+const std::vector<TapPoint>& InstrumentedModel::points() const { return d->points; }
+
+BatchOutput InstrumentedModel::forward(const float* data, const std::vector<int64_t>& shape, TapHandler& handler,
+                                       TapMode mode)
+{
+    c10::InferenceMode inference;
+    const at::Tensor input = torch::from_blob(const_cast<float*>(data), shape, torch::kFloat32);
+    torch::jit::Stack stack;
+    stack.emplace_back(d->model->frozen._ivalue());
+    stack.emplace_back(input);
+
+    const TapContext previous = t_tap;
+    t_tap = TapContext{&handler, mode};
+    try {
+        torch::jit::InterpreterState(*d->code).run(stack);
+    } catch (const std::exception& e) {
+        t_tap = previous;
+        throw CalibError(d->model->summary.path,
+                         "forward failed on a batch of shape " + shapeToString(shape) + " (expected input "
+                             + shapeToString(d->model->summary.inputShape) + "): " + firstLine(e.what()));
+    }
+    t_tap = previous;
+
+    BatchOutput out;
+    const at::Tensor result = stack.empty() ? at::Tensor() : firstTensor(stack.back());
+    if (result.defined()) {
+        out.shape = result.sizes().vec();
+        out.data = toVector(result);
+    }
+    return out;
+}
+
+std::vector<WeightTensor> InstrumentedModel::weights(bool foldBatchNorm) const
+{
+    c10::InferenceMode inference;
+    std::vector<WeightTensor> result;
+    const auto& model = *d->model;
+    for (size_t i = 0; i < model.summary.ops.size(); ++i) {
+        const OpInfo& op = model.summary.ops[i];
+        if (!op.hasWeightPoint())
+            continue;
+        torch::jit::Node* node = model.opValues[i]->node();
+        at::Tensor weight = torch::jit::toIValue(node->input(1))->toTensor().to(at::kFloat);
+        at::Tensor bias;
+        if (node->inputs().size() > 2)
+            if (auto b = torch::jit::toIValue(node->input(2)); b && b->isTensor())
+                bias = b->toTensor().to(at::kFloat);
+
+        WeightTensor w;
+        w.opIndex = static_cast<int>(i);
+        w.opName = op.name;
+        w.shape = weight.sizes().vec();
+        w.unfolded = toVector(weight);
+
+        const auto& uses = model.opValues[i]->uses();
+        torch::jit::Node* bn = uses.size() == 1 ? uses[0].user : nullptr;
+        const bool fold = foldBatchNorm && bn && bn->kind() == c10::Symbol::fromQualString("aten::batch_norm")
+                          && !op.fusedInto.empty();
+        if (fold) {
+            auto constant = [&](size_t k) { return torch::jit::toIValue(bn->input(k)); };
+            const auto gamma = constant(1), beta = constant(2), mean = constant(3), var = constant(4),
+                       eps = constant(7);
+            if (mean && var && mean->isTensor() && var->isTensor() && eps) {
+                const at::Tensor inv = (var->toTensor().to(at::kFloat) + eps->toDouble()).rsqrt();
+                const at::Tensor g = gamma && gamma->isTensor() ? gamma->toTensor().to(at::kFloat) * inv : inv;
+                std::vector<int64_t> bshape(static_cast<size_t>(weight.dim()), 1);
+                bshape[0] = weight.size(0);
+                weight = weight * g.reshape(bshape);
+                at::Tensor b = bias.defined() ? bias : torch::zeros({weight.size(0)});
+                b = (b - mean->toTensor().to(at::kFloat)) * g;
+                if (beta && beta->isTensor())
+                    b = b + beta->toTensor().to(at::kFloat);
+                bias = b;
+                for (size_t k = 0; k < model.summary.ops.size(); ++k)
+                    if (model.opValues[k] == bn->output(0))
+                        w.foldedBatchNorm = model.summary.ops[k].name;
+            }
+        }
+        w.data = toVector(weight);
+        if (bias.defined())
+            w.bias = toVector(bias);
+        result.push_back(std::move(w));
+    }
+    return result;
+}
+
+} // namespace cs

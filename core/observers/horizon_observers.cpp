@@ -1,0 +1,283 @@
+// Horizon observer_v2 observers whose per-batch statistic is a direct formula:
+// min_max (= PyTorch MovingAverage(PerChannel)MinMaxObserver), clip, clip_std, fixed_scale,
+// percentile and mix.
+
+#include "core/observers/ema_observer.h"
+#include "core/observers/histogram.h"
+#include "core/observers/observer_factories.h"
+#include "core/observers/quant_math.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <limits>
+
+namespace cs::obs::detail {
+
+namespace {
+constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
+}
+
+void EmaObserver::computeResult(ObserverResult& r) const {
+    if (min_.empty()) {
+        setNoStatistics(r, "no statistics: no batch observed");
+        return;
+    }
+    r.min = min_;
+    r.max = max_;
+    QParams q = calculateQParams(min_, max_, spec());
+    r.scale = std::move(q.scale);
+    r.zeroPoint = std::move(q.zeroPoint);
+    r.hasStatistics = true;
+    for (std::size_t c = 0; c < seen_.size(); ++c)
+        if (!seen_[c]) {
+            r.min[c] = r.max[c] = 0.0f;
+            r.scale[c] = 1.0f;
+            r.zeroPoint[c] = 0;
+            r.warning = "some channels had no finite value: scale 1.0 there";
+        }
+}
+
+namespace {
+
+// Per-channel (or whole-tensor) aminmax of one batch; NaN marks an empty channel.
+EmaObserver::Current batchMinMax(const FiniteBatch& b, bool perChannel) {
+    EmaObserver::Current c;
+    if (!perChannel) {
+        float mn, mx;
+        aminmax(b.data, b.size, mn, mx);
+        c.min = {mn};
+        c.max = {mx};
+        return c;
+    }
+    const std::size_t nc = b.channelData.size();
+    c.min.assign(nc, kNaN);
+    c.max.assign(nc, kNaN);
+    for (std::size_t k = 0; k < nc; ++k)
+        if (b.channelSize[k] > 0) aminmax(b.channelData[k], b.channelSize[k], c.min[k], c.max[k]);
+    return c;
+}
+
+// ---------------------------------------------------------------------------------------
+class MinMaxObserver : public EmaObserver {
+public:
+    MinMaxObserver(const ParamMap& p, const QuantSpec& s) : EmaObserver("min_max", p, s) {}
+    std::unique_ptr<Observer> clone() const override { return std::make_unique<MinMaxObserver>(*this); }
+
+protected:
+    void observeFinite(const FiniteBatch& b) override { pushCurrent(batchMinMax(b, spec().perChannel())); }
+};
+
+// ---------------------------------------------------------------------------------------
+class ClipObserver : public EmaObserver {
+public:
+    ClipObserver(const ParamMap& p, const QuantSpec& s) : EmaObserver("clip", p, s) {}
+    std::unique_ptr<Observer> clone() const override { return std::make_unique<ClipObserver>(*this); }
+
+protected:
+    void observeFinite(const FiniteBatch& b) override { pushCurrent(batchMinMax(b, spec().perChannel())); }
+    // Horizon clamps the running state in place (min_val.clamp_min_, max_val.clamp_max_),
+    // so the clamp feeds the next EMA step; min may end above max, as there.
+    void clampState(float& mn, float& mx) const override {
+        mn = std::max(mn, static_cast<float>(param("xmin")));
+        mx = std::min(mx, static_cast<float>(param("xmax")));
+    }
+};
+
+// ---------------------------------------------------------------------------------------
+class ClipStdObserver : public EmaObserver {
+public:
+    ClipStdObserver(const ParamMap& p, const QuantSpec& s) : EmaObserver("clip_std", p, s) {}
+    std::unique_ptr<Observer> clone() const override { return std::make_unique<ClipStdObserver>(*this); }
+
+protected:
+    struct Stats {
+        float min, max, mean, std;
+    };
+
+    void observeFinite(const FiniteBatch& b) override {
+        Stats s{};
+        aminmax(b.data, b.size, s.min, s.max);
+        // Two-pass in double: at least as accurate as torch's float32 reductions.
+        double sum = 0.0;
+        for (std::size_t i = 0; i < b.size; ++i) sum += b.data[i];
+        const double mean = sum / static_cast<double>(b.size);
+        double ss = 0.0;
+        for (std::size_t i = 0; i < b.size; ++i) {
+            const double d = b.data[i] - mean;
+            ss += d * d;
+        }
+        s.mean = static_cast<float>(mean);
+        // Unbiased std is NaN for one element in torch; 0 keeps the range at the data.
+        s.std = b.size > 1 ? static_cast<float>(std::sqrt(ss / static_cast<double>(b.size - 1))) : 0.0f;
+        stats_.push_back(s);
+        pushCurrent(current(s));
+    }
+
+    Current current(const Stats& s) const {
+        const float k = static_cast<float>(param("std_scale"));
+        const float lo = s.mean - k * s.std;
+        const float hi = s.mean + k * s.std;
+        return Current{{std::max(s.min, lo)}, {std::min(s.max, hi)}};
+    }
+
+    void rebuildHistory() override {
+        history_.clear();
+        for (const Stats& s : stats_) history_.push_back(current(s));
+    }
+    void resetState() override {
+        EmaObserver::resetState();
+        stats_.clear();
+    }
+
+    std::vector<Stats> stats_;
+};
+
+// ---------------------------------------------------------------------------------------
+class FixedScaleObserver : public Observer {
+public:
+    FixedScaleObserver(const ParamMap& p, const QuantSpec& s) : Observer("fixed_scale", p, s) {}
+    std::unique_ptr<Observer> clone() const override { return std::make_unique<FixedScaleObserver>(*this); }
+
+protected:
+    void observeFinite(const FiniteBatch&) override {}
+    void resetState() override {}
+    bool retuneState(const std::set<std::string>&) override { return true; }
+    // No statistics are needed: the range is the one the fixed scale can represent.
+    void computeResult(ObserverResult& r) const override {
+        const float s = static_cast<float>(param("scale"));
+        const int64_t z = intParam("zero_point");
+        const QuantRange q = quantRange(spec());
+        const std::size_t n = spec().perChannel() && channels() > 0 ? static_cast<std::size_t>(channels()) : 1;
+        r.scale.assign(n, s);
+        r.zeroPoint.assign(n, z);
+        r.min.assign(n, static_cast<float>(q.qmin - z) * s);
+        r.max.assign(n, static_cast<float>(q.qmax - z) * s);
+        r.hasStatistics = true;
+    }
+};
+
+// ---------------------------------------------------------------------------------------
+// Horizon PercentileObserver: a fresh |x| histogram per batch, clip at the bin centre where
+// the cumulative count reaches p% of N. Each batch's histogram is retained (bins x uint32)
+// so `percentile` can be retuned exactly.
+class PercentileObserver : public EmaObserver {
+public:
+    PercentileObserver(const ParamMap& p, const QuantSpec& s) : EmaObserver("percentile", p, s) {}
+    std::unique_ptr<Observer> clone() const override { return std::make_unique<PercentileObserver>(*this); }
+
+protected:
+    struct Stats {
+        float min, max, amax;
+        std::size_t n;
+        std::vector<uint32_t> hist;  // empty when amax == 0
+    };
+
+    void observeFinite(const FiniteBatch& b) override {
+        Stats s{};
+        aminmax(b.data, b.size, s.min, s.max);
+        s.amax = std::max(-s.min, s.max);
+        s.n = b.size;
+        if (s.amax > 0.0f) {
+            const int64_t bins = intParam("bins");
+            s.hist.assign(static_cast<std::size_t>(bins), 0);
+            histcAccumulate(b.data, b.size, true, bins, 0.0f, s.amax, s.hist.data());
+        }
+        stats_.push_back(std::move(s));
+        pushCurrent(current(stats_.back()));
+    }
+
+    Current current(const Stats& s) const {
+        float clip = 0.0f;
+        if (!s.hist.empty()) {
+            const auto bins = static_cast<int64_t>(s.hist.size());
+            // The reference rounds (p/100)*N (double) to float32 before comparing.
+            const auto target = static_cast<float>(param("percentile") / 100.0 * static_cast<double>(s.n));
+            int64_t idx = bins;
+            double cum = 0.0;
+            for (int64_t i = 0; i < bins; ++i) {
+                cum += s.hist[static_cast<std::size_t>(i)];
+                if (static_cast<float>(cum) >= target) {
+                    idx = i;
+                    break;
+                }
+            }
+            clip = static_cast<float>(static_cast<double>(idx) + 0.5) * (s.amax / static_cast<float>(bins));
+        }
+        return Current{{std::max(s.min, -clip)}, {std::min(s.max, clip)}};
+    }
+
+    void rebuildHistory() override {
+        history_.clear();
+        for (const Stats& s : stats_) history_.push_back(current(s));
+    }
+    void resetState() override {
+        EmaObserver::resetState();
+        stats_.clear();
+    }
+
+    std::vector<Stats> stats_;
+};
+
+// ---------------------------------------------------------------------------------------
+// Horizon MixObserver: percentile clips for nine fixed percentiles, keep the one with the
+// smallest quantization error of this batch.
+class MixObserver : public EmaObserver {
+public:
+    MixObserver(const ParamMap& p, const QuantSpec& s) : EmaObserver("mix", p, s) {}
+    std::unique_ptr<Observer> clone() const override { return std::make_unique<MixObserver>(*this); }
+
+protected:
+    void observeFinite(const FiniteBatch& b) override {
+        static constexpr std::array<double, 9> kPercentiles{99.9, 99.95, 99.99, 99.993, 99.995,
+                                                            99.997, 99.999, 99.9995, 99.9999};
+        float mn, mx;
+        aminmax(b.data, b.size, mn, mx);
+        const float amax = std::max(-mn, mx);
+        if (!(amax > 0.0f)) {
+            pushCurrent(Current{{mn}, {mx}});
+            return;
+        }
+        const int64_t bins = intParam("bins");
+        std::vector<double> hist(static_cast<std::size_t>(bins), 0.0);
+        histcAccumulate(b.data, b.size, true, bins, 0.0f, amax, hist.data());
+        std::vector<float> cum(hist.size());
+        double acc = 0.0;
+        for (std::size_t i = 0; i < hist.size(); ++i) cum[i] = static_cast<float>(acc += hist[i]);
+
+        const QuantRange range = quantRange(spec());
+        int64_t lastIdx = -1;
+        double bestLoss = std::numeric_limits<double>::infinity();
+        Current best{{mn}, {mx}};
+        for (double p : kPercentiles) {
+            // Here the reference multiplies in float32: float32(p/100) * float32(N).
+            const float target = static_cast<float>(p / 100.0) * static_cast<float>(b.size);
+            const auto it = std::lower_bound(cum.begin(), cum.end(), target);
+            const int64_t idx = it - cum.begin();
+            if (idx == lastIdx) continue;  // duplicate thresholds are tried once
+            lastIdx = idx;
+            const float clip = static_cast<float>(static_cast<double>(idx) + 0.5) * (amax / static_cast<float>(bins));
+            const float cmin = std::max(mn, -clip), cmax = std::min(mx, clip);
+            float scale;
+            int64_t zp;
+            calculateQParams(cmin, cmax, spec(), scale, zp);
+            const double loss = quantizationSquaredError(b.data, b.size, scale, zp, range);
+            if (loss < bestLoss) {  // first wins ties
+                bestLoss = loss;
+                best = Current{{cmin}, {cmax}};
+            }
+        }
+        pushCurrent(std::move(best));
+    }
+};
+
+}  // namespace
+
+std::unique_ptr<Observer> makeMinMax(const ParamMap& p, const QuantSpec& s) { return std::make_unique<MinMaxObserver>(p, s); }
+std::unique_ptr<Observer> makeClip(const ParamMap& p, const QuantSpec& s) { return std::make_unique<ClipObserver>(p, s); }
+std::unique_ptr<Observer> makeClipStd(const ParamMap& p, const QuantSpec& s) { return std::make_unique<ClipStdObserver>(p, s); }
+std::unique_ptr<Observer> makeFixedScale(const ParamMap& p, const QuantSpec& s) { return std::make_unique<FixedScaleObserver>(p, s); }
+std::unique_ptr<Observer> makePercentile(const ParamMap& p, const QuantSpec& s) { return std::make_unique<PercentileObserver>(p, s); }
+std::unique_ptr<Observer> makeMix(const ParamMap& p, const QuantSpec& s) { return std::make_unique<MixObserver>(p, s); }
+
+}  // namespace cs::obs::detail

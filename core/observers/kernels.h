@@ -1,0 +1,25 @@
+#pragma once
+// Private to the observer library: the element-wise loops every batch goes through, written
+// with SSE2 (the x86-64 baseline) because GCC does not vectorise float min/max or
+// floating-point reductions without -ffast-math. Each kernel gives bit-identical results to
+// its plain scalar form (the scalar form is the fallback on other targets).
+
+#include <cstddef>
+#include <cstdint>
+
+namespace cs::obs::kernels {
+
+// Elements that are NaN or +-Inf.
+std::size_t countNonFinite(const float* x, std::size_t n);
+// min and max of finite x (n > 0).
+void aminmax(const float* x, std::size_t n, float& mn, float& mx);
+// max |x| of finite x; 0 for n == 0.
+float absMax(const float* x, std::size_t n);
+// torch.histc binning: adds 1 to counts[int((v - lo) * bins / (hi - lo))] (float32, the
+// last bin includes hi) for every v = x or |x| with lo <= v <= hi.
+void histcCounts(const float* x, std::size_t n, bool absolute, int64_t bins, float lo, float hi, uint32_t* counts);
+// sum over x of (clamp(round_half_even(x / s), lo, hi) * s - x)^2, differences in float32,
+// squares summed in double. lo/hi are integers with |lo|, |hi| < 2^22.
+double squaredErrorDivide(const float* x, std::size_t n, float scale, float lo, float hi);
+
+}  // namespace cs::obs::kernels

@@ -1,0 +1,139 @@
+// NVIDIA pytorch-quantization HistogramCalibrator + compute_amax(percentile|entropy|mse).
+// One growing |x| histogram for the whole calibration (never reset); every parameter of
+// the amax search is retunable from it.
+
+#include "core/observers/histogram.h"
+#include "core/observers/kl_search.h"
+#include "core/observers/mse_search.h"
+#include "core/observers/observer_factories.h"
+#include "core/observers/quant_math.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <string>
+
+namespace cs::obs::detail {
+
+namespace {
+
+class HistCalibObserver : public Observer {
+public:
+    HistCalibObserver(const char* name, const ParamMap& p, const QuantSpec& s)
+        : Observer(name, p, s), hist_(static_cast<int64_t>(std::llround(p.at("num_bins")))) {}
+
+protected:
+    struct Amax {
+        float amax = 0.0f;
+        int64_t index = -1;
+    };
+
+    void observeFinite(const FiniteBatch& b) override {
+        hist_.add(b.data, b.size, boolParam("skip_zeros"));
+        if (hist_.mergeFactor() > 1)
+            addWarning("the range grew more than " + std::to_string(hist_.maxBins()) +
+                       " bins' worth: bins were merged by " + std::to_string(hist_.mergeFactor()));
+    }
+    bool retuneState(const std::set<std::string>&) override { return true; }  // computed on demand
+    void resetState() override { hist_ = GrowingAbsHistogram(intParam("num_bins")); }
+
+    bool isUnsigned() const { return !isSigned(spec().dtype); }
+    int bits() const { return bitWidth(spec().dtype); }
+
+    virtual Amax computeAmax(const std::vector<double>& counts, const std::vector<float>& edges) const = 0;
+
+    static float edgeAt(const std::vector<float>& edges, int64_t i) {
+        const auto last = static_cast<int64_t>(edges.size()) - 1;
+        return edges[static_cast<std::size_t>(std::clamp<int64_t>(i, 0, last))];
+    }
+
+    void computeResult(ObserverResult& r) const override {
+        Amax a;
+        if (hist_.degenerate()) {
+            if (hist_.pendingZeros() == 0.0) {
+                setNoStatistics(r, "no statistics: no batch observed");
+                return;
+            }
+            r.warning = "all observed values are zero";
+        } else {
+            a = computeAmax(hist_.counts(), hist_.edges());
+        }
+        r.min = {isUnsigned() ? 0.0f : -a.amax};
+        r.max = {a.amax};
+        float scale = nvidiaScale(a.amax, bits(), isUnsigned());
+        if (spec().powerOfTwo) scale = horizonPowerOfTwoScale(scale);
+        r.scale = {scale};
+        r.zeroPoint = {0};
+        r.hasStatistics = true;
+        r.extras["amax"] = a.amax;
+        r.extras["selected_index"] = static_cast<double>(a.index);
+        r.extras["histogram_bins"] = static_cast<double>(hist_.counts().size());
+    }
+
+    GrowingAbsHistogram hist_;
+};
+
+// ---------------------------------------------------------------------------------------
+class HistPercentileObserver : public HistCalibObserver {
+public:
+    HistPercentileObserver(const ParamMap& p, const QuantSpec& s) : HistCalibObserver("hist_percentile", p, s) {}
+    std::unique_ptr<Observer> clone() const override { return std::make_unique<HistPercentileObserver>(*this); }
+
+protected:
+    // cdf = cumsum(hist / total) in float64 (numpy's sequential accumulate);
+    // amax = edges[searchsorted_left(cdf, p / 100)], the left edge of that bin.
+    Amax computeAmax(const std::vector<double>& counts, const std::vector<float>& edges) const override {
+        double total = 0.0;
+        for (double c : counts) total += std::trunc(c);
+        const double target = param("percentile") / 100.0;
+        int64_t idx = static_cast<int64_t>(counts.size());
+        double cdf = 0.0;
+        for (std::size_t i = 0; i < counts.size(); ++i) {
+            cdf += std::trunc(counts[i]) / total;
+            if (cdf >= target) {
+                idx = static_cast<int64_t>(i);
+                break;
+            }
+        }
+        return Amax{edgeAt(edges, idx), idx};
+    }
+};
+
+// ---------------------------------------------------------------------------------------
+class HistEntropyObserver : public HistCalibObserver {
+public:
+    HistEntropyObserver(const ParamMap& p, const QuantSpec& s) : HistCalibObserver("hist_entropy", p, s) {}
+    std::unique_ptr<Observer> clone() const override { return std::make_unique<HistEntropyObserver>(*this); }
+
+protected:
+    Amax computeAmax(const std::vector<double>& counts, const std::vector<float>& edges) const override {
+        const int64_t n = int64_t{1} << (bits() - 1 + (isUnsigned() ? 1 : 0));
+        const int64_t i = nvidiaEntropySelect(counts, n, intParam("start_bin"), intParam("stride"));
+        // No candidate (start_bin beyond the histogram): keep the whole range.
+        const int64_t idx = i < 0 ? static_cast<int64_t>(edges.size()) - 1 : i;
+        return Amax{edgeAt(edges, idx), idx};
+    }
+};
+
+// ---------------------------------------------------------------------------------------
+class HistMseObserver : public HistCalibObserver {
+public:
+    HistMseObserver(const ParamMap& p, const QuantSpec& s) : HistCalibObserver("hist_mse", p, s) {}
+    std::unique_ptr<Observer> clone() const override { return std::make_unique<HistMseObserver>(*this); }
+
+protected:
+    Amax computeAmax(const std::vector<double>& counts, const std::vector<float>& edges) const override {
+        const MseChoice c = nvidiaMseSelect(counts, edges, bits(), isUnsigned(), intParam("start_bin"), intParam("stride"));
+        // No candidate (start_bin beyond the histogram): keep the whole range.
+        if (c.index < 0) return Amax{edges.empty() ? 0.0f : edges.back(), static_cast<int64_t>(edges.size()) - 1};
+        return Amax{c.amax, c.index};
+    }
+};
+
+}  // namespace
+
+std::unique_ptr<Observer> makeHistPercentile(const ParamMap& p, const QuantSpec& s) { return std::make_unique<HistPercentileObserver>(p, s); }
+std::unique_ptr<Observer> makeHistEntropy(const ParamMap& p, const QuantSpec& s) { return std::make_unique<HistEntropyObserver>(p, s); }
+std::unique_ptr<Observer> makeHistMse(const ParamMap& p, const QuantSpec& s) { return std::make_unique<HistMseObserver>(p, s); }
+
+}  // namespace cs::obs::detail

@@ -1,0 +1,121 @@
+#pragma once
+// The streaming observer interface: one object per quantization point, fed batch by batch,
+// asked for min/max and scale/zero point at any time. Create observers through
+// createObserver() (observer_registry.h); the concrete classes are private to the library.
+//
+// Bad input policy (the same for every observer):
+//  - NaN/Inf elements are ignored by every statistic and counted in result().nonFinite;
+//  - a batch with no finite element (or no element at all) is skipped with a warning;
+//  - with no statistics at all, result() has hasStatistics = false, empty min/max,
+//    scale [1.0] and zero point [0] (what PyTorch and Horizon return) and a warning;
+//  - all-zero or constant data give scale = eps (never 0, never NaN).
+// An observer is not thread-safe: use it from one thread at a time (clone() to share).
+
+#include "core/observers/quant_types.h"
+#include "core/observers/tensor_view.h"
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace cs::obs {
+
+using ParamMap = std::map<std::string, double>;
+
+struct ObserverResult {
+    // One entry per channel for per-channel observers, else one.
+    std::vector<float> min;
+    std::vector<float> max;
+    std::vector<float> scale;
+    std::vector<int64_t> zeroPoint;
+    bool hasStatistics = false;
+    std::string warning;  // empty when nothing is worth telling the user
+    // Observer-specific numbers: amax, selected_index, search_min_val, search_max_val,
+    // search_start_bin, search_end_bin, histogram_sum, clip_min, clip_max, signed ...
+    std::map<std::string, double> extras;
+    int64_t nonFinite = 0;  // NaN/Inf elements ignored so far
+    int64_t batches = 0;    // batches that contributed
+};
+
+// The finite part of one batch as the concrete observers see it.
+struct FiniteBatch {
+    // Per-tensor observers: all finite values (row-major order kept).
+    const float* data = nullptr;
+    std::size_t size = 0;
+    // Per-channel observers: channel c's finite values (channel dim moved to the front).
+    std::vector<const float*> channelData;
+    std::vector<std::size_t> channelSize;
+};
+
+class Observer {
+public:
+    virtual ~Observer() = default;
+    Observer(const Observer&) = default;
+    Observer& operator=(const Observer&) = delete;
+
+    const std::string& name() const { return name_; }
+    const QuantSpec& spec() const { return spec_; }
+    // Every parameter of the observer, defaults filled in.
+    const ParamMap& params() const { return params_; }
+
+    // Streams one batch. Shape problems (wrong channel axis, channel count changing) skip
+    // the batch with a warning instead of throwing.
+    void observe(const TensorView& batch);
+    ObserverResult result() const;
+    void reset();
+    virtual std::unique_ptr<Observer> clone() const = 0;
+
+    // Instant retune: `changes` (a subset of the parameters) are merged into params().
+    // Returns true when the result was recomputed from retained statistics; false when some
+    // changed parameter needs the data again (the observer is then left unchanged: create a
+    // new one with the merged parameters and re-run). Throws std::invalid_argument for an
+    // unknown parameter or a value out of range.
+    bool retune(const ParamMap& changes);
+
+    int64_t batchesObserved() const { return batches_; }
+
+protected:
+    Observer(std::string name, ParamMap params, QuantSpec spec);
+
+    double param(const char* key) const;
+    int64_t intParam(const char* key) const;
+    bool boolParam(const char* key) const;
+    int64_t channels() const { return channels_; }
+
+    virtual void observeFinite(const FiniteBatch& batch) = 0;
+    // Fill min/max/scale/zeroPoint/extras/hasStatistics; the base adds the common fields.
+    virtual void computeResult(ObserverResult& r) const = 0;
+    virtual void resetState() = 0;
+    // Recompute with params() already replaced by the new values. Only called when every
+    // changed key is retunable for this observer (registry); return false if the retained
+    // state cannot serve it after all.
+    virtual bool retuneState(const std::set<std::string>& changed) {
+        return changed.empty();
+    }
+    // Helper for results without statistics.
+    void setNoStatistics(ObserverResult& r, const char* why) const;
+    // Appends a warning shown with every later result.
+    void addWarning(const std::string& w);
+
+private:
+    std::string name_;
+    ParamMap params_;
+    QuantSpec spec_;
+    int64_t batches_ = 0;
+    int64_t batchIndex_ = 0;
+    int64_t nonFinite_ = 0;
+    int64_t channels_ = -1;
+    std::vector<std::string> warnings_;
+    std::vector<float> scratch_;
+    mutable std::optional<ObserverResult> cache_;
+};
+
+// Exponential moving average as PyTorch/Horizon write it, in float32:
+// v + c * (cur - v); the first batch is copied verbatim.
+inline float emaUpdate(float v, float cur, float c) { return v + c * (cur - v); }
+
+}  // namespace cs::obs

@@ -1,0 +1,84 @@
+#pragma once
+// Streaming, bounded-memory statistics of one quantization point's activations.
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace cs {
+
+// A histogram as views and error estimates read it: `counts.size()` equal bins on [lo, hi].
+struct HistogramData {
+    double lo = 0;
+    double hi = 0;
+    std::vector<double> counts;
+    double binWidth() const { return counts.empty() ? 0.0 : (hi - lo) / double(counts.size()); }
+    double total() const;
+};
+
+// A histogram of x (not |x|) over all batches. The range starts at [0, R] (or [-R, R] once a
+// negative value is seen) and doubles when data falls outside it; because bins merge
+// pairwise on doubling, every count stays exact, only the resolution coarsens.
+class AccumulatedHistogram {
+public:
+    explicit AccumulatedHistogram(int bins = 2048);
+    void add(const float* data, size_t n); // non-finite values are skipped
+    HistogramData data() const;
+    int bins() const { return m_bins; }
+
+private:
+    void growTo(double absMax, bool needNegative);
+    int m_bins;
+    bool m_symmetric = false;
+    double m_range = 0; // R
+    std::vector<double> m_counts;
+};
+
+// One batch, summarised.
+struct BatchSummary {
+    float min = 0;
+    float max = 0;
+    int64_t count = 0;    // finite elements
+    int64_t nan = 0;
+    int64_t inf = 0;
+    double sum = 0;
+    double sumSquares = 0;
+    float absMax = 0;
+    std::vector<float> absHistogram; // histc(|x|, bins, 0, absMax) of this batch
+};
+
+struct PointStatistics {
+    std::vector<BatchSummary> batches;
+    HistogramData histogram;          // accumulated, signed
+    int64_t count = 0;
+    int64_t nan = 0;
+    int64_t inf = 0;
+    float min = 0;
+    float max = 0;
+    double mean = 0;
+    double std = 0;
+    std::vector<int64_t> shape;       // of the last batch
+    bool hasData() const { return count > 0; }
+};
+
+// Collects PointStatistics batch by batch.
+class PointStatisticsCollector {
+public:
+    explicit PointStatisticsCollector(int histogramBins = 2048, int batchHistogramBins = 2048);
+    void add(const float* data, const std::vector<int64_t>& shape);
+    PointStatistics result() const;
+
+private:
+    int m_batchBins;
+    AccumulatedHistogram m_histogram;
+    std::vector<BatchSummary> m_batches;
+    std::vector<int64_t> m_shape;
+};
+
+// Per-channel min/max of a weight (channel axis 0).
+struct ChannelRanges {
+    std::vector<float> min;
+    std::vector<float> max;
+};
+ChannelRanges channelRanges(const std::vector<float>& data, const std::vector<int64_t>& shape);
+
+} // namespace cs

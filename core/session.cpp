@@ -1,0 +1,301 @@
+#include "core/session.h"
+
+#include "core/atomic_file.h"
+#include "core/errors.h"
+#include "core/observer_config_json.h"
+
+#include <QCborArray>
+#include <QCborMap>
+#include <QCborValue>
+#include <QDateTime>
+#include <QFile>
+#include <QJsonArray>
+
+#include <cstring>
+
+namespace cs {
+namespace {
+
+using K = QLatin1String;
+
+// Large numeric arrays are stored as little-endian byte strings (x86 and arm64 hosts).
+template <typename T>
+QCborValue packed(const std::vector<T>& values)
+{
+    return QByteArray(reinterpret_cast<const char*>(values.data()), qsizetype(values.size() * sizeof(T)));
+}
+
+template <typename T>
+std::vector<T> unpacked(const QCborValue& value)
+{
+    const QByteArray bytes = value.toByteArray();
+    std::vector<T> out(size_t(bytes.size()) / sizeof(T));
+    if (!out.empty())
+        std::memcpy(out.data(), bytes.constData(), out.size() * sizeof(T));
+    return out;
+}
+
+QCborArray intArray(const std::vector<int64_t>& v)
+{
+    QCborArray a;
+    for (auto x : v)
+        a.append(qint64(x));
+    return a;
+}
+
+std::vector<int64_t> intVector(const QCborValue& v)
+{
+    std::vector<int64_t> out;
+    for (const auto& x : v.toArray())
+        out.push_back(x.toInteger());
+    return out;
+}
+
+QCborMap opToCbor(const OpInfo& op)
+{
+    return QCborMap{{K("name"), QString::fromStdString(op.name)},
+                    {K("module"), QString::fromStdString(op.module)},
+                    {K("kind"), QString::fromStdString(op.kind)},
+                    {K("shape"), intArray(op.shape)},
+                    {K("dtype"), QString::fromStdString(op.dtype)},
+                    {K("passthrough"), op.passthrough},
+                    {K("fused_into"), QString::fromStdString(op.fusedInto)},
+                    {K("shares_point_with"), QString::fromStdString(op.sharesPointWith)},
+                    {K("weight_shape"), intArray(op.weightShape)}};
+}
+
+OpInfo opFromCbor(const QCborMap& m)
+{
+    OpInfo op;
+    op.name = m.value(K("name")).toString().toStdString();
+    op.module = m.value(K("module")).toString().toStdString();
+    op.kind = m.value(K("kind")).toString().toStdString();
+    op.shape = intVector(m.value(K("shape")));
+    op.dtype = m.value(K("dtype")).toString().toStdString();
+    op.passthrough = m.value(K("passthrough")).toBool();
+    op.fusedInto = m.value(K("fused_into")).toString().toStdString();
+    op.sharesPointWith = m.value(K("shares_point_with")).toString().toStdString();
+    op.weightShape = intVector(m.value(K("weight_shape")));
+    return op;
+}
+
+QCborMap statsToCbor(const PointStatistics& s)
+{
+    QCborArray batches;
+    for (const auto& b : s.batches)
+        batches.append(QCborMap{{K("min"), double(b.min)}, {K("max"), double(b.max)},
+                                {K("count"), qint64(b.count)}, {K("nan"), qint64(b.nan)},
+                                {K("inf"), qint64(b.inf)}, {K("sum"), b.sum},
+                                {K("sum_squares"), b.sumSquares}, {K("abs_max"), double(b.absMax)},
+                                {K("abs_histogram"), packed(b.absHistogram)}});
+    return QCborMap{{K("count"), qint64(s.count)}, {K("nan"), qint64(s.nan)}, {K("inf"), qint64(s.inf)},
+                    {K("min"), double(s.min)}, {K("max"), double(s.max)}, {K("mean"), s.mean},
+                    {K("std"), s.std}, {K("shape"), intArray(s.shape)},
+                    {K("histogram"), QCborMap{{K("lo"), s.histogram.lo}, {K("hi"), s.histogram.hi},
+                                              {K("counts"), packed(s.histogram.counts)}}},
+                    {K("batches"), batches}};
+}
+
+PointStatistics statsFromCbor(const QCborMap& m)
+{
+    PointStatistics s;
+    s.count = m.value(K("count")).toInteger();
+    s.nan = m.value(K("nan")).toInteger();
+    s.inf = m.value(K("inf")).toInteger();
+    s.min = float(m.value(K("min")).toDouble());
+    s.max = float(m.value(K("max")).toDouble());
+    s.mean = m.value(K("mean")).toDouble();
+    s.std = m.value(K("std")).toDouble();
+    s.shape = intVector(m.value(K("shape")));
+    const QCborMap h = m.value(K("histogram")).toMap();
+    s.histogram.lo = h.value(K("lo")).toDouble();
+    s.histogram.hi = h.value(K("hi")).toDouble();
+    s.histogram.counts = unpacked<double>(h.value(K("counts")));
+    for (const auto& v : m.value(K("batches")).toArray()) {
+        const QCborMap b = v.toMap();
+        BatchSummary bs;
+        bs.min = float(b.value(K("min")).toDouble());
+        bs.max = float(b.value(K("max")).toDouble());
+        bs.count = b.value(K("count")).toInteger();
+        bs.nan = b.value(K("nan")).toInteger();
+        bs.inf = b.value(K("inf")).toInteger();
+        bs.sum = b.value(K("sum")).toDouble();
+        bs.sumSquares = b.value(K("sum_squares")).toDouble();
+        bs.absMax = float(b.value(K("abs_max")).toDouble());
+        bs.absHistogram = unpacked<float>(b.value(K("abs_histogram")));
+        s.batches.push_back(std::move(bs));
+    }
+    return s;
+}
+
+QCborMap rangesToCbor(const ChannelRanges& r)
+{
+    return QCborMap{{K("min"), packed(r.min)}, {K("max"), packed(r.max)}};
+}
+
+ChannelRanges rangesFromCbor(const QCborMap& m)
+{
+    return ChannelRanges{unpacked<float>(m.value(K("min"))), unpacked<float>(m.value(K("max")))};
+}
+
+QCborValue json(const QJsonObject& o) { return QCborValue::fromJsonValue(o); }
+QJsonObject jsonOf(const QCborValue& v) { return v.toMap().toJsonObject(); }
+
+QCborMap configToCbor(const CalibrationConfig& c)
+{
+    QCborMap overrides;
+    for (const auto& [name, oc] : c.overrides)
+        overrides.insert(QString::fromStdString(name), json(observerConfigToJson(oc)));
+    return QCborMap{{K("model"), QString::fromStdString(c.modelPath)},
+                    {K("mode"), c.mode == PointMode::Deployment ? K("deployment") : K("per_op")},
+                    {K("data"), json(c.data.toJson())},
+                    {K("batch_size"), c.batchSize},
+                    {K("num_batches"), c.numBatches},
+                    {K("threads"), c.threads},
+                    {K("activation"), json(observerConfigToJson(c.activation))},
+                    {K("weight"), json(observerConfigToJson(c.weight))},
+                    {K("overrides"), overrides},
+                    {K("compare_observers"), c.compareObservers},
+                    {K("histogram_bins"), c.histogramBins}};
+}
+
+CalibrationConfig configFromCbor(const QCborMap& m, const std::string& path)
+{
+    CalibrationConfig c;
+    c.modelPath = m.value(K("model")).toString().toStdString();
+    c.mode = m.value(K("mode")).toString() == K("per_op") ? PointMode::PerOp : PointMode::Deployment;
+    c.data = DatasetSpec::fromJson(jsonOf(m.value(K("data"))), path);
+    c.batchSize = int(m.value(K("batch_size")).toInteger());
+    c.numBatches = int(m.value(K("num_batches")).toInteger());
+    c.threads = int(m.value(K("threads")).toInteger());
+    c.activation = observerConfigFromJson(jsonOf(m.value(K("activation"))), path);
+    c.weight = observerConfigFromJson(jsonOf(m.value(K("weight"))), path);
+    const QCborMap overrides = m.value(K("overrides")).toMap();
+    for (auto it = overrides.begin(); it != overrides.end(); ++it)
+        c.overrides[it.key().toString().toStdString()] = observerConfigFromJson(jsonOf(it.value()), path);
+    c.compareObservers = m.value(K("compare_observers")).toBool();
+    c.histogramBins = int(m.value(K("histogram_bins")).toInteger());
+    return c;
+}
+
+QCborMap resultToCbor(const obs::ObserverResult& r) { return json(observerResultToJson(r)).toMap(); }
+obs::ObserverResult resultFromCbor(const QCborValue& v) { return observerResultFromJson(jsonOf(v)); }
+
+} // namespace
+
+void saveSession(const CalibrationResult& r, const std::string& path)
+{
+    QCborArray ops;
+    for (const auto& op : r.model.ops)
+        ops.append(opToCbor(op));
+    QCborArray points;
+    for (const auto& p : r.points) {
+        QCborMap compare;
+        for (const auto& [name, result] : p.compare)
+            compare.insert(QString::fromStdString(name), resultToCbor(result));
+        points.append(QCborMap{{K("name"), QString::fromStdString(p.name)},
+                               {K("op_index"), p.opIndex},
+                               {K("config"), json(observerConfigToJson(p.config))},
+                               {K("result"), resultToCbor(p.result)},
+                               {K("compare"), compare},
+                               {K("stats"), statsToCbor(p.stats)}});
+    }
+    QCborArray weights;
+    for (const auto& w : r.weights)
+        weights.append(QCborMap{{K("name"), QString::fromStdString(w.name)},
+                                {K("op_index"), w.opIndex},
+                                {K("config"), json(observerConfigToJson(w.config))},
+                                {K("result"), resultToCbor(w.result)},
+                                {K("shape"), intArray(w.shape)},
+                                {K("folded"), rangesToCbor(w.folded)},
+                                {K("unfolded"), rangesToCbor(w.unfolded)},
+                                {K("folded_batch_norm"), QString::fromStdString(w.foldedBatchNorm)}});
+    QCborArray warnings;
+    for (const auto& w : r.warnings)
+        warnings.append(QString::fromStdString(w));
+
+    const QCborMap root{
+        {K("format"), K("calibscope-session")},
+        {K("version"), kSessionVersion},
+        {K("generator"), QStringLiteral("calibscope " CALIBSCOPE_VERSION)},
+        {K("created"), QDateTime::currentDateTimeUtc().toString(Qt::ISODate)},
+        {K("model"), QCborMap{{K("path"), QString::fromStdString(r.model.path)},
+                              {K("sha256"), QString::fromStdString(r.model.sha256)},
+                              {K("input_shape"), intArray(r.model.inputShape)},
+                              {K("parameters"), qint64(r.model.parameterCount)}}},
+        {K("config"), configToCbor(r.config)},
+        {K("ops"), ops},
+        {K("points"), points},
+        {K("weights"), weights},
+        {K("run"), QCborMap{{K("images"), qint64(r.images)}, {K("batches"), r.batches},
+                            {K("seconds"), r.seconds}, {K("images_per_second"), r.imagesPerSecond},
+                            {K("warnings"), warnings}}}};
+    writeFileAtomically(path, root.toCborValue().toCbor().toStdString());
+}
+
+CalibrationResult loadSession(const std::string& path)
+{
+    QFile file(QString::fromStdString(path));
+    if (!file.exists())
+        throw CalibError(path, "no such file");
+    if (!file.open(QIODevice::ReadOnly))
+        throw CalibError(path, "cannot read (" + file.errorString().toStdString() + ")");
+    QCborParserError error;
+    const QCborValue value = QCborValue::fromCbor(file.readAll(), &error);
+    if (error.error != QCborError::NoError || !value.isMap())
+        throw CalibError(path, "not a calibscope session (corrupt or not CBOR)");
+    const QCborMap root = value.toMap();
+    if (root.value(K("format")).toString() != K("calibscope-session"))
+        throw CalibError(path, "not a calibscope session");
+    const qint64 version = root.value(K("version")).toInteger();
+    if (version > kSessionVersion)
+        throw CalibError(path, "made by a newer calibscope (session version " + std::to_string(version) + ")");
+
+    CalibrationResult r;
+    const QCborMap model = root.value(K("model")).toMap();
+    r.model.path = model.value(K("path")).toString().toStdString();
+    r.model.sha256 = model.value(K("sha256")).toString().toStdString();
+    r.model.inputShape = intVector(model.value(K("input_shape")));
+    r.model.parameterCount = model.value(K("parameters")).toInteger();
+    for (const auto& op : root.value(K("ops")).toArray())
+        r.model.ops.push_back(opFromCbor(op.toMap()));
+    r.config = configFromCbor(root.value(K("config")).toMap(), path);
+    for (const auto& v : root.value(K("points")).toArray()) {
+        const QCborMap m = v.toMap();
+        PointCalibration p;
+        p.name = m.value(K("name")).toString().toStdString();
+        p.opIndex = int(m.value(K("op_index")).toInteger());
+        p.config = observerConfigFromJson(jsonOf(m.value(K("config"))), path);
+        p.result = resultFromCbor(m.value(K("result")));
+        const QCborMap compare = m.value(K("compare")).toMap();
+        for (auto it = compare.begin(); it != compare.end(); ++it)
+            p.compare[it.key().toString().toStdString()] = resultFromCbor(it.value());
+        p.stats = statsFromCbor(m.value(K("stats")).toMap());
+        if (p.opIndex < 0 || size_t(p.opIndex) >= r.model.ops.size())
+            throw CalibError(path, "corrupt session (point " + p.name + " has no op)");
+        r.points.push_back(std::move(p));
+    }
+    for (const auto& v : root.value(K("weights")).toArray()) {
+        const QCborMap m = v.toMap();
+        WeightCalibration w;
+        w.name = m.value(K("name")).toString().toStdString();
+        w.opIndex = int(m.value(K("op_index")).toInteger());
+        w.config = observerConfigFromJson(jsonOf(m.value(K("config"))), path);
+        w.result = resultFromCbor(m.value(K("result")));
+        w.shape = intVector(m.value(K("shape")));
+        w.folded = rangesFromCbor(m.value(K("folded")).toMap());
+        w.unfolded = rangesFromCbor(m.value(K("unfolded")).toMap());
+        w.foldedBatchNorm = m.value(K("folded_batch_norm")).toString().toStdString();
+        r.weights.push_back(std::move(w));
+    }
+    const QCborMap run = root.value(K("run")).toMap();
+    r.images = run.value(K("images")).toInteger();
+    r.batches = int(run.value(K("batches")).toInteger());
+    r.seconds = run.value(K("seconds")).toDouble();
+    r.imagesPerSecond = run.value(K("images_per_second")).toDouble();
+    for (const auto& w : run.value(K("warnings")).toArray())
+        r.warnings.push_back(w.toString().toStdString());
+    return r;
+}
+
+} // namespace cs
