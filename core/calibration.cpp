@@ -17,7 +17,8 @@ class ObserverBank {
 public:
     struct Point {
         std::unique_ptr<obs::Observer> configured;
-        std::map<std::string, std::unique_ptr<obs::Observer>> compare;
+        std::map<std::string, std::unique_ptr<obs::Observer>> compare; // default params
+        obs::QuantSpec compareSpec;
     };
     std::map<std::string, Point> points; // by point name
 };
@@ -128,6 +129,7 @@ CalibrationResult runCalibration(const CalibrationConfig& config, const Progress
         const ObserverConfig& pointConfig = it == config.overrides.end() ? config.activation : it->second;
         ObserverBank::Point& observers = result.bank->points[tap.name];
         observers.configured = makeObserver(pointConfig, "point " + tap.name);
+        observers.compareSpec = pointConfig.spec;
         if (config.compareObservers)
             for (const std::string& name : obs::observerNames()) {
                 ObserverConfig defaults = pointConfig;
@@ -221,6 +223,75 @@ RetuneOutcome retunePoint(CalibrationResult& result, const std::string& pointNam
         p.result = observer.result();
     }
     return RetuneOutcome::Recomputed;
+}
+
+bool operator==(const ObserverConfig& a, const ObserverConfig& b)
+{
+    const auto& x = a.spec;
+    const auto& y = b.spec;
+    return a.name == b.name && a.params == b.params && a.keepFloat == b.keepFloat && x.dtype == y.dtype
+           && x.qscheme == y.qscheme && x.narrowRange == y.narrowRange && x.reduceRange == y.reduceRange
+           && x.powerOfTwo == y.powerOfTwo && x.chAxis == y.chAxis && x.quantMin == y.quantMin
+           && x.quantMax == y.quantMax;
+}
+
+RetuneOutcome applyPointConfig(CalibrationResult& result, const std::string& pointName, const ObserverConfig& config)
+{
+    PointCalibration* point = nullptr;
+    for (auto& p : result.points)
+        if (p.name == pointName)
+            point = &p;
+    if (!point)
+        return RetuneOutcome::NoObserver;
+    ObserverConfig wanted = config;
+    wanted.keepFloat = point->config.keepFloat;
+    if (wanted == point->config) {
+        point->config.keepFloat = config.keepFloat;
+        return RetuneOutcome::Recomputed;
+    }
+    if (!result.bank || !result.bank->points.count(pointName))
+        return RetuneOutcome::NeedsData;
+    ObserverBank::Point& observers = result.bank->points[pointName];
+    const bool sameGrid = ObserverConfig{config.name, {}, config.spec, false}
+                          == ObserverConfig{config.name, {}, point->config.spec, false};
+
+    std::unique_ptr<obs::Observer> candidate;
+    obs::ParamMap changes;
+    if (sameGrid && config.name == point->config.name) {
+        candidate = observers.configured->clone();
+        for (const auto& [key, value] : config.params)
+            if (!point->config.params.count(key) || point->config.params.at(key) != value)
+                changes[key] = value;
+        for (const auto& [key, value] : point->config.params)
+            if (!config.params.count(key)) // back to the default
+                changes[key] = obs::findObserver(config.name)->param(key)->defaultValue;
+    } else {
+        const ObserverConfig compareGrid{config.name, {}, observers.compareSpec, false};
+        auto it = observers.compare.find(config.name);
+        if (it == observers.compare.end() || ObserverConfig{config.name, {}, config.spec, false} != compareGrid)
+            return RetuneOutcome::NeedsData;
+        candidate = it->second->clone();
+        changes = config.params;
+    }
+    try {
+        if (!changes.empty() && !candidate->retune(changes))
+            return RetuneOutcome::NeedsData;
+    } catch (const std::invalid_argument& e) {
+        throw CalibError("point " + pointName, e.what());
+    }
+    observers.configured = std::move(candidate);
+    point->config = config;
+    point->result = observers.configured->result();
+    return RetuneOutcome::Recomputed;
+}
+
+std::map<std::string, ObserverConfig> currentOverrides(const CalibrationResult& result)
+{
+    std::map<std::string, ObserverConfig> overrides;
+    for (const auto& p : result.points)
+        if (p.config != result.config.activation)
+            overrides[p.name] = p.config;
+    return overrides;
 }
 
 } // namespace cs

@@ -89,4 +89,16 @@ enum class RetuneOutcome { Recomputed, NeedsData, NoObserver };
 // `result` in place when the retained statistics allow it, else says the data is needed.
 RetuneOutcome retunePoint(CalibrationResult& result, const std::string& pointName, const obs::ParamMap& changes);
 
+// Applies a new configuration to one point. Recomputes instantly when the retained state
+// allows it (a retunable parameter, an observer the compare pass already ran, keep-float);
+// otherwise leaves `result` unchanged and returns NeedsData: re-run with the new overrides.
+RetuneOutcome applyPointConfig(CalibrationResult& result, const std::string& pointName, const ObserverConfig& config);
+
+// The per-point configurations of `result` that differ from its default, as overrides for
+// a re-run (what the GUI sends after edits that need the data again).
+std::map<std::string, ObserverConfig> currentOverrides(const CalibrationResult& result);
+
+bool operator==(const ObserverConfig& a, const ObserverConfig& b);
+inline bool operator!=(const ObserverConfig& a, const ObserverConfig& b) { return !(a == b); }
+
 } // namespace cs

@@ -213,6 +213,39 @@ private Q_SLOTS:
         QCOMPARE(retunePoint(r, "no.such.point", {{"percentile", 99.0}}), RetuneOutcome::NoObserver);
     }
 
+    void applyPointConfigRecomputesOrAsksForData()
+    {
+        CalibrationConfig config = demoConfig(3);
+        config.compareObservers = true;
+        CalibrationResult r = runCalibration(config);
+        const std::string point = "block2.add";
+
+        ObserverConfig percentile = r.point(point)->config;
+        percentile.name = "percentile";
+        QCOMPARE(applyPointConfig(r, point, percentile), RetuneOutcome::Recomputed);
+        QCOMPARE(r.point(point)->result.max, r.point(point)->compare.at("percentile").max);
+
+        percentile.params["percentile"] = 99.9;
+        QCOMPARE(applyPointConfig(r, point, percentile), RetuneOutcome::Recomputed);
+        CalibrationConfig fresh = demoConfig(3);
+        fresh.overrides[point] = percentile;
+        const CalibrationResult expected = runCalibration(fresh);
+        QCOMPARE(r.point(point)->result.scale, expected.point(point)->result.scale);
+
+        ObserverConfig qint16 = percentile;
+        qint16.spec.dtype = obs::DType::QInt16;
+        QCOMPARE(applyPointConfig(r, point, qint16), RetuneOutcome::NeedsData);
+        QVERIFY(r.point(point)->config.spec.dtype == obs::DType::QInt8);
+
+        ObserverConfig keepFloat = percentile;
+        keepFloat.keepFloat = true;
+        QCOMPARE(applyPointConfig(r, point, keepFloat), RetuneOutcome::Recomputed);
+        QVERIFY(r.point(point)->config.keepFloat);
+        const auto overrides = currentOverrides(r);
+        QCOMPARE(overrides.size(), size_t(1));
+        QVERIFY(overrides.at(point) == keepFloat);
+    }
+
     void compareModeRunsEveryObserver()
     {
         CalibrationConfig config = inplaceConfig("inplace_scripted.pt");
