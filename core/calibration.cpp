@@ -6,22 +6,13 @@
 #include "core/instrumented_model.h"
 #include "core/logging.h"
 #include "core/model_graph.h"
+#include "core/observer_bank.h"
 #include "core/observers/observer_registry.h"
 
 #include <chrono>
 #include <stdexcept>
 
 namespace cs {
-
-class ObserverBank {
-public:
-    struct Point {
-        std::unique_ptr<obs::Observer> configured;
-        std::map<std::string, std::unique_ptr<obs::Observer>> compare; // default params
-        obs::QuantSpec compareSpec;
-    };
-    std::map<std::string, Point> points; // by point name
-};
 
 namespace {
 

@@ -133,24 +133,24 @@ InstrumentedModel::~InstrumentedModel() = default;
 
 const std::vector<TapPoint>& InstrumentedModel::points() const { return d->points; }
 
-BatchOutput InstrumentedModel::forward(const float* data, const std::vector<int64_t>& shape, TapHandler& handler,
-                                       TapMode mode)
+BatchOutput runInstrumented(torch::jit::Code& code, const c10::IValue& self, const ModelSummary& summary,
+                            const float* data, const std::vector<int64_t>& shape, TapHandler& handler, TapMode mode)
 {
     c10::InferenceMode inference;
     const at::Tensor input = torch::from_blob(const_cast<float*>(data), shape, torch::kFloat32);
     torch::jit::Stack stack;
-    stack.emplace_back(d->model->frozen._ivalue());
+    stack.emplace_back(self);
     stack.emplace_back(input);
 
     const TapContext previous = t_tap;
     t_tap = TapContext{&handler, mode};
     try {
-        torch::jit::InterpreterState(*d->code).run(stack);
+        torch::jit::InterpreterState(code).run(stack);
     } catch (const std::exception& e) {
         t_tap = previous;
-        throw CalibError(d->model->summary.path,
-                         "forward failed on a batch of shape " + shapeToString(shape) + " (expected input "
-                             + shapeToString(d->model->summary.inputShape) + "): " + firstLine(e.what()));
+        throw CalibError(summary.path, "forward failed on a batch of shape " + shapeToString(shape)
+                                           + " (expected input " + shapeToString(summary.inputShape)
+                                           + "): " + firstLine(e.what()));
     }
     t_tap = previous;
 
@@ -163,6 +163,12 @@ BatchOutput InstrumentedModel::forward(const float* data, const std::vector<int6
     return out;
 }
 
+BatchOutput InstrumentedModel::forward(const float* data, const std::vector<int64_t>& shape, TapHandler& handler,
+                                       TapMode mode)
+{
+    return runInstrumented(*d->code, d->model->frozen._ivalue(), d->model->summary, data, shape, handler, mode);
+}
+
 std::vector<WeightTensor> InstrumentedModel::weights(bool foldBatchNorm) const
 {
     c10::InferenceMode inference;
@@ -172,46 +178,19 @@ std::vector<WeightTensor> InstrumentedModel::weights(bool foldBatchNorm) const
         const OpInfo& op = model.summary.ops[i];
         if (!op.hasWeightPoint())
             continue;
-        torch::jit::Node* node = model.opValues[i]->node();
-        at::Tensor weight = torch::jit::toIValue(node->input(1))->toTensor().to(at::kFloat);
-        at::Tensor bias;
-        if (node->inputs().size() > 2)
-            if (auto b = torch::jit::toIValue(node->input(2)); b && b->isTensor())
-                bias = b->toTensor().to(at::kFloat);
-
+        const detail::FoldedWeight f = detail::foldedWeight(model, i, foldBatchNorm);
         WeightTensor w;
         w.opIndex = static_cast<int>(i);
         w.opName = op.name;
-        w.shape = weight.sizes().vec();
-        w.unfolded = toVector(weight);
-
-        const auto& uses = model.opValues[i]->uses();
-        torch::jit::Node* bn = uses.size() == 1 ? uses[0].user : nullptr;
-        const bool fold = foldBatchNorm && bn && bn->kind() == c10::Symbol::fromQualString("aten::batch_norm")
-                          && !op.fusedInto.empty();
-        if (fold) {
-            auto constant = [&](size_t k) { return torch::jit::toIValue(bn->input(k)); };
-            const auto gamma = constant(1), beta = constant(2), mean = constant(3), var = constant(4),
-                       eps = constant(7);
-            if (mean && var && mean->isTensor() && var->isTensor() && eps) {
-                const at::Tensor inv = (var->toTensor().to(at::kFloat) + eps->toDouble()).rsqrt();
-                const at::Tensor g = gamma && gamma->isTensor() ? gamma->toTensor().to(at::kFloat) * inv : inv;
-                std::vector<int64_t> bshape(static_cast<size_t>(weight.dim()), 1);
-                bshape[0] = weight.size(0);
-                weight = weight * g.reshape(bshape);
-                at::Tensor b = bias.defined() ? bias : torch::zeros({weight.size(0)});
-                b = (b - mean->toTensor().to(at::kFloat)) * g;
-                if (beta && beta->isTensor())
-                    b = b + beta->toTensor().to(at::kFloat);
-                bias = b;
-                for (size_t k = 0; k < model.summary.ops.size(); ++k)
-                    if (model.opValues[k] == bn->output(0))
-                        w.foldedBatchNorm = model.summary.ops[k].name;
-            }
-        }
-        w.data = toVector(weight);
-        if (bias.defined())
-            w.bias = toVector(bias);
+        w.shape = f.weight.sizes().vec();
+        w.unfolded = toVector(f.unfolded);
+        w.data = toVector(f.weight);
+        if (f.bias.defined())
+            w.bias = toVector(f.bias);
+        if (f.batchNorm)
+            for (size_t k = 0; k < model.summary.ops.size(); ++k)
+                if (model.opValues[k] == f.batchNorm->output(0))
+                    w.foldedBatchNorm = model.summary.ops[k].name;
         result.push_back(std::move(w));
     }
     return result;

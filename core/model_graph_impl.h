@@ -3,6 +3,7 @@
 #include "core/model_graph.h"
 
 #include <torch/script.h>
+#include <torch/csrc/jit/runtime/interpreter.h>
 
 namespace cs::detail {
 
@@ -15,4 +16,23 @@ struct ModelGraphImpl {
     std::vector<torch::jit::Value*> opValues;   // opValues[i] is the output of summary.ops[i]
 };
 
+// A conv/linear weight ready for quantization: BN-folded when asked and the graph has a
+// fused conv→batch_norm (then `batchNorm` is that node).
+struct FoldedWeight {
+    at::Tensor weight;
+    at::Tensor unfolded;
+    at::Tensor bias;                       // undefined when the op has none and nothing was folded
+    torch::jit::Node* batchNorm = nullptr;
+};
+FoldedWeight foldedWeight(const ModelGraphImpl& model, size_t opIndex, bool foldBatchNorm);
+
 } // namespace cs::detail
+
+namespace cs {
+struct BatchOutput;
+class TapHandler;
+enum class TapMode;
+// Runs compiled code whose graph contains calibscope::tap nodes with `handler` in `mode`.
+BatchOutput runInstrumented(torch::jit::Code& code, const c10::IValue& self, const ModelSummary& summary,
+                            const float* data, const std::vector<int64_t>& shape, TapHandler& handler, TapMode mode);
+} // namespace cs

@@ -11,6 +11,8 @@
 
 namespace cli {
 int runCalibrate(const QStringList& arguments);
+int runEvaluate(const QStringList& arguments);
+int runExport(const QStringList& arguments);
 int runInspect(const QStringList& arguments);
 int runMakeDemo(const QStringList& arguments);
 int runDemo(const QStringList& arguments);
@@ -20,6 +22,8 @@ namespace {
 
 const cli::Command kCommands[] = {
     {"calibrate", "Calibrate a model on a dataset and save a session (.cscope).", cli::runCalibrate},
+    {"evaluate", "Measure a session's quantization error per point and end to end.", cli::runEvaluate},
+    {"export", "Write a session's qconfig JSON, checkpoint, fake-quantized model or report.", cli::runExport},
     {"inspect", "List a model's ops, or a session's points and their clip ranges.", cli::runInspect},
     {"make-demo", "Train the demo CNN on Fashion-MNIST (cached in the XDG cache folder).", cli::runMakeDemo},
     {"demo", "Make the demo model if needed and list its quantization points.", cli::runDemo},

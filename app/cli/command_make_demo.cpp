@@ -1,6 +1,12 @@
 #include "cli/cli_common.h"
 
+#include "core/calibration.h"
 #include "core/demo_model.h"
+#include "core/demo_splits.h"
+#include "core/evaluation.h"
+#include "core/evaluation_report.h"
+#include "core/session.h"
+#include "core/session_format.h"
 #include "core/errors.h"
 #include "core/model_graph.h"
 #include "core/op_table_format.h"
@@ -88,7 +94,8 @@ int runMakeDemo(const QStringList& arguments)
     return Ok;
 }
 
-// The headless demo flow: make (or reuse) the demo model, then show what calibscope sees in it.
+// The headless demo flow: make (or reuse) the demo model, list its points, calibrate it on the
+// calibration split with every observer, and evaluate int8 accuracy on the validation split.
 int runDemo(const QStringList& arguments)
 {
     QCommandLineParser parser;
@@ -107,6 +114,36 @@ int runDemo(const QStringList& arguments)
         cs::ModelGraph graph(info.modelPath);
         graph.inferShapes(graph.metadataInputShape());
         std::cout << '\n' << cs::formatOpsTable(graph.summary());
+
+        const cs::DemoSplits splits = cs::loadDemoSplits(info.descriptionPath);
+        cs::CalibrationConfig calibration;
+        calibration.modelPath = info.modelPath;
+        calibration.data = splits.calibration;
+        calibration.compareObservers = true;
+        calibration.threads = config.threads;
+        ProgressPrinter printer(!parser.isSet(options.quiet));
+        const auto show = [&](const cs::ProgressInfo& p) {
+            printer.update(p.stage, p.done, p.total, p.itemsPerSecond, p.message);
+            return true;
+        };
+        const cs::CalibrationResult result = cs::runCalibration(calibration, show);
+        const std::string sessionPath =
+            QString(QString::fromStdString(info.modelPath).section(QLatin1Char('/'), 0, -2) + QStringLiteral("/demo.cscope"))
+                .toStdString();
+        cs::saveSession(result, sessionPath);
+        std::cout << "\nCalibration (" << result.images << " images, every observer) saved to " << sessionPath << "\n\n"
+                  << cs::formatPointsTable(result);
+
+        cs::EvaluationConfig evaluation;
+        evaluation.data = splits.validation;
+        evaluation.data.count = 2000;
+        evaluation.batchSize = 100;
+        evaluation.observers = {"min_max", "percentile", "mse", "kl", "mix", "torch_histogram", "hist_entropy"};
+        evaluation.sensitivity = false;
+        evaluation.threads = config.threads;
+        std::cout << "\nEvaluation on 2000 validation images\n" << cs::formatEvaluation(cs::runEvaluation(result, evaluation, show));
+        std::cout << "\nNext: calibscope-cli inspect --session " << sessionPath
+                  << " --op block1.add,  or open the GUI: calibscope\n";
     } catch (const cs::CalibError& e) {
         printError(e.what());
         return Failed;

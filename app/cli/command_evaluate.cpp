@@ -1,0 +1,113 @@
+#include "cli/cli_common.h"
+
+#include "core/errors.h"
+#include "core/evaluation.h"
+#include "core/evaluation_report.h"
+#include "core/session.h"
+
+#include <iostream>
+
+namespace cli {
+
+int runEvaluate(const QStringList& arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Run validation data through the float and the fake-quantized model of a session: per-point error "
+        "(local and accumulated), accuracy per observer, per-point sensitivity and an automatic plan."));
+    auto opt = [](const char* name, const char* help, const char* value = nullptr, const char* def = nullptr) {
+        return value ? QCommandLineOption(QString::fromLatin1(name), QString::fromLatin1(help),
+                                          QString::fromLatin1(value), def ? QString::fromLatin1(def) : QString())
+                     : QCommandLineOption(QString::fromLatin1(name), QString::fromLatin1(help));
+    };
+    const auto session = opt("session", "Calibration session.", "S.cscope");
+    const auto data = opt("data", "Validation data (labels give accuracy; without, output agreement).", "VAL_PATH");
+    const auto dataFormat = opt("data-format", "auto, imagefolder, idx, npy or pt (default auto).", "FORMAT", "auto");
+    const auto labels = opt("labels", "Labels file for .npy/.pt/IDX data (default: beside the data).", "PATH");
+    const auto start = opt("start", "First sample used (default 0).", "N", "0");
+    const auto count = opt("count", "Samples used from --start (default all).", "N", "-1");
+    const auto preprocess = opt("preprocess", "Preprocessing JSON (default: the session's).", "PRE.json");
+    const auto observers = opt("observers", "Accuracy-table observers: all or NAME,NAME (default all).", "LIST", "all");
+    const auto maxBatches = opt("max-batches", "Batches to evaluate; -1 = all (default).", "N", "-1");
+    const auto batchSize = opt("batch-size", "Images per batch (default 64).", "N", "64");
+    const auto noSensitivity = opt("no-sensitivity", "Skip the per-point sensitivity passes.");
+    const auto allButOne = opt("all-but-one", "Sensitivity also with everything but one point quantized.");
+    const auto report = opt("report", "Write the accuracy table, per-point metrics and sensitivity as JSON.", "R.json");
+    const auto sweepPercentiles = opt("sweep-percentiles",
+        "Also sweep the percentile observer over these percentiles (comma separated).", "LIST");
+    const auto sweepBins = opt("sweep-bins", "Histogram bins for the sweep (default 2048).", "LIST", "2048");
+    const auto threads = opt("threads", "LibTorch threads (default: all cores).", "N", "0");
+    const auto quiet = opt("quiet", "No progress bar and no summary.");
+    parser.addOptions({session, data, dataFormat, labels, start, count, preprocess, observers, maxBatches, batchSize,
+                       noSensitivity, allButOne, report, sweepPercentiles, sweepBins, threads, quiet});
+    int exitCode = Ok;
+    if (!parseOrExplain(parser, QStringLiteral("evaluate"), arguments, exitCode))
+        return exitCode;
+    if (!parser.isSet(session) || !parser.isSet(data)) {
+        printError("evaluate: --session and --data are required");
+        return BadUsage;
+    }
+    cs::EvaluationConfig config;
+    bool ok[5] = {};
+    config.maxBatches = parser.value(maxBatches).toInt(&ok[0]);
+    config.batchSize = parser.value(batchSize).toInt(&ok[1]);
+    config.threads = parser.value(threads).toInt(&ok[2]);
+    config.data.start = parser.value(start).toLongLong(&ok[3]);
+    config.data.count = parser.value(count).toLongLong(&ok[4]);
+    if (!ok[0] || !ok[1] || !ok[2] || !ok[3] || !ok[4] || config.batchSize <= 0 || config.maxBatches == 0
+        || config.maxBatches < -1 || config.threads < 0 || config.data.start < 0) {
+        printError("evaluate: --max-batches, --batch-size, --threads, --start and --count take integers");
+        return BadUsage;
+    }
+    if (parser.value(observers) != QLatin1String("all"))
+        for (const QString& name : parser.value(observers).split(QLatin1Char(','), Qt::SkipEmptyParts))
+            config.observers.push_back(name.trimmed().toStdString());
+    config.sensitivity = !parser.isSet(noSensitivity);
+    config.sensitivityAllButOne = parser.isSet(allButOne);
+
+    std::vector<double> percentiles;
+    std::vector<int> bins;
+    for (const QString& v : parser.value(sweepPercentiles).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        bool good = false;
+        percentiles.push_back(v.toDouble(&good));
+        if (!good || percentiles.back() <= 0 || percentiles.back() > 100) {
+            printError("evaluate: --sweep-percentiles takes numbers in (0, 100]");
+            return BadUsage;
+        }
+    }
+    for (const QString& v : parser.value(sweepBins).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        bool good = false;
+        bins.push_back(v.toInt(&good));
+        if (!good || bins.back() < 1) {
+            printError("evaluate: --sweep-bins takes positive integers");
+            return BadUsage;
+        }
+    }
+    try {
+        const cs::CalibrationResult calibration = cs::loadSession(parser.value(session).toStdString());
+        config.data.format = cs::parseDatasetFormat(parser.value(dataFormat).toStdString());
+        config.data.path = parser.value(data).toStdString();
+        config.data.labelsPath = parser.value(labels).toStdString();
+        config.data.preprocess = parser.isSet(preprocess)
+                                     ? cs::loadPreprocessFile(parser.value(preprocess).toStdString())
+                                     : calibration.config.data.preprocess;
+        ProgressPrinter printer(!parser.isSet(quiet));
+        const auto show = [&](const cs::ProgressInfo& p) {
+            printer.update(p.stage, p.done, p.total, p.itemsPerSecond, p.message);
+            return true;
+        };
+        cs::EvaluationResult result = cs::runEvaluation(calibration, config, show);
+        if (!percentiles.empty())
+            result.sweep = cs::runSweep(calibration.config, config, percentiles, bins, show);
+        if (parser.isSet(report))
+            cs::writeEvaluationReport(calibration, result, parser.value(report).toStdString());
+        if (!parser.isSet(quiet))
+            std::cout << cs::formatEvaluation(result);
+    } catch (const cs::CalibError& e) {
+        printError(e.what());
+        return Failed;
+    }
+    return Ok;
+}
+
+} // namespace cli

@@ -1,0 +1,12 @@
+#include "cli/cli_common.h"
+
+namespace cli {
+
+int runExport(const QStringList& arguments)
+{
+    (void)arguments;
+    printError("export: not available in this build yet");
+    return Failed;
+}
+
+} // namespace cli

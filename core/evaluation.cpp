@@ -1,0 +1,421 @@
+#include "core/evaluation.h"
+
+#include "core/dataset/batch_prefetcher.h"
+#include "core/dataset/dataset_source.h"
+#include "core/errors.h"
+#include "core/instrumented_model.h"
+#include "core/logging.h"
+#include "core/model_graph.h"
+#include "core/observers/quant_math.h"
+#include "core/quant_plan.h"
+#include "core/quantized_model.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <limits>
+
+namespace cs {
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+struct Range {
+    double lo = -kInf;
+    double hi = kInf;
+};
+
+Range representable(const FakeQuantParams& q)
+{
+    return Range{double(q.quantMin - q.zeroPoint.at(0)) * q.scale.at(0),
+                 double(q.quantMax - q.zeroPoint.at(0)) * q.scale.at(0)};
+}
+
+void fakeQuantize(const float* x, float* out, size_t n, const FakeQuantParams& q)
+{
+    obs::fakeQuantize(x, out, n, q.scale.at(0), q.zeroPoint.at(0), obs::QuantRange{q.quantMin, q.quantMax});
+}
+
+int64_t countNonFinite(const float* x, size_t n)
+{
+    int64_t bad = 0;
+    for (size_t i = 0; i < n; ++i)
+        bad += std::isfinite(x[i]) ? 0 : 1;
+    return bad;
+}
+
+// The float pass: keeps each point's activation for the quantized pass, measures the local
+// error of the plan and of every automatic-plan candidate.
+class FloatTap final : public TapHandler {
+public:
+    struct Candidate {
+        std::string observer;
+        FakeQuantParams params;
+        double squaredError = 0;
+    };
+    std::vector<std::vector<float>> values;
+    std::vector<const FakeQuantParams*> plan; // per point, nullptr = float
+    std::vector<ErrorAccumulator> local;
+    std::vector<std::vector<Candidate>> candidates;
+    std::vector<int64_t> nonFinite;
+    std::vector<float> scratch;
+
+    explicit FloatTap(size_t points) : values(points), plan(points, nullptr), local(points), candidates(points),
+                                       nonFinite(points, 0) {}
+
+    void observe(int point, const obs::TensorView& x) override
+    {
+        const auto p = size_t(point);
+        const size_t n = x.numel();
+        values[p].assign(x.data, x.data + n);
+        nonFinite[p] = countNonFinite(x.data, n);
+        scratch.resize(n);
+        if (plan[p]) {
+            fakeQuantize(x.data, scratch.data(), n, *plan[p]);
+            const Range r = representable(*plan[p]);
+            local[p].add(x.data, scratch.data(), n, r.lo, r.hi);
+        }
+        for (Candidate& c : candidates[p]) {
+            fakeQuantize(x.data, scratch.data(), n, c.params);
+            double sum = 0;
+            for (size_t i = 0; i < n; ++i)
+                if (std::isfinite(x.data[i]))
+                    sum += double(x.data[i] - scratch[i]) * double(x.data[i] - scratch[i]);
+            c.squaredError += sum;
+        }
+    }
+};
+
+// The quantized pass: each point's quantized value against the float pass's value.
+class QuantTap final : public TapHandler {
+public:
+    const FloatTap& reference;
+    std::vector<ErrorAccumulator> accumulated;
+    std::vector<Range> ranges;
+    std::vector<int64_t> nonFinite;
+
+    QuantTap(const FloatTap& ref, size_t points) : reference(ref), accumulated(points), ranges(points),
+                                                  nonFinite(points, 0) {}
+
+    void observe(int point, const obs::TensorView& x) override
+    {
+        const auto p = size_t(point);
+        const size_t n = x.numel();
+        nonFinite[p] = countNonFinite(x.data, n);
+        if (reference.values[p].size() == n)
+            accumulated[p].add(reference.values[p].data(), x.data, n, ranges[p].lo, ranges[p].hi);
+    }
+};
+
+struct ReferenceBatch {
+    std::vector<float> logits;
+    std::vector<int64_t> labels;
+    int64_t n = 0;
+};
+
+// Everything the passes share: the model, the data, and the float model's outputs.
+struct Bench {
+    const CalibrationResult& calibration;
+    const EvaluationConfig& config;
+    const ProgressCallback& progress;
+    ModelGraph graph;
+    std::unique_ptr<DatasetSource> data;
+    int64_t batches = 0;
+    std::vector<ReferenceBatch> reference;
+
+    Bench(const CalibrationResult& c, const EvaluationConfig& cfg, const ProgressCallback& p)
+        : calibration(c), config(cfg), progress(p), graph(c.model.path, c.config.mode)
+    {
+    }
+
+    void openData()
+    {
+        data = openDataset(config.data, progress);
+        checkSampleShape(calibration.model.inputShape, data->sampleShape());
+        std::vector<int64_t> inputShape = data->sampleShape();
+        inputShape.insert(inputShape.begin(), 1);
+        graph.inferShapes(inputShape);
+        const int64_t all = (data->size() + config.batchSize - 1) / config.batchSize;
+        batches = config.maxBatches < 0 ? all : std::min<int64_t>(all, config.maxBatches);
+    }
+
+    // The float model's outputs, the reference of every later pass.
+    void computeReference()
+    {
+        InstrumentedModel model(graph);
+        struct None final : TapHandler {
+            void observe(int, const obs::TensorView&) override {}
+        } none;
+        BatchPrefetcher prefetcher(*data, config.batchSize, batches);
+        int64_t done = 0;
+        while (auto batch = prefetcher.next()) {
+            const BatchOutput out = model.forward(batch->data.data(), batch->shape, none, TapMode::Float);
+            reference.push_back(ReferenceBatch{out.data, batch->labels, batch->shape.empty() ? 0 : batch->shape.front()});
+            report("float reference", ++done, batches);
+        }
+    }
+
+    void report(const std::string& stage, int64_t done, int64_t total)
+    {
+        if (progress && !progress(ProgressInfo{stage, done, total, 0.0, {}}))
+            throw JobCancelled();
+    }
+
+    // One pass of `plan` over the data: its outputs against the float outputs and labels.
+    OutputMetrics outputsOf(const QuantPlan& plan, const std::string& stage, int64_t& done, int64_t total)
+    {
+        QuantizedModel model(graph, plan);
+        OutputAccumulator acc;
+        BatchPrefetcher prefetcher(*data, config.batchSize, batches);
+        while (auto batch = prefetcher.next()) {
+            const BatchOutput out = model.forward(batch->data.data(), batch->shape);
+            const ReferenceBatch& ref = reference.at(size_t(batch->index));
+            acc.add(out.data, ref.logits, ref.n, ref.labels);
+            report(stage, ++done, total);
+        }
+        return acc.result();
+    }
+};
+
+double headlineMetric(const OutputMetrics& m, bool labels)
+{
+    // Accuracy in percent with labels; without, output SQNR (capped so "no error" ranks last).
+    return labels ? 100.0 * m.top1 : std::min(m.sqnrDb, 200.0);
+}
+
+QuantPlan onlyPoint(const QuantPlan& full, const ModelSummary& model, const std::string& point)
+{
+    QuantPlan plan;
+    plan.foldBatchNorm = full.foldBatchNorm;
+    if (auto it = full.activations.find(point); it != full.activations.end())
+        plan.activations.insert(*it);
+    for (const auto& op : model.ops)
+        if (op.hasWeightPoint() && (op.name == point || op.fusedInto == point))
+            if (auto it = full.weights.find(op.name); it != full.weights.end())
+                plan.weights.insert(*it);
+    return plan;
+}
+
+QuantPlan allButPoint(const QuantPlan& full, const ModelSummary& model, const std::string& point)
+{
+    QuantPlan plan = full;
+    plan.activations.erase(point);
+    for (const auto& op : model.ops)
+        if (op.hasWeightPoint() && (op.name == point || op.fusedInto == point))
+            plan.weights.erase(op.name);
+    return plan;
+}
+
+} // namespace
+
+const PointEvaluation* EvaluationResult::point(const std::string& name) const
+{
+    for (const auto& p : points)
+        if (p.name == name)
+            return &p;
+    return nullptr;
+}
+
+const AccuracyRow* EvaluationResult::row(const std::string& label) const
+{
+    for (const auto& r : accuracy)
+        if (r.label == label)
+            return &r;
+    return nullptr;
+}
+
+EvaluationResult runEvaluation(const CalibrationResult& calibration, const EvaluationConfig& config,
+                               const ProgressCallback& progress)
+{
+    if (config.batchSize <= 0)
+        throw CalibError("evaluation", "batch size must be positive");
+    const auto started = std::chrono::steady_clock::now();
+    setComputeThreads(config.threads);
+    EvaluationResult result;
+    Bench bench(calibration, config, progress);
+    if (bench.graph.summary().sha256 != calibration.model.sha256)
+        result.warnings.push_back(calibration.model.path + " changed since the calibration (sha256 differs)");
+    bench.openData();
+    result.hasLabels = bench.data->hasLabels();
+
+    const QuantPlan plan = planFromCalibration(calibration);
+    InstrumentedModel floatModel(bench.graph);
+    QuantizedModel quantModel(bench.graph, plan);
+    const auto& points = floatModel.points();
+    FloatTap floatTap(points.size());
+    QuantTap quantTap(floatTap, points.size());
+    for (size_t p = 0; p < points.size(); ++p) {
+        if (quantModel.points().at(p).name != points[p].name)
+            throw CalibError("evaluation", "internal error: point order differs between float and quantized graphs");
+        const PointCalibration* pc = calibration.point(points[p].name);
+        if (auto it = plan.activations.find(points[p].name); it != plan.activations.end()) {
+            floatTap.plan[p] = &it->second;
+            quantTap.ranges[p] = representable(it->second);
+            floatTap.local[p].setScale(it->second.scale.at(0));
+            quantTap.accumulated[p].setScale(it->second.scale.at(0));
+        }
+        if (config.autoPlan && pc)
+            for (const auto& [name, r] : pc->compare)
+                if (!r.scale.empty() && r.hasStatistics)
+                    floatTap.candidates[p].push_back({name, fakeQuantParams(r, pc->config.spec), 0.0});
+    }
+
+    // Main pass: float and quantized forward on each batch, every metric.
+    OutputAccumulator floatAcc, planAcc;
+    BatchPrefetcher prefetcher(*bench.data, config.batchSize, bench.batches);
+    int64_t done = 0;
+    while (auto batch = prefetcher.next()) {
+        const BatchOutput floatOut = floatModel.forward(batch->data.data(), batch->shape, floatTap, TapMode::Observe);
+        const BatchOutput quantOut = quantModel.forward(batch->data.data(), batch->shape, &quantTap);
+        const int64_t n = batch->shape.empty() ? 0 : batch->shape.front();
+        floatAcc.add(floatOut.data, floatOut.data, n, batch->labels);
+        planAcc.add(quantOut.data, floatOut.data, n, batch->labels);
+        bench.reference.push_back(ReferenceBatch{floatOut.data, batch->labels, n});
+        for (size_t p = 0; p < points.size(); ++p) {
+            if (floatTap.nonFinite[p])
+                result.nonFinite.push_back({points[p].name, "float", int(batch->index), floatTap.nonFinite[p]});
+            if (quantTap.nonFinite[p])
+                result.nonFinite.push_back({points[p].name, "quantized", int(batch->index), quantTap.nonFinite[p]});
+        }
+        result.images += n;
+        bench.report("evaluating", ++done, bench.batches);
+    }
+    result.batches = int(done);
+    result.floatMetrics = floatAcc.result();
+    result.planMetrics = planAcc.result();
+    for (size_t p = 0; p < points.size(); ++p)
+        result.points.push_back({points[p].name, floatTap.local[p].result(), quantTap.accumulated[p].result()});
+    for (const auto& e : result.nonFinite)
+        logWarning("NaN/Inf at " + e.point + " (" + e.pass + " pass, batch " + std::to_string(e.batch) + "): "
+                   + std::to_string(e.count) + " values");
+
+    // Automatic plan: per point the candidate with the lowest local L2.
+    QuantPlan autoPlan = plan;
+    if (config.autoPlan) {
+        for (size_t p = 0; p < points.size(); ++p) {
+            const auto& cands = floatTap.candidates[p];
+            if (cands.empty() || !floatTap.plan[p])
+                continue;
+            const auto best = std::min_element(cands.begin(), cands.end(), [](const auto& a, const auto& b) {
+                return a.squaredError < b.squaredError;
+            });
+            AutoChoice choice;
+            choice.point = points[p].name;
+            choice.observer = best->observer;
+            choice.localL2 = std::sqrt(best->squaredError);
+            for (const auto& c : cands)
+                choice.candidates[c.observer] = std::sqrt(c.squaredError);
+            const std::string current = calibration.point(points[p].name)->config.name;
+            const double currentL2 = choice.candidates.count(current) ? choice.candidates.at(current)
+                                                                       : floatTap.local[p].result().l2;
+            choice.reason = best->observer + " has the lowest local L2 (" + std::to_string(choice.localL2) + ") of "
+                            + std::to_string(cands.size()) + " observers; " + current + " gives "
+                            + std::to_string(currentL2);
+            autoPlan.activations[choice.point] = best->params;
+            result.autoPlan.push_back(std::move(choice));
+        }
+    }
+
+    // Accuracy table and sensitivity: one quantized pass each.
+    std::vector<std::pair<std::string, QuantPlan>> rows;
+    if (config.accuracyTable) {
+        if (config.autoPlan)
+            rows.emplace_back("auto", autoPlan);
+        std::vector<std::string> observers = config.observers;
+        if (observers.empty() && !calibration.points.empty())
+            for (const auto& [name, r] : calibration.points.front().compare)
+                observers.push_back(name);
+        for (const auto& name : observers) {
+            if (calibration.points.empty() || !calibration.points.front().compare.count(name)) {
+                result.warnings.push_back("observer " + name + " is not in the calibration's compare results; "
+                                          "calibrate with --compare to add it to the accuracy table");
+                continue;
+            }
+            rows.emplace_back(name, planWithObserver(calibration, name));
+        }
+    }
+    std::vector<std::string> sensitive;
+    if (config.sensitivity)
+        for (const auto& [name, unused] : plan.activations)
+            sensitive.push_back(name);
+    const int64_t passes = int64_t(rows.size() + sensitive.size() * (config.sensitivityAllButOne ? 2 : 1));
+    const int64_t total = passes * bench.batches;
+    int64_t progressDone = 0;
+
+    result.accuracy.push_back({"float", result.floatMetrics});
+    result.accuracy.push_back({"plan", result.planMetrics});
+    for (const auto& [label, rowPlan] : rows)
+        result.accuracy.push_back({label, bench.outputsOf(rowPlan, "accuracy table", progressDone, total)});
+
+    const double floatHeadline = headlineMetric(result.floatMetrics, result.hasLabels);
+    for (const auto& point : sensitive) {
+        SensitivityEntry e;
+        e.point = point;
+        e.onlyThis = bench.outputsOf(onlyPoint(plan, bench.graph.summary(), point), "sensitivity", progressDone, total);
+        if (config.sensitivityAllButOne)
+            e.allButThis = bench.outputsOf(allButPoint(plan, bench.graph.summary(), point), "sensitivity",
+                                           progressDone, total);
+        e.drop = floatHeadline - headlineMetric(e.onlyThis, result.hasLabels);
+        result.sensitivity.push_back(std::move(e));
+    }
+    std::stable_sort(result.sensitivity.begin(), result.sensitivity.end(),
+                     [](const auto& a, const auto& b) { return a.drop > b.drop; });
+
+    result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    return result;
+}
+
+std::map<std::string, ObserverConfig> autoPlanConfigs(const CalibrationResult& calibration,
+                                                     const EvaluationResult& evaluation)
+{
+    std::map<std::string, ObserverConfig> configs;
+    for (const auto& choice : evaluation.autoPlan) {
+        const PointCalibration* p = calibration.point(choice.point);
+        if (!p)
+            continue;
+        ObserverConfig c = p->config;
+        c.name = choice.observer;
+        c.params.clear();
+        configs[choice.point] = c;
+    }
+    return configs;
+}
+
+std::vector<SweepRow> runSweep(const CalibrationConfig& calibrationConfig, const EvaluationConfig& evaluation,
+                               const std::vector<double>& percentiles, const std::vector<int>& bins,
+                               const ProgressCallback& progress)
+{
+    std::vector<SweepRow> rows;
+    std::unique_ptr<Bench> bench;
+    CalibrationResult calibration;
+    const int64_t cells = int64_t(percentiles.size() * bins.size());
+    int64_t done = 0, total = 0;
+    for (int b : bins) {
+        CalibrationConfig config = calibrationConfig;
+        config.activation.name = "percentile";
+        config.activation.params = {{"bins", double(b)}};
+        config.overrides.clear();
+        config.compareObservers = false;
+        calibration = runCalibration(config, progress);
+        if (!bench) {
+            bench = std::make_unique<Bench>(calibration, evaluation, progress);
+            bench->openData();
+            bench->computeReference();
+            total = cells * bench->batches;
+        }
+        for (double p : percentiles) {
+            for (const auto& point : calibration.points)
+                if (retunePoint(calibration, point.name, {{"percentile", p}}) != RetuneOutcome::Recomputed)
+                    throw CalibError("sweep", "percentile " + std::to_string(p) + " could not be applied to "
+                                                  + point.name);
+            rows.push_back({p, b, bench->outputsOf(planFromCalibration(calibration), "sweep", done, total)});
+        }
+    }
+    const bool labels = bench && bench->data->hasLabels();
+    std::stable_sort(rows.begin(), rows.end(), [labels](const SweepRow& a, const SweepRow& b) {
+        return headlineMetric(a.metrics, labels) > headlineMetric(b.metrics, labels);
+    });
+    return rows;
+}
+
+} // namespace cs

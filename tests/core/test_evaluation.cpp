@@ -1,0 +1,295 @@
+// Evaluation: metrics on hand-computed tensors, local vs accumulated error on a two-op model,
+// and the demo's float/int8 accuracy, accuracy table, sensitivity and automatic plan.
+#include "core/calibration.h"
+#include "core/evaluation.h"
+#include "core/evaluation_report.h"
+#include "core/metrics.h"
+#include "core/observers/quant_math.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <cmath>
+#include <cstring>
+
+using namespace cs;
+
+namespace {
+
+const std::string kDemoDir = CALIBSCOPE_TEST_DEMO_DIR;
+
+// A minimal .npy (v1.0, little-endian float32) so the test controls every input value.
+void writeNpy(const QString& path, const std::vector<float>& values, const std::vector<int64_t>& shape)
+{
+    std::string dims;
+    for (auto d : shape)
+        dims += std::to_string(d) + ", ";
+    std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + dims + "), }";
+    while ((10 + header.size() + 1) % 64)
+        header += ' ';
+    header += '\n';
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("\x93NUMPY\x01\x00", 8);
+    const uint16_t len = uint16_t(header.size());
+    f.write(reinterpret_cast<const char*>(&len), 2);
+    f.write(header.data(), qint64(header.size()));
+    f.write(reinterpret_cast<const char*>(values.data()), qint64(values.size() * sizeof(float)));
+}
+
+double l2(const std::vector<float>& a, const std::vector<float>& b)
+{
+    double s = 0;
+    for (size_t i = 0; i < a.size(); ++i)
+        s += double(a[i] - b[i]) * double(a[i] - b[i]);
+    return std::sqrt(s);
+}
+
+std::vector<float> fq(const std::vector<float>& x, const obs::ObserverResult& r)
+{
+    std::vector<float> out(x.size());
+    obs::fakeQuantize(x.data(), out.data(), x.size(), r.scale[0], r.zeroPoint[0], obs::QuantRange{-128, 127});
+    return out;
+}
+
+CalibrationConfig demoCalibration()
+{
+    CalibrationConfig c;
+    c.modelPath = kDemoDir + "/demo.pt";
+    c.data.path = "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz";
+    c.data.start = 59000;
+    c.data.count = 1000;
+    c.data.preprocess.mean = {0.2860};
+    c.data.preprocess.stddev = {0.3530};
+    c.numBatches = 8;
+    c.compareObservers = true;
+    return c;
+}
+
+EvaluationConfig demoValidation(int maxBatches)
+{
+    EvaluationConfig e;
+    e.data.path = "/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz";
+    e.data.preprocess.mean = {0.2860};
+    e.data.preprocess.stddev = {0.3530};
+    e.batchSize = 100;
+    e.maxBatches = maxBatches;
+    return e;
+}
+
+} // namespace
+
+class TestEvaluation : public QObject {
+    Q_OBJECT
+    QTemporaryDir m_dir;
+    CalibrationResult m_demo;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        // torch.jit.script reads the class's source, so the script must be a real file.
+        const QString script = m_dir.filePath(QStringLiteral("twoop.py"));
+        QFile f(script);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("import torch, sys\n"
+                "class TwoOp(torch.nn.Module):\n"
+                "    def forward(self, x):\n"
+                "        y = x * 3.0\n"
+                "        return y + 0.25\n"
+                "torch.jit.save(torch.jit.script(TwoOp()), sys.argv[1])\n");
+        f.close();
+        QProcess python;
+        python.start(QStringLiteral(CALIBSCOPE_PYTHON), {script, m_dir.filePath(QStringLiteral("twoop.pt"))});
+        QVERIFY(python.waitForFinished(120000));
+        QCOMPARE(python.exitCode(), 0);
+        m_demo = runCalibration(demoCalibration());
+    }
+
+    void errorMetricsOnHandComputedTensors()
+    {
+        const float x[] = {1, 2, 3, 4};
+        const float q[] = {1, 2, 2, 5};
+        ErrorAccumulator acc;
+        acc.setScale(0.5);
+        acc.add(x, q, 4, 0.0, 3.5);
+        const PointMetrics m = acc.result();
+        QCOMPARE(m.count, int64_t(4));
+        QCOMPARE(m.l2, std::sqrt(2.0));
+        QCOMPARE(m.mse, 0.5);
+        QCOMPARE(m.sqnrDb, 10 * std::log10(30.0 / 2.0));
+        QCOMPARE(m.cosine, 31.0 / (std::sqrt(30.0) * std::sqrt(34.0)));
+        QCOMPARE(m.maxAbsError, 1.0);
+        QCOMPARE(m.clippedFraction, 0.25);
+        QCOMPARE(m.clippingError, 1.0);
+        QCOMPARE(m.roundingError, 1.0);
+        QCOMPARE(m.rmseOverScale, std::sqrt(0.5) / 0.5);
+
+        const float bad[] = {1, NAN, INFINITY};
+        const float same[] = {1, 1, 1};
+        ErrorAccumulator withNaN;
+        withNaN.add(bad, same, 3, -1e30, 1e30);
+        QCOMPARE(withNaN.result().nonFinite, int64_t(2));
+        QCOMPARE(withNaN.result().count, int64_t(1));
+        QVERIFY(std::isinf(withNaN.result().sqnrDb));
+    }
+
+    void outputMetricsOnHandComputedLogits()
+    {
+        // 3 samples x 6 classes. Sample 0 right; sample 1 label ranked 3rd; sample 2 ranked 6th.
+        const std::vector<float> logits{0, 9, 1, 2, 3, 4,   5, 4, 6, 0, 0, 0,   9, 8, 7, 6, 5, 0};
+        std::vector<float> reference = logits;
+        reference[6] = 7; // the float model picks class 0 for sample 1
+        OutputAccumulator acc;
+        acc.add(logits, reference, 3, {1, 1, 5});
+        const OutputMetrics m = acc.result();
+        QCOMPARE(m.samples, int64_t(3));
+        QCOMPARE(m.top1, 1.0 / 3.0);
+        QCOMPARE(m.top5, 2.0 / 3.0);
+        QCOMPARE(m.argmaxAgreement, 2.0 / 3.0);
+        // Signal = the float logits (Σ² = 467); error = (7 - 5)².
+        QCOMPARE(m.sqnrDb, 10 * std::log10(467.0 / 4.0));
+    }
+
+    void localVersusAccumulatedOnTwoOps()
+    {
+        std::vector<float> x(64);
+        for (size_t i = 0; i < x.size(); ++i)
+            x[i] = std::sin(float(i) * 0.7f) * 2.0f + (i % 7 == 0 ? 3.1f : 0.0f);
+        const QString data = m_dir.filePath(QStringLiteral("x.npy"));
+        writeNpy(data, x, {16, 4, 1});
+        CalibrationConfig c;
+        c.modelPath = m_dir.filePath(QStringLiteral("twoop.pt")).toStdString();
+        c.data.path = data.toStdString();
+        c.batchSize = 64;
+        const CalibrationResult calibration = runCalibration(c);
+        QCOMPARE(calibration.points.size(), size_t(3));
+        EvaluationConfig e;
+        e.data = c.data;
+        e.batchSize = 64;
+        e.sensitivity = false;
+        e.accuracyTable = false;
+        const EvaluationResult r = runEvaluation(calibration, e);
+
+        const auto& sx = calibration.point("x")->result;
+        const auto& sm = calibration.point("mul")->result;
+        const auto& sa = calibration.point("add")->result;
+        std::vector<float> mul(x.size()), add(x.size()), qx = fq(x, sx), qmul(x.size()), qadd(x.size());
+        for (size_t i = 0; i < x.size(); ++i) {
+            mul[i] = x[i] * 3.0f;
+            add[i] = mul[i] + 0.25f;
+            qmul[i] = qx[i] * 3.0f;
+        }
+        qmul = fq(qmul, sm);
+        for (size_t i = 0; i < x.size(); ++i)
+            qadd[i] = qmul[i] + 0.25f;
+        qadd = fq(qadd, sa);
+
+        auto near = [](double a, double b) { return std::fabs(a - b) <= 1e-6 + 1e-5 * std::fabs(b); };
+        QVERIFY(near(r.point("x")->local.l2, l2(x, qx)));
+        QVERIFY(near(r.point("x")->accumulated.l2, l2(x, qx)));
+        QVERIFY(near(r.point("mul")->local.l2, l2(mul, fq(mul, sm))));
+        QVERIFY(near(r.point("mul")->accumulated.l2, l2(mul, qmul)));
+        QVERIFY(near(r.point("add")->local.l2, l2(add, fq(add, sa))));
+        QVERIFY(near(r.point("add")->accumulated.l2, l2(add, qadd)));
+        // Error grows along the chain: accumulated error at the end exceeds the local one.
+        QVERIFY(r.point("add")->accumulated.l2 > r.point("add")->local.l2);
+        QCOMPARE(r.points.size(), size_t(3));
+        QVERIFY(!r.hasLabels);
+        QCOMPARE(r.planMetrics.samples, int64_t(16));
+    }
+
+    void demoAccuracyFloatAndInt8()
+    {
+        EvaluationConfig e = demoValidation(-1);
+        e.sensitivity = false;
+        e.accuracyTable = false;
+        e.autoPlan = false;
+        const EvaluationResult r = runEvaluation(m_demo, e);
+        QCOMPARE(r.images, int64_t(10000));
+        QVERIFY(r.hasLabels);
+        QVERIFY2(r.floatMetrics.top1 >= 0.88, qPrintable(QString::number(r.floatMetrics.top1)));
+        QVERIFY2(std::fabs(r.planMetrics.top1 - r.floatMetrics.top1) <= 0.01,
+                 qPrintable(QStringLiteral("float %1 int8 %2").arg(r.floatMetrics.top1).arg(r.planMetrics.top1)));
+        QVERIFY(r.floatMetrics.top5 > 0.99);
+        QVERIFY(r.planMetrics.argmaxAgreement > 0.95);
+        QCOMPARE(r.points.size(), size_t(15));
+        for (const auto& p : r.points) {
+            QVERIFY2(p.local.count > 0, p.name.c_str());
+            QVERIFY2(p.local.sqnrDb > 15, p.name.c_str());
+            // Where nothing is clipped the error is rounding alone, at most scale/2 per element
+            // (1/sqrt(12) = 0.289 for dense data; less where ReLU zeros quantize exactly).
+            if (p.local.clippedFraction == 0)
+                QVERIFY2(p.local.rmseOverScale > 0.05 && p.local.rmseOverScale <= 0.5,
+                         qPrintable(QString::fromStdString(p.name) + QLatin1Char(' ') + QString::number(p.local.rmseOverScale)));
+            QVERIFY(p.accumulated.sqnrDb <= p.local.sqnrDb + 3);
+        }
+        QVERIFY(r.nonFinite.empty());
+    }
+
+    void accuracyTableSensitivityAutoPlanAndReport()
+    {
+        EvaluationConfig e = demoValidation(5);
+        e.observers = {"min_max", "percentile", "kl"};
+        const EvaluationResult r = runEvaluation(m_demo, e);
+        for (const char* label : {"float", "plan", "auto", "min_max", "percentile", "kl"})
+            QVERIFY2(r.row(label), label);
+        QCOMPARE(r.row("min_max")->metrics.top1, r.row("plan")->metrics.top1); // the plan is min_max
+        QCOMPARE(r.row("float")->metrics.argmaxAgreement, 1.0);
+        QCOMPARE(r.sensitivity.size(), size_t(15));
+        for (size_t i = 1; i < r.sensitivity.size(); ++i)
+            QVERIFY(r.sensitivity[i - 1].drop >= r.sensitivity[i].drop);
+        QCOMPARE(r.autoPlan.size(), size_t(15));
+        for (const auto& c : r.autoPlan) {
+            QVERIFY(c.candidates.size() >= 10);
+            for (const auto& [name, value] : c.candidates)
+                QVERIFY2(c.localL2 <= value, (c.point + " " + name).c_str());
+            QCOMPARE(c.candidates.at(c.observer), c.localL2);
+        }
+        // The automatic plan never has a larger local error than the user's plan at any point.
+        for (const auto& c : r.autoPlan)
+            QVERIFY(c.localL2 <= r.point(c.point)->local.l2 * (1 + 1e-6) + 1e-9);
+
+        QTemporaryDir dir;
+        const std::string path = dir.filePath(QStringLiteral("r.json")).toStdString();
+        writeEvaluationReport(m_demo, r, path);
+        QFile f(QString::fromStdString(path));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QJsonObject json = QJsonDocument::fromJson(f.readAll()).object();
+        QCOMPARE(json.value(QStringLiteral("accuracy")).toArray().size(), 6);
+        QCOMPARE(json.value(QStringLiteral("points")).toArray().size(), 15);
+        QCOMPARE(json.value(QStringLiteral("sensitivity")).toArray().size(), 15);
+        QCOMPARE(json.value(QStringLiteral("auto_plan")).toArray().size(), 15);
+    }
+    void sweepReusesStatisticsAndSortsByAccuracy()
+    {
+        CalibrationConfig c = demoCalibration();
+        c.numBatches = 4;
+        c.compareObservers = false;
+        const std::vector<SweepRow> rows = runSweep(c, demoValidation(4), {99.9, 99.99, 99.999}, {512, 2048});
+        QCOMPARE(rows.size(), size_t(6));
+        for (size_t i = 1; i < rows.size(); ++i)
+            QVERIFY(rows[i - 1].metrics.top1 >= rows[i].metrics.top1);
+        for (const auto& row : rows) {
+            QCOMPARE(row.metrics.samples, int64_t(400));
+            QVERIFY(row.metrics.top1 > 0.8);
+        }
+        // The 99.99 / 2048 cell equals evaluating a calibration made directly with those values.
+        c.activation.name = "percentile";
+        c.activation.params = {{"percentile", 99.99}, {"bins", 2048}};
+        EvaluationConfig e = demoValidation(4);
+        e.sensitivity = e.accuracyTable = e.autoPlan = false;
+        const EvaluationResult direct = runEvaluation(runCalibration(c), e);
+        const auto cell = std::find_if(rows.begin(), rows.end(),
+                                       [](const SweepRow& r) { return r.percentile == 99.99 && r.bins == 2048; });
+        QVERIFY(cell != rows.end());
+        QCOMPARE(cell->metrics.top1, direct.planMetrics.top1);
+        QCOMPARE(cell->metrics.sqnrDb, direct.planMetrics.sqnrDb);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestEvaluation)
+#include "test_evaluation.moc"
