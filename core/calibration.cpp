@@ -137,6 +137,11 @@ CalibrationResult runCalibration(const CalibrationConfig& config, const Progress
     for (const auto& [name, unused] : config.overrides)
         if (!result.bank->points.count(name))
             result.warnings.push_back("override for '" + name + "' matches no quantization point");
+    for (const auto& [name, unused] : config.weightOverrides) {
+        const OpInfo* op = result.model.find(name);
+        if (!op || !op->hasWeightPoint())
+            result.warnings.push_back("weight override for '" + name + "' matches no conv/linear op");
+    }
 
     const int64_t total = plannedBatches(dataset->size(), config.batchSize, config.numBatches);
     BatchPrefetcher prefetcher(*dataset, config.batchSize, total);
@@ -178,12 +183,13 @@ CalibrationResult runCalibration(const CalibrationConfig& config, const Progress
         WeightCalibration wc;
         wc.name = w.opName;
         wc.opIndex = w.opIndex;
-        wc.config = config.weight;
+        auto weightOverride = config.weightOverrides.find(w.opName);
+        wc.config = weightOverride == config.weightOverrides.end() ? config.weight : weightOverride->second;
         wc.shape = w.shape;
         wc.folded = channelRanges(w.data, w.shape);
         wc.unfolded = channelRanges(w.unfolded, w.shape);
         wc.foldedBatchNorm = w.foldedBatchNorm;
-        auto observer = makeObserver(config.weight, "weight of " + w.opName);
+        auto observer = makeObserver(wc.config, "weight of " + w.opName);
         observer->observe(obs::TensorView(w.data.data(), w.shape));
         wc.result = observer->result();
         result.weights.push_back(std::move(wc));

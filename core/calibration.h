@@ -36,6 +36,7 @@ struct CalibrationConfig {
     ObserverConfig activation = defaultActivationConfig();
     ObserverConfig weight = defaultWeightConfig();
     std::map<std::string, ObserverConfig> overrides; // by point (op) name
+    std::map<std::string, ObserverConfig> weightOverrides; // by conv/linear op name
     bool compareObservers = false; // also run every registry observer with defaults
     int histogramBins = 2048;
 };

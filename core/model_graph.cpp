@@ -158,12 +158,16 @@ ModelGraph::ModelGraph(const std::string& path, PointMode mode)
     };
 
     const auto inputs = d->graph->inputs();
+    // The forward() signature names the arguments as the user wrote them; SSA debug names
+    // can be renamed by the JIT (x -> x0 when the body reassigns x).
+    const auto& arguments = d->frozen.get_method("forward").function().getSchema().arguments();
     for (size_t i = 1; i < inputs.size(); ++i) { // input 0 is the module itself
         if (!producesTensor(inputs[i]))
             continue;
         RawOp op;
         op.kind = "input";
-        op.inputName = argumentName(inputs[i]);
+        op.inputName = i < arguments.size() && !arguments[i].name().empty() ? arguments[i].name()
+                                                                           : argumentName(inputs[i]);
         addOp(std::move(op), inputs[i]);
     }
     for (torch::jit::Node* node : d->graph->nodes()) {

@@ -1,5 +1,6 @@
 #include "core/quantized_model.h"
 
+#include "core/atomic_file.h"
 #include "core/errors.h"
 #include "core/model_graph_impl.h"
 
@@ -7,9 +8,7 @@
 #include <torch/csrc/jit/ir/ir.h>
 #include <torch/csrc/jit/runtime/interpreter.h>
 
-#include <QFile>
-
-#include <filesystem>
+#include <sstream>
 #include <unordered_map>
 
 namespace cs {
@@ -151,6 +150,13 @@ QuantizedModel::QuantizedModel(const ModelGraph& modelGraph, const QuantPlan& pl
         fq->addInput(d->graph->insertConstant(q.quantMax));
         fq->output()->setType(value->type());
         value->replaceAllUsesAfterNodeWith(fq, fq->output());
+        // An in-place op (relu_) returns an alias of its input and later code often reads the
+        // input (y.relu_(); cat([y, z])): those reads must see the quantized value too.
+        torch::jit::Node* producer = value->node();
+        const std::string kind = producer->kind().toQualString();
+        if (producer->kind().is_aten() && kind.back() == '_' && !producer->inputs().empty()
+            && producer->input(0)->type()->kind() == c10::TypeKind::TensorType)
+            producer->input(0)->replaceAllUsesAfterNodeWith(fq, fq->output());
         valueOf[opByName.at(name)] = fq->output();
     }
     d->graph->lint();
@@ -191,14 +197,13 @@ BatchOutput QuantizedModel::forward(const float* data, const std::vector<int64_t
 
 void QuantizedModel::save(const std::string& path) const
 {
-    const std::string temporary = path + ".tmp";
+    std::ostringstream bytes;
     try {
-        d->module.save(temporary);
-        std::filesystem::rename(temporary, path);
+        d->module.save(bytes);
     } catch (const std::exception& e) {
-        QFile::remove(QString::fromStdString(temporary));
-        throw CalibError(path, "cannot write the fake-quantized model (" + firstLine(e.what()) + ")");
+        throw CalibError(path, "cannot serialize the fake-quantized model (" + firstLine(e.what()) + ")");
     }
+    writeFileAtomically(path, bytes.str());
 }
 
 } // namespace cs

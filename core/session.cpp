@@ -146,6 +146,9 @@ QCborMap configToCbor(const CalibrationConfig& c)
     QCborMap overrides;
     for (const auto& [name, oc] : c.overrides)
         overrides.insert(QString::fromStdString(name), json(observerConfigToJson(oc)));
+    QCborMap weightOverrides;
+    for (const auto& [name, oc] : c.weightOverrides)
+        weightOverrides.insert(QString::fromStdString(name), json(observerConfigToJson(oc)));
     return QCborMap{{K("model"), QString::fromStdString(c.modelPath)},
                     {K("mode"), c.mode == PointMode::Deployment ? K("deployment") : K("per_op")},
                     {K("data"), json(c.data.toJson())},
@@ -155,6 +158,7 @@ QCborMap configToCbor(const CalibrationConfig& c)
                     {K("activation"), json(observerConfigToJson(c.activation))},
                     {K("weight"), json(observerConfigToJson(c.weight))},
                     {K("overrides"), overrides},
+                    {K("weight_overrides"), weightOverrides},
                     {K("compare_observers"), c.compareObservers},
                     {K("histogram_bins"), c.histogramBins}};
 }
@@ -173,6 +177,9 @@ CalibrationConfig configFromCbor(const QCborMap& m, const std::string& path)
     const QCborMap overrides = m.value(K("overrides")).toMap();
     for (auto it = overrides.begin(); it != overrides.end(); ++it)
         c.overrides[it.key().toString().toStdString()] = observerConfigFromJson(jsonOf(it.value()), path);
+    const QCborMap weightOverrides = m.value(K("weight_overrides")).toMap();
+    for (auto it = weightOverrides.begin(); it != weightOverrides.end(); ++it)
+        c.weightOverrides[it.key().toString().toStdString()] = observerConfigFromJson(jsonOf(it.value()), path);
     c.compareObservers = m.value(K("compare_observers")).toBool();
     c.histogramBins = int(m.value(K("histogram_bins")).toInteger());
     return c;

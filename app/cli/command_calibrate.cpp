@@ -137,9 +137,11 @@ int runCalibrate(const QStringList& arguments)
         config.data.path = parser.value(data).toStdString();
         if (parser.isSet(preprocess))
             config.data.preprocess = cs::loadPreprocessFile(parser.value(preprocess).toStdString());
+        cs::OverridesFile overridesFile;
         if (parser.isSet(overrides)) {
-            const cs::OverridesFile file = cs::loadOverrides(parser.value(overrides).toStdString());
-            config.overrides = file.overrides;
+            overridesFile = cs::loadOverrides(parser.value(overrides).toStdString(), config.activation, config.weight);
+            config.overrides = overridesFile.overrides;
+            config.weightOverrides = overridesFile.weightOverrides;
         }
         ProgressPrinter printer(!parser.isSet(quiet));
         const cs::CalibrationResult result = cs::runCalibration(config, [&](const cs::ProgressInfo& p) {
@@ -147,12 +149,17 @@ int runCalibrate(const QStringList& arguments)
             return true;
         });
         cs::saveSession(result, parser.value(session).toStdString());
+        if (!overridesFile.modelSha256.empty() && overridesFile.modelSha256 != result.model.sha256)
+            std::cerr << "calibscope-cli: warning: " << parser.value(overrides).toStdString()
+                      << " was made for another model (sha256 differs)\n";
         if (!parser.isSet(quiet)) {
             std::cout << "session:  " << parser.value(session).toStdString() << '\n'
                       << "points:   " << result.points.size() << " activation, " << result.weights.size()
                       << " weight\n"
                       << "data:     " << result.images << " images in " << result.batches << " batches, "
                       << int(result.imagesPerSecond) << " images/s\n";
+            for (const auto& n : overridesFile.notes)
+                std::cout << "overrides: " << n << '\n';
             for (const auto& w : result.warnings)
                 std::cout << "warning:  " << w << '\n';
         }

@@ -1,12 +1,97 @@
 #include "cli/cli_common.h"
 
+#include "core/errors.h"
+#include "core/export/checkpoint.h"
+#include "core/export/fakequant_export.h"
+#include "core/export/qconfig.h"
+#include "core/instrumented_model.h"
+#include "core/session.h"
+
+#include <iostream>
+
 namespace cli {
+namespace {
+
+QCommandLineOption opt(const char* name, const char* help, const char* value = nullptr, const char* def = nullptr)
+{
+    if (!value)
+        return QCommandLineOption(QString::fromLatin1(name), QString::fromLatin1(help));
+    return QCommandLineOption(QString::fromLatin1(name), QString::fromLatin1(help), QString::fromLatin1(value),
+                              def ? QString::fromLatin1(def) : QString());
+}
+
+} // namespace
 
 int runExport(const QStringList& arguments)
 {
-    (void)arguments;
-    printError("export: not available in this build yet");
-    return Failed;
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Write a session's calibration in the forms PyTorch pipelines load: the qconfig JSON (every op's observer, "
+        "parameters and scale/zero point; accepted back by calibrate --overrides), a checkpoint for "
+        "load_state_dict(..., strict=False) on an eager QAT model, and a fake-quantized TorchScript model. "
+        "Every file is written atomically."));
+    const auto session = opt("session", "Session file made by calibrate.", "S.cscope");
+    const auto qconfig = opt("qconfig", "Write the qconfig JSON here.", "Q.json");
+    const auto checkpoint = opt("checkpoint", "Write the checkpoint (a dict of tensors for torch.load) here.", "C.pt");
+    const auto fakeQuant = opt("fakequant-model", "Write the fake-quantized TorchScript model here.", "FQ.pt");
+    const auto model = opt("model",
+                           "The calibrated model file, for --fakequant-model (default: the path in the session, "
+                           "or that file beside the session).",
+                           "M.pt");
+    const auto report = opt("report", "Write an HTML report here (not available in this build yet).", "REPORT.html");
+    const auto threads = opt("threads", "LibTorch threads (default: all cores).", "N", "0");
+    const auto quiet = opt("quiet", "Print nothing on success.");
+    parser.addOptions({session, qconfig, checkpoint, fakeQuant, model, report, threads, quiet});
+    int exitCode = Ok;
+    if (!parseOrExplain(parser, QStringLiteral("export"), arguments, exitCode))
+        return exitCode;
+    if (!parser.isSet(session)) {
+        printError("export: --session is required");
+        return BadUsage;
+    }
+    if (!parser.isSet(qconfig) && !parser.isSet(checkpoint) && !parser.isSet(fakeQuant) && !parser.isSet(report)) {
+        printError("export: nothing to write: give --qconfig, --checkpoint and/or --fakequant-model");
+        return BadUsage;
+    }
+    bool ok = false;
+    const int threadCount = parser.value(threads).toInt(&ok);
+    if (!ok || threadCount < 0) {
+        printError("export: --threads takes a non-negative integer");
+        return BadUsage;
+    }
+    if (parser.isSet(report)) {
+        printError("export: --report is not available in this build yet");
+        return Failed;
+    }
+
+    try {
+        const std::string sessionPath = parser.value(session).toStdString();
+        const cs::CalibrationResult result = cs::loadSession(sessionPath);
+        std::vector<std::string> written;
+        if (parser.isSet(qconfig)) {
+            cs::saveQconfig(result, parser.value(qconfig).toStdString());
+            written.push_back("qconfig:    " + parser.value(qconfig).toStdString() + " (" + std::to_string(result.model.ops.size())
+                              + " ops)");
+        }
+        if (parser.isSet(checkpoint)) {
+            cs::saveCheckpoint(result, parser.value(checkpoint).toStdString());
+            written.push_back("checkpoint: " + parser.value(checkpoint).toStdString() + " ("
+                              + std::to_string(cs::checkpointTensors(result).size()) + " tensors)");
+        }
+        if (parser.isSet(fakeQuant)) {
+            cs::setComputeThreads(threadCount);
+            const std::string modelPath = cs::locateModel(result, sessionPath, parser.value(model).toStdString());
+            cs::saveFakeQuantModel(result, modelPath, parser.value(fakeQuant).toStdString());
+            written.push_back("fake-quant: " + parser.value(fakeQuant).toStdString() + " (from " + modelPath + ")");
+        }
+        if (!parser.isSet(quiet))
+            for (const std::string& line : written)
+                std::cout << line << '\n';
+    } catch (const cs::CalibError& e) {
+        printError(cs::firstLine(e.what()));
+        return Failed;
+    }
+    return Ok;
 }
 
 } // namespace cli

@@ -90,6 +90,44 @@ def main():
     resnet = torchvision.models.resnet18().eval()
     torch.jit.save(torch.jit.script(resnet), os.path.join(out, "resnet18_scripted.pt"))
     torch.jit.save(torch.jit.trace(resnet, torch.randn(1, 3, 224, 224)), os.path.join(out, "resnet18_traced.pt"))
+    write_qat_model(out)  # last: the models above keep their random streams
+
+
+class QatModel(nn.Module):
+    """Written the eager-QAT way (QuantStub, conv-bn-relu to fuse, DeQuantStub): the export
+    tests load calibscope's checkpoint into a prepare_qat copy of it."""
+
+    def __init__(self):
+        super().__init__()
+        self.quant = torch.ao.quantization.QuantStub()
+        self.conv = nn.Conv2d(3, 8, 3, padding=1)
+        self.bn = nn.BatchNorm2d(8)
+        self.relu = nn.ReLU()
+        self.fc = nn.Linear(8, 4)
+        self.dequant = torch.ao.quantization.DeQuantStub()
+
+    def forward(self, x):
+        x = self.quant(x)
+        x = self.relu(self.bn(self.conv(x)))
+        x = torch.flatten(F.adaptive_avg_pool2d(x, 1), 1)
+        return self.dequant(self.fc(x))
+
+
+def write_qat_model(out):
+    """qat_scripted.pt (the float model), qat_float_state.pt (its state dict, for building
+    the eager QAT copy) and qat_input.npy (calibration data, 64 samples)."""
+    import numpy as np
+    torch.manual_seed(7)
+    model = QatModel().eval()
+    with torch.no_grad():
+        model.bn.running_mean.uniform_(-0.5, 0.5)
+        model.bn.running_var.uniform_(0.5, 2.0)
+        model.bn.weight.uniform_(0.5, 1.5)
+        model.bn.bias.uniform_(-0.2, 0.2)
+    torch.jit.save(torch.jit.script(model), os.path.join(out, "qat_scripted.pt"))
+    torch.save(model.state_dict(), os.path.join(out, "qat_float_state.pt"))
+    g = torch.Generator().manual_seed(3)
+    np.save(os.path.join(out, "qat_input.npy"), (torch.randn(64, 3, 8, 8, generator=g) * 1.5).numpy())
 
 
 if __name__ == "__main__":
