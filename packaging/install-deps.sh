@@ -17,6 +17,8 @@ packages=(
   dataset-fashion-mnist python3 python3-torch python3-torchvision python3-numpy
   # headless GUI runs, screenshots with CJK text, packaging checks
   xvfb xauth fonts-dejavu-core fonts-noto-cjk desktop-file-utils appstream dpkg-dev
+  # the .deb: icon PNGs rendered from the SVG; man page and MIME type checks
+  librsvg2-bin groff-base shared-mime-info
 )
 
 missing=()

@@ -6,6 +6,17 @@
 
 namespace cli {
 
+namespace {
+// QCommandLineParser names the program by its full path and omits the command.
+std::string helpFor(const QCommandLineParser& parser, const QString& command)
+{
+    QString text = parser.helpText();
+    const qsizetype endOfFirstLine = text.indexOf(QLatin1Char('\n'));
+    text.replace(0, endOfFirstLine, QStringLiteral("Usage: calibscope-cli ") + command + QStringLiteral(" [options]"));
+    return text.toStdString();
+}
+} // namespace
+
 bool parseOrExplain(QCommandLineParser& parser, const QString& command, const QStringList& arguments,
                     int& exitCode)
 {
@@ -15,12 +26,12 @@ bool parseOrExplain(QCommandLineParser& parser, const QString& command, const QS
     parser.addOption(help);
     if (!parser.parse(argv)) {
         std::cerr << "calibscope-cli " << command.toStdString() << ": " << parser.errorText().toStdString() << "\n\n"
-                  << parser.helpText().toStdString();
+                  << helpFor(parser, command);
         exitCode = BadUsage;
         return false;
     }
     if (parser.isSet(help)) {
-        std::cout << parser.helpText().toStdString();
+        std::cout << helpFor(parser, command);
         exitCode = Ok;
         return false;
     }

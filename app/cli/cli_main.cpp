@@ -55,6 +55,13 @@ int main(int argc, char** argv)
         return cli::BadUsage;
     }
     const QString command = arguments.takeFirst();
+    if (command == QLatin1String("help") && !arguments.isEmpty()) {
+        // "calibscope-cli help inspect" = "calibscope-cli inspect --help"
+        const QString topic = arguments.takeFirst();
+        for (const auto& c : kCommands)
+            if (topic == QLatin1String(c.name))
+                return c.run({QStringLiteral("--help")});
+    }
     if (command == QLatin1String("--help") || command == QLatin1String("-h") || command == QLatin1String("help")) {
         printUsage(std::cout);
         return cli::Ok;

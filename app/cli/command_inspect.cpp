@@ -28,7 +28,8 @@ int runInspect(const QStringList& arguments)
     const QCommandLineOption format(QStringLiteral("format"), QStringLiteral("table, json or csv (default table)."),
                                     QStringLiteral("FORMAT"), QStringLiteral("table"));
     const QCommandLineOption threads(QStringLiteral("threads"), QStringLiteral("Worker threads (accepted for symmetry)."), QStringLiteral("N"));
-    parser.addOptions({model, session, op, inputShape, perOp, format, threads});
+    const QCommandLineOption quiet(QStringLiteral("quiet"), QStringLiteral("Accepted for symmetry (inspect prints no progress)."));
+    parser.addOptions({model, session, op, inputShape, perOp, format, threads, quiet});
     int exitCode = Ok;
     if (!parseOrExplain(parser, QStringLiteral("inspect"), arguments, exitCode))
         return exitCode;

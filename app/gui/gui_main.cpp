@@ -4,14 +4,28 @@
 #include "core/logging.h"
 
 #include <QApplication>
+#include <QIcon>
 #include <QCommandLineParser>
 #include <QLibraryInfo>
 #include <QLocale>
 #include <QTranslator>
 
+#include <string_view>
+
 int main(int argc, char** argv)
 {
+    // --help/--version need no window system; without a display Qt would abort before
+    // printing them.
+    bool infoOnly = false;
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view a(argv[i]);
+        infoOnly |= a == "-h" || a == "--help" || a == "--help-all" || a == "-v" || a == "--version";
+    }
+    if (infoOnly && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "minimal");
     QApplication app(argc, argv);
+    QGuiApplication::setDesktopFileName(QStringLiteral("io.github.calibscope.calibscope"));
+    QApplication::setWindowIcon(QIcon::fromTheme(QStringLiteral("io.github.calibscope.calibscope")));
     QApplication::setApplicationName(QStringLiteral("calibscope"));
     QApplication::setOrganizationName(QStringLiteral("calibscope"));
     QApplication::setApplicationVersion(QStringLiteral(CALIBSCOPE_VERSION));
@@ -23,7 +37,7 @@ int main(int argc, char** argv)
     const QCommandLineOption language(QStringLiteral("language"), QStringLiteral("UI language, e.g. en or zh_CN."),
                                       QStringLiteral("LANG"));
     parser.addOption(language);
-    parser.addPositionalArgument(QStringLiteral("model"), QStringLiteral("TorchScript model to open (default: the demo)."));
+    parser.addPositionalArgument(QStringLiteral("file"), QStringLiteral("TorchScript model to open (default: the demo)."), QStringLiteral("[file]"));
     parser.process(app);
 
     QTranslator translator;

@@ -117,6 +117,72 @@ private Q_SLOTS:
         QVERIFY(r.out.contains(QStringLiteral("[1, 1000]")));
     }
 
+    void calibrateInspectEvaluateTheDemo()
+    {
+        QTemporaryDir dir;
+        const QString session = dir.filePath(QStringLiteral("demo.cscope"));
+        const QString preprocess = dir.filePath(QStringLiteral("pre.json"));
+        QFile pre(preprocess);
+        QVERIFY(pre.open(QIODevice::WriteOnly));
+        pre.write(R"({"mean": [0.286], "std": [0.353]})");
+        pre.close();
+        const QString train = QStringLiteral("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz");
+        const Run calibrate = cli({QStringLiteral("calibrate"), QStringLiteral("--model"), kDemo, QStringLiteral("--data"), train,
+                                   QStringLiteral("--start"), QStringLiteral("59000"), QStringLiteral("--count"),
+                                   QStringLiteral("1000"), QStringLiteral("--preprocess"), preprocess,
+                                   QStringLiteral("--num-batches"), QStringLiteral("3"), QStringLiteral("--act-observer"),
+                                   QStringLiteral("percentile"), QStringLiteral("--act-param"), QStringLiteral("percentile=99.9"),
+                                   QStringLiteral("--compare"), QStringLiteral("--session"), session});
+        QCOMPARE(calibrate.exitCode, 0);
+        QVERIFY(calibrate.out.contains(QStringLiteral("96 images in 3 batches")));
+
+        const Run json = cli({QStringLiteral("inspect"), QStringLiteral("--session"), session, QStringLiteral("--format"),
+                              QStringLiteral("json")});
+        QCOMPARE(json.exitCode, 0);
+        const QJsonObject root = QJsonDocument::fromJson(json.out.toUtf8()).object();
+        const QJsonArray points = root.value(QStringLiteral("points")).toArray();
+        QCOMPARE(points.size(), 15);
+        const QJsonObject config = points.at(0).toObject().value(QStringLiteral("config")).toObject();
+        QCOMPARE(config.value(QStringLiteral("observer")).toString(), QStringLiteral("percentile"));
+        QCOMPARE(config.value(QStringLiteral("params")).toObject().value(QStringLiteral("percentile")).toDouble(), 99.9);
+        QCOMPARE(root.value(QStringLiteral("weights")).toArray().size(), 8);
+
+        const Run op = cli({QStringLiteral("inspect"), QStringLiteral("--session"), session, QStringLiteral("--op"),
+                            QStringLiteral("block1.conv2")});
+        QCOMPARE(op.exitCode, 0);
+        QVERIFY(op.out.contains(QStringLiteral("quantizes block1.conv2")));
+        QVERIFY(op.out.contains(QStringLiteral("hist_entropy")));
+        const Run badOp = cli({QStringLiteral("inspect"), QStringLiteral("--session"), session, QStringLiteral("--op"),
+                               QStringLiteral("nope")});
+        QCOMPARE(badOp.exitCode, 1);
+
+        const QString report = dir.filePath(QStringLiteral("report.json"));
+        const Run evaluate = cli({QStringLiteral("evaluate"), QStringLiteral("--session"), session, QStringLiteral("--data"),
+                                  QStringLiteral("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz"),
+                                  QStringLiteral("--max-batches"), QStringLiteral("3"), QStringLiteral("--observers"),
+                                  QStringLiteral("min_max,kl"), QStringLiteral("--report"), report});
+        QCOMPARE(evaluate.exitCode, 0);
+        QVERIFY(evaluate.out.contains(QStringLiteral("Most sensitive points")));
+        QFile f(report);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QJsonObject r = QJsonDocument::fromJson(f.readAll()).object();
+        QCOMPARE(r.value(QStringLiteral("images")).toInt(), 192);
+        QStringList labels;
+        for (const auto& row : r.value(QStringLiteral("accuracy")).toArray())
+            labels << row.toObject().value(QStringLiteral("label")).toString();
+        QCOMPARE(labels, (QStringList{QStringLiteral("float"), QStringLiteral("plan"), QStringLiteral("auto"),
+                                      QStringLiteral("min_max"), QStringLiteral("kl")}));
+        QCOMPARE(r.value(QStringLiteral("points")).toArray().size(), 15);
+        QCOMPARE(r.value(QStringLiteral("sensitivity")).toArray().size(), 15);
+
+        const Run badObserver = cli({QStringLiteral("calibrate"), QStringLiteral("--model"), kDemo, QStringLiteral("--data"),
+                                     train, QStringLiteral("--act-observer"), QStringLiteral("percentile"),
+                                     QStringLiteral("--act-param"), QStringLiteral("percentile=120"),
+                                     QStringLiteral("--session"), session});
+        QCOMPARE(badObserver.exitCode, 2);
+        QVERIFY(badObserver.err.contains(QStringLiteral("[0, 100]")));
+    }
+
     void badFilesExitOneWithOneLine_data()
     {
         QTest::addColumn<QByteArray>("content");
