@@ -6,7 +6,6 @@
 #include "core/instrumented_model.h"
 #include "core/logging.h"
 #include "core/model_graph.h"
-#include "core/observers/quant_math.h"
 #include "core/quant_plan.h"
 #include "core/quantized_model.h"
 
@@ -31,9 +30,43 @@ Range representable(const FakeQuantParams& q)
                  double(q.quantMax - q.zeroPoint.at(0)) * q.scale.at(0)};
 }
 
+// PyTorch's fake_quantize_per_tensor_affine, (clamp(rint(x * (1/s)) + zp) - zp) * s, written
+// as one inlined loop: this runs once per element per point per candidate observer.
+// Adding and subtracting 1.5 * 2^23 rounds half to even for |v| < 2^22 in the default
+// rounding mode; larger |v| lands outside every integer grid and is clamped either way.
+struct FastQuantizer {
+    float inverse, scale, lo, hi;
+    explicit FastQuantizer(const FakeQuantParams& q)
+        : inverse(1.0f / q.scale.at(0)), scale(q.scale.at(0)), lo(float(q.quantMin - q.zeroPoint.at(0))),
+          hi(float(q.quantMax - q.zeroPoint.at(0)))
+    {
+    }
+    float operator()(float x) const
+    {
+        constexpr float kMagic = 12582912.0f;
+        float v = (x * inverse + kMagic) - kMagic;
+        v = v < lo ? lo : (v > hi ? hi : v);
+        return v * scale;
+    }
+};
+
 void fakeQuantize(const float* x, float* out, size_t n, const FakeQuantParams& q)
 {
-    obs::fakeQuantize(x, out, n, q.scale.at(0), q.zeroPoint.at(0), obs::QuantRange{q.quantMin, q.quantMax});
+    const FastQuantizer quantize(q);
+    for (size_t i = 0; i < n; ++i)
+        out[i] = quantize(x[i]);
+}
+
+double squaredQuantizationError(const float* x, size_t n, const FakeQuantParams& q)
+{
+    const FastQuantizer quantize(q);
+    double sum = 0;
+    for (size_t i = 0; i < n; ++i) {
+        const float e = x[i] - quantize(x[i]);
+        if (std::isfinite(e))
+            sum += double(e) * double(e);
+    }
+    return sum;
 }
 
 int64_t countNonFinite(const float* x, size_t n)
@@ -75,14 +108,8 @@ public:
             const Range r = representable(*plan[p]);
             local[p].add(x.data, scratch.data(), n, r.lo, r.hi);
         }
-        for (Candidate& c : candidates[p]) {
-            fakeQuantize(x.data, scratch.data(), n, c.params);
-            double sum = 0;
-            for (size_t i = 0; i < n; ++i)
-                if (std::isfinite(x.data[i]))
-                    sum += double(x.data[i] - scratch[i]) * double(x.data[i] - scratch[i]);
-            c.squaredError += sum;
-        }
+        for (Candidate& c : candidates[p])
+            c.squaredError += squaredQuantizationError(x.data, n, c.params);
     }
 };
 
