@@ -1,12 +1,12 @@
 // calibscope: the desktop front end. With no argument it opens the bundled demo.
 #include "gui/main_window.h"
+#include "gui/settings.h"
 
 #include "core/logging.h"
 
 #include <QApplication>
 #include <QIcon>
 #include <QCommandLineParser>
-#include <QLibraryInfo>
 #include <QLocale>
 #include <QTranslator>
 
@@ -34,23 +34,34 @@ int main(int argc, char** argv)
     parser.setApplicationDescription(QStringLiteral("Interactive post-training-quantization calibration."));
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption language(QStringLiteral("language"), QStringLiteral("UI language, e.g. en or zh_CN."),
+    const QCommandLineOption language(QStringLiteral("language"),
+                                      QStringLiteral("UI language, e.g. en or zh_CN (default: View ▸ Language)."),
                                       QStringLiteral("LANG"));
     parser.addOption(language);
-    parser.addPositionalArgument(QStringLiteral("file"), QStringLiteral("TorchScript model to open (default: the demo)."), QStringLiteral("[file]"));
+    parser.addPositionalArgument(QStringLiteral("file"),
+                                 QStringLiteral("TorchScript model or .cscope session to open (default: the demo)."),
+                                 QStringLiteral("[file]"));
     parser.process(app);
 
+    // --language wins over the saved setting, which wins over the system locale.
+    QString languageName = parser.value(language);
+    if (languageName.isEmpty())
+        languageName = cs::app::settings::language.value();
+    const QLocale locale = languageName.isEmpty() ? QLocale() : QLocale(languageName);
     QTranslator translator;
-    const QLocale locale = parser.isSet(language) ? QLocale(parser.value(language)) : QLocale();
     if (translator.load(locale, QStringLiteral("calibscope"), QStringLiteral("_"), QStringLiteral(":/i18n")))
         QApplication::installTranslator(&translator);
 
     cs::initLogging(true, cs::LogLevel::Info);
     cs::app::MainWindow window;
+    window.restoreLayout();
     window.show();
-    if (parser.positionalArguments().isEmpty())
+    const QStringList files = parser.positionalArguments();
+    if (files.isEmpty())
         window.openDemo();
+    else if (files.constFirst().endsWith(QLatin1String(".cscope")))
+        window.openSession(files.constFirst());
     else
-        window.openModel(parser.positionalArguments().constFirst());
+        window.openModel(files.constFirst());
     return QApplication::exec();
 }

@@ -1,54 +1,104 @@
 #include "gui/main_window.h"
 
+#include "core/logging.h"
+#include "gui/calibration_document.h"
+#include "gui/file_dialogs.h"
+#include "gui/model_load_controller.h"
+#include "gui/plan_editor.h"
+#include "gui/session_controller.h"
+#include "gui/settings.h"
+#include "widgets/histogram_view.h"
+#include "widgets/job_progress.h"
 #include "widgets/log_view.h"
 #include "widgets/op_table_model.h"
+#include "widgets/parameter_panel.h"
+#include "widgets/point_table_model.h"
+#include "widgets/point_table_view.h"
+#include "widgets/weights_view.h"
 
-#include <QAction>
-#include <QApplication>
+#include <QCloseEvent>
 #include <QDockWidget>
-#include <QFileDialog>
 #include <QFileInfo>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
-#include <QMenuBar>
 #include <QMessageBox>
-#include <QPointer>
-#include <QProgressBar>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QSortFilterProxyModel>
+#include <QSplitter>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QTableView>
+#include <QUndoStack>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 namespace cs::app {
 
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
 {
     setWindowTitle(tr("calibscope"));
-    resize(1280, 800);
+    resize(1400, 900);
 
+    m_document = new CalibrationDocument(this);
+    m_calibration = new CalibrationController(this);
+    m_loader = new ModelLoadController(this);
+    m_sessions = new SessionController(m_document, this);
+
+    setCentralWidget(buildCentral());
+    buildDocks();
+    m_jobProgress = new ui::JobProgress(this);
+    statusBar()->addPermanentWidget(m_jobProgress);
+    connect(m_jobProgress, &ui::JobProgress::cancelRequested, this, &MainWindow::cancelJob);
+
+    m_editor = new PlanEditor(m_document, m_pointModel, m_pointTable, m_histogram, m_panel, m_weights, this);
+    connectControllers();
+    createActions();
+    updateHeader();
+    updateActions();
+    statusBar()->showMessage(tr("Ready"));
+}
+
+MainWindow::~MainWindow()
+{
+    // Workers must not outlive the window whose slots their results are queued to.
+    m_calibration->shutdown();
+    m_loader->shutdown();
+    m_sessions->shutdown();
+}
+
+QWidget* MainWindow::buildCentral()
+{
+    auto* central = new QWidget(this);
+    auto* layout = new QVBoxLayout(central);
+    m_modelLabel = new QLabel(central);
+    m_modelLabel->setObjectName(QStringLiteral("modelLabel"));
+    m_modelLabel->setWordWrap(true);
+    m_modelLabel->setTextFormat(Qt::PlainText);
+    m_datasetLabel = new QLabel(central);
+    m_datasetLabel->setObjectName(QStringLiteral("datasetLabel"));
+    m_datasetLabel->setWordWrap(true);
+    m_datasetLabel->setTextFormat(Qt::PlainText);
+
+    m_pointModel = new ui::PointTableModel(this);
+    m_pointTable = new ui::PointTableView(m_pointModel, central);
+
+    // The op table lists every op of the graph (views, fused ops), points or not.
     m_opModel = new ui::OpTableModel(this);
     m_opProxy = new QSortFilterProxyModel(this);
     m_opProxy->setSourceModel(m_opModel);
     m_opProxy->setSortRole(ui::OpTableModel::SortRole);
     m_opProxy->setFilterKeyColumn(-1);
     m_opProxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
-
-    auto* central = new QWidget(this);
-    auto* layout = new QVBoxLayout(central);
-    m_modelLabel = new QLabel(tr("No model loaded. Use File ▸ Open Model… or File ▸ Load Demo."), central);
-    m_modelLabel->setObjectName(QStringLiteral("modelLabel"));
-    m_modelLabel->setWordWrap(true);
-    m_datasetLabel = new QLabel(tr("No dataset."), central);
-    m_datasetLabel->setObjectName(QStringLiteral("datasetLabel"));
-    m_filter = new QLineEdit(central);
-    m_filter->setObjectName(QStringLiteral("opFilter"));
-    m_filter->setPlaceholderText(tr("Filter ops by name, kind or module…"));
-    m_filter->setClearButtonEnabled(true);
-    connect(m_filter, &QLineEdit::textChanged, m_opProxy, &QSortFilterProxyModel::setFilterFixedString);
-    m_opTable = new QTableView(central);
+    auto* opPage = new QWidget(central);
+    auto* opLayout = new QVBoxLayout(opPage);
+    opLayout->setContentsMargins(0, 0, 0, 0);
+    m_opFilter = new QLineEdit(opPage);
+    m_opFilter->setObjectName(QStringLiteral("opFilter"));
+    m_opFilter->setPlaceholderText(tr("Filter ops by name, kind or module…"));
+    m_opFilter->setClearButtonEnabled(true);
+    connect(m_opFilter, &QLineEdit::textChanged, m_opProxy, &QSortFilterProxyModel::setFilterFixedString);
+    m_opTable = new QTableView(opPage);
     m_opTable->setObjectName(QStringLiteral("opTable"));
     m_opTable->setModel(m_opProxy);
     m_opTable->setSortingEnabled(true);
@@ -58,183 +108,192 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     m_opTable->horizontalHeader()->setStretchLastSection(true);
     m_opTable->verticalHeader()->setDefaultSectionSize(m_opTable->fontMetrics().height() + 6);
     m_opTable->setAlternatingRowColors(true);
+    opLayout->addWidget(m_opFilter);
+    opLayout->addWidget(m_opTable, 1);
+    // Picking an op shows the point that quantizes it (itself, the end of its fused chain,
+    // or the producer a view shares).
+    connect(m_opTable->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex& index) {
+        const QString name = index.data(ui::OpTableModel::OpNameRole).toString();
+        const OpInfo* op = m_opModel->summary().find(name.toStdString());
+        if (!op)
+            return;
+        const std::string point = !op->fusedInto.empty() ? op->fusedInto
+                                  : op->passthrough      ? op->sharesPointWith
+                                                         : op->name;
+        m_pointTable->selectPoint(QString::fromStdString(point));
+    });
+
+    m_tableTabs = new QTabWidget(central);
+    m_tableTabs->setObjectName(QStringLiteral("tableTabs"));
+    m_tableTabs->addTab(m_pointTable, tr("Quantization points"));
+    m_tableTabs->addTab(opPage, tr("All ops"));
+    connect(m_document, &CalibrationDocument::resultReplaced, this, [this] {
+        if (m_document->hasResult())
+            m_tableTabs->setCurrentWidget(m_pointTable);
+    });
+
+    m_histogram = new ui::HistogramView(m_pointModel, central);
+    m_weights = new ui::WeightsView(central);
+    m_inspectorTabs = new QTabWidget(central);
+    m_inspectorTabs->setObjectName(QStringLiteral("inspectorTabs"));
+    m_inspectorTabs->addTab(m_histogram, tr("Histogram"));
+    m_inspectorTabs->addTab(m_weights, tr("Weights"));
+
+    auto* splitter = new QSplitter(Qt::Vertical, central);
+    splitter->addWidget(m_tableTabs);
+    splitter->addWidget(m_inspectorTabs);
+    splitter->setStretchFactor(0, 1);
+    splitter->setStretchFactor(1, 1);
     layout->addWidget(m_modelLabel);
     layout->addWidget(m_datasetLabel);
-    layout->addWidget(m_filter);
-    layout->addWidget(m_opTable, 1);
-    setCentralWidget(central);
+    layout->addWidget(splitter, 1);
+    return central;
+}
+
+void MainWindow::buildDocks()
+{
+    m_panel = new ui::ParameterPanel(this);
+    auto* scroll = new QScrollArea(this);
+    scroll->setWidget(m_panel);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    auto* panelDock = new QDockWidget(tr("Parameters"), this);
+    panelDock->setObjectName(QStringLiteral("parameterDock"));
+    panelDock->setWidget(scroll);
+    addDockWidget(Qt::RightDockWidgetArea, panelDock);
+    resizeDocks({panelDock}, {320}, Qt::Horizontal);
 
     m_log = new ui::LogView(this);
     auto* logDock = new QDockWidget(tr("Log"), this);
     logDock->setObjectName(QStringLiteral("logDock"));
     logDock->setWidget(m_log);
     addDockWidget(Qt::BottomDockWidgetArea, logDock);
-    resizeDocks({logDock}, {160}, Qt::Vertical);
-
-    m_progress = new QProgressBar(this);
-    m_progress->setMaximumWidth(240);
-    m_progress->hide();
-    m_cancel = new QPushButton(tr("Cancel"), this);
-    m_cancel->hide();
-    connect(m_cancel, &QPushButton::clicked, this, &MainWindow::cancelJob);
-    statusBar()->addPermanentWidget(m_progress);
-    statusBar()->addPermanentWidget(m_cancel);
-
-    connect(&m_watcher, &QFutureWatcher<ModelLoadResult>::finished, this, &MainWindow::jobFinished);
-    createActions();
-    statusBar()->showMessage(tr("Ready"));
-}
-
-MainWindow::~MainWindow()
-{
-    // The worker must not outlive the window whose progress slots it calls.
-    cancelJob();
-    m_watcher.waitForFinished();
-}
-
-void MainWindow::createActions()
-{
-    QMenu* file = menuBar()->addMenu(tr("&File"));
-    QAction* openModel = file->addAction(tr("Open &Model…"));
-    openModel->setShortcut(QKeySequence::Open);
-    connect(openModel, &QAction::triggered, this, [this] {
-        const QString path = QFileDialog::getOpenFileName(this, tr("Open TorchScript model"), QString(),
-                                                          tr("TorchScript models (*.pt *.pth *.ts);;All files (*)"));
-        if (!path.isEmpty())
-            this->openModel(path);
-    });
-    QAction* openDataset = file->addAction(tr("Open &Dataset…"));
-    connect(openDataset, &QAction::triggered, this, [this] {
-        const QString path = QFileDialog::getExistingDirectory(this, tr("Open image folder or dataset folder"));
-        if (!path.isEmpty())
-            this->openDataset(path);
-    });
-    QAction* demo = file->addAction(tr("Load &Demo"));
-    connect(demo, &QAction::triggered, this, &MainWindow::openDemo);
-    file->addSeparator();
-    QAction* quit = file->addAction(tr("&Quit"));
-    quit->setShortcut(QKeySequence::Quit);
-    connect(quit, &QAction::triggered, this, &QWidget::close);
-
-    QMenu* help = menuBar()->addMenu(tr("&Help"));
-    QAction* about = help->addAction(tr("&About calibscope"));
-    connect(about, &QAction::triggered, this, [this] {
-        QMessageBox::about(this, tr("About calibscope"),
-                           tr("calibscope %1\nInteractive post-training-quantization calibration.")
-                               .arg(QStringLiteral(CALIBSCOPE_VERSION)));
-    });
+    resizeDocks({logDock}, {120}, Qt::Vertical);
 }
 
 const ModelSummary& MainWindow::summary() const { return m_opModel->summary(); }
 
-bool MainWindow::isBusy() const { return m_watcher.isRunning(); }
+bool MainWindow::isBusy() const { return m_loader->isRunning() || m_calibration->isRunning() || m_sessions->isBusy(); }
 
-void MainWindow::openModel(const QString& path)
+void MainWindow::updateHeader()
 {
-    startJob(tr("Loading %1").arg(QFileInfo(path).fileName()),
-             [path](const ProgressCallback& progress) { return loadModel(path, progress); });
-}
-
-void MainWindow::openDemo()
-{
-    startJob(tr("Preparing the demo model"), [](const ProgressCallback& progress) { return loadDemo(progress); });
-}
-
-void MainWindow::openDataset(const QString& path)
-{
-    const QFileInfo info(path);
-    if (!info.exists()) {
-        showError(tr("%1: no such file or folder").arg(path));
-        return;
+    const ModelSummary& s = m_opModel->summary();
+    if (m_modelPath.isEmpty()) {
+        m_modelLabel->setText(tr("No model loaded. Use File ▸ Open Model…, File ▸ Load Demo or File ▸ Open Session…."));
+    } else {
+        QString text = tr("Model: %1 — %2 ops, %3 activation points, %4 weight points, %5 parameters")
+                           .arg(m_modelPath)
+                           .arg(s.ops.size())
+                           .arg(s.activationPointCount())
+                           .arg(s.weightPointCount())
+                           .arg(s.parameterCount);
+        if (m_demoAccuracy >= 0)
+            text += QLatin1Char('\n') + tr("Demo: Fashion-MNIST CNN, float test accuracy %1 %")
+                                            .arg(m_demoAccuracy * 100.0, 0, 'f', 2);
+        m_modelLabel->setText(text);
     }
-    m_datasetPath = info.absoluteFilePath();
-    m_datasetLabel->setText(tr("Dataset: %1").arg(m_datasetPath));
-    logInfo("Dataset selected: " + m_datasetPath.toStdString());
-}
-
-void MainWindow::startJob(const QString& description, Job job)
-{
-    if (m_watcher.isRunning()) {
-        // A newer request supersedes the running one; its result is dropped by job id.
-        cancelJob();
-        m_watcher.waitForFinished();
+    if (!m_hasDataset) {
+        m_datasetLabel->setText(tr("No dataset. Use File ▸ Open Dataset… to choose the calibration data."));
+    } else {
+        const QString count = m_dataset.count < 0 ? tr("all samples") : tr("%1 samples").arg(m_dataset.count);
+        const QString batches = m_numBatches < 0 ? tr("all batches") : tr("%1 batches").arg(m_numBatches);
+        m_datasetLabel->setText(tr("Dataset: %1 (%2, from sample %3, %4) · batch size %5, %6")
+                                    .arg(QString::fromStdString(m_dataset.path),
+                                         QString::fromStdString(datasetFormatName(m_dataset.format)))
+                                    .arg(m_dataset.start)
+                                    .arg(count)
+                                    .arg(m_batchSize)
+                                    .arg(batches));
     }
-    const quint64 jobId = ++m_jobId;
-    m_cancelFlag = std::make_shared<std::atomic<bool>>(false);
-    auto cancelFlag = m_cancelFlag;
-    QPointer<MainWindow> self(this);
-    ProgressCallback progress = [self, cancelFlag, jobId](const ProgressInfo& info) {
-        if (self)
-            QMetaObject::invokeMethod(self, [self, info, jobId] { if (self) self->showProgress(info, jobId); },
-                                      Qt::QueuedConnection);
-        return !cancelFlag->load();
-    };
-    m_progress->setRange(0, 0);
-    m_progress->show();
-    m_cancel->show();
-    statusBar()->showMessage(description);
-    logInfo(description.toStdString());
-    m_watcher.setFuture(QtConcurrent::run([job = std::move(job), progress] { return job(progress); }));
 }
 
-void MainWindow::showProgress(const ProgressInfo& info, quint64 jobId)
+void MainWindow::updateTitle()
 {
-    if (jobId != m_jobId || info.total <= 0)
-        return;
-    m_progress->setRange(0, int(info.total));
-    m_progress->setValue(int(info.done));
-    statusBar()->showMessage(tr("%1: %2 of %3 (%4 images/s)")
-                                 .arg(QString::fromStdString(info.stage))
-                                 .arg(info.done)
-                                 .arg(info.total)
-                                 .arg(info.itemsPerSecond, 0, 'f', 0));
+    QString name;
+    if (!m_document->sessionPath().isEmpty())
+        name = QFileInfo(m_document->sessionPath()).fileName();
+    else if (!m_modelPath.isEmpty())
+        name = QFileInfo(m_modelPath).fileName();
+    // [*] is where Qt shows the modified marker.
+    setWindowTitle(name.isEmpty() ? tr("calibscope") + QStringLiteral("[*]") : tr("%1[*] — calibscope").arg(name));
+    setWindowModified(m_document->isModified());
 }
 
-void MainWindow::cancelJob()
+void MainWindow::updateActions()
 {
-    if (m_cancelFlag)
-        m_cancelFlag->store(true);
-}
-
-void MainWindow::jobFinished()
-{
-    m_progress->hide();
-    m_cancel->hide();
-    const ModelLoadResult result = m_watcher.result();
-    if (!result.error.isEmpty()) {
-        statusBar()->showMessage(tr("Failed"));
-        showError(result.error);
-        return;
-    }
-    m_opModel->setSummary(result.summary);
-    m_opTable->resizeColumnsToContents();
-    const QString path = QString::fromStdString(result.summary.path);
-    QString text = tr("Model: %1 — %2 ops, %3 activation points, %4 weight points, %5 parameters")
-                       .arg(path)
-                       .arg(result.summary.ops.size())
-                       .arg(result.summary.activationPointCount())
-                       .arg(result.summary.weightPointCount())
-                       .arg(result.summary.parameterCount);
-    if (!result.demoDescription.isEmpty()) {
-        text += QLatin1Char('\n') + tr("Demo: Fashion-MNIST CNN, float test accuracy %1 %")
-                                        .arg(result.demoAccuracy * 100.0, 0, 'f', 2);
-        m_datasetLabel->setText(tr("Dataset: Fashion-MNIST calibration split (see %1)").arg(result.demoDescription));
-    }
-    m_modelLabel->setText(text);
-    setWindowTitle(tr("calibscope — %1").arg(QFileInfo(path).fileName()));
-    statusBar()->showMessage(tr("Ready"));
-    Q_EMIT modelLoaded(path);
+    // A fresh calibration replaces the plan and its history: no edits meanwhile. A re-run
+    // does not: edits made during it are reconciled with its result.
+    const bool replacing = m_calibration->isRunning()
+                           && m_calibration->purpose() == CalibrationController::Purpose::Calibrate;
+    m_calibrateAction->setEnabled(!m_modelPath.isEmpty() && m_hasDataset && !m_loader->isRunning());
+    m_cancelAction->setEnabled(isBusy());
+    m_saveAction->setEnabled(m_document->hasResult());
+    m_saveAsAction->setEnabled(m_document->hasResult());
+    m_editor->setEditable(m_document->hasResult() && !replacing);
+    m_undoAction->setEnabled(!replacing && m_document->undoStack()->canUndo());
+    m_redoAction->setEnabled(!replacing && m_document->undoStack()->canRedo());
 }
 
 void MainWindow::showError(const QString& message)
 {
     logError(message.toStdString());
+    statusBar()->showMessage(tr("Failed"), 5000);
     // Window-modal and non-blocking: the event loop (and any running job) keeps going.
     auto* box = new QMessageBox(QMessageBox::Critical, tr("calibscope"), message, QMessageBox::Ok, this);
     box->setObjectName(QStringLiteral("errorDialog"));
     box->setAttribute(Qt::WA_DeleteOnClose);
     box->open();
     Q_EMIT errorShown(message);
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    if (m_document->isModified() && !m_closeConfirmed) {
+        event->ignore();
+        askToSaveBeforeClosing();
+        return;
+    }
+    settings::windowGeometry.setValue(saveGeometry());
+    settings::windowState.setValue(saveState(kWindowStateVersion));
+    m_calibration->cancel();
+    QMainWindow::closeEvent(event);
+}
+
+void MainWindow::askToSaveBeforeClosing()
+{
+    if (findChild<QMessageBox*>(QStringLiteral("unsavedDialog")))
+        return; // already asking
+    auto* box = new QMessageBox(QMessageBox::Warning, tr("calibscope"),
+                                tr("The calibration has unsaved changes. Save them before closing?"),
+                                QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, this);
+    box->setObjectName(QStringLiteral("unsavedDialog"));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    connect(box, &QMessageBox::finished, this, [this, box] {
+        const QMessageBox::StandardButton choice = box->standardButton(box->clickedButton());
+        if (choice == QMessageBox::Discard) {
+            m_closeConfirmed = true;
+            close();
+        } else if (choice == QMessageBox::Save) {
+            // Closes once the file is written (sessionSaved), or stays open if it fails.
+            if (!m_document->sessionPath().isEmpty()) {
+                m_closeAfterSave = true;
+                save();
+            } else {
+                saveFileDialog(this, tr("Save session"), tr("calibscope sessions (*.cscope)"), QStringLiteral("cscope"),
+                               [this](const QString& path) {
+                                   m_closeAfterSave = true;
+                                   saveSession(path);
+                               });
+            }
+        }
+    });
+    box->open();
+}
+
+void MainWindow::restoreLayout()
+{
+    restoreGeometry(settings::windowGeometry.value());
+    restoreState(settings::windowState.value(), kWindowStateVersion);
 }
 
 } // namespace cs::app

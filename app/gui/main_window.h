@@ -1,31 +1,42 @@
 #pragma once
+#include "core/calibration.h"
+#include "core/dataset/dataset_spec.h"
 #include "core/op_info.h"
-#include "core/progress.h"
+#include "gui/calibration_controller.h"
 #include "gui/model_loader.h"
 
-#include <QFutureWatcher>
 #include <QMainWindow>
 
-#include <atomic>
-#include <functional>
-#include <memory>
-
+class QAction;
 class QLabel;
 class QLineEdit;
-class QProgressBar;
-class QPushButton;
+class QMenu;
 class QSortFilterProxyModel;
 class QTableView;
+class QTabWidget;
 
 namespace cs::ui {
+class HistogramView;
+class JobProgress;
 class LogView;
 class OpTableModel;
+class ParameterPanel;
+class PointTableModel;
+class PointTableView;
+class WeightsView;
 }
 
 namespace cs::app {
 
-// The main window: wiring of menus, the op table, the log panel and background jobs.
-// Views live in widgets/; long work runs on a worker and comes back as value structs.
+class CalibrationDocument;
+class ModelLoadController;
+class PlanEditor;
+class SessionController;
+
+// The main window: layout, menus and the wiring between the document, the background
+// controllers and the views. Views live in widgets/; long work runs on workers and comes
+// back as value structs. Split by feature: main_window_actions.cpp (menus, settings),
+// main_window_jobs.cpp (open, calibrate, sessions).
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
@@ -34,39 +45,100 @@ public:
 
     void openModel(const QString& path);
     void openDemo();
+    // A dataset path with automatic format and default preprocessing.
     void openDataset(const QString& path);
+    void setDataset(const DatasetSpec& spec, int batchSize, int numBatches);
+    void showDatasetDialog();
+    void calibrate();
+    void cancelJob();
+    void openSession(const QString& path);
+    void saveSession(const QString& path);
+    void save();
+    void saveAs();
+
+    // Window geometry and dock layout from the last run (not done in the constructor, so
+    // tests always see the default layout).
+    void restoreLayout();
 
     const ModelSummary& summary() const;
+    const DatasetSpec& dataset() const { return m_dataset; }
     QTableView* opTable() const { return m_opTable; }
+    ui::PointTableView* pointTable() const { return m_pointTable; }
+    ui::PointTableModel* pointModel() const { return m_pointModel; }
+    ui::HistogramView* histogramView() const { return m_histogram; }
+    ui::ParameterPanel* parameterPanel() const { return m_panel; }
+    ui::WeightsView* weightsView() const { return m_weights; }
+    ui::JobProgress* jobProgress() const { return m_jobProgress; }
+    QTabWidget* inspectorTabs() const { return m_inspectorTabs; }
+    CalibrationDocument* document() const { return m_document; }
+    SessionController* sessions() const { return m_sessions; }
     bool isBusy() const;
 
 Q_SIGNALS:
     void modelLoaded(const QString& path);
     void errorShown(const QString& message);
+    void calibrationFinished();
+    void sessionSaved(const QString& path);
+    void sessionOpened(const QString& path);
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
 
 private:
-    using Job = std::function<ModelLoadResult(const ProgressCallback&)>;
+    QWidget* buildCentral();
+    void buildDocks();
     void createActions();
-    void startJob(const QString& description, Job job);
-    void jobFinished();
-    void showProgress(const ProgressInfo& info, quint64 jobId);
+    QMenu* createRecentMenu(QMenu* parent);
+    void fillRecentMenu(QMenu* menu);
+    QMenu* createLanguageMenu(QMenu* parent);
+    void connectControllers();
+    void onModelLoaded(const ModelLoadResult& result);
+    void onCalibrationAvailable(const CalibrationResult& result, CalibrationController::Purpose purpose);
+    void onCalibrationFailed(const QString& message, CalibrationController::Purpose purpose);
+    void updateHeader();
+    void updateTitle();
+    void updateActions();
     void showError(const QString& message);
-    void cancelJob();
+    void askToSaveBeforeClosing();
+
+    CalibrationDocument* m_document = nullptr;
+    CalibrationController* m_calibration = nullptr;
+    ModelLoadController* m_loader = nullptr;
+    SessionController* m_sessions = nullptr;
+    PlanEditor* m_editor = nullptr;
 
     ui::OpTableModel* m_opModel = nullptr;
     QSortFilterProxyModel* m_opProxy = nullptr;
     QTableView* m_opTable = nullptr;
-    QLineEdit* m_filter = nullptr;
+    QLineEdit* m_opFilter = nullptr;
+    ui::PointTableModel* m_pointModel = nullptr;
+    ui::PointTableView* m_pointTable = nullptr;
+    QTabWidget* m_tableTabs = nullptr;
+    QTabWidget* m_inspectorTabs = nullptr;
+    ui::HistogramView* m_histogram = nullptr;
+    ui::WeightsView* m_weights = nullptr;
+    ui::ParameterPanel* m_panel = nullptr;
+    ui::LogView* m_log = nullptr;
+    ui::JobProgress* m_jobProgress = nullptr;
     QLabel* m_modelLabel = nullptr;
     QLabel* m_datasetLabel = nullptr;
-    ui::LogView* m_log = nullptr;
-    QProgressBar* m_progress = nullptr;
-    QPushButton* m_cancel = nullptr;
 
-    QFutureWatcher<ModelLoadResult> m_watcher;
-    std::shared_ptr<std::atomic<bool>> m_cancelFlag;
-    quint64 m_jobId = 0;
-    QString m_datasetPath;
+    QAction* m_calibrateAction = nullptr;
+    QAction* m_cancelAction = nullptr;
+    QAction* m_saveAction = nullptr;
+    QAction* m_saveAsAction = nullptr;
+    QAction* m_undoAction = nullptr;
+    QAction* m_redoAction = nullptr;
+
+    QString m_modelPath;
+    QString m_demoDescription;
+    double m_demoAccuracy = -1;
+    DatasetSpec m_dataset;
+    bool m_hasDataset = false;
+    int m_batchSize = 32;
+    int m_numBatches = 30;
+    bool m_closeConfirmed = false;
+    bool m_closeAfterSave = false;
 };
 
 } // namespace cs::app

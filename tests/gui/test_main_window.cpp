@@ -10,6 +10,7 @@
 #include <QMessageBox>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
+#include <QStandardPaths>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -29,6 +30,12 @@ void saveScreenshot(QWidget& widget, const QString& name)
 class TestMainWindow : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    void initTestCase()
+    {
+        // Recent files go to a throw-away settings file, not the user's.
+        QStandardPaths::setTestModeEnabled(true);
+    }
+
     void opTableModelIsConsistent()
     {
         cs::ui::OpTableModel model;

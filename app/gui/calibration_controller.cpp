@@ -1,0 +1,155 @@
+#include "gui/calibration_controller.h"
+
+#include "core/errors.h"
+#include "core/logging.h"
+
+#include <QPointer>
+#include <QThread>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <algorithm>
+#include <chrono>
+
+namespace cs::app {
+
+namespace {
+
+// Progress is posted to the GUI thread at most this often: an image-folder scan reports
+// every file, and a flood of queued events would be the very stall we avoid.
+constexpr qint64 kProgressIntervalMs = 50;
+
+CalibrationOutcome runJob(const CalibrationConfig& config, const ProgressCallback& progress)
+{
+    CalibrationOutcome outcome;
+    try {
+        outcome.result = runCalibration(config, progress);
+    } catch (const JobCancelled&) {
+        outcome.cancelled = true;
+    } catch (const CalibError& e) {
+        outcome.error = QString::fromStdString(e.what());
+    } catch (const std::exception& e) {
+        // Anything else (a LibTorch error core did not wrap) must not take the GUI down.
+        outcome.error = QString::fromStdString(config.modelPath + ": calibration failed: " + firstLine(e.what()));
+    }
+    return outcome;
+}
+
+} // namespace
+
+struct CalibrationController::Job {
+    std::atomic<bool> cancel{false};
+    std::atomic<qint64> lastPostMs{-kProgressIntervalMs};
+    QElapsedTimer clock;
+};
+
+CalibrationController::CalibrationController(QObject* parent) : QObject(parent)
+{
+    qRegisterMetaType<cs::app::CalibrationProgress>();
+    qRegisterMetaType<cs::CalibrationResult>();
+    connect(&m_watcher, &QFutureWatcher<CalibrationOutcome>::finished, this, &CalibrationController::finished);
+}
+
+CalibrationController::~CalibrationController() { shutdown(); }
+
+int CalibrationController::workerThreads() { return std::max(1, QThread::idealThreadCount() - 1); }
+
+bool CalibrationController::isRunning() const { return m_active; }
+
+quint64 CalibrationController::start(CalibrationConfig config, Purpose purpose)
+{
+    if (m_active) {
+        // The running job is superseded: it stops at its next batch and its result is dropped.
+        cancel();
+        m_queued = std::make_pair(std::move(config), purpose);
+        return m_jobId + 1;
+    }
+    launch(std::move(config), purpose);
+    return m_jobId;
+}
+
+void CalibrationController::launch(CalibrationConfig config, Purpose purpose)
+{
+    const quint64 jobId = ++m_jobId;
+    m_purpose = purpose;
+    if (config.threads <= 0)
+        config.threads = workerThreads();
+    m_job = std::make_shared<Job>();
+    m_job->clock.start();
+    auto job = m_job;
+    QPointer<CalibrationController> self(this);
+    ProgressCallback progress = [self, job, jobId](const ProgressInfo& info) {
+        const qint64 now = job->clock.elapsed();
+        const bool last = info.total > 0 && info.done >= info.total;
+        if (last || now - job->lastPostMs.load() >= kProgressIntervalMs) {
+            job->lastPostMs = now;
+            QMetaObject::invokeMethod(
+                self, [self, info, jobId] { if (self) self->reportProgress(info, jobId); }, Qt::QueuedConnection);
+        }
+        return !job->cancel.load();
+    };
+    logInfo("Calibrating " + config.modelPath + " on " + config.data.path + " (" + std::to_string(config.threads)
+            + " threads)");
+    m_watcher.setFuture(QtConcurrent::run([config = std::move(config), progress] { return runJob(config, progress); }));
+    m_active = true;
+    Q_EMIT runningChanged(true);
+}
+
+void CalibrationController::reportProgress(const ProgressInfo& info, quint64 jobId)
+{
+    Q_ASSERT(QThread::currentThread() == thread());
+    if (jobId != m_jobId || !m_job)
+        return;
+    CalibrationProgress p;
+    p.stage = QString::fromStdString(info.stage);
+    p.done = info.done;
+    p.total = info.total;
+    p.imagesPerSecond = info.itemsPerSecond;
+    const double elapsed = double(m_job->clock.elapsed()) / 1000.0;
+    if (info.done > 0 && info.total > info.done)
+        p.etaSeconds = elapsed / double(info.done) * double(info.total - info.done);
+    else if (info.total > 0 && info.done >= info.total)
+        p.etaSeconds = 0;
+    Q_EMIT progressChanged(p);
+}
+
+void CalibrationController::cancel()
+{
+    if (m_job)
+        m_job->cancel = true;
+}
+
+void CalibrationController::shutdown()
+{
+    m_queued.reset();
+    cancel();
+    // Not waitForFinished() on a taken result: its future is in NoState and never finishes.
+    if (m_watcher.isRunning())
+        m_watcher.waitForFinished();
+}
+
+void CalibrationController::finished()
+{
+    Q_ASSERT(QThread::currentThread() == thread());
+    const Purpose purpose = m_purpose;
+    CalibrationOutcome outcome = m_watcher.future().takeResult();
+    m_job.reset();
+    if (m_queued) {
+        // The finished job was superseded: drop its outcome and run the newest request.
+        auto [config, queuedPurpose] = std::move(*m_queued);
+        m_queued.reset();
+        launch(std::move(config), queuedPurpose);
+        return;
+    }
+    m_active = false;
+    Q_EMIT runningChanged(false);
+    if (outcome.cancelled) {
+        logInfo("Calibration cancelled");
+        Q_EMIT calibrationCancelled(purpose);
+    } else if (!outcome.error.isEmpty()) {
+        Q_EMIT calibrationFailed(outcome.error, purpose);
+    } else if (outcome.result) {
+        Q_EMIT calibrationAvailable(*outcome.result, purpose);
+    }
+}
+
+} // namespace cs::app

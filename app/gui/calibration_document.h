@@ -1,0 +1,89 @@
+#pragma once
+#include "core/calibration.h"
+
+#include <QObject>
+#include <QStringList>
+
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+
+class QUndoStack;
+
+namespace cs::app {
+
+// The calibration being tuned: the result (statistics, observers, per-point configs), the
+// configurations the user asked for, the undo history and the saved state. Lives on the
+// GUI thread; views read the result and are told which points changed.
+//
+// Edits are kept as "wanted" configurations. Whatever the retained statistics can serve is
+// recomputed at once (applyPointConfig); the rest is pending until a re-run with the wanted
+// configurations as overrides comes back, after which everything is reconciled again. So an
+// edit made while a re-run is in flight is not lost.
+class CalibrationDocument : public QObject {
+    Q_OBJECT
+public:
+    explicit CalibrationDocument(QObject* parent = nullptr);
+    ~CalibrationDocument() override;
+
+    bool hasResult() const { return bool(m_result); }
+    const CalibrationResult* result() const { return m_result.get(); }
+    std::shared_ptr<const CalibrationResult> sharedResult() const { return m_result; }
+    QUndoStack* undoStack() const { return m_undo; }
+
+    // A fresh calibration or a loaded session replaces the plan and the history; a re-run
+    // keeps both and reconciles the wanted configurations with the new result.
+    void setResult(CalibrationResult result, bool rerun);
+    void clear();
+
+    QString sessionPath() const { return m_sessionPath; }
+    void setSessionPath(const QString& path);
+    // The number of changes so far: a save that started at `generation` marks the document
+    // saved only if nothing changed meanwhile.
+    quint64 generation() const { return m_generation; }
+    void markSaved(quint64 generation);
+    void markUnsaved();
+    bool isModified() const;
+
+    // The configuration the user wants for a point (the result's until edited).
+    ObserverConfig wantedConfig(const std::string& point) const;
+    // One undoable edit giving each point its configuration.
+    void editPoints(const std::map<std::string, ObserverConfig>& configs, const QString& description);
+    // Used by the undo commands: records and applies the configurations.
+    void applyConfigs(const std::map<std::string, ObserverConfig>& configs);
+
+    QStringList pendingPoints() const;
+    bool hasPending() const { return !m_pending.empty(); }
+    // The result's calibration with every wanted configuration as an override.
+    CalibrationConfig rerunConfig() const;
+    // A re-run failed or was cancelled: the pending edits stay wanted but are not retried
+    // until the next edit.
+    void rerunAbandoned();
+
+Q_SIGNALS:
+    void resultReplaced();
+    void pointsChanged(const QStringList& points);
+    void pendingChanged(const QStringList& points);
+    void rerunNeeded();
+    void modifiedChanged(bool modified);
+    void sessionPathChanged(const QString& path);
+    void editFailed(const QString& message);
+
+private:
+    void reconcile(const std::set<std::string>& points);
+    void touch();
+    void updateModified();
+
+    std::shared_ptr<CalibrationResult> m_result;
+    std::map<std::string, ObserverConfig> m_wanted;
+    std::set<std::string> m_pending;
+    std::set<std::string> m_triedRerun; // pending points a re-run has already been asked for
+    QUndoStack* m_undo;
+    QString m_sessionPath;
+    quint64 m_generation = 0;
+    bool m_resultUnsaved = false; // a calibration that was never saved
+    bool m_lastModified = false;
+};
+
+} // namespace cs::app

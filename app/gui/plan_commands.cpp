@@ -1,0 +1,16 @@
+#include "gui/plan_commands.h"
+
+#include "gui/calibration_document.h"
+
+namespace cs::app {
+
+PlanEditCommand::PlanEditCommand(CalibrationDocument* document, std::map<std::string, ObserverConfig> before,
+                                 std::map<std::string, ObserverConfig> after, const QString& text)
+    : QUndoCommand(text), m_document(document), m_before(std::move(before)), m_after(std::move(after))
+{
+}
+
+void PlanEditCommand::undo() { m_document->applyConfigs(m_before); }
+void PlanEditCommand::redo() { m_document->applyConfigs(m_after); }
+
+} // namespace cs::app

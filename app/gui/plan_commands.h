@@ -1,0 +1,27 @@
+#pragma once
+#include "core/calibration.h"
+
+#include <QUndoCommand>
+
+#include <map>
+#include <string>
+
+namespace cs::app {
+
+class CalibrationDocument;
+
+// One plan edit: the configurations of some points before and after.
+class PlanEditCommand : public QUndoCommand {
+public:
+    PlanEditCommand(CalibrationDocument* document, std::map<std::string, ObserverConfig> before,
+                    std::map<std::string, ObserverConfig> after, const QString& text);
+    void undo() override;
+    void redo() override;
+
+private:
+    CalibrationDocument* m_document;
+    std::map<std::string, ObserverConfig> m_before;
+    std::map<std::string, ObserverConfig> m_after;
+};
+
+} // namespace cs::app

@@ -1,0 +1,268 @@
+// Item models and the plan document on a hand-made calibration: no LibTorch run needed.
+#include "gui_test_data.h"
+
+#include "core/histogram_error.h"
+#include "core/observers/observer_registry.h"
+#include "gui/calibration_document.h"
+#include "gui/plan_editor.h"
+#include "widgets/point_filter_proxy.h"
+#include "widgets/point_table_model.h"
+
+#include <QAbstractItemModelTester>
+#include <QSignalSpy>
+#include <QTest>
+#include <QUndoStack>
+
+using cs::ui::PointFilterProxy;
+using cs::ui::PointTableModel;
+
+Q_DECLARE_METATYPE(cs::obs::QuantSpec)
+
+namespace {
+
+cs::obs::QuantSpec spec(cs::obs::DType dtype, cs::obs::QScheme scheme, bool powerOfTwo = false)
+{
+    cs::obs::QuantSpec s;
+    s.dtype = dtype;
+    s.qscheme = scheme;
+    s.powerOfTwo = powerOfTwo;
+    return s;
+}
+
+} // namespace
+
+class TestGuiModels : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void pointModelPassesTheTester()
+    {
+        PointTableModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        auto result = std::make_shared<cs::CalibrationResult>(guitest::makeResult());
+        model.setResult(result);
+        QCOMPARE(model.rowCount(), 3);
+        QCOMPARE(model.columnCount(), int(PointTableModel::ColumnCount));
+        result->points[1].result = guitest::rangeResult(0.0f, 1.0f, result->points[1].config.spec);
+        model.refreshPoints({QStringLiteral("relu")});
+        model.setPendingPoints({QStringLiteral("relu")});
+        QVERIFY(model.index(1, 0).data(Qt::FontRole).value<QFont>().italic());
+        model.setPendingPoints({});
+        model.setResult(nullptr);
+        QCOMPARE(model.rowCount(), 0);
+    }
+
+    void pointModelShowsEveryColumn()
+    {
+        PointTableModel model;
+        model.setResult(std::make_shared<cs::CalibrationResult>(guitest::makeResult()));
+        const auto cell = [&](int row, int column) { return model.index(row, column).data().toString(); };
+        QCOMPARE(cell(1, PointTableModel::Name), QStringLiteral("relu"));
+        QCOMPARE(cell(1, PointTableModel::Kind), QStringLiteral("aten::relu"));
+        QCOMPARE(cell(1, PointTableModel::Module), QStringLiteral("relu"));
+        QCOMPARE(cell(1, PointTableModel::Shape), QStringLiteral("[1, 4, 8, 8]"));
+        QCOMPARE(cell(1, PointTableModel::Observer), QStringLiteral("min_max"));
+        QCOMPARE(cell(1, PointTableModel::DataMin), QStringLiteral("-1"));
+        QCOMPARE(cell(1, PointTableModel::DataMax), QStringLiteral("3"));
+        QCOMPARE(cell(1, PointTableModel::ClipHigh), QStringLiteral("3"));
+        QCOMPARE(cell(1, PointTableModel::ZeroPoint), QStringLiteral("0"));
+        QCOMPARE(cell(1, PointTableModel::DType), QStringLiteral("qint8"));
+        QVERIFY(cell(1, PointTableModel::Scale).toDouble() > 0);
+        QVERIFY(cell(1, PointTableModel::L2).toDouble() > 0);
+        QVERIFY(cell(1, PointTableModel::Sqnr).toDouble() > 20);
+        QVERIFY(cell(1, PointTableModel::Flags).isEmpty());
+        // NaN/Inf points are flagged and tinted.
+        QCOMPARE(cell(2, PointTableModel::Flags), QStringLiteral("NaN/Inf"));
+        QVERIFY(model.index(2, 0).data(PointTableModel::BadRole).toBool());
+        QVERIFY(model.index(2, PointTableModel::Scale).data(Qt::BackgroundRole).value<QBrush>().style() != Qt::NoBrush);
+        QVERIFY(!model.index(0, 0).data(PointTableModel::BadRole).toBool());
+        // Numbers sort as numbers.
+        QCOMPARE(model.index(1, PointTableModel::L2).data(PointTableModel::SortRole).typeId(), QMetaType::Double);
+        // The relu point owns the conv weight fused into it.
+        QVERIFY(model.weightOf(1));
+        QCOMPARE(model.weightOf(1)->name, std::string("conv"));
+        QVERIFY(!model.weightOf(0));
+    }
+
+    void lowSqnrIsFlagged()
+    {
+        auto result = std::make_shared<cs::CalibrationResult>(guitest::makeResult());
+        // A clip range far too narrow: most values are clipped.
+        result->points[0].result = guitest::rangeResult(-0.05f, 0.05f, result->points[0].config.spec);
+        PointTableModel model;
+        model.setResult(result);
+        QVERIFY(model.estimate(0)->sqnrDb < PointTableModel::kLowSqnrDb);
+        QVERIFY(model.index(0, 0).data(PointTableModel::BadRole).toBool());
+        QVERIFY(model.index(0, PointTableModel::Sqnr).data(Qt::BackgroundRole).value<QBrush>().style() != Qt::NoBrush);
+    }
+
+    void quantizerRangeReproducesTheQParams_data()
+    {
+        QTest::addColumn<cs::obs::QuantSpec>("spec");
+        QTest::addColumn<float>("low");
+        QTest::addColumn<float>("high");
+        using D = cs::obs::DType;
+        using S = cs::obs::QScheme;
+        QTest::addRow("qint8 symmetric") << spec(D::QInt8, S::PerTensorSymmetric) << -1.0f << 2.0f;
+        QTest::addRow("qint8 symmetric, relu") << spec(D::QInt8, S::PerTensorSymmetric) << 0.0f << 5.0f;
+        QTest::addRow("quint8 affine") << spec(D::QUInt8, S::PerTensorAffine) << -0.7f << 3.1f;
+        QTest::addRow("qint16 symmetric") << spec(D::QInt16, S::PerTensorSymmetric) << -3.0f << 1.5f;
+        QTest::addRow("qint8 power of two") << spec(D::QInt8, S::PerTensorSymmetric, true) << -1.3f << 1.3f;
+        QTest::addRow("quint8 symmetric") << spec(D::QUInt8, S::PerTensorSymmetric) << -2.0f << 2.0f;
+    }
+
+    void quantizerRangeReproducesTheQParams()
+    {
+        QFETCH(cs::obs::QuantSpec, spec);
+        QFETCH(float, low);
+        QFETCH(float, high);
+        cs::PointCalibration p = guitest::makePoint("p", 0, 0, 1, 2);
+        p.config.spec = spec;
+        p.result = guitest::rangeResult(low, high, spec);
+        float lo = 0, hi = 0;
+        QVERIFY(cs::ui::quantizerRange(p, lo, hi));
+        float scale = 0;
+        int64_t zeroPoint = 0;
+        cs::obs::calculateQParams(lo, hi, spec, scale, zeroPoint);
+        QVERIFY(std::abs(scale - p.result.scale[0]) <= 1e-6f * p.result.scale[0]);
+        QCOMPARE(zeroPoint, p.result.zeroPoint[0]);
+    }
+
+    void proxyFiltersAndSorts()
+    {
+        PointTableModel model;
+        PointFilterProxy proxy;
+        proxy.setSourceModel(&model);
+        QAbstractItemModelTester tester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        auto result = std::make_shared<cs::CalibrationResult>(guitest::makeResult());
+        model.setResult(result);
+        QCOMPARE(proxy.rowCount(), 3);
+
+        proxy.setKindFilter(QStringLiteral("aten::relu"));
+        QCOMPARE(proxy.rowCount(), 1);
+        proxy.setKindFilter({});
+        proxy.setNameFilter(QStringLiteral("AD"));
+        QCOMPARE(proxy.rowCount(), 1);
+        QCOMPARE(proxy.index(0, 0).data().toString(), QStringLiteral("add"));
+        proxy.setNameFilter({});
+        proxy.setObserverFilter(QStringLiteral("percentile"));
+        QCOMPARE(proxy.rowCount(), 0);
+        proxy.setObserverFilter({});
+
+        // Worst N by the estimated L2.
+        int worst = 0;
+        for (int row = 1; row < model.rowCount(); ++row)
+            if (model.estimate(row)->l2 > model.estimate(worst)->l2)
+                worst = row;
+        proxy.setWorstCount(1);
+        QCOMPARE(proxy.rowCount(), 1);
+        QCOMPARE(proxy.index(0, 0).data().toString(), QString::fromStdString(result->points[size_t(worst)].name));
+        proxy.setWorstCount(2);
+        QCOMPARE(proxy.rowCount(), 2);
+
+        // An edit that makes another point the worst moves the filter along.
+        const int other = worst == 0 ? 1 : 0;
+        result->points[size_t(other)].result = guitest::rangeResult(-0.01f, 0.01f, result->points[0].config.spec);
+        model.refreshPoints({QString::fromStdString(result->points[size_t(other)].name)});
+        proxy.setWorstCount(1);
+        QCOMPARE(proxy.index(0, 0).data().toString(), QString::fromStdString(result->points[size_t(other)].name));
+        proxy.setWorstCount(0);
+
+        proxy.sort(PointTableModel::L2, Qt::DescendingOrder);
+        double previous = 1e300;
+        for (int row = 0; row < proxy.rowCount(); ++row) {
+            const double l2 = proxy.index(row, PointTableModel::L2).data(PointTableModel::SortRole).toDouble();
+            QVERIFY(l2 <= previous);
+            previous = l2;
+        }
+    }
+
+    void clipRangeConfigIsExact()
+    {
+        const cs::ObserverConfig current = cs::defaultActivationConfig();
+        const cs::ObserverConfig config = cs::app::clipRangeConfig(current, -1.0, 2.0);
+        QCOMPARE(config.name, std::string("fixed_scale"));
+        QVERIFY(cs::obs::validateParams(config.name, config.params, config.spec).empty());
+        auto observer = cs::obs::createObserver(config.name, config.params, config.spec);
+        const cs::obs::ObserverResult r = observer->result();
+        float scale = 0;
+        int64_t zeroPoint = 0;
+        cs::obs::calculateQParams(-1.0f, 2.0f, current.spec, scale, zeroPoint);
+        QCOMPARE(r.scale[0], scale);
+        QCOMPARE(r.zeroPoint[0], zeroPoint);
+        // The error the table shows for the fixed scale is the error estimated while dragging.
+        cs::PointCalibration p = guitest::makePoint("p", 0, 0, 1, 2);
+        p.config = config;
+        p.result = r;
+        float lo = 0, hi = 0;
+        QVERIFY(cs::ui::quantizerRange(p, lo, hi));
+        const auto table = cs::estimateQuantError(p.stats.histogram, lo, hi, config.spec);
+        const auto dragged = cs::estimateQuantError(p.stats.histogram, -1.0f, 2.0f, current.spec);
+        QVERIFY(std::abs(table.l2 - dragged.l2) <= 1e-6 * dragged.l2);
+
+        // Affine grids keep their zero point.
+        cs::ObserverConfig affine = current;
+        affine.spec.dtype = cs::obs::DType::QUInt8;
+        affine.spec.qscheme = cs::obs::QScheme::PerTensorAffine;
+        const cs::ObserverConfig a = cs::app::clipRangeConfig(affine, -0.5, 3.0);
+        QVERIFY(a.params.count("zero_point"));
+        QVERIFY(cs::obs::validateParams(a.name, a.params, a.spec).empty());
+    }
+
+    void documentKeepsWantedConfigsAndUndoes()
+    {
+        cs::app::CalibrationDocument document;
+        QSignalSpy modified(&document, &cs::app::CalibrationDocument::modifiedChanged);
+        QSignalSpy changed(&document, &cs::app::CalibrationDocument::pointsChanged);
+        QSignalSpy rerun(&document, &cs::app::CalibrationDocument::rerunNeeded);
+        document.setResult(guitest::makeResult(), false);
+        QVERIFY(document.isModified()); // a calibration nobody saved yet
+        document.markSaved(document.generation());
+        QVERIFY(!document.isModified());
+
+        // Keep-float needs no statistics: recomputed at once.
+        cs::ObserverConfig floatConfig = document.wantedConfig("relu");
+        floatConfig.keepFloat = true;
+        document.editPoints({{"relu", floatConfig}}, QStringLiteral("keep float"));
+        QVERIFY(document.result()->point("relu")->config.keepFloat);
+        QVERIFY(document.isModified());
+        QCOMPARE(changed.last().first().toStringList(), QStringList{QStringLiteral("relu")});
+        QCOMPARE(rerun.count(), 0);
+        document.undoStack()->undo();
+        QVERIFY(!document.result()->point("relu")->config.keepFloat);
+        QVERIFY(!document.isModified()); // back at the saved state
+        document.undoStack()->redo();
+        QVERIFY(document.result()->point("relu")->config.keepFloat);
+        document.undoStack()->undo();
+
+        // Without live observers (a loaded session) a new observer needs the data again.
+        cs::ObserverConfig percentile = document.wantedConfig("x");
+        percentile.name = "percentile";
+        percentile.params["percentile"] = 99.9;
+        document.editPoints({{"x", percentile}}, QStringLiteral("percentile"));
+        QCOMPARE(rerun.count(), 1);
+        QCOMPARE(document.pendingPoints(), QStringList{QStringLiteral("x")});
+        QCOMPARE(document.wantedConfig("x"), percentile);
+        const cs::CalibrationConfig config = document.rerunConfig();
+        QVERIFY(config.compareObservers);
+        QCOMPARE(config.overrides.at("x"), percentile);
+
+        // The re-run comes back with the configuration realised.
+        cs::CalibrationResult rerunResult = *document.result();
+        rerunResult.points[0].config = percentile;
+        rerunResult.points[0].result = guitest::rangeResult(-2.5f, 2.5f, percentile.spec);
+        document.setResult(rerunResult, true);
+        QVERIFY(document.pendingPoints().isEmpty());
+        QCOMPARE(document.result()->point("x")->config, percentile);
+        QCOMPARE(document.undoStack()->count(), 1); // history survives a re-run
+
+        // A re-run that does not realise the wish is not retried in a loop.
+        document.undoStack()->undo();
+        QCOMPARE(rerun.count(), 2);
+        document.setResult(rerunResult, true); // still percentile: the wish was not honoured
+        QCOMPARE(rerun.count(), 2);
+        QVERIFY(document.pendingPoints().isEmpty());
+    }
+};
+
+QTEST_MAIN(TestGuiModels)
+#include "test_gui_models.moc"

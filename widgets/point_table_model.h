@@ -1,0 +1,80 @@
+#pragma once
+#include "core/calibration.h"
+#include "core/histogram_error.h"
+
+#include <QAbstractTableModel>
+#include <QSet>
+
+#include <memory>
+#include <vector>
+
+namespace cs::ui {
+
+// Quantization points of a calibration, one row each, with the error of the current clip
+// range estimated from the point's histogram. The histogram, weights and parameter views
+// read the same model, so every view shows the same numbers.
+class PointTableModel : public QAbstractTableModel {
+    Q_OBJECT
+public:
+    enum Column {
+        Name, Kind, Module, Shape, Observer, DataMin, DataMax, ClipLow, ClipHigh, Scale, ZeroPoint, DType, L2,
+        Sqnr, Flags, ColumnCount
+    };
+    enum Roles {
+        PointNameRole = Qt::UserRole + 1,
+        SortRole,   // numbers as numbers, so sorting by L2 is numeric
+        KindRole,   // the op kind of the point ("aten::relu")
+        ObserverRole,
+        BadRole,    // true when the row is flagged (NaN/Inf or low SQNR)
+    };
+    // Below this signal-to-quantization-noise ratio a point is worth a look; int8 points of
+    // a healthy network are typically at 30-45 dB.
+    static constexpr double kLowSqnrDb = 20.0;
+
+    explicit PointTableModel(QObject* parent = nullptr);
+
+    // The result is shared with its owner, who edits it in place on the GUI thread and then
+    // calls refreshPoints() for the rows that changed.
+    void setResult(std::shared_ptr<const CalibrationResult> result);
+    const CalibrationResult* result() const { return m_result.get(); }
+    void refreshPoints(const QStringList& names);
+    // Rows waiting for a re-run are shown in italics.
+    void setPendingPoints(const QStringList& names);
+
+    int rowOf(const QString& pointName) const;
+    const PointCalibration* point(int row) const;
+    const OpInfo* op(int row) const;
+    const ErrorEstimate* estimate(int row) const; // nullptr when the point has no histogram
+    // The conv/linear weight that belongs to a point (fused into it or the point itself).
+    const WeightCalibration* weightOf(int row) const;
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    int columnCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+private:
+    struct RowCache {
+        bool hasEstimate = false;
+        ErrorEstimate estimate;
+    };
+    QVariant cell(int row, int column) const;
+    QVariant sortValue(int row, int column) const;
+    QVariant background(int row, int column) const;
+    QString tooltip(int row, int column) const;
+    RowCache computeRow(const PointCalibration& p) const;
+
+    std::shared_ptr<const CalibrationResult> m_result;
+    std::vector<RowCache> m_cache;
+    QSet<QString> m_pending;
+};
+
+// The clip range whose PyTorch qparams are exactly the point's scale and zero point, so the
+// histogram estimate describes the quantizer in use even when the observer computed its
+// scale another way (NVIDIA amax/127, fixed_scale). False when the point has no qparams.
+bool quantizerRange(const PointCalibration& point, float& low, float& high);
+
+// "1.234", "-0.0012", "1.2e+04": compact numbers for tables and labels.
+QString formatNumber(double value, int precision = 5);
+
+} // namespace cs::ui
