@@ -65,6 +65,9 @@ struct WeightCalibration {
 // a CalibrationResult; use from one thread at a time (the GUI thread once the job is done).
 class ObserverBank;
 
+// The evaluation of a calibration (core/evaluation.h); kept with the result and its session.
+struct EvaluationResult;
+
 struct CalibrationResult {
     ModelSummary model;
     CalibrationConfig config;
@@ -76,6 +79,9 @@ struct CalibrationResult {
     double imagesPerSecond = 0;
     std::vector<std::string> warnings;
     std::shared_ptr<ObserverBank> bank;
+    // The last evaluation run on this calibration, or null. It describes the plan as it was
+    // when evaluated: EvaluationResult::planConfigs tells whether it is still current.
+    std::shared_ptr<const EvaluationResult> evaluation;
 
     const PointCalibration* point(const std::string& name) const;
 };

@@ -259,6 +259,10 @@ EvaluationResult runEvaluation(const CalibrationResult& calibration, const Evalu
     const auto started = std::chrono::steady_clock::now();
     setComputeThreads(config.threads);
     EvaluationResult result;
+    result.data = config.data;
+    result.maxBatches = config.maxBatches;
+    for (const auto& p : calibration.points)
+        result.planConfigs.emplace(p.name, p.config);
     Bench bench(calibration, config, progress);
     if (bench.graph.summary().sha256 != calibration.model.sha256)
         result.warnings.push_back(calibration.model.path + " changed since the calibration (sha256 differs)");

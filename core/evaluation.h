@@ -84,6 +84,11 @@ struct EvaluationResult {
     std::vector<NonFiniteEvent> nonFinite;
     std::vector<SweepRow> sweep;             // filled by the caller of runSweep, for reports
     std::vector<std::string> warnings;
+    // What was evaluated: the validation data, and every point's configuration at the time
+    // (so a view can tell that the plan changed since).
+    DatasetSpec data;
+    int maxBatches = -1;
+    std::map<std::string, ObserverConfig> planConfigs;
 
     const PointEvaluation* point(const std::string& name) const;
     const AccuracyRow* row(const std::string& label) const;

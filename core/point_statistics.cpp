@@ -1,10 +1,143 @@
 #include "core/point_statistics.h"
 
+#include "core/observers/kernels.h"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace cs {
+
+namespace {
+
+// Everything below computes exactly what the straightforward loops (kept for batches with
+// NaN/Inf) compute, bit for bit, in fewer and cheaper passes: the statistics of a session
+// must not depend on which path ran. The sums stay sequential double additions in element
+// order (their rounding depends on it); min/max, bin indices and counts are exact and
+// order-free, so they use SSE2 and integer counters.
+
+constexpr size_t kChunk = size_t(1) << 31; // uint32 counters cannot overflow within a chunk
+
+// The scalar loops keep the first of equal values, so a zero extreme has the sign of the
+// first zero in the data; the SIMD kernel may pick another zero.
+float firstZero(const float* x, size_t n)
+{
+    for (size_t i = 0; i < n; ++i)
+        if (x[i] == 0.0f)
+            return x[i];
+    return 0.0f;
+}
+
+// Where the accumulated (signed) histogram bins: int64((v - start) * scale) in double,
+// clamped to [0, bins - 1]; two sub-histograms like the |x| one.
+struct SignedBins {
+    double start = 0, scale = 0;
+    int bins = 0;
+    uint32_t* even = nullptr;
+    uint32_t* odd = nullptr;
+};
+
+// One pass over finite x: the two sums (sequential double additions, latency-bound) and, in
+// their shadow, both histograms. The |x| histogram is histc(|x|, bins, 0, width): bin
+// int((|v| * bins) / width) in float32, clamped; `even` is null when there is none (all
+// zeros). Two sub-histograms each (even/odd lanes) so that runs of equal values (the zeros
+// after a ReLU) do not serialise on one counter.
+void fusedPass(const float* x, size_t n, int bins, float width, uint32_t* even, uint32_t* odd, const SignedBins& sb,
+               double& sum, double& sumSquares)
+{
+    const float fb = float(bins);
+    size_t i = 0;
+#if defined(__SSE2__)
+    if (even) {
+        const __m128 absMask = _mm_castsi128_ps(_mm_set1_epi32(0x7fffffff));
+        const __m128 vfb = _mm_set1_ps(fb), vw = _mm_set1_ps(width), vlast = _mm_set1_ps(float(bins - 1));
+        const __m128d vstart = _mm_set1_pd(sb.start), vscale = _mm_set1_pd(sb.scale), vzero = _mm_setzero_pd();
+        const __m128d vslast = _mm_set1_pd(double(sb.bins - 1));
+        alignas(16) int32_t idx[4], sidx[4];
+        for (; i + 4 <= n; i += 4) {
+            const __m128 v = _mm_loadu_ps(x + i);
+            // Clamping before truncation gives the same bins: the |x| quotient is >= 0 and
+            // only values at or above `bins` are clamped; likewise for the signed bins.
+            const __m128 t = _mm_min_ps(_mm_div_ps(_mm_mul_ps(_mm_and_ps(v, absMask), vfb), vw), vlast);
+            _mm_store_si128(reinterpret_cast<__m128i*>(idx), _mm_cvttps_epi32(t));
+            const __m128d d01 = _mm_cvtps_pd(v), d23 = _mm_cvtps_pd(_mm_movehl_ps(v, v));
+            const __m128d s01 = _mm_min_pd(_mm_max_pd(_mm_mul_pd(_mm_sub_pd(d01, vstart), vscale), vzero), vslast);
+            const __m128d s23 = _mm_min_pd(_mm_max_pd(_mm_mul_pd(_mm_sub_pd(d23, vstart), vscale), vzero), vslast);
+            _mm_store_si128(reinterpret_cast<__m128i*>(sidx), _mm_unpacklo_epi64(_mm_cvttpd_epi32(s01), _mm_cvttpd_epi32(s23)));
+            ++even[idx[0]];
+            ++odd[idx[1]];
+            ++even[idx[2]];
+            ++odd[idx[3]];
+            ++sb.even[sidx[0]];
+            ++sb.odd[sidx[1]];
+            ++sb.even[sidx[2]];
+            ++sb.odd[sidx[3]];
+            for (size_t k = i; k < i + 4; ++k) {
+                sum += x[k];
+                sumSquares += double(x[k]) * double(x[k]);
+            }
+        }
+    }
+#endif
+    for (; i < n; ++i) {
+        sum += x[i];
+        sumSquares += double(x[i]) * double(x[i]);
+        if (even) {
+            const auto bin = int64_t((std::fabs(x[i]) * fb) / width);
+            ++even[std::clamp<int64_t>(bin, 0, bins - 1)];
+        }
+        const auto sbin = int64_t((double(x[i]) - sb.start) * sb.scale);
+        ++sb.even[std::clamp<int64_t>(sbin, 0, sb.bins - 1)];
+    }
+}
+
+// The reference form, for batches with NaN/Inf (rare: they are reported as warnings).
+void summariseWithNonFinite(const float* data, size_t n, int bins, BatchSummary& b)
+{
+    b.min = std::numeric_limits<float>::infinity();
+    b.max = -std::numeric_limits<float>::infinity();
+    for (size_t i = 0; i < n; ++i) {
+        const float v = data[i];
+        if (std::isnan(v)) {
+            ++b.nan;
+            continue;
+        }
+        if (std::isinf(v)) {
+            ++b.inf;
+            continue;
+        }
+        b.min = std::min(b.min, v);
+        b.max = std::max(b.max, v);
+        b.sum += v;
+        b.sumSquares += double(v) * double(v);
+        ++b.count;
+    }
+    if (b.count == 0) {
+        b.min = b.max = 0;
+        return;
+    }
+    b.absMax = std::max(-b.min, b.max);
+    b.absHistogram.assign(size_t(bins), 0.0f);
+    if (b.absMax > 0) {
+        // histc(|x|, bins, 0, absMax) binning, as the per-batch Horizon observers use.
+        const float width = b.absMax;
+        for (size_t i = 0; i < n; ++i) {
+            if (!std::isfinite(data[i]))
+                continue;
+            const float a = std::fabs(data[i]);
+            auto bin = int64_t((a * float(bins)) / width);
+            b.absHistogram[size_t(std::clamp<int64_t>(bin, 0, bins - 1))] += 1.0f;
+        }
+    } else {
+        b.absHistogram[0] = float(b.count);
+    }
+}
+
+} // namespace
 
 double HistogramData::total() const
 {
@@ -94,44 +227,54 @@ void PointStatisticsCollector::add(const float* data, const std::vector<int64_t>
         n *= size_t(std::max<int64_t>(d, 0));
     m_shape = shape;
     BatchSummary b;
-    b.min = std::numeric_limits<float>::infinity();
-    b.max = -std::numeric_limits<float>::infinity();
-    for (size_t i = 0; i < n; ++i) {
-        const float v = data[i];
-        if (std::isnan(v)) {
-            ++b.nan;
-            continue;
-        }
-        if (std::isinf(v)) {
-            ++b.inf;
-            continue;
-        }
-        b.min = std::min(b.min, v);
-        b.max = std::max(b.max, v);
-        b.sum += v;
-        b.sumSquares += double(v) * double(v);
-        ++b.count;
+    if (obs::kernels::countNonFiniteMinMax(data, n, b.min, b.max) != 0 || n == 0) {
+        summariseWithNonFinite(data, n, m_batchBins, b);
+        m_histogram.add(data, n);
+        m_batches.push_back(std::move(b));
+        return;
     }
-    if (b.count == 0) {
-        b.min = b.max = 0;
+    // b.min/b.max are the SIMD scan's; the reference loops keep the first of equal values.
+    if (b.min == 0.0f)
+        b.min = firstZero(data, n);
+    if (b.max == 0.0f)
+        b.max = firstZero(data, n);
+    b.count = int64_t(n);
+    b.absMax = std::max(-b.min, b.max);
+    // What AccumulatedHistogram::add does, with its binning moved into the summary's pass
+    // (the sign of a zero extreme does not matter to growTo).
+    AccumulatedHistogram& h = m_histogram;
+    h.growTo(std::max(std::fabs(double(b.min)), std::fabs(double(b.max))), b.min < 0);
+    SignedBins sb;
+    sb.start = h.m_symmetric ? -h.m_range : 0.0;
+    sb.scale = double(h.m_bins) / (h.m_symmetric ? 2 * h.m_range : h.m_range);
+    sb.bins = h.m_bins;
+    const auto absBins = size_t(m_batchBins), signedBins = size_t(h.m_bins);
+    std::vector<uint32_t> absCounts(b.absMax > 0 ? 2 * absBins : 0), signedCounts(2 * signedBins);
+    std::vector<uint64_t> absTotal(absBins, 0);
+    double sum = 0, sumSquares = 0;
+    for (size_t c = 0; c < n; c += kChunk) { // one chunk below 2^31 elements
+        std::fill(absCounts.begin(), absCounts.end(), 0u);
+        std::fill(signedCounts.begin(), signedCounts.end(), 0u);
+        sb.even = signedCounts.data();
+        sb.odd = signedCounts.data() + signedBins;
+        uint32_t* even = absCounts.empty() ? nullptr : absCounts.data();
+        fusedPass(data + c, std::min(kChunk, n - c), m_batchBins, b.absMax, even, even ? even + absBins : nullptr, sb,
+                  sum, sumSquares);
+        for (size_t k = 0; k < signedBins; ++k) // exact integers: equal to adding 1.0 per element
+            h.m_counts[k] += double(signedCounts[k]) + double(signedCounts[signedBins + k]);
+        for (size_t k = 0; even && k < absBins; ++k)
+            absTotal[k] += uint64_t(absCounts[k]) + absCounts[absBins + k];
+    }
+    b.sum = sum;
+    b.sumSquares = sumSquares;
+    b.absHistogram.assign(absBins, 0.0f);
+    if (b.absMax > 0) {
+        // Adding 1.0f per element stops at 2^24 (16777216 + 1 rounds back): keep that.
+        for (size_t k = 0; k < absBins; ++k)
+            b.absHistogram[k] = float(std::min<uint64_t>(absTotal[k], 16777216));
     } else {
-        b.absMax = std::max(-b.min, b.max);
-        b.absHistogram.assign(size_t(m_batchBins), 0.0f);
-        if (b.absMax > 0) {
-            // histc(|x|, bins, 0, absMax) binning, as the per-batch Horizon observers use.
-            const float width = b.absMax;
-            for (size_t i = 0; i < n; ++i) {
-                if (!std::isfinite(data[i]))
-                    continue;
-                const float a = std::fabs(data[i]);
-                auto bin = int64_t((a * float(m_batchBins)) / width);
-                b.absHistogram[size_t(std::clamp<int64_t>(bin, 0, m_batchBins - 1))] += 1.0f;
-            }
-        } else {
-            b.absHistogram[0] = float(b.count);
-        }
+        b.absHistogram[0] = float(b.count);
     }
-    m_histogram.add(data, n);
     m_batches.push_back(std::move(b));
 }
 

@@ -26,6 +26,7 @@ public:
     int bins() const { return m_bins; }
 
 private:
+    friend class PointStatisticsCollector; // bins in the collector's single pass over a batch
     void growTo(double absMax, bool needNegative);
     int m_bins;
     bool m_symmetric = false;

@@ -2,6 +2,8 @@
 
 #include "core/atomic_file.h"
 #include "core/errors.h"
+#include "core/logging.h"
+#include "core/observer_bank_state.h"
 #include "core/observer_config_json.h"
 
 #include <QCborArray>
@@ -188,6 +190,22 @@ CalibrationConfig configFromCbor(const QCborMap& m, const std::string& path)
 QCborMap resultToCbor(const obs::ObserverResult& r) { return json(observerResultToJson(r)).toMap(); }
 obs::ObserverResult resultFromCbor(const QCborValue& v) { return observerResultFromJson(jsonOf(v)); }
 
+// A point whose observers cannot be rebuilt (a state from another calibscope, a damaged
+// file) still loads: it just needs a re-run to retune, which the warning says.
+void restorePointObservers(CalibrationResult& r, const PointCalibration& p, const QCborMap& observers,
+                           const std::string& path)
+{
+    if (!r.bank)
+        r.bank = std::make_shared<ObserverBank>();
+    try {
+        r.bank->points.emplace(p.name, bankPointFromCbor(observers, p.config));
+    } catch (const std::exception& e) { // std::invalid_argument from the observers, CalibError
+        r.warnings.push_back(path + ": the observers of point " + p.name + " could not be restored (" + e.what()
+                             + "); changing its observer needs a new calibration");
+        logWarning(r.warnings.back());
+    }
+}
+
 } // namespace
 
 void saveSession(const CalibrationResult& r, const std::string& path)
@@ -200,12 +218,18 @@ void saveSession(const CalibrationResult& r, const std::string& path)
         QCborMap compare;
         for (const auto& [name, result] : p.compare)
             compare.insert(QString::fromStdString(name), resultToCbor(result));
-        points.append(QCborMap{{K("name"), QString::fromStdString(p.name)},
-                               {K("op_index"), p.opIndex},
-                               {K("config"), json(observerConfigToJson(p.config))},
-                               {K("result"), resultToCbor(p.result)},
-                               {K("compare"), compare},
-                               {K("stats"), statsToCbor(p.stats)}});
+        QCborMap point{{K("name"), QString::fromStdString(p.name)},
+                       {K("op_index"), p.opIndex},
+                       {K("config"), json(observerConfigToJson(p.config))},
+                       {K("result"), resultToCbor(p.result)},
+                       {K("compare"), compare},
+                       {K("stats"), statsToCbor(p.stats)}};
+        // The live observers, so that a reopened session still retunes instantly. Older
+        // sessions lack them and load with an empty bank (retunes then need a re-run).
+        if (r.bank)
+            if (auto it = r.bank->points.find(p.name); it != r.bank->points.end())
+                point.insert(K("observers"), bankPointToCbor(it->second));
+        points.append(point);
     }
     QCborArray weights;
     for (const auto& w : r.weights)
@@ -238,6 +262,22 @@ void saveSession(const CalibrationResult& r, const std::string& path)
                             {K("seconds"), r.seconds}, {K("images_per_second"), r.imagesPerSecond},
                             {K("warnings"), warnings}}}};
     writeFileAtomically(path, root.toCborValue().toCbor().toStdString());
+}
+
+CalibrationResult detachedCopy(const CalibrationResult& result)
+{
+    CalibrationResult copy = result;
+    if (result.bank) {
+        copy.bank = std::make_shared<ObserverBank>();
+        for (const auto& [name, point] : result.bank->points) {
+            ObserverBank::Point& p = copy.bank->points[name];
+            p.configured = point.configured ? point.configured->clone() : nullptr;
+            p.compareSpec = point.compareSpec;
+            for (const auto& [observer, o] : point.compare)
+                p.compare[observer] = o->clone();
+        }
+    }
+    return copy;
 }
 
 CalibrationResult loadSession(const std::string& path)
@@ -280,6 +320,8 @@ CalibrationResult loadSession(const std::string& path)
         p.stats = statsFromCbor(m.value(K("stats")).toMap());
         if (p.opIndex < 0 || size_t(p.opIndex) >= r.model.ops.size())
             throw CalibError(path, "corrupt session (point " + p.name + " has no op)");
+        if (m.contains(K("observers")))
+            restorePointObservers(r, p, m.value(K("observers")).toMap(), path);
         r.points.push_back(std::move(p));
     }
     for (const auto& v : root.value(K("weights")).toArray()) {

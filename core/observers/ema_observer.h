@@ -6,7 +6,9 @@
 // rebuild the per-batch values out of its own retained statistics - is an exact replay.
 
 #include "core/observers/observer.h"
+#include "core/observers/observer_state_io.h"
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -53,6 +55,42 @@ protected:
         seen_.clear();
     }
 
+    // State of the observers whose per-batch values are their primary data (min_max, clip,
+    // mse, mix): history_ flattened, `width` channels per batch.
+    void saveHistory(ObserverState& s) const {
+        std::vector<float> mn, mx;
+        for (const Current& c : history_) {
+            mn.insert(mn.end(), c.min.begin(), c.min.end());
+            mx.insert(mx.end(), c.max.begin(), c.max.end());
+        }
+        putArray(s, "history_min", mn);
+        putArray(s, "history_max", mx);
+    }
+    std::vector<Current> readHistory(const StateReader& r, std::size_t entries, std::size_t width) const {
+        if (width > 0 && entries > static_cast<std::size_t>(-1) / width) r.fail("too many per-batch values");
+        // NaN marks a channel without values in that batch (on both ends).
+        const std::vector<float> mn = r.floats("history_min", entries * width, true);
+        const std::vector<float> mx = r.floats("history_max", entries * width, true);
+        std::vector<Current> h(entries);
+        for (std::size_t e = 0; e < entries; ++e)
+            for (std::size_t k = e * width; k < (e + 1) * width; ++k) {
+                if (std::isnan(mn[k]) != std::isnan(mx[k]) || std::isinf(mn[k]) || std::isinf(mx[k]))
+                    r.fail("per-batch min/max must be finite (or NaN on both ends)");
+                h[e].min.push_back(mn[k]);
+                h[e].max.push_back(mx[k]);
+            }
+        return h;
+    }
+    // The channels of one per-batch entry: the observed channel count for per-channel grids.
+    std::size_t historyWidth(const StateReader& r) const {
+        return spec().perChannel() ? static_cast<std::size_t>(std::max<int64_t>(r.channels(), 0)) : 1;
+    }
+    // Recomputes the EMA state from per-batch values, in the order they were observed.
+    void adoptHistory(std::vector<Current> h) {
+        history_ = std::move(h);
+        replay();
+    }
+
     // min/max state -> result with PyTorch/Horizon qparams.
     void computeResult(ObserverResult& r) const override;
 
@@ -81,6 +119,16 @@ private:
             }
             clampState(min_[i], max_[i]);
         }
+    }
+};
+
+// An EmaObserver whose per-batch values are its primary data (one entry per batch).
+class HistoryObserver : public EmaObserver {
+protected:
+    using EmaObserver::EmaObserver;
+    void saveStateData(ObserverState& s) const override { saveHistory(s); }
+    void loadStateData(const StateReader& r) override {
+        adoptHistory(readHistory(r, static_cast<std::size_t>(r.batches()), historyWidth(r)));
     }
 };
 

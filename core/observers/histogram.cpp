@@ -94,6 +94,16 @@ std::vector<float> torchArange(double start, double end, double step) {
     return out;
 }
 
+GrowingAbsHistogram GrowingAbsHistogram::fromParts(int64_t initialBins, std::vector<double> counts,
+                                                   std::vector<float> edges, double pendingZeros, int64_t mergeFactor) {
+    GrowingAbsHistogram h(initialBins);
+    h.counts_ = std::move(counts);
+    h.edges_ = std::move(edges);
+    h.pendingZeros_ = pendingZeros;
+    h.mergeFactor_ = mergeFactor;
+    return h;
+}
+
 double GrowingAbsHistogram::total() const {
     return std::accumulate(counts_.begin(), counts_.end(), 0.0) + pendingZeros_;
 }

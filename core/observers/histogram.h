@@ -38,6 +38,10 @@ std::vector<float> torchArange(double start, double end, double step);
 class GrowingAbsHistogram {
 public:
     explicit GrowingAbsHistogram(int64_t initialBins = 2048) : initialBins_(initialBins) {}
+    // A histogram from its saved parts (counts(), edges(), pendingZeros(), mergeFactor());
+    // the caller has checked that they belong together (observer_state_io.cpp).
+    static GrowingAbsHistogram fromParts(int64_t initialBins, std::vector<double> counts, std::vector<float> edges,
+                                         double pendingZeros, int64_t mergeFactor);
 
     // x must be finite. skipZeros drops exact zeros first (NVIDIA skip_zeros).
     void add(const float* x, std::size_t n, bool skipZeros = false);

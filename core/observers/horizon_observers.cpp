@@ -45,7 +45,7 @@ EmaObserver::Current batchMinMax(const FiniteBatch& b, bool perChannel) {
     EmaObserver::Current c;
     if (!perChannel) {
         float mn, mx;
-        aminmax(b.data, b.size, mn, mx);
+        aminmax(b, mn, mx);
         c.min = {mn};
         c.max = {mx};
         return c;
@@ -59,9 +59,9 @@ EmaObserver::Current batchMinMax(const FiniteBatch& b, bool perChannel) {
 }
 
 // ---------------------------------------------------------------------------------------
-class MinMaxObserver : public EmaObserver {
+class MinMaxObserver : public HistoryObserver {
 public:
-    MinMaxObserver(const ParamMap& p, const QuantSpec& s) : EmaObserver("min_max", p, s) {}
+    MinMaxObserver(const ParamMap& p, const QuantSpec& s) : HistoryObserver("min_max", p, s) {}
     std::unique_ptr<Observer> clone() const override { return std::make_unique<MinMaxObserver>(*this); }
 
 protected:
@@ -69,9 +69,9 @@ protected:
 };
 
 // ---------------------------------------------------------------------------------------
-class ClipObserver : public EmaObserver {
+class ClipObserver : public HistoryObserver {
 public:
-    ClipObserver(const ParamMap& p, const QuantSpec& s) : EmaObserver("clip", p, s) {}
+    ClipObserver(const ParamMap& p, const QuantSpec& s) : HistoryObserver("clip", p, s) {}
     std::unique_ptr<Observer> clone() const override { return std::make_unique<ClipObserver>(*this); }
 
 protected:
@@ -97,7 +97,7 @@ protected:
 
     void observeFinite(const FiniteBatch& b) override {
         Stats s{};
-        aminmax(b.data, b.size, s.min, s.max);
+        aminmax(b, s.min, s.max);
         // Two-pass in double: at least as accurate as torch's float32 reductions.
         double sum = 0.0;
         for (std::size_t i = 0; i < b.size; ++i) sum += b.data[i];
@@ -130,6 +130,33 @@ protected:
         stats_.clear();
     }
 
+    void saveStateData(ObserverState& st) const override {
+        std::vector<float> mn, mx, mean, sd;
+        for (const Stats& s : stats_) {
+            mn.push_back(s.min);
+            mx.push_back(s.max);
+            mean.push_back(s.mean);
+            sd.push_back(s.std);
+        }
+        putArray(st, "batch_min", mn);
+        putArray(st, "batch_max", mx);
+        putArray(st, "batch_mean", mean);
+        putArray(st, "batch_std", sd);
+    }
+    void loadStateData(const StateReader& r) override {
+        const auto n = static_cast<std::size_t>(r.batches());
+        const std::vector<float> mn = r.floats("batch_min", n), mx = r.floats("batch_max", n);
+        const std::vector<float> mean = r.floats("batch_mean", n), sd = r.floats("batch_std", n);
+        std::vector<Stats> stats(n);
+        for (std::size_t i = 0; i < n; ++i) {
+            if (!(mn[i] <= mx[i]) || sd[i] < 0.0f) r.fail("inconsistent per-batch statistics");
+            stats[i] = Stats{mn[i], mx[i], mean[i], sd[i]};
+        }
+        stats_ = std::move(stats);
+        rebuildHistory();
+        replay();
+    }
+
     std::vector<Stats> stats_;
 };
 
@@ -142,6 +169,9 @@ public:
 protected:
     void observeFinite(const FiniteBatch&) override {}
     void resetState() override {}
+    // Nothing is retained beyond the base fields (batch counters, channel count).
+    void saveStateData(ObserverState&) const override {}
+    void loadStateData(const StateReader&) override {}
     bool retuneState(const std::set<std::string>&) override { return true; }
     // No statistics are needed: the range is the one the fixed scale can represent.
     void computeResult(ObserverResult& r) const override {
@@ -175,7 +205,7 @@ protected:
 
     void observeFinite(const FiniteBatch& b) override {
         Stats s{};
-        aminmax(b.data, b.size, s.min, s.max);
+        aminmax(b, s.min, s.max);
         s.amax = std::max(-s.min, s.max);
         s.n = b.size;
         if (s.amax > 0.0f) {
@@ -216,15 +246,55 @@ protected:
         stats_.clear();
     }
 
+    // amax is recomputed from min/max; histograms of batches with amax > 0 are concatenated.
+    void saveStateData(ObserverState& st) const override {
+        std::vector<float> mn, mx;
+        std::vector<double> count;
+        std::vector<uint32_t> hist;
+        for (const Stats& s : stats_) {
+            mn.push_back(s.min);
+            mx.push_back(s.max);
+            count.push_back(static_cast<double>(s.n));
+            hist.insert(hist.end(), s.hist.begin(), s.hist.end());
+        }
+        putArray(st, "batch_min", mn);
+        putArray(st, "batch_max", mx);
+        putArray(st, "batch_count", count);
+        putArray(st, "histograms", hist);
+    }
+    void loadStateData(const StateReader& r) override {
+        const auto n = static_cast<std::size_t>(r.batches());
+        const auto bins = static_cast<std::size_t>(intParam("bins"));
+        const std::vector<float> mn = r.floats("batch_min", n), mx = r.floats("batch_max", n);
+        const std::vector<int64_t> count = r.integers("batch_count", n, 1, int64_t{1} << 53);
+        std::vector<Stats> stats(n);
+        std::size_t withHist = 0;
+        for (std::size_t i = 0; i < n; ++i) {
+            if (!(mn[i] <= mx[i])) r.fail("a batch minimum above its maximum");
+            stats[i] = Stats{mn[i], mx[i], std::max(-mn[i], mx[i]), static_cast<std::size_t>(count[i]), {}};
+            withHist += stats[i].amax > 0.0f ? 1 : 0;
+        }
+        const std::vector<uint32_t> hist = r.counts32("histograms", withHist * bins);
+        auto next = hist.begin();
+        for (Stats& s : stats)
+            if (s.amax > 0.0f) {
+                s.hist.assign(next, next + static_cast<std::ptrdiff_t>(bins));
+                next += static_cast<std::ptrdiff_t>(bins);
+            }
+        stats_ = std::move(stats);
+        rebuildHistory();
+        replay();
+    }
+
     std::vector<Stats> stats_;
 };
 
 // ---------------------------------------------------------------------------------------
 // Horizon MixObserver: percentile clips for nine fixed percentiles, keep the one with the
 // smallest quantization error of this batch.
-class MixObserver : public EmaObserver {
+class MixObserver : public HistoryObserver {
 public:
-    MixObserver(const ParamMap& p, const QuantSpec& s) : EmaObserver("mix", p, s) {}
+    MixObserver(const ParamMap& p, const QuantSpec& s) : HistoryObserver("mix", p, s) {}
     std::unique_ptr<Observer> clone() const override { return std::make_unique<MixObserver>(*this); }
 
 protected:
@@ -232,7 +302,7 @@ protected:
         static constexpr std::array<double, 9> kPercentiles{99.9, 99.95, 99.99, 99.993, 99.995,
                                                             99.997, 99.999, 99.9995, 99.9999};
         float mn, mx;
-        aminmax(b.data, b.size, mn, mx);
+        aminmax(b, mn, mx);
         const float amax = std::max(-mn, mx);
         if (!(amax > 0.0f)) {
             pushCurrent(Current{{mn}, {mx}});

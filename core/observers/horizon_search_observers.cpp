@@ -20,9 +20,9 @@ namespace {
 // the LAST candidate with the smallest ||fq(x) - x|| wins (per channel for per-channel).
 // calibscope uses the factor of k itself for stride > 1 (Horizon's `_mse` used the
 // candidate's index, a bug the reference removes).
-class MseObserver : public EmaObserver {
+class MseObserver : public HistoryObserver {
 public:
-    MseObserver(const ParamMap& p, const QuantSpec& s) : EmaObserver("mse", p, s) {}
+    MseObserver(const ParamMap& p, const QuantSpec& s) : HistoryObserver("mse", p, s) {}
     std::unique_ptr<Observer> clone() const override { return std::make_unique<MseObserver>(*this); }
 
 protected:
@@ -137,6 +137,50 @@ protected:
         hist_ = GrowingAbsHistogram(intParam("bins"));
         intervals_.clear();
         step_ = 0;
+    }
+
+    // Completed intervals (ragged: lengths stored beside the concatenated values), the open
+    // histogram and its batch count; the EMA state is replayed from the intervals.
+    void saveStateData(ObserverState& st) const override {
+        std::vector<double> bins, edgeCount, counts, zeros;
+        std::vector<float> edges;
+        for (const Interval& iv : intervals_) {
+            bins.push_back(static_cast<double>(iv.counts.size()));
+            edgeCount.push_back(static_cast<double>(iv.edges.size()));
+            counts.insert(counts.end(), iv.counts.begin(), iv.counts.end());
+            edges.insert(edges.end(), iv.edges.begin(), iv.edges.end());
+            zeros.push_back(iv.zeros);
+        }
+        putArray(st, "interval_bins", bins);
+        putArray(st, "interval_edge_count", edgeCount);
+        putArray(st, "interval_counts", counts);
+        putArray(st, "interval_edges", edges);
+        putArray(st, "interval_zeros", zeros);
+        putHistogram(st, "open_", hist_);
+        st.scalars["step"] = static_cast<double>(step_);
+    }
+    void loadStateData(const StateReader& r) override {
+        const int64_t interval = intParam("update_interval");
+        const int64_t step = r.integer("step", 0, interval - 1);
+        if ((r.batches() - step) % interval != 0) r.fail("the batch count does not fit update_interval");
+        const auto n = static_cast<std::size_t>((r.batches() - step) / interval);
+        const std::vector<int64_t> bins = r.integers("interval_bins", n, 0, int64_t{1} << 32);
+        const std::vector<int64_t> edgeCount = r.integers("interval_edge_count", n, 0, int64_t{1} << 32);
+        const auto counts = splitRuns(r, r.amounts("interval_counts", StateReader::kAnySize), bins, "interval_counts");
+        const auto edges = splitRuns(r, r.floats("interval_edges", StateReader::kAnySize), edgeCount, "interval_edges");
+        const std::vector<double> zeros = r.amounts("interval_zeros", n);
+        std::vector<Interval> intervals(n);
+        for (std::size_t i = 0; i < n; ++i) {
+            // current() reads the edge at the chosen bin (clamped to the last edge).
+            if (!counts[i].empty() && edges[i].size() < 2) r.fail("an interval histogram without edges");
+            intervals[i] = Interval{counts[i], edges[i], zeros[i]};
+        }
+        GrowingAbsHistogram open = r.histogram("open_", intParam("bins"));
+        intervals_ = std::move(intervals);
+        hist_ = std::move(open);
+        step_ = step;
+        rebuildHistory();
+        replay();
     }
 
     GrowingAbsHistogram hist_;

@@ -77,6 +77,53 @@ void aminmax(const float* x, std::size_t n, float& mn, float& mx) {
     }
 }
 
+std::size_t countNonFiniteMinMax(const float* x, std::size_t n, float& mn, float& mx) {
+    std::size_t i = 0, bad = 0;
+    mn = std::numeric_limits<float>::infinity();
+    mx = -std::numeric_limits<float>::infinity();
+#if CS_OBS_SSE2
+    if (n >= 8) {
+        // The same lane layout and combine order as aminmax(), so the results are identical.
+        const __m128i expMask = _mm_set1_epi32(0x7f800000);
+        __m128 lo0 = _mm_loadu_ps(x), hi0 = lo0, lo1 = _mm_loadu_ps(x + 4), hi1 = lo1;
+        __m128i acc = _mm_setzero_si128();
+        acc = _mm_sub_epi32(acc, _mm_cmpeq_epi32(_mm_and_si128(_mm_castps_si128(lo0), expMask), expMask));
+        acc = _mm_sub_epi32(acc, _mm_cmpeq_epi32(_mm_and_si128(_mm_castps_si128(lo1), expMask), expMask));
+        std::size_t sinceFlush = 8;
+        for (i = 8; i + 8 <= n; i += 8) {
+            const __m128 a = _mm_loadu_ps(x + i), b = _mm_loadu_ps(x + i + 4);
+            lo0 = _mm_min_ps(lo0, a);
+            hi0 = _mm_max_ps(hi0, a);
+            lo1 = _mm_min_ps(lo1, b);
+            hi1 = _mm_max_ps(hi1, b);
+            acc = _mm_sub_epi32(acc, _mm_cmpeq_epi32(_mm_and_si128(_mm_castps_si128(a), expMask), expMask));
+            acc = _mm_sub_epi32(acc, _mm_cmpeq_epi32(_mm_and_si128(_mm_castps_si128(b), expMask), expMask));
+            if ((sinceFlush += 8) >= (std::size_t{1} << 30)) {  // lane counters stay below 2^31
+                alignas(16) uint32_t lanes[4];
+                _mm_store_si128(reinterpret_cast<__m128i*>(lanes), acc);
+                bad += std::size_t{lanes[0]} + lanes[1] + lanes[2] + lanes[3];
+                acc = _mm_setzero_si128();
+                sinceFlush = 0;
+            }
+        }
+        alignas(16) uint32_t lanes[4];
+        _mm_store_si128(reinterpret_cast<__m128i*>(lanes), acc);
+        bad += std::size_t{lanes[0]} + lanes[1] + lanes[2] + lanes[3];
+        alignas(16) float l[4], h[4];
+        _mm_store_ps(l, _mm_min_ps(lo0, lo1));
+        _mm_store_ps(h, _mm_max_ps(hi0, hi1));
+        mn = std::min(std::min(l[0], l[1]), std::min(l[2], l[3]));
+        mx = std::max(std::max(h[0], h[1]), std::max(h[2], h[3]));
+    }
+#endif
+    for (; i < n; ++i) {
+        bad += nonFiniteBits(x[i]) ? 1 : 0;
+        mn = x[i] < mn ? x[i] : mn;
+        mx = x[i] > mx ? x[i] : mx;
+    }
+    return bad;
+}
+
 float absMax(const float* x, std::size_t n) {
     std::size_t i = 0;
     float m = 0.0f;

@@ -1,5 +1,6 @@
 #pragma once
-// Private to the observer library: the element-wise loops every batch goes through, written
+// Private to the observer library (and core/point_statistics.cpp, which shares the scans):
+// the element-wise loops every batch goes through, written
 // with SSE2 (the x86-64 baseline) because GCC does not vectorise float min/max or
 // floating-point reductions without -ffast-math. Each kernel gives bit-identical results to
 // its plain scalar form (the scalar form is the fallback on other targets).
@@ -13,6 +14,9 @@ namespace cs::obs::kernels {
 std::size_t countNonFinite(const float* x, std::size_t n);
 // min and max of finite x (n > 0).
 void aminmax(const float* x, std::size_t n, float& mn, float& mx);
+// One pass for both: returns the NaN/Inf count and, when it is 0 and n > 0, the min and max
+// (as aminmax gives them). With non-finite elements mn/mx are unspecified.
+std::size_t countNonFiniteMinMax(const float* x, std::size_t n, float& mn, float& mx);
 // max |x| of finite x; 0 for n == 0.
 float absMax(const float* x, std::size_t n);
 // torch.histc binning: adds 1 to counts[int((v - lo) * bins / (hi - lo))] (float32, the

@@ -6,6 +6,7 @@
 #include "core/observers/kl_search.h"
 #include "core/observers/mse_search.h"
 #include "core/observers/observer_factories.h"
+#include "core/observers/observer_state_io.h"
 #include "core/observers/quant_math.h"
 
 #include <algorithm>
@@ -36,6 +37,9 @@ protected:
     }
     bool retuneState(const std::set<std::string>&) override { return true; }  // computed on demand
     void resetState() override { hist_ = GrowingAbsHistogram(intParam("num_bins")); }
+    // The one growing histogram is the whole state; every amax search runs on demand.
+    void saveStateData(ObserverState& s) const override { putHistogram(s, "hist_", hist_); }
+    void loadStateData(const StateReader& r) override { hist_ = r.histogram("hist_", intParam("num_bins")); }
 
     bool isUnsigned() const { return !isSigned(spec().dtype); }
     int bits() const { return bitWidth(spec().dtype); }

@@ -2,6 +2,7 @@
 
 #include "core/observers/kernels.h"
 #include "core/observers/observer_registry.h"
+#include "core/observers/observer_state_io.h"
 
 #include <algorithm>
 #include <cmath>
@@ -16,6 +17,14 @@ constexpr std::size_t kMaxWarnings = 8;
 inline bool nonFiniteBits(float v) { return !std::isfinite(v); }
 
 using kernels::countNonFinite;
+
+constexpr int64_t kMaxExact = int64_t{1} << 53;  // integers beyond this are not exact in double
+
+bool sameSpec(const QuantSpec& a, const QuantSpec& b) {
+    return a.dtype == b.dtype && a.qscheme == b.qscheme && a.narrowRange == b.narrowRange &&
+           a.reduceRange == b.reduceRange && a.powerOfTwo == b.powerOfTwo && a.chAxis == b.chAxis &&
+           a.quantMin == b.quantMin && a.quantMax == b.quantMax;
+}
 
 }  // namespace
 
@@ -57,13 +66,14 @@ void Observer::observe(const TensorView& batch) {
         addWarning(tag + " is empty: skipped");
         return;
     }
-    const std::size_t bad = countNonFinite(batch.data, n);
     FiniteBatch fb;
+    const std::size_t bad = kernels::countNonFiniteMinMax(batch.data, n, fb.min, fb.max);
 
     if (!spec_.perChannel()) {
         if (bad == 0) {
             fb.data = batch.data;
             fb.size = n;
+            fb.minMaxKnown = true;
         } else {
             scratch_.clear();
             scratch_.reserve(n - bad);
@@ -192,6 +202,55 @@ bool Observer::retune(const ParamMap& changes) {
     }
     cache_.reset();
     return true;
+}
+
+ObserverState Observer::saveState() const {
+    ObserverState s;
+    s.observer = name_;
+    s.params = params_;
+    s.spec = spec_;
+    s.scalars["batches"] = static_cast<double>(batches_);
+    s.scalars["batch_index"] = static_cast<double>(batchIndex_);
+    s.scalars["non_finite"] = static_cast<double>(nonFinite_);
+    s.scalars["channels"] = static_cast<double>(channels_);
+    s.warnings = warnings_;
+    saveStateData(s);
+    return s;
+}
+
+void Observer::loadState(const ObserverState& state) {
+    const detail::StateReader header(state, 0, -1);
+    if (state.version < 1 || state.version > ObserverState::kVersion)
+        header.fail("state version " + std::to_string(state.version) + " (this build reads up to " +
+                    std::to_string(ObserverState::kVersion) + ")");
+    if (state.observer != name_) header.fail("it was saved by observer '" + state.observer + "', not '" + name_ + "'");
+    // Derived data (EMA state, per-batch choices of mse/mix) depends on every parameter and
+    // on the grid, so the state only fits an identically configured observer; retune after.
+    for (const auto& [key, value] : params_) {
+        const auto it = state.params.find(key);
+        if (it == state.params.end() || it->second != value)
+            header.fail("parameter '" + key + "' differs from the observer's");
+    }
+    if (state.params.size() != params_.size()) header.fail("it has parameters this observer does not know");
+    if (!sameSpec(state.spec, spec_)) header.fail("it was saved for another quantization grid (QuantSpec)");
+
+    const int64_t batches = header.integer("batches", 0, kMaxExact);
+    const int64_t batchIndex = header.integer("batch_index", batches, kMaxExact);
+    const int64_t nonFinite = header.integer("non_finite", 0, kMaxExact);
+    const int64_t channels = header.integer("channels", -1, INT32_MAX);
+    // A per-channel observer learns its channel count with its first contributing batch.
+    if (spec_.perChannel() ? (channels == -1) != (batches == 0) || channels == 0 : channels != -1)
+        header.fail("channel count " + std::to_string(channels) + " does not fit " + std::to_string(batches) + " batch(es)");
+    if (state.warnings.size() > kMaxWarnings) header.fail("too many warnings");
+
+    loadStateData(detail::StateReader(state, batches, channels));  // throws before changing anything
+    batches_ = batches;
+    batchIndex_ = batchIndex;
+    nonFinite_ = nonFinite;
+    channels_ = channels;
+    warnings_ = state.warnings;
+    scratch_.clear();
+    cache_.reset();
 }
 
 }  // namespace cs::obs

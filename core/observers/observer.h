@@ -10,6 +10,8 @@
 //    scale [1.0] and zero point [0] (what PyTorch and Horizon return) and a warning;
 //  - all-zero or constant data give scale = eps (never 0, never NaN).
 // An observer is not thread-safe: use it from one thread at a time (clone() to share).
+// saveState()/loadState() export and import the complete streaming state, so an observer
+// rebuilt from a file observes further batches and retunes exactly like the original.
 
 #include "core/observers/quant_types.h"
 #include "core/observers/tensor_view.h"
@@ -41,11 +43,35 @@ struct ObserverResult {
     int64_t batches = 0;    // batches that contributed
 };
 
+// The complete streaming state of one observer, as plain numbers (what a session file
+// stores). Values are doubles so that float32 values (incl. NaN/Inf) and counts below 2^53
+// round-trip exactly; `arrays` hold the observer's retained per-batch/per-channel data under
+// observer-specific keys. Only primary data is stored: values derived from it (EMA state,
+// cached results) are recomputed on load, so a state cannot contradict itself.
+struct ObserverState {
+    static constexpr int kVersion = 1;  // layout of the keys below; newer states are refused
+    int version = kVersion;
+    std::string observer;  // registry name
+    ParamMap params;       // every parameter, defaults filled in
+    QuantSpec spec;
+    std::map<std::string, double> scalars;
+    std::map<std::string, std::vector<double>> arrays;
+    std::vector<std::string> warnings;
+};
+
+namespace detail {
+class StateReader;
+}
+
 // The finite part of one batch as the concrete observers see it.
 struct FiniteBatch {
     // Per-tensor observers: all finite values (row-major order kept).
     const float* data = nullptr;
     std::size_t size = 0;
+    // min/max of data, when the non-finite scan already found them (saves a pass).
+    bool minMaxKnown = false;
+    float min = 0.0f;
+    float max = 0.0f;
     // Per-channel observers: channel c's finite values (channel dim moved to the front).
     std::vector<const float*> channelData;
     std::vector<std::size_t> channelSize;
@@ -78,6 +104,15 @@ public:
 
     int64_t batchesObserved() const { return batches_; }
 
+    // The complete streaming state (see ObserverState).
+    ObserverState saveState() const;
+    // Replaces the streaming state with `state`, which must come from an observer of the same
+    // name, parameters and QuantSpec (create it with createObserver(state.observer,
+    // state.params, state.spec)). Throws std::invalid_argument naming the problem when the
+    // state does not fit (other observer, parameters or grid, newer version, missing or
+    // inconsistent data); the observer is then left unchanged.
+    void loadState(const ObserverState& state);
+
 protected:
     Observer(std::string name, ParamMap params, QuantSpec spec);
 
@@ -96,6 +131,12 @@ protected:
     virtual bool retuneState(const std::set<std::string>& changed) {
         return changed.empty();
     }
+    // State of the concrete observer: its primary retained data under its own keys.
+    virtual void saveStateData(ObserverState& s) const = 0;
+    // Validates and adopts the data written by saveStateData (the base fields are checked
+    // already and readable through `r`). Must throw (via r.fail) before changing anything,
+    // and recompute every derived member from the adopted data.
+    virtual void loadStateData(const detail::StateReader& r) = 0;
     // Helper for results without statistics.
     void setNoStatistics(ObserverResult& r, const char* why) const;
     // Appends a warning shown with every later result.

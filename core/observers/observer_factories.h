@@ -31,5 +31,15 @@ std::unique_ptr<Observer> makePact2(const ParamMap& params, const QuantSpec& spe
 
 // torch.aminmax over finite values (n > 0).
 inline void aminmax(const float* x, std::size_t n, float& mn, float& mx) { kernels::aminmax(x, n, mn, mx); }
+// The same for a per-tensor batch, reusing the scan of Observer::observe when it has one
+// (countNonFiniteMinMax gives exactly what aminmax gives).
+inline void aminmax(const FiniteBatch& b, float& mn, float& mx) {
+    if (b.minMaxKnown) {
+        mn = b.min;
+        mx = b.max;
+    } else {
+        kernels::aminmax(b.data, b.size, mn, mx);
+    }
+}
 
 }  // namespace cs::obs::detail

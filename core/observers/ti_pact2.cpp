@@ -6,6 +6,7 @@
 // The random 2x2 sub-sampling of TI's fast mode is off (it is non-deterministic).
 
 #include "core/observers/observer_factories.h"
+#include "core/observers/observer_state_io.h"
 #include "core/observers/quant_math.h"
 
 #include <algorithm>
@@ -32,7 +33,7 @@ protected:
 
     void observeFinite(const FiniteBatch& b) override {
         Stats s{};
-        aminmax(b.data, b.size, s.min, s.max);
+        aminmax(b, s.min, s.max);
         if (s.max > s.min) {
             // 255 / range is computed by torch as reciprocal(range) * 255.
             s.mult = (1.0f / std::fabs(s.max - s.min)) * 255.0f;
@@ -122,6 +123,39 @@ protected:
         r.extras["clip_max"] = m;
         r.extras["amax"] = m;
         r.extras["signed"] = isSignedRange ? 1.0 : 0.0;
+    }
+
+    // min/max and level counts per batch; mult is recomputed exactly as observeFinite did, and
+    // the running clips are replayed.
+    void saveStateData(ObserverState& st) const override {
+        std::vector<float> mn, mx;
+        std::vector<double> len;
+        std::vector<uint32_t> levels;
+        for (const Stats& s : stats_) {
+            mn.push_back(s.min);
+            mx.push_back(s.max);
+            len.push_back(static_cast<double>(s.levels.size()));
+            levels.insert(levels.end(), s.levels.begin(), s.levels.end());
+        }
+        putArray(st, "batch_min", mn);
+        putArray(st, "batch_max", mx);
+        putArray(st, "levels_length", len);
+        putArray(st, "levels", levels);
+    }
+    void loadStateData(const StateReader& r) override {
+        const auto n = static_cast<std::size_t>(r.batches());
+        const std::vector<float> mn = r.floats("batch_min", n), mx = r.floats("batch_max", n);
+        const std::vector<int64_t> len = r.integers("levels_length", n, 0, 257);
+        std::vector<uint32_t> all = r.counts32("levels", StateReader::kAnySize);
+        const auto runs = splitRuns(r, all, len, "levels");
+        std::vector<Stats> stats(n);
+        for (std::size_t i = 0; i < n; ++i) {
+            // Only a batch with max > min has level counts (at least one level).
+            if (!(mn[i] <= mx[i]) || (mx[i] > mn[i]) != !runs[i].empty()) r.fail("inconsistent per-batch levels");
+            stats[i] = Stats{mn[i], mx[i], mx[i] > mn[i] ? (1.0f / std::fabs(mx[i] - mn[i])) * 255.0f : 0.0f, runs[i]};
+        }
+        stats_ = std::move(stats);
+        replay();
     }
 
     void resetState() override {

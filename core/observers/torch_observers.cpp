@@ -3,6 +3,7 @@
 
 #include "core/observers/histogram.h"
 #include "core/observers/observer_factories.h"
+#include "core/observers/observer_state_io.h"
 #include "core/observers/quant_math.h"
 
 #include <algorithm>
@@ -60,6 +61,23 @@ protected:
         max_.clear();
     }
 
+    void saveStateData(ObserverState& s) const override {
+        putArray(s, "min", min_);
+        putArray(s, "max", max_);
+    }
+    void loadStateData(const StateReader& r) override {
+        const std::size_t width = r.batches() == 0 ? 0 : spec().perChannel() ? static_cast<std::size_t>(r.channels()) : 1;
+        std::vector<float> mn = r.floats("min", width, true), mx = r.floats("max", width, true);
+        for (std::size_t c = 0; c < width; ++c) {
+            // A channel without values keeps the (+inf, -inf) start.
+            const bool empty = mn[c] == std::numeric_limits<float>::infinity() && mx[c] == -mn[c];
+            if (!empty && !(std::isfinite(mn[c]) && std::isfinite(mx[c]) && mn[c] <= mx[c]))
+                r.fail("channel " + std::to_string(c) + " has an impossible range");
+        }
+        min_ = std::move(mn);
+        max_ = std::move(mx);
+    }
+
     std::vector<float> min_, max_;
 };
 
@@ -78,7 +96,7 @@ protected:
     void observeFinite(const FiniteBatch& b) override {
         const int64_t bins = intParam("bins");
         float mn, mx;
-        aminmax(b.data, b.size, mn, mx);
+        aminmax(b, mn, mx);
         if (!initialised_ || min_ == max_) {
             // First batch, or a degenerate range: start over (the old histogram is dropped).
             initialised_ = true;
@@ -245,6 +263,24 @@ protected:
         initialised_ = false;
         hist_.clear();
         min_ = max_ = 0.0f;
+    }
+
+    void saveStateData(ObserverState& s) const override {
+        s.scalars["min"] = min_;
+        s.scalars["max"] = max_;
+        putArray(s, "histogram", hist_);
+    }
+    void loadStateData(const StateReader& r) override {
+        const bool initialised = r.batches() > 0;
+        const float mn = r.real32("min"), mx = r.real32("max");
+        if (!(mn <= mx)) r.fail("the histogram range is reversed");
+        // Counts are float32 and may be slightly negative: combine() subtracts rounded
+        // integrals exactly as torch does.
+        std::vector<float> hist = r.floats("histogram", initialised ? static_cast<std::size_t>(intParam("bins")) : 0);
+        initialised_ = initialised;
+        min_ = mn;
+        max_ = mx;
+        hist_ = std::move(hist);
     }
 
     bool initialised_ = false;

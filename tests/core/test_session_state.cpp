@@ -1,0 +1,276 @@
+// The live observers in a session: a reopened .cscope retunes and switches observers exactly
+// like the result that was saved; older sessions (no states) and damaged states still load.
+#include "core/calibration.h"
+#include "core/observer_bank.h"
+#include "core/observer_bank_state.h"
+#include "core/session.h"
+
+#include <QCborArray>
+#include <QCborMap>
+#include <QCborValue>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+using namespace cs;
+
+namespace {
+
+const std::string kDemoDir = CALIBSCOPE_TEST_DEMO_DIR;
+
+// As tests/core/test_calibration.cpp: the demo's calibration split.
+CalibrationConfig demoConfig(int batches)
+{
+    CalibrationConfig c;
+    c.modelPath = kDemoDir + "/demo.pt";
+    c.data.path = "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz";
+    c.data.start = 59000;
+    c.data.count = 1000;
+    c.data.preprocess.scale = 1.0 / 255.0;
+    c.data.preprocess.mean = {0.2860};
+    c.data.preprocess.stddev = {0.3530};
+    c.batchSize = 32;
+    c.numBatches = batches;
+    c.threads = 1;
+    return c;
+}
+
+// Bit-exact comparison of everything a result shows.
+bool same(const obs::ObserverResult& a, const obs::ObserverResult& b)
+{
+    auto bits = [](const std::vector<float>& x, const std::vector<float>& y) {
+        return x.size() == y.size() && (x.empty() || std::memcmp(x.data(), y.data(), x.size() * sizeof(float)) == 0);
+    };
+    return bits(a.min, b.min) && bits(a.max, b.max) && bits(a.scale, b.scale) && a.zeroPoint == b.zeroPoint
+           && a.hasStatistics == b.hasStatistics && a.warning == b.warning && a.extras == b.extras
+           && a.nonFinite == b.nonFinite && a.batches == b.batches;
+}
+
+QByteArray show(const obs::ObserverResult& r)
+{
+    return "max " + QByteArray::number(r.max.empty() ? 0.0 : double(r.max[0]), 'g', 9) + " scale "
+           + QByteArray::number(r.scale.empty() ? 0.0 : double(r.scale[0]), 'g', 9) + " batches "
+           + QByteArray::number(qint64(r.batches));
+}
+
+std::string tempPath(const QTemporaryDir& dir, const char* name)
+{
+    return dir.filePath(QString::fromLatin1(name)).toStdString();
+}
+
+} // namespace
+
+class TestSessionState : public QObject {
+    Q_OBJECT
+private:
+    CalibrationResult m_original; // percentile activations, every compare observer
+    QTemporaryDir m_dir;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        CalibrationConfig config = demoConfig(3);
+        config.compareObservers = true;
+        config.activation.name = "percentile";
+        m_original = runCalibration(config);
+        QCOMPARE(m_original.points.size(), size_t(15));
+        QVERIFY(m_original.bank);
+    }
+
+    void restoredBankGivesTheSavedResults()
+    {
+        const std::string path = tempPath(m_dir, "restored.cscope");
+        saveSession(m_original, path);
+        const CalibrationResult back = loadSession(path);
+        QVERIFY(back.bank);
+        QVERIFY(back.warnings == m_original.warnings);
+        QCOMPARE(back.bank->points.size(), m_original.points.size());
+        for (const PointCalibration& p : back.points) {
+            const ObserverBank::Point& restored = back.bank->points.at(p.name);
+            const ObserverBank::Point& live = m_original.bank->points.at(p.name);
+            QCOMPARE(restored.configured->name(), std::string("percentile"));
+            QCOMPARE(restored.configured->batchesObserved(), int64_t{3});
+            QVERIFY2(same(restored.configured->result(), live.configured->result()), p.name.c_str());
+            QVERIFY2(same(restored.configured->result(), p.result), p.name.c_str());
+            QCOMPARE(restored.compare.size(), live.compare.size());
+            QVERIFY(restored.compare.size() >= 13);
+            for (const auto& [name, observer] : live.compare)
+                QVERIFY2(same(restored.compare.at(name)->result(), observer->result()), (p.name + " " + name).c_str());
+        }
+    }
+
+    void retuneAndSwitchAfterReopening()
+    {
+        const std::string path = tempPath(m_dir, "retune.cscope");
+        saveSession(m_original, path);
+        CalibrationResult back = loadSession(path);
+        // Its own observers: retuning `live` must leave m_original's bank untouched.
+        CalibrationResult live = detachedCopy(m_original);
+        QVERIFY(live.bank && live.bank != m_original.bank);
+        QCOMPARE(live.bank->points.size(), m_original.bank->points.size());
+
+        // A new percentile on every point, from the retained per-batch histograms.
+        for (const PointCalibration& p : m_original.points) {
+            QCOMPARE(retunePoint(live, p.name, {{"percentile", 99.0}}), RetuneOutcome::Recomputed);
+            QCOMPARE(retunePoint(back, p.name, {{"percentile", 99.0}}), RetuneOutcome::Recomputed);
+            QVERIFY2(same(back.point(p.name)->result, live.point(p.name)->result),
+                     QByteArray(p.name.c_str() + QByteArray(": ") + show(back.point(p.name)->result) + " vs "
+                                + show(live.point(p.name)->result)).constData());
+            QCOMPARE(back.point(p.name)->config.params.at("percentile"), 99.0);
+        }
+        // It really changed something: 99% clips inside the 99.99% range; the original's
+        // observers (not shared with the detached copy) still give the 99.99% result.
+        QVERIFY(back.point("block1.add")->result.max[0] < m_original.point("block1.add")->result.max[0]);
+        QVERIFY(same(m_original.bank->points.at("block1.add").configured->result(), m_original.point("block1.add")->result));
+        QCOMPARE(retunePoint(back, "block1.add", {{"bins", 512}}), RetuneOutcome::NeedsData);
+
+        // Switching observers uses the restored compare observers (with parameter changes).
+        const std::string point = "block2.add";
+        ObserverConfig base = back.point(point)->config;
+        struct Switch {
+            const char* name;
+            obs::ParamMap params;
+        };
+        const Switch switches[] = {{"kl", {{"start_bin", 160}}},
+                                   {"hist_entropy", {}},
+                                   {"hist_percentile", {{"percentile", 99.9}}},
+                                   {"mse", {{"averaging_constant", 0.5}}},
+                                   {"pact2", {{"power2_activation_range", 0}}},
+                                   {"torch_histogram", {}},
+                                   {"percentile", {{"percentile", 99.5}}}};
+        for (const Switch& s : switches) {
+            ObserverConfig c = base;
+            c.name = s.name;
+            c.params = s.params;
+            QCOMPARE(applyPointConfig(live, point, c), RetuneOutcome::Recomputed);
+            QCOMPARE(applyPointConfig(back, point, c), RetuneOutcome::Recomputed);
+            QVERIFY2(same(back.point(point)->result, live.point(point)->result), s.name);
+            QVERIFY(back.point(point)->config == c);
+        }
+        // A grid the compare pass did not run still needs the data, on both.
+        ObserverConfig qint16 = base;
+        qint16.spec.dtype = obs::DType::QInt16;
+        QCOMPARE(applyPointConfig(back, point, qint16), RetuneOutcome::NeedsData);
+        QCOMPARE(applyPointConfig(live, point, qint16), RetuneOutcome::NeedsData);
+
+        // Saving the edited, reopened result and reopening it again continues the same way.
+        const std::string again = tempPath(m_dir, "again.cscope");
+        saveSession(back, again);
+        CalibrationResult twice = loadSession(again);
+        QVERIFY(same(twice.point(point)->result, live.point(point)->result));
+        QCOMPARE(retunePoint(twice, point, {{"percentile", 99.9}}), RetuneOutcome::Recomputed);
+        QCOMPARE(retunePoint(live, point, {{"percentile", 99.9}}), RetuneOutcome::Recomputed);
+        QVERIFY(same(twice.point(point)->result, live.point(point)->result));
+        QCOMPARE(currentOverrides(twice).size(), currentOverrides(live).size());
+
+        // And equals a fresh calibration with that configuration.
+        CalibrationConfig fresh = demoConfig(3);
+        fresh.activation.name = "percentile";
+        fresh.overrides[point] = twice.point(point)->config;
+        const CalibrationResult expected = runCalibration(fresh);
+        QCOMPARE(twice.point(point)->result.scale, expected.point(point)->result.scale);
+        QCOMPARE(twice.point(point)->result.max, expected.point(point)->result.max);
+    }
+
+    void sessionWithoutStatesLoadsWithoutBank()
+    {
+        CalibrationResult old = m_original;
+        old.bank.reset(); // what a session written before observer states looks like
+        const std::string path = tempPath(m_dir, "old.cscope");
+        saveSession(old, path);
+        CalibrationResult back = loadSession(path);
+        QVERIFY(!back.bank);
+        QVERIFY(same(back.point("block1.add")->result, m_original.point("block1.add")->result));
+        QCOMPARE(retunePoint(back, "block1.add", {{"percentile", 99.0}}), RetuneOutcome::NoObserver);
+        ObserverConfig kl = back.point("block1.add")->config;
+        kl.name = "kl";
+        kl.params.clear();
+        QCOMPARE(applyPointConfig(back, "block1.add", kl), RetuneOutcome::NeedsData);
+    }
+
+    void damagedStateStillLoads()
+    {
+        const std::string path = tempPath(m_dir, "damaged.cscope");
+        saveSession(m_original, path);
+        QFile file(QString::fromStdString(path));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QCborMap root = QCborValue::fromCbor(file.readAll()).toMap();
+        file.close();
+        // Point 3's configured observer claims to have seen more batches than it retained.
+        QCborArray points = root.value(QLatin1String("points")).toArray();
+        QCborMap point = points.at(3).toMap();
+        const std::string damagedName = point.value(QLatin1String("name")).toString().toStdString();
+        QCborMap observers = point.value(QLatin1String("observers")).toMap();
+        QCborMap configured = observers.value(QLatin1String("configured")).toMap();
+        QCborMap scalars = configured.value(QLatin1String("scalars")).toMap();
+        scalars.insert(QLatin1String("batches"), 7.0);
+        scalars.insert(QLatin1String("batch_index"), 7.0);
+        configured.insert(QLatin1String("scalars"), scalars);
+        observers.insert(QLatin1String("configured"), configured);
+        point.insert(QLatin1String("observers"), observers);
+        points[3] = point;
+        root.insert(QLatin1String("points"), points);
+        QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        file.write(root.toCborValue().toCbor());
+        file.close();
+
+        CalibrationResult back = loadSession(path);
+        QVERIFY(back.bank);
+        QCOMPARE(back.bank->points.size(), m_original.points.size() - 1);
+        QVERIFY(!back.bank->points.count(damagedName));
+        QCOMPARE(back.warnings.size(), m_original.warnings.size() + 1);
+        QVERIFY2(QByteArray::fromStdString(back.warnings.back()).contains(QByteArray::fromStdString(damagedName)),
+                 back.warnings.back().c_str());
+        QCOMPARE(retunePoint(back, damagedName, {{"percentile", 99.0}}), RetuneOutcome::NoObserver);
+        QVERIFY(same(back.point(damagedName)->result, m_original.point(damagedName)->result));
+    }
+
+    void stateEncodingIsExact()
+    {
+        obs::ObserverState s;
+        s.observer = "min_max";
+        s.params = {{"averaging_constant", 0.01}};
+        s.spec.qscheme = obs::QScheme::PerChannelAffine;
+        s.spec.chAxis = 2;
+        s.spec.quantMin = -5; // half a custom range stays half
+        s.scalars = {{"negative_zero", -0.0}, {"big", 9007199254740992.0}, {"nan", std::nan("")}};
+        s.arrays["u32"] = {0, 1, 4294967295.0};
+        s.arrays["f32"] = {-0.0, 0.5f, double(0.1f), std::numeric_limits<double>::infinity(), std::nan("")};
+        s.arrays["f64"] = {0.1, 4294967296.0, -1.0};
+        s.arrays["empty"] = {};
+        std::vector<double> sparse(100000, 0.0);
+        sparse[77] = 3;
+        s.arrays["sparse"] = sparse;
+        s.warnings = {"batch 2 is empty: skipped"};
+        const QByteArray bytes = QCborValue(observerStateToCbor(s)).toCbor();
+        QVERIFY2(bytes.size() < 4000, QByteArray::number(bytes.size()).constData()); // narrowed and compressed
+        const obs::ObserverState back = observerStateFromCbor(QCborValue::fromCbor(bytes).toMap());
+        QCOMPARE(back.observer, s.observer);
+        QVERIFY(back.params == s.params);
+        QVERIFY(back.spec.quantMin == s.spec.quantMin && !back.spec.quantMax);
+        QCOMPARE(back.spec.chAxis, 2);
+        QVERIFY(back.spec.qscheme == obs::QScheme::PerChannelAffine);
+        QVERIFY(std::signbit(back.scalars.at("negative_zero")));
+        QCOMPARE(back.scalars.at("big"), 9007199254740992.0);
+        QVERIFY(std::isnan(back.scalars.at("nan")));
+        QCOMPARE(back.arrays.size(), s.arrays.size());
+        for (const auto& [key, values] : s.arrays) {
+            const std::vector<double>& got = back.arrays.at(key);
+            QCOMPARE(got.size(), values.size());
+            for (size_t i = 0; i < values.size(); ++i)
+                QVERIFY2(std::memcmp(&got[i], &values[i], sizeof(double)) == 0
+                             || (std::isnan(got[i]) && std::isnan(values[i])),
+                         key.c_str());
+        }
+        QVERIFY(back.warnings == s.warnings);
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, observerStateFromCbor(QCborMap()));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSessionState)
+#include "test_session_state.moc"
