@@ -3,7 +3,6 @@
 #include "core/errors.h"
 #include "core/logging.h"
 
-#include <QPointer>
 #include <QThread>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -13,10 +12,6 @@
 namespace cs::app {
 
 namespace {
-
-// Progress is posted to the GUI thread at most this often: an image-folder scan reports
-// every file, and a flood of queued events would be the very stall we avoid.
-constexpr qint64 kProgressIntervalMs = 50;
 
 CalibrationOutcome runJob(const CalibrationConfig& config, const ProgressCallback& progress)
 {
@@ -36,15 +31,9 @@ CalibrationOutcome runJob(const CalibrationConfig& config, const ProgressCallbac
 
 } // namespace
 
-struct CalibrationController::Job {
-    std::atomic<bool> cancel{false};
-    std::atomic<qint64> lastPostMs{-kProgressIntervalMs};
-    QElapsedTimer clock;
-};
-
 CalibrationController::CalibrationController(QObject* parent) : QObject(parent)
 {
-    qRegisterMetaType<cs::app::CalibrationProgress>();
+    qRegisterMetaType<cs::app::JobProgressInfo>();
     qRegisterMetaType<cs::CalibrationResult>();
     connect(&m_watcher, &QFutureWatcher<CalibrationOutcome>::finished, this, &CalibrationController::finished);
 }
@@ -73,20 +62,8 @@ void CalibrationController::launch(CalibrationConfig config, Purpose purpose)
     m_purpose = purpose;
     if (config.threads <= 0)
         config.threads = workerThreads();
-    m_job = std::make_shared<Job>();
-    m_job->clock.start();
-    auto job = m_job;
-    QPointer<CalibrationController> self(this);
-    ProgressCallback progress = [self, job, jobId](const ProgressInfo& info) {
-        const qint64 now = job->clock.elapsed();
-        const bool last = info.total > 0 && info.done >= info.total;
-        if (last || now - job->lastPostMs.load() >= kProgressIntervalMs) {
-            job->lastPostMs = now;
-            QMetaObject::invokeMethod(
-                self, [self, info, jobId] { if (self) self->reportProgress(info, jobId); }, Qt::QueuedConnection);
-        }
-        return !job->cancel.load();
-    };
+    m_job = std::make_shared<JobState>();
+    ProgressCallback progress = makeProgressRelay(this, m_job, jobId, &CalibrationController::reportProgress);
     logInfo("Calibrating " + config.modelPath + " on " + config.data.path + " (" + std::to_string(config.threads)
             + " threads)");
     m_watcher.setFuture(QtConcurrent::run([config = std::move(config), progress] { return runJob(config, progress); }));
@@ -99,17 +76,7 @@ void CalibrationController::reportProgress(const ProgressInfo& info, quint64 job
     Q_ASSERT(QThread::currentThread() == thread());
     if (jobId != m_jobId || !m_job)
         return;
-    CalibrationProgress p;
-    p.stage = QString::fromStdString(info.stage);
-    p.done = info.done;
-    p.total = info.total;
-    p.imagesPerSecond = info.itemsPerSecond;
-    const double elapsed = double(m_job->clock.elapsed()) / 1000.0;
-    if (info.done > 0 && info.total > info.done)
-        p.etaSeconds = elapsed / double(info.done) * double(info.total - info.done);
-    else if (info.total > 0 && info.done >= info.total)
-        p.etaSeconds = 0;
-    Q_EMIT progressChanged(p);
+    Q_EMIT progressChanged(m_job->progressInfo(info));
 }
 
 void CalibrationController::cancel()

@@ -1,7 +1,7 @@
 #pragma once
 #include "core/calibration.h"
+#include "gui/job_relay.h"
 
-#include <QElapsedTimer>
 #include <QFutureWatcher>
 #include <QMetaType>
 #include <QObject>
@@ -12,14 +12,7 @@
 
 namespace cs::app {
 
-// What the progress bar shows while a calibration runs.
-struct CalibrationProgress {
-    QString stage;
-    qint64 done = 0;
-    qint64 total = 0;
-    double imagesPerSecond = 0;
-    double etaSeconds = -1; // < 0 = not known yet
-};
+using CalibrationProgress = JobProgressInfo;
 
 // What a calibration job hands back to the GUI thread: a result or the reason there is none.
 struct CalibrationOutcome {
@@ -55,22 +48,20 @@ public:
 
 Q_SIGNALS:
     void runningChanged(bool running);
-    void progressChanged(const cs::app::CalibrationProgress& progress);
+    void progressChanged(const cs::app::JobProgressInfo& progress);
     void calibrationAvailable(const cs::CalibrationResult& result, cs::app::CalibrationController::Purpose purpose);
     void calibrationFailed(const QString& message, cs::app::CalibrationController::Purpose purpose);
     void calibrationCancelled(cs::app::CalibrationController::Purpose purpose);
 
 private:
-    struct Job;
     void launch(CalibrationConfig config, Purpose purpose);
     void finished();
     void reportProgress(const ProgressInfo& info, quint64 jobId);
 
     QFutureWatcher<CalibrationOutcome> m_watcher;
-    std::shared_ptr<Job> m_job;
+    std::shared_ptr<JobState> m_job;
     quint64 m_jobId = 0;
     Purpose m_purpose = Purpose::Calibrate;
-    QElapsedTimer m_clock;
     std::optional<std::pair<CalibrationConfig, Purpose>> m_queued;
     // Until finished() has handled the outcome: the future alone reports "done" a moment
     // before its result reaches this thread.
@@ -79,5 +70,4 @@ private:
 
 } // namespace cs::app
 
-Q_DECLARE_METATYPE(cs::app::CalibrationProgress)
 Q_DECLARE_METATYPE(cs::app::CalibrationOutcome)

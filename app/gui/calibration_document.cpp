@@ -1,7 +1,9 @@
 #include "gui/calibration_document.h"
 
 #include "core/errors.h"
+#include "core/evaluation.h"
 #include "core/logging.h"
+#include "core/session.h"
 #include "gui/plan_commands.h"
 
 #include <QThread>
@@ -35,6 +37,9 @@ CalibrationDocument::~CalibrationDocument()
 void CalibrationDocument::setResult(CalibrationResult result, bool rerun)
 {
     Q_ASSERT(QThread::currentThread() == thread());
+    // A re-run realises edits: the last evaluation still describes the plan it measured.
+    if (rerun && m_result && !result.evaluation)
+        result.evaluation = m_result->evaluation;
     m_result = std::make_shared<CalibrationResult>(std::move(result));
     if (!rerun) {
         m_wanted.clear();
@@ -205,6 +210,66 @@ void CalibrationDocument::reconcile(const std::set<std::string>& points)
         newRequest = m_triedRerun.insert(name).second || newRequest;
     if (newRequest)
         Q_EMIT rerunNeeded();
+}
+
+std::shared_ptr<const EvaluationResult> CalibrationDocument::evaluation() const
+{
+    return m_result ? m_result->evaluation : nullptr;
+}
+
+void CalibrationDocument::setEvaluation(std::shared_ptr<const EvaluationResult> evaluation)
+{
+    if (!m_result)
+        return;
+    m_result->evaluation = std::move(evaluation);
+    // Part of the session: saving is worth it now.
+    touch();
+    m_resultUnsaved = true;
+    updateModified();
+    Q_EMIT evaluationChanged();
+}
+
+bool CalibrationDocument::isEvaluationCurrent() const
+{
+    if (!m_result || !m_result->evaluation)
+        return false;
+    const auto& planned = m_result->evaluation->planConfigs;
+    if (planned.size() != m_result->points.size())
+        return false;
+    for (const auto& p : m_result->points) {
+        const auto it = planned.find(p.name);
+        if (it == planned.end() || it->second != p.config)
+            return false;
+    }
+    return true;
+}
+
+void CalibrationDocument::replacePlan(CalibrationResult next, const QString& description)
+{
+    if (!m_result)
+        return;
+    CalibrationResult before = detachedCopy(*m_result);
+    next.evaluation = m_result->evaluation;
+    m_undo->push(new PlanReplaceCommand(this, std::move(before), std::move(next), description));
+}
+
+void CalibrationDocument::restorePlan(const CalibrationResult& snapshot)
+{
+    Q_ASSERT(QThread::currentThread() == thread());
+    auto evaluation = m_result ? m_result->evaluation : nullptr;
+    m_result = std::make_shared<CalibrationResult>(detachedCopy(snapshot));
+    m_result->evaluation = std::move(evaluation);
+    // The snapshot's configurations are the plan now; nothing is waiting for data.
+    m_wanted.clear();
+    m_triedRerun.clear();
+    const bool hadPending = !m_pending.empty();
+    m_pending.clear();
+    touch();
+    Q_EMIT resultReplaced();
+    if (hadPending)
+        Q_EMIT pendingChanged({});
+    Q_EMIT evaluationChanged();
+    updateModified();
 }
 
 QStringList CalibrationDocument::pendingPoints() const { return toStringList(m_pending); }

@@ -53,6 +53,18 @@ public:
     // Used by the undo commands: records and applies the configurations.
     void applyConfigs(const std::map<std::string, ObserverConfig>& configs);
 
+    // The evaluation of this calibration (saved with the session); null when none. It keeps
+    // describing the plan it measured: isEvaluationCurrent() says whether that is still the plan.
+    std::shared_ptr<const EvaluationResult> evaluation() const;
+    void setEvaluation(std::shared_ptr<const EvaluationResult> evaluation);
+    bool isEvaluationCurrent() const;
+
+    // One undoable step that replaces the whole plan by `next` (an import that may change
+    // weights and take values from a file, which configuration edits cannot express).
+    void replacePlan(CalibrationResult next, const QString& description);
+    // Used by that command: makes a copy of `snapshot` the result, keeping the evaluation.
+    void restorePlan(const CalibrationResult& snapshot);
+
     QStringList pendingPoints() const;
     bool hasPending() const { return !m_pending.empty(); }
     // The result's calibration with every wanted configuration as an override.
@@ -69,6 +81,7 @@ Q_SIGNALS:
     void modifiedChanged(bool modified);
     void sessionPathChanged(const QString& path);
     void editFailed(const QString& message);
+    void evaluationChanged();
 
 private:
     void reconcile(const std::set<std::string>& points);

@@ -2,6 +2,7 @@
 
 #include "core/logging.h"
 #include "gui/calibration_document.h"
+#include "gui/exchange_controller.h"
 #include "gui/file_dialogs.h"
 #include "gui/model_load_controller.h"
 #include "gui/plan_editor.h"
@@ -44,6 +45,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     m_calibration = new CalibrationController(this);
     m_loader = new ModelLoadController(this);
     m_sessions = new SessionController(m_document, this);
+    m_exchange = new ExchangeController(m_document, this);
 
     setCentralWidget(buildCentral());
     buildDocks();
@@ -53,6 +55,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
 
     m_editor = new PlanEditor(m_document, m_pointModel, m_pointTable, m_histogram, m_panel, m_weights, this);
     connectControllers();
+    connectExchange();
     createActions();
     updateHeader();
     updateActions();
@@ -65,6 +68,7 @@ MainWindow::~MainWindow()
     m_calibration->shutdown();
     m_loader->shutdown();
     m_sessions->shutdown();
+    m_exchange->shutdown();
 }
 
 QWidget* MainWindow::buildCentral()
@@ -173,7 +177,10 @@ void MainWindow::buildDocks()
 
 const ModelSummary& MainWindow::summary() const { return m_opModel->summary(); }
 
-bool MainWindow::isBusy() const { return m_loader->isRunning() || m_calibration->isRunning() || m_sessions->isBusy(); }
+bool MainWindow::isBusy() const
+{
+    return m_loader->isRunning() || m_calibration->isRunning() || m_sessions->isBusy() || m_exchange->isExporting();
+}
 
 void MainWindow::updateHeader()
 {
@@ -229,6 +236,9 @@ void MainWindow::updateActions()
     m_cancelAction->setEnabled(isBusy());
     m_saveAction->setEnabled(m_document->hasResult());
     m_saveAsAction->setEnabled(m_document->hasResult());
+    m_exportAction->setEnabled(m_document->hasResult() && !replacing);
+    m_importAction->setEnabled(m_document->hasResult() && !replacing);
+    m_reportAction->setEnabled(m_document->hasResult() && !replacing);
     m_editor->setEditable(m_document->hasResult() && !replacing);
     m_undoAction->setEnabled(!replacing && m_document->undoStack()->canUndo());
     m_redoAction->setEnabled(!replacing && m_document->undoStack()->canRedo());

@@ -29,7 +29,12 @@ class WeightsView;
 namespace cs::app {
 
 class CalibrationDocument;
+class EvaluationController;
+class ExchangeController;
+class ExportDialog;
+class ImportDialog;
 class ModelLoadController;
+struct ExportRequest;
 class PlanEditor;
 class SessionController;
 
@@ -56,6 +61,12 @@ public:
     void save();
     void saveAs();
 
+    // File ▸ Export… / Import qconfig… / Export Report… (dialogs shown with open()).
+    ExportDialog* showExportDialog();
+    void exportFiles(const ExportRequest& request);
+    ImportDialog* importQconfig(const QString& path);
+    void exportReport(const QString& path);
+
     // Window geometry and dock layout from the last run (not done in the constructor, so
     // tests always see the default layout).
     void restoreLayout();
@@ -80,6 +91,9 @@ Q_SIGNALS:
     void calibrationFinished();
     void sessionSaved(const QString& path);
     void sessionOpened(const QString& path);
+    void filesExported(const QStringList& paths);
+    void qconfigImported(const QString& path);
+    void reportExported(const QString& path);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -92,6 +106,9 @@ private:
     void fillRecentMenu(QMenu* menu);
     QMenu* createLanguageMenu(QMenu* parent);
     void connectControllers();
+    void createExchangeActions(QMenu* file);
+    void connectExchange();
+    QString exportBasePath() const;
     void onModelLoaded(const ModelLoadResult& result);
     void onCalibrationAvailable(const CalibrationResult& result, CalibrationController::Purpose purpose);
     void onCalibrationFailed(const QString& message, CalibrationController::Purpose purpose);
@@ -106,6 +123,7 @@ private:
     ModelLoadController* m_loader = nullptr;
     SessionController* m_sessions = nullptr;
     PlanEditor* m_editor = nullptr;
+    ExchangeController* m_exchange = nullptr;
 
     ui::OpTableModel* m_opModel = nullptr;
     QSortFilterProxyModel* m_opProxy = nullptr;
@@ -127,6 +145,9 @@ private:
     QAction* m_cancelAction = nullptr;
     QAction* m_saveAction = nullptr;
     QAction* m_saveAsAction = nullptr;
+    QAction* m_exportAction = nullptr;
+    QAction* m_importAction = nullptr;
+    QAction* m_reportAction = nullptr;
     QAction* m_undoAction = nullptr;
     QAction* m_redoAction = nullptr;
 

@@ -42,7 +42,7 @@ void MainWindow::connectControllers()
 
     connect(m_calibration, &CalibrationController::progressChanged, this, [this](const CalibrationProgress& p) {
         m_jobProgress->setProgress(p.stage == QLatin1String("calibrating") ? tr("Calibrating") : p.stage, p.done,
-                                   p.total, p.imagesPerSecond, p.etaSeconds);
+                                   p.total, p.itemsPerSecond, p.etaSeconds);
     });
     connect(m_calibration, &CalibrationController::calibrationAvailable, this, &MainWindow::onCalibrationAvailable);
     connect(m_calibration, &CalibrationController::calibrationFailed, this, &MainWindow::onCalibrationFailed);

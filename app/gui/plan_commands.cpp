@@ -13,4 +13,13 @@ PlanEditCommand::PlanEditCommand(CalibrationDocument* document, std::map<std::st
 void PlanEditCommand::undo() { m_document->applyConfigs(m_before); }
 void PlanEditCommand::redo() { m_document->applyConfigs(m_after); }
 
+PlanReplaceCommand::PlanReplaceCommand(CalibrationDocument* document, CalibrationResult before,
+                                       CalibrationResult after, const QString& text)
+    : QUndoCommand(text), m_document(document), m_before(std::move(before)), m_after(std::move(after))
+{
+}
+
+void PlanReplaceCommand::undo() { m_document->restorePlan(m_before); }
+void PlanReplaceCommand::redo() { m_document->restorePlan(m_after); }
+
 } // namespace cs::app

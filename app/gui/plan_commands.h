@@ -24,4 +24,19 @@ private:
     std::map<std::string, ObserverConfig> m_after;
 };
 
+// A replacement of the whole plan (an import): snapshots of the result before and after,
+// each with its own observers so that later edits cannot change them.
+class PlanReplaceCommand : public QUndoCommand {
+public:
+    PlanReplaceCommand(CalibrationDocument* document, CalibrationResult before, CalibrationResult after,
+                       const QString& text);
+    void undo() override;
+    void redo() override;
+
+private:
+    CalibrationDocument* m_document;
+    CalibrationResult m_before;
+    CalibrationResult m_after;
+};
+
 } // namespace cs::app

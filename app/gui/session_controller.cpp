@@ -62,6 +62,7 @@ SessionController::SessionController(CalibrationDocument* document, QObject* par
     };
     connect(m_document, &CalibrationDocument::pointsChanged, this, schedule);
     connect(m_document, &CalibrationDocument::resultReplaced, this, schedule);
+    connect(m_document, &CalibrationDocument::evaluationChanged, this, schedule);
 }
 
 SessionController::~SessionController() { shutdown(); }
@@ -119,10 +120,11 @@ void SessionController::startSave(const QString& path, bool autosave)
     if (m_document->hasPending())
         logWarning("Saving " + path.toStdString() + " while " + std::to_string(m_document->pendingPoints().size())
                    + " edits wait for a re-run; the file has the configurations realised so far");
-    // A copy: the worker writes it while the GUI keeps editing the original.
+    // A copy with its own observers: the worker writes their states while the GUI keeps
+    // retuning the originals.
     const quint64 generation = m_document->generation();
     QFuture<FileResult> future = QtConcurrent::run(
-        [result = *m_document->result(), path, autosave, generation] {
+        [result = detachedCopy(*m_document->result()), path, autosave, generation] {
             FileResult out = saveJob(result, path);
             out.autosave = autosave;
             out.generation = generation;

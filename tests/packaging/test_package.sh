@@ -122,6 +122,7 @@ expected=(
   ./usr/share/man/man1/calibscope.1.gz
   ./usr/share/man/man1/calibscope-cli.1.gz
   ./usr/share/doc/calibscope/README.md
+  ./usr/share/doc/calibscope/copyright
 )
 png_sizes=(16 22 24 32 48 64 128 256)
 for size in "${png_sizes[@]}"; do

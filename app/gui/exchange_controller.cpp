@@ -1,0 +1,120 @@
+#include "gui/exchange_controller.h"
+
+#include "core/errors.h"
+#include "core/export/checkpoint.h"
+#include "core/export/fakequant_export.h"
+#include "core/export/qconfig.h"
+#include "core/logging.h"
+#include "core/session.h"
+#include "gui/calibration_document.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace cs::app {
+
+namespace {
+
+ExchangeController::ExportOutcome runExport(const CalibrationResult& result, const ExportRequest& request,
+                                            const QString& sessionPath)
+{
+    ExchangeController::ExportOutcome out;
+    try {
+        const auto prepare = [](const QString& path) {
+            QDir().mkpath(QFileInfo(path).absolutePath());
+            return path.toStdString();
+        };
+        if (!request.qconfig.isEmpty()) {
+            saveQconfig(result, prepare(request.qconfig));
+            out.written << request.qconfig;
+        }
+        if (!request.checkpoint.isEmpty()) {
+            saveCheckpoint(result, prepare(request.checkpoint));
+            out.written << request.checkpoint;
+        }
+        if (!request.fakeQuantModel.isEmpty()) {
+            const std::string model = locateModel(result, sessionPath.toStdString());
+            saveFakeQuantModel(result, model, prepare(request.fakeQuantModel));
+            out.written << request.fakeQuantModel;
+        }
+    } catch (const CalibError& e) {
+        out.error = QString::fromStdString(e.what());
+    } catch (const std::exception& e) {
+        out.error = QStringLiteral("export failed: ") + QString::fromStdString(firstLine(e.what()));
+    }
+    return out;
+}
+
+} // namespace
+
+ExchangeController::ExchangeController(CalibrationDocument* document, QObject* parent)
+    : QObject(parent), m_document(document)
+{
+    connect(&m_watcher, &QFutureWatcher<ExportOutcome>::finished, this, &ExchangeController::exportFinished);
+}
+
+ExchangeController::~ExchangeController() { shutdown(); }
+
+void ExchangeController::shutdown()
+{
+    if (m_watcher.isRunning())
+        m_watcher.waitForFinished();
+}
+
+void ExchangeController::exportFiles(const ExportRequest& request)
+{
+    if (!m_document->hasResult() || request.isEmpty())
+        return;
+    if (m_exporting) {
+        Q_EMIT failed(tr("An export is still being written"));
+        return;
+    }
+    // The exports read only the results: a copy without the live observers is enough.
+    CalibrationResult snapshot = *m_document->result();
+    snapshot.bank.reset();
+    const QString sessionPath = m_document->sessionPath();
+    m_watcher.setFuture(QtConcurrent::run([snapshot = std::move(snapshot), request, sessionPath] {
+        return runExport(snapshot, request, sessionPath);
+    }));
+    m_exporting = true;
+}
+
+void ExchangeController::exportFinished()
+{
+    const ExportOutcome out = m_watcher.future().takeResult();
+    m_exporting = false;
+    for (const QString& path : out.written)
+        logInfo("Exported " + path.toStdString());
+    if (!out.error.isEmpty())
+        Q_EMIT failed(out.error);
+    else
+        Q_EMIT exported(out.written);
+}
+
+ImportReport ExchangeController::checkImport(const QString& path, const ImportOptions& options) const
+{
+    if (!m_document->hasResult())
+        throw CalibError(path.toStdString(), "nothing to import into: calibrate or open a session first");
+    return cs::checkImport(*m_document->result(), path.toStdString(), options);
+}
+
+ImportReport ExchangeController::applyImport(const ImportReport& checked)
+{
+    if (!m_document->hasResult())
+        return checked;
+    CalibrationResult next = detachedCopy(*m_document->result());
+    ImportReport outcome = cs::applyImport(next, checked);
+    m_document->replacePlan(std::move(next), tr("Import %1").arg(QFileInfo(QString::fromStdString(checked.path)).fileName()));
+    // What needs the data again becomes an ordinary edit: the document re-runs for it.
+    std::map<std::string, ObserverConfig> rerun;
+    for (const ImportEntry& e : outcome.entries)
+        if (e.status == ImportStatus::NeedsData && e.point == "activation")
+            rerun[e.op] = e.config;
+    if (!rerun.empty())
+        m_document->editPoints(rerun, tr("Import: configurations that need the data again"));
+    logInfo(outcome.text());
+    return outcome;
+}
+
+} // namespace cs::app
