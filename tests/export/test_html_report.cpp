@@ -4,6 +4,7 @@
 #include "../gui/gui_test_data.h"
 
 #include "core/atomic_file.h"
+#include "core/demo_splits.h"
 #include "core/errors.h"
 #include "core/evaluation.h"
 #include "widgets/plot_style.h"
@@ -336,6 +337,51 @@ private Q_SLOTS:
         } catch (const cs::CalibError& e) {
             QVERIFY2(std::string(e.what()).find(bad) != std::string::npos, e.what());
         }
+    }
+
+    void demoWithEvaluation()
+    {
+        // The real thing: the demo CNN calibrated with every observer and evaluated.
+        const cs::DemoSplits splits = cs::loadDemoSplits(CALIBSCOPE_TEST_DEMO_DIR "/demo.json");
+        cs::CalibrationConfig config;
+        config.modelPath = CALIBSCOPE_TEST_DEMO_DIR "/demo.pt";
+        config.data = splits.calibration;
+        config.numBatches = 4;
+        config.compareObservers = true;
+        config.threads = 2;
+        cs::CalibrationResult r = cs::runCalibration(config);
+        cs::EvaluationConfig evaluation;
+        evaluation.data = splits.validation;
+        evaluation.data.count = 400;
+        evaluation.batchSize = 100;
+        evaluation.observers = {"min_max", "percentile", "mse", "kl"};
+        evaluation.threads = 2;
+        r.evaluation = std::make_shared<const cs::EvaluationResult>(cs::runEvaluation(r, evaluation));
+
+        const QString path = kOutput + QStringLiteral("/report_demo.html");
+        cs::ui::writeHtmlReport(r, {}, path.toStdString());
+        qInfo("report: %s", qPrintable(path));
+        const QString html = QString::fromUtf8(readFile(path));
+        QVERIFY(html.contains(QString::fromStdString(r.model.sha256)));
+        QCOMPARE(r.points.size(), size_t(15));
+        for (const auto& p : r.points)
+            QVERIFY2(html.contains(QStringLiteral("<code>%1</code>").arg(QString::fromStdString(p.name))), p.name.c_str());
+        for (const char* label : {"float", "plan", "auto", "min_max", "percentile", "mse", "kl"})
+            QVERIFY2(html.contains(QStringLiteral("<td><code>%1</code></td><td>").arg(QString::fromLatin1(label))), label);
+        // Accuracy chart, propagation chart and the 8 worst points' histograms.
+        const QList<QImage> images = embeddedImages(html);
+        QCOMPARE(images.size(), 10);
+        for (int i = 0; i < images.size(); ++i) {
+            QCOMPARE(images[i].size(), QSize(720, 360));
+            QVERIFY(pixelVariance(images[i]) > 10.0);
+            QVERIFY(images[i].save(kOutput + QStringLiteral("/report_demo_plot_%1.png").arg(i)));
+        }
+        // Worst first by the evaluation's local SQNR.
+        const QStringList worst = worstHeadings(html);
+        QCOMPARE(worst.size(), 8);
+        for (int i = 1; i < worst.size(); ++i)
+            QVERIFY(r.evaluation->point(worst[i - 1].toStdString())->local.sqnrDb
+                    <= r.evaluation->point(worst[i].toStdString())->local.sqnrDb);
     }
 
     void followsTheTranslation()

@@ -27,8 +27,9 @@ struct ReportOptions {
     QString title;
     // Pixel size of every embedded plot.
     QSize plotSize{720, 360};
-    // Histograms with a logarithmic count axis (long tails stay visible).
-    bool logHistograms = false;
+    // Histograms with a logarithmic count axis. On by default: a static page cannot toggle,
+    // and on a linear axis the zeros after a ReLU hide everything else.
+    bool logHistograms = true;
     // Shown as the generation time; invalid = now. Tests pin it for reproducible output.
     QDateTime generatedAt;
 };

@@ -18,6 +18,9 @@ namespace {
 // Beyond this many point names on the x axis only every k-th is labelled: rotated labels
 // closer than a line height overlap.
 constexpr int kMaxAxisLabels = 40;
+// A compared observer's range is plotted when it reaches at most this many data spans
+// beyond the data and the chosen range.
+constexpr double kCompareReach = 1.0;
 
 void prepareStandalonePlot(QCustomPlot& plot, QSize size)
 {
@@ -80,25 +83,33 @@ HistogramRenderer::HistogramRenderer(PointTableModel* model, QSize size, bool lo
 
 HistogramRenderer::~HistogramRenderer() = default;
 
-QImage HistogramRenderer::render(const QString& point)
+QImage HistogramRenderer::render(const QString& point, QStringList* outside)
 {
     m_view->setPoint(point);
     m_view->refresh(); // legend wrapping for the final viewport
     QCustomPlot* plot = m_view->plot();
-    // The view fits the data and the chosen range; the report also wants every compare
-    // observer's range in sight.
+    // The view fits the data and the chosen range; the report also wants the compared
+    // observers' ranges in sight, except those far outside the data (fixed_scale's default
+    // [-128, 127] next to data in [0, 6]), which would squeeze the histogram into a sliver.
     if (const PointCalibration* p = m_model->point(m_model->rowOf(point)); p && p->stats.hasData()) {
         double lo = p->stats.min, hi = p->stats.max;
         if (!p->result.min.empty() && !p->result.max.empty()) {
             lo = std::min<double>(lo, p->result.min.front());
             hi = std::max<double>(hi, p->result.max.front());
         }
-        for (const auto& [name, r] : p->compare)
-            if (r.hasStatistics && !r.min.empty() && !r.max.empty() && std::isfinite(r.min.front())
-                && std::isfinite(r.max.front())) {
-                lo = std::min<double>(lo, r.min.front());
-                hi = std::max<double>(hi, r.max.front());
+        const double span = std::max(1e-6, hi - lo);
+        const double limitLo = lo - kCompareReach * span, limitHi = hi + kCompareReach * span;
+        for (const auto& [name, r] : p->compare) {
+            if (!r.hasStatistics || r.min.empty() || r.max.empty())
+                continue;
+            const double a = r.min.front(), b = r.max.front();
+            if (std::isfinite(a) && std::isfinite(b) && a >= limitLo && b <= limitHi) {
+                lo = std::min(lo, a);
+                hi = std::max(hi, b);
+            } else if (outside) {
+                *outside << QString::fromStdString(name);
             }
+        }
         const double margin = std::max(1e-6, (hi - lo) * 0.06);
         plot->xAxis->setRange(lo - margin, hi + margin);
     }

@@ -6,6 +6,7 @@
 #include <QImage>
 #include <QPalette>
 #include <QSize>
+#include <QStringList>
 
 #include <memory>
 
@@ -26,7 +27,9 @@ public:
     HistogramRenderer(const HistogramRenderer&) = delete;
     HistogramRenderer& operator=(const HistogramRenderer&) = delete;
 
-    QImage render(const QString& point);
+    // `outside` receives the compared observers whose range lies too far outside the data
+    // to be plotted without squeezing the histogram (their lines are off the image).
+    QImage render(const QString& point, QStringList* outside = nullptr);
 
 private:
     PointTableModel* m_model;

@@ -44,8 +44,16 @@ QString compareTable(const PointCalibration& p)
             continue;
         }
         QString l2, sqnr, clipped;
+        // The range whose qparams are this observer's scale and zero point, as the point table
+        // estimates the chosen one: pact2's power-of-two scale or torch_histogram's own search
+        // quantize differently from what their min/max alone would give.
+        PointCalibration quantizer;
+        quantizer.config.spec = p.config.spec;
+        quantizer.result = r;
+        float low = r.min.front(), high = r.max.front();
+        quantizerRange(quantizer, low, high);
         if (!p.stats.histogram.counts.empty()) {
-            const ErrorEstimate e = estimateQuantError(p.stats.histogram, r.min.front(), r.max.front(), p.config.spec);
+            const ErrorEstimate e = estimateQuantError(p.stats.histogram, low, high, p.config.spec);
             l2 = num(e.l2, 4);
             sqnr = decibels(e.sqnrDb);
             clipped = percent(e.clippedFraction, 3);
@@ -142,6 +150,10 @@ QString worstPointsSection(const ReportContext& context)
                                   "Each histogram shows the chosen clip range (solid), the data min/max (dashed) and "
                                   "every compared observer's range (dash-dotted).")
                        .arg(rows.size()));
+    if (context.options.logHistograms)
+        body += QStringLiteral("<p>%1</p>\n").arg(HtmlReport::tr(
+            "Counts are on a logarithmic axis, so that tails and sparse bins stay visible next to a peak (such as "
+            "the zeros after a ReLU)."));
     // The renderer only reads the model; it is the one object that needs a non-const one.
     HistogramRenderer renderer(const_cast<PointTableModel*>(&context.model), context.options.plotSize,
                                context.options.logHistograms);
@@ -153,7 +165,13 @@ QString worstPointsSection(const ReportContext& context)
         body += QStringLiteral("<h3 id=\"point-%1\">%1. <code>%2</code></h3>\n").arg(rank).arg(esc(name));
         body += pointFacts(context, row);
         body += compareTable(p);
-        body += imageTag(renderer.render(name), HtmlReport::tr("Histogram of %1 with its clip ranges").arg(name));
+        QStringList outside;
+        const QImage image = renderer.render(name, &outside);
+        body += imageTag(image, HtmlReport::tr("Histogram of %1 with its clip ranges").arg(name));
+        if (!outside.isEmpty())
+            body += QStringLiteral("<p class=\"empty\">%1</p>\n")
+                        .arg(HtmlReport::tr("Not drawn, far outside the data: %1.")
+                                 .arg(esc(outside.join(QStringLiteral(", ")))));
     }
     return section(QStringLiteral("worst"), title, body);
 }
