@@ -45,7 +45,7 @@ int runExport(const QStringList& arguments)
                             "display needed).",
                             "REPORT.html");
     const auto worstPoints = opt("worst-points",
-                                 "With --report: how many of the lowest-SQNR points get a histogram plot (0 = none).",
+                                 "With --report: how many of the lowest-SQNR points get a histogram plot (default 8; 0 = none).",
                                  "N", "8");
     const auto title = opt("title", "With --report: the report's title (default: \"Calibration report: <model>\").",
                            "TEXT");

@@ -8,11 +8,13 @@
 #include "core/errors.h"
 #include "core/evaluation.h"
 #include "widgets/plot_style.h"
+#include "gui/report_export.h"
 #include "widgets/report/html_report.h"
 
 #include <QApplication>
 #include <QFile>
 #include <QRegularExpression>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTranslator>
@@ -382,6 +384,31 @@ private Q_SLOTS:
         for (int i = 1; i < worst.size(); ++i)
             QVERIFY(r.evaluation->point(worst[i - 1].toStdString())->local.sqnrDb
                     <= r.evaluation->point(worst[i].toStdString())->local.sqnrDb);
+    }
+
+    void guiEntryPoint()
+    {
+        // What File ▸ Export report… calls: finished() with the path, or failed() with a message.
+        QTemporaryDir dir;
+        cs::app::ReportExporter exporter;
+        QSignalSpy finished(&exporter, &cs::app::ReportExporter::finished);
+        QSignalSpy failed(&exporter, &cs::app::ReportExporter::failed);
+        const QString path = dir.filePath(QStringLiteral("gui.html"));
+        const auto result = std::make_shared<const cs::CalibrationResult>(handMade());
+        QVERIFY(exporter.exportReport(result, path));
+        QCOMPARE(finished.count(), 1);
+        QCOMPARE(finished.at(0).at(0).toString(), path);
+        QVERIFY(readFile(path).contains(kSha));
+
+        QVERIFY(!exporter.exportReport(nullptr, path));
+        QCOMPARE(failed.count(), 1);
+        QFile blocker(dir.filePath(QStringLiteral("blocker")));
+        QVERIFY(blocker.open(QIODevice::WriteOnly));
+        blocker.close();
+        const QString bad = dir.filePath(QStringLiteral("blocker/gui.html"));
+        const QString message = cs::app::exportHtmlReport(result, bad);
+        QVERIFY2(message.contains(bad), qPrintable(message));
+        QCOMPARE(finished.count(), 1);
     }
 
     void followsTheTranslation()
