@@ -265,6 +265,16 @@ private Q_SLOTS:
         const QString stale = render(r, options);
         QVERIFY(stale.contains(QStringLiteral("The plan changed at 1 points since this evaluation")));
         QVERIFY(stale.contains(QStringLiteral("<span class=\"flag\">keep float</span>")));
+
+        // Without labels the rows are compared with the float model's outputs.
+        auto unlabelled = std::make_shared<cs::EvaluationResult>(*r.evaluation);
+        unlabelled->hasLabels = false;
+        r.evaluation = unlabelled;
+        const QString noLabels = render(r, options);
+        QVERIFY(noLabels.contains(QStringLiteral("The validation data has no labels")));
+        QVERIFY(!noLabels.contains(QStringLiteral(">Top-1</th>")));
+        // plan: argmax agreement 0.89 against the float model's 1.0.
+        QVERIFY(noLabels.contains(QStringLiteral("<td class=\"num\">-11.00 pp</td>")));
     }
 
     void worstPointCount()

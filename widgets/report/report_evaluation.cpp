@@ -5,7 +5,6 @@
 #include "widgets/report/report_plots.h"
 #include "widgets/report/report_sections.h"
 
-#include <QFileInfo>
 
 #include <algorithm>
 #include <cmath>
