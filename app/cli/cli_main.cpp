@@ -5,9 +5,12 @@
 #include "core/logging.h"
 #include "core/progress.h"
 
+#include <QApplication>
 #include <QCoreApplication>
 
+#include <cstring>
 #include <iostream>
+#include <memory>
 
 namespace cli {
 int runCalibrate(const QStringList& arguments);
@@ -40,15 +43,54 @@ void printUsage(std::ostream& out)
            "Exit status: 0 success, 1 the input or the computation failed, 2 bad usage.\n";
 }
 
+// `export --report` draws its plots with the GUI's widgets, which need a QApplication. Only
+// that command gets one: every other command keeps the plain QCoreApplication and starts
+// without initialising a window system or scanning fonts.
+bool needsWidgets(int argc, char** argv)
+{
+    if (argc < 2 || std::strcmp(argv[1], "export") != 0)
+        return false;
+    for (int i = 2; i < argc; ++i)
+        if (std::strcmp(argv[i], "--report") == 0 || std::strncmp(argv[i], "--report=", 9) == 0)
+            return true;
+    return false;
+}
+
+// Drops what the window system says while it starts (e.g. "XDG_RUNTIME_DIR not set" in a
+// container): the CLI's stderr carries its own one-line errors and progress only.
+void quietStartup(QtMsgType type, const QMessageLogContext&, const QString& message)
+{
+    if (type == QtCriticalMsg || type == QtFatalMsg)
+        std::cerr << message.toStdString() << '\n';
+}
+
 } // namespace
 
 int main(int argc, char** argv)
 {
-    QCoreApplication app(argc, argv);
+    // The command line as given: QApplication would take Qt's own options out of argv, and
+    // "--session S.cscope" is one of them (X11 session management).
+    QStringList arguments;
+    for (int i = 1; i < argc; ++i)
+        arguments << QString::fromLocal8Bit(argv[i]);
+
+    std::unique_ptr<QCoreApplication> application;
+    if (needsWidgets(argc, argv)) {
+        // Always the offscreen platform, whatever QT_QPA_PLATFORM or DISPLAY say: the CLI
+        // never shows a window, it only renders plots into images. This way the report is
+        // the same on a desktop, over ssh, in CI and in a container without a display, and
+        // a session-wide QT_QPA_PLATFORM=wayland cannot make a headless run fail.
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+        static int qtArgc = 1;
+        static char* qtArgv[] = {argv[0], nullptr};
+        const QtMessageHandler previous = qInstallMessageHandler(quietStartup);
+        application = std::make_unique<QApplication>(qtArgc, qtArgv);
+        qInstallMessageHandler(previous);
+    } else {
+        application = std::make_unique<QCoreApplication>(argc, argv);
+    }
     QCoreApplication::setApplicationName(QStringLiteral("calibscope-cli"));
     QCoreApplication::setApplicationVersion(QStringLiteral(CALIBSCOPE_VERSION));
-    QStringList arguments = QCoreApplication::arguments();
-    arguments.removeFirst();
 
     if (arguments.isEmpty()) {
         printUsage(std::cerr);

@@ -6,6 +6,7 @@
 #include "core/export/qconfig.h"
 #include "core/instrumented_model.h"
 #include "core/session.h"
+#include "widgets/report/html_report.h"
 
 #include <iostream>
 
@@ -28,8 +29,9 @@ int runExport(const QStringList& arguments)
     parser.setApplicationDescription(QStringLiteral(
         "Write a session's calibration in the forms PyTorch pipelines load: the qconfig JSON (every op's observer, "
         "parameters and scale/zero point; accepted back by calibrate --overrides), a checkpoint for "
-        "load_state_dict(..., strict=False) on an eager QAT model, and a fake-quantized TorchScript model. "
-        "Every file is written atomically."));
+        "load_state_dict(..., strict=False) on an eager QAT model, a fake-quantized TorchScript model, and a "
+        "self-contained HTML report (model, data, plan, accuracy when the session holds an evaluation, the worst "
+        "points with their histograms). Every file is written atomically."));
     const auto session = opt("session", "Session file made by calibrate.", "S.cscope");
     const auto qconfig = opt("qconfig", "Write the qconfig JSON here.", "Q.json");
     const auto checkpoint = opt("checkpoint", "Write the checkpoint (a dict of tensors for torch.load) here.", "C.pt");
@@ -38,10 +40,18 @@ int runExport(const QStringList& arguments)
                            "The calibrated model file, for --fakequant-model (default: the path in the session, "
                            "or that file beside the session).",
                            "M.pt");
-    const auto report = opt("report", "Write an HTML report here (not available in this build yet).", "REPORT.html");
+    const auto report = opt("report",
+                            "Write a self-contained HTML report here (plots embedded as PNG; drawn off screen, no "
+                            "display needed).",
+                            "REPORT.html");
+    const auto worstPoints = opt("worst-points",
+                                 "With --report: how many of the lowest-SQNR points get a histogram plot (default 8; 0 = none).",
+                                 "N", "8");
+    const auto title = opt("title", "With --report: the report's title (default: \"Calibration report: <model>\").",
+                           "TEXT");
     const auto threads = opt("threads", "LibTorch threads (default: all cores).", "N", "0");
     const auto quiet = opt("quiet", "Print nothing on success.");
-    parser.addOptions({session, qconfig, checkpoint, fakeQuant, model, report, threads, quiet});
+    parser.addOptions({session, qconfig, checkpoint, fakeQuant, model, report, worstPoints, title, threads, quiet});
     int exitCode = Ok;
     if (!parseOrExplain(parser, QStringLiteral("export"), arguments, exitCode))
         return exitCode;
@@ -50,7 +60,7 @@ int runExport(const QStringList& arguments)
         return BadUsage;
     }
     if (!parser.isSet(qconfig) && !parser.isSet(checkpoint) && !parser.isSet(fakeQuant) && !parser.isSet(report)) {
-        printError("export: nothing to write: give --qconfig, --checkpoint and/or --fakequant-model");
+        printError("export: nothing to write: give --qconfig, --checkpoint, --fakequant-model and/or --report");
         return BadUsage;
     }
     bool ok = false;
@@ -59,9 +69,10 @@ int runExport(const QStringList& arguments)
         printError("export: --threads takes a non-negative integer");
         return BadUsage;
     }
-    if (parser.isSet(report)) {
-        printError("export: --report is not available in this build yet");
-        return Failed;
+    const int worstPointCount = parser.value(worstPoints).toInt(&ok);
+    if (!ok || worstPointCount < 0) {
+        printError("export: --worst-points takes a non-negative integer");
+        return BadUsage;
     }
 
     try {
@@ -83,6 +94,16 @@ int runExport(const QStringList& arguments)
             const std::string modelPath = cs::locateModel(result, sessionPath, parser.value(model).toStdString());
             cs::saveFakeQuantModel(result, modelPath, parser.value(fakeQuant).toStdString());
             written.push_back("fake-quant: " + parser.value(fakeQuant).toStdString() + " (from " + modelPath + ")");
+        }
+        if (parser.isSet(report)) {
+            // cli_main.cpp made a QApplication on the offscreen platform for this option.
+            cs::ui::ReportOptions options;
+            options.worstPoints = worstPointCount;
+            options.title = parser.value(title);
+            cs::ui::writeHtmlReport(result, options, parser.value(report).toStdString());
+            written.push_back("report:     " + parser.value(report).toStdString() + " ("
+                              + std::to_string(result.points.size()) + " points"
+                              + (result.evaluation ? ", with evaluation" : ", no evaluation") + ")");
         }
         if (!parser.isSet(quiet))
             for (const std::string& line : written)
