@@ -3,7 +3,9 @@
 #include <QString>
 
 class QCheckBox;
+class QGridLayout;
 class QLineEdit;
+class QPushButton;
 
 namespace cs::app {
 
@@ -37,14 +39,14 @@ private:
         QCheckBox* box = nullptr;
         QLineEdit* edit = nullptr;
     };
-    Row addRow(class QGridLayout* grid, int row, const QString& label, const QString& path, const QString& filter,
+    Row addRow(QGridLayout* grid, int row, const QString& label, const QString& path, const QString& filter,
                const QString& suffix, const QString& tooltip);
     void updateOk();
 
     Row m_qconfig;
     Row m_checkpoint;
     Row m_fakeQuant;
-    class QPushButton* m_ok = nullptr;
+    QPushButton* m_ok = nullptr;
 };
 
 } // namespace cs::app
