@@ -190,11 +190,17 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString train = QStringLiteral("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz");
         const QString val = QStringLiteral("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz");
+        const QString preprocess = dir.filePath(QStringLiteral("pre.json"));
+        QFile pre(preprocess);
+        QVERIFY(pre.open(QIODevice::WriteOnly));
+        pre.write(R"({"mean": [0.286], "std": [0.353]})");
+        pre.close();
         auto calibrate = [&](const char* name, const char* start, const QStringList& extra) {
             const QString session = dir.filePath(QString::fromLatin1(name));
             const Run r = cli(QStringList{QStringLiteral("calibrate"), QStringLiteral("--model"), kDemo, QStringLiteral("--data"),
                                           train, QStringLiteral("--start"), QString::fromLatin1(start), QStringLiteral("--count"),
-                                          QStringLiteral("64"), QStringLiteral("--session"), session, QStringLiteral("--quiet")}
+                                          QStringLiteral("64"), QStringLiteral("--preprocess"), preprocess, QStringLiteral("--session"),
+                                          session, QStringLiteral("--quiet")}
                               + extra);
             return r.exitCode == 0 ? session : QString();
         };

@@ -4,6 +4,7 @@
 #include "core/calibration.h"
 #include "core/evaluation.h"
 #include "core/errors.h"
+#include "core/observer_bank.h"
 #include "core/observer_state_merge.h"
 #include "core/observers/observer_registry.h"
 #include "core/session.h"
