@@ -348,8 +348,15 @@ CalibrationResult loadSession(const std::string& path)
     r.imagesPerSecond = run.value(K("images_per_second")).toDouble();
     for (const auto& w : run.value(K("warnings")).toArray())
         r.warnings.push_back(w.toString().toStdString());
-    if (root.value(K("evaluation")).isMap())
-        r.evaluation = std::make_shared<const EvaluationResult>(evaluationFromCbor(root.value(K("evaluation")).toMap(), path));
+    // A damaged evaluation costs only itself: the calibration still loads (evaluate again).
+    if (root.value(K("evaluation")).isMap()) {
+        try {
+            r.evaluation = std::make_shared<const EvaluationResult>(evaluationFromCbor(root.value(K("evaluation")).toMap(), path));
+        } catch (const CalibError& e) {
+            r.warnings.push_back(std::string("the stored evaluation could not be read (") + e.what() + "); evaluate again");
+            logWarning(r.warnings.back());
+        }
+    }
     return r;
 }
 

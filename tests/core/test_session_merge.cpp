@@ -439,6 +439,25 @@ private Q_SLOTS:
         edited.evaluation.reset();
         QVERIFY(!evaluationIsCurrent(edited));
 
+        // A damaged evaluation costs only itself: the session loads, with a warning.
+        {
+            saveSession(loaded, path);
+            QFile file(QString::fromStdString(path));
+            QVERIFY(file.open(QIODevice::ReadOnly));
+            QCborMap root = QCborValue::fromCbor(file.readAll()).toMap();
+            file.close();
+            QCborMap evaluation = root.value(QLatin1String("evaluation")).toMap();
+            evaluation.insert(QLatin1String("plan_configs"), 7);
+            root.insert(QLatin1String("evaluation"), evaluation);
+            QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+            file.write(root.toCborValue().toCbor());
+            file.close();
+            const CalibrationResult damaged = loadSession(path);
+            QVERIFY(!damaged.evaluation);
+            QCOMPARE(damaged.points.size(), loaded.points.size());
+            QVERIFY(damaged.warnings.back().find("stored evaluation could not be read") != std::string::npos);
+        }
+
         // Merging drops it: it described another calibration.
         QVERIFY(!mergeSessions({loaded, m_b}).evaluation);
     }
