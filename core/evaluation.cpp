@@ -251,6 +251,18 @@ const AccuracyRow* EvaluationResult::row(const std::string& label) const
     return nullptr;
 }
 
+bool evaluationIsCurrent(const CalibrationResult& calibration)
+{
+    if (!calibration.evaluation || calibration.evaluation->planConfigs.size() != calibration.points.size())
+        return false;
+    for (const auto& p : calibration.points) {
+        auto it = calibration.evaluation->planConfigs.find(p.name);
+        if (it == calibration.evaluation->planConfigs.end() || it->second != p.config)
+            return false;
+    }
+    return true;
+}
+
 EvaluationResult runEvaluation(const CalibrationResult& calibration, const EvaluationConfig& config,
                                const ProgressCallback& progress)
 {

@@ -105,6 +105,10 @@ std::vector<SweepRow> runSweep(const CalibrationConfig& calibration, const Evalu
                                const std::vector<double>& percentiles, const std::vector<int>& bins,
                                const ProgressCallback& progress = {});
 
+// True when `calibration` holds an evaluation and that evaluation describes its current plan
+// (EvaluationResult::planConfigs equal the points' configurations, keep-float included).
+bool evaluationIsCurrent(const CalibrationResult& calibration);
+
 // The automatic plan's configurations, ready for applyPointConfig / overrides.
 std::map<std::string, ObserverConfig> autoPlanConfigs(const CalibrationResult& calibration,
                                                      const EvaluationResult& evaluation);

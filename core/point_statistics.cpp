@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <stdexcept>
+#include <string>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -215,6 +217,65 @@ HistogramData AccumulatedHistogram::data() const
     return h;
 }
 
+AccumulatedHistogram AccumulatedHistogram::fromData(const HistogramData& saved)
+{
+    const auto bins = saved.counts.size();
+    AccumulatedHistogram h(int(std::max<size_t>(bins, 2)));
+    if (bins == 0)
+        return h;
+    if (bins % 2 != 0 || bins > size_t(1) << 30 || !(saved.hi > 0) || !std::isfinite(saved.hi)
+        || (saved.lo != 0.0 && saved.lo != -saved.hi))
+        throw std::invalid_argument("not an accumulated histogram (" + std::to_string(bins) + " bins on ["
+                                    + std::to_string(saved.lo) + ", " + std::to_string(saved.hi) + "])");
+    h.m_symmetric = saved.lo < 0;
+    h.m_range = saved.hi;
+    h.m_counts = saved.counts;
+    return h;
+}
+
+bool AccumulatedHistogram::merge(const HistogramData& other, float dataMin, float dataMax)
+{
+    if (other.counts.empty())
+        return true;
+    if (m_counts.empty() && int(other.counts.size()) == m_bins) {
+        // Nothing here yet: a run over both would have started from other's first batch.
+        *this = fromData(other);
+        return true;
+    }
+    growTo(std::max(std::fabs(double(dataMin)), std::fabs(double(dataMax))), dataMin < 0);
+    const double start = m_symmetric ? -m_range : 0.0;
+    const double width = (m_symmetric ? 2 * m_range : m_range) / double(m_bins);
+    const double otherWidth = other.binWidth();
+    // Positions in units of this grid's bins; a bin that falls inside one of ours up to
+    // rounding (aligned grids, e.g. ranges a power of two apart) moves whole.
+    constexpr double kEps = 1e-9;
+    bool exact = true;
+    for (size_t i = 0; i < other.counts.size(); ++i) {
+        const double c = other.counts[i];
+        if (c == 0)
+            continue;
+        const double a = (other.lo + double(i) * otherWidth - start) / width;
+        const double b = a + otherWidth / width;
+        const auto first = int64_t(std::floor(a + kEps));
+        const auto last = int64_t(std::ceil(b - kEps)) - 1;
+        auto bin = [&](int64_t k) { return size_t(std::clamp<int64_t>(k, 0, m_bins - 1)); };
+        if (last <= first) {
+            m_counts[bin(first)] += c;
+            continue;
+        }
+        exact = false;
+        // Shares of the bins it covers, normalised so that the count is kept whole.
+        double covered = 0;
+        for (int64_t k = first; k <= last; ++k)
+            covered += std::max(0.0, std::min(b, double(k + 1)) - std::max(a, double(k)));
+        for (int64_t k = first; k <= last; ++k) {
+            const double overlap = std::max(0.0, std::min(b, double(k + 1)) - std::max(a, double(k)));
+            m_counts[bin(k)] += c * overlap / covered;
+        }
+    }
+    return exact;
+}
+
 PointStatisticsCollector::PointStatisticsCollector(int histogramBins, int batchHistogramBins)
     : m_batchBins(batchHistogramBins), m_histogram(histogramBins)
 {
@@ -284,26 +345,34 @@ PointStatistics PointStatisticsCollector::result() const
     s.batches = m_batches;
     s.histogram = m_histogram.data();
     s.shape = m_shape;
+    s.computeTotals();
+    return s;
+}
+
+void PointStatistics::computeTotals()
+{
+    count = nan = inf = 0;
+    min = max = 0;
+    mean = std = 0;
     double sum = 0, sumSquares = 0;
     bool first = true;
-    for (const auto& b : m_batches) {
-        s.nan += b.nan;
-        s.inf += b.inf;
+    for (const auto& b : batches) {
+        nan += b.nan;
+        inf += b.inf;
         if (b.count == 0)
             continue;
-        s.count += b.count;
+        count += b.count;
         sum += b.sum;
         sumSquares += b.sumSquares;
-        s.min = first ? b.min : std::min(s.min, b.min);
-        s.max = first ? b.max : std::max(s.max, b.max);
+        min = first ? b.min : std::min(min, b.min);
+        max = first ? b.max : std::max(max, b.max);
         first = false;
     }
-    if (s.count > 0) {
-        s.mean = sum / double(s.count);
-        const double variance = s.count > 1 ? (sumSquares - double(s.count) * s.mean * s.mean) / double(s.count - 1) : 0.0;
-        s.std = std::sqrt(std::max(0.0, variance));
+    if (count > 0) {
+        mean = sum / double(count);
+        const double variance = count > 1 ? (sumSquares - double(count) * mean * mean) / double(count - 1) : 0.0;
+        std = std::sqrt(std::max(0.0, variance));
     }
-    return s;
 }
 
 ChannelRanges channelRanges(const std::vector<float>& data, const std::vector<int64_t>& shape)

@@ -23,6 +23,17 @@ public:
     explicit AccumulatedHistogram(int bins = 2048);
     void add(const float* data, size_t n); // non-finite values are skipped
     HistogramData data() const;
+
+    // Continues a histogram saved as data() (session merge). Throws std::invalid_argument
+    // when `saved` is not a grid this class makes (odd bin count, lo neither 0 nor -hi).
+    static AccumulatedHistogram fromData(const HistogramData& saved);
+    // Adds another run's histogram whose finite data spanned [dataMin, dataMax], as if that
+    // run's values had been added here: the range grows exactly as add() grows it, then each
+    // of `other`'s bins lands in the bin that holds it. A bin straddling bins of this grid (the
+    // grids of two runs need not align) is split in proportion to the overlap; returns false
+    // when that happened (the counts' total stays exact, their placement is then within one
+    // of `other`'s bins).
+    bool merge(const HistogramData& other, float dataMin, float dataMax);
     int bins() const { return m_bins; }
 
 private:
@@ -59,6 +70,8 @@ struct PointStatistics {
     double std = 0;
     std::vector<int64_t> shape;       // of the last batch
     bool hasData() const { return count > 0; }
+    // count, nan, inf, min, max, mean and std from `batches` (sums in batch order).
+    void computeTotals();
 };
 
 // Collects PointStatistics batch by batch.

@@ -2,6 +2,7 @@
 
 #include "core/atomic_file.h"
 #include "core/errors.h"
+#include "core/evaluation_cbor.h"
 #include "core/logging.h"
 #include "core/observer_bank_state.h"
 #include "core/observer_config_json.h"
@@ -245,7 +246,7 @@ void saveSession(const CalibrationResult& r, const std::string& path)
     for (const auto& w : r.warnings)
         warnings.append(QString::fromStdString(w));
 
-    const QCborMap root{
+    QCborMap root{
         {K("format"), K("calibscope-session")},
         {K("version"), kSessionVersion},
         {K("generator"), QStringLiteral("calibscope " CALIBSCOPE_VERSION)},
@@ -261,6 +262,9 @@ void saveSession(const CalibrationResult& r, const std::string& path)
         {K("run"), QCborMap{{K("images"), qint64(r.images)}, {K("batches"), r.batches},
                             {K("seconds"), r.seconds}, {K("images_per_second"), r.imagesPerSecond},
                             {K("warnings"), warnings}}}};
+    // Optional: a session without "evaluation" (none run, or an older file) loads with null.
+    if (r.evaluation)
+        root.insert(K("evaluation"), evaluationToCbor(*r.evaluation));
     writeFileAtomically(path, root.toCborValue().toCbor().toStdString());
 }
 
@@ -344,6 +348,15 @@ CalibrationResult loadSession(const std::string& path)
     r.imagesPerSecond = run.value(K("images_per_second")).toDouble();
     for (const auto& w : run.value(K("warnings")).toArray())
         r.warnings.push_back(w.toString().toStdString());
+    // A damaged evaluation costs only itself: the calibration still loads (evaluate again).
+    if (root.value(K("evaluation")).isMap()) {
+        try {
+            r.evaluation = std::make_shared<const EvaluationResult>(evaluationFromCbor(root.value(K("evaluation")).toMap(), path));
+        } catch (const CalibError& e) {
+            r.warnings.push_back(std::string("the stored evaluation could not be read (") + e.what() + "); evaluate again");
+            logWarning(r.warnings.back());
+        }
+    }
     return r;
 }
 

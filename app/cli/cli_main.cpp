@@ -18,6 +18,7 @@ int runEvaluate(const QStringList& arguments);
 int runExport(const QStringList& arguments);
 int runInspect(const QStringList& arguments);
 int runMakeDemo(const QStringList& arguments);
+int runMerge(const QStringList& arguments);
 int runDemo(const QStringList& arguments);
 }
 
@@ -28,6 +29,7 @@ const cli::Command kCommands[] = {
     {"evaluate", "Measure a session's quantization error per point and end to end.", cli::runEvaluate},
     {"export", "Write a session's qconfig JSON, checkpoint, fake-quantized model or report.", cli::runExport},
     {"inspect", "List a model's ops, or a session's points and their clip ranges.", cli::runInspect},
+    {"merge", "Merge sessions of one model calibrated on different data shards.", cli::runMerge},
     {"make-demo", "Train the demo CNN on Fashion-MNIST (cached in the XDG cache folder).", cli::runMakeDemo},
     {"demo", "Make the demo model if needed and list its quantization points.", cli::runDemo},
 };

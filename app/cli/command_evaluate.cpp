@@ -6,6 +6,7 @@
 #include "core/session.h"
 
 #include <iostream>
+#include <memory>
 
 namespace cli {
 
@@ -38,8 +39,10 @@ int runEvaluate(const QStringList& arguments)
     const auto sweepBins = opt("sweep-bins", "Histogram bins for the sweep (default 2048).", "LIST", "2048");
     const auto threads = opt("threads", "LibTorch threads (default: all cores).", "N", "0");
     const auto quiet = opt("quiet", "No progress bar and no summary.");
+    const auto noSave = opt("no-save", "Do not store the evaluation in the session (default: the session file is "
+                                       "rewritten with it, replacing an earlier one).");
     parser.addOptions({session, data, dataFormat, labels, start, count, preprocess, observers, maxBatches, batchSize,
-                       noSensitivity, allButOne, report, sweepPercentiles, sweepBins, threads, quiet});
+                       noSensitivity, allButOne, report, sweepPercentiles, sweepBins, threads, noSave, quiet});
     int exitCode = Ok;
     if (!parseOrExplain(parser, QStringLiteral("evaluate"), arguments, exitCode))
         return exitCode;
@@ -84,7 +87,7 @@ int runEvaluate(const QStringList& arguments)
         }
     }
     try {
-        const cs::CalibrationResult calibration = cs::loadSession(parser.value(session).toStdString());
+        cs::CalibrationResult calibration = cs::loadSession(parser.value(session).toStdString());
         config.data.format = cs::parseDatasetFormat(parser.value(dataFormat).toStdString());
         config.data.path = parser.value(data).toStdString();
         config.data.labelsPath = parser.value(labels).toStdString();
@@ -101,8 +104,17 @@ int runEvaluate(const QStringList& arguments)
             result.sweep = cs::runSweep(calibration.config, config, percentiles, bins, show);
         if (parser.isSet(report))
             cs::writeEvaluationReport(calibration, result, parser.value(report).toStdString());
-        if (!parser.isSet(quiet))
+        if (!parser.isSet(noSave)) {
+            // The session keeps its last evaluation (written atomically: the old file
+            // survives a failure); `inspect --session` and the GUI show it.
+            calibration.evaluation = std::make_shared<const cs::EvaluationResult>(result);
+            cs::saveSession(calibration, parser.value(session).toStdString());
+        }
+        if (!parser.isSet(quiet)) {
             std::cout << cs::formatEvaluation(result);
+            if (!parser.isSet(noSave))
+                std::cout << "evaluation stored in " << parser.value(session).toStdString() << '\n';
+        }
     } catch (const cs::CalibError& e) {
         printError(e.what());
         return Failed;

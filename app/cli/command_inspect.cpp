@@ -1,14 +1,60 @@
 #include "cli/cli_common.h"
 
 #include "core/errors.h"
+#include "core/evaluation.h"
 #include "core/model_graph.h"
 #include "core/op_table_format.h"
 #include "core/session.h"
 #include "core/session_format.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <cmath>
+#include <iomanip>
 #include <iostream>
+#include <sstream>
 
 namespace cli {
+namespace {
+
+// The session's stored evaluation in brief: size, the plan's headline metric and whether it
+// still describes the plan (EvaluationResult::planConfigs vs the points' configurations).
+QJsonValue evaluationJson(const cs::CalibrationResult& r)
+{
+    if (!r.evaluation)
+        return QJsonValue(QJsonValue::Null);
+    const cs::EvaluationResult& e = *r.evaluation;
+    // JSON has no infinity: an error-free SQNR is written as null.
+    auto number = [](double v) { return std::isfinite(v) ? QJsonValue(v) : QJsonValue(QJsonValue::Null); };
+    return QJsonObject{{QStringLiteral("images"), qint64(e.images)},
+                       {QStringLiteral("batches"), e.batches},
+                       {QStringLiteral("data"), QString::fromStdString(e.data.path)},
+                       {QStringLiteral("has_labels"), e.hasLabels},
+                       {QStringLiteral("plan_top1"), e.hasLabels ? number(e.planMetrics.top1) : QJsonValue(QJsonValue::Null)},
+                       {QStringLiteral("float_top1"), e.hasLabels ? number(e.floatMetrics.top1) : QJsonValue(QJsonValue::Null)},
+                       {QStringLiteral("plan_agreement"), number(e.planMetrics.argmaxAgreement)},
+                       {QStringLiteral("plan_sqnr_db"), number(e.planMetrics.sqnrDb)},
+                       {QStringLiteral("current"), cs::evaluationIsCurrent(r)}};
+}
+
+std::string evaluationLine(const cs::CalibrationResult& r)
+{
+    if (!r.evaluation)
+        return "evaluation: none (calibscope-cli evaluate --session S --data V stores one)\n";
+    const cs::EvaluationResult& e = *r.evaluation;
+    std::ostringstream out;
+    out << std::fixed << std::setprecision(2) << "evaluation: " << e.images << " images in " << e.batches
+        << " batches; ";
+    if (e.hasLabels)
+        out << "plan top-1 " << 100 * e.planMetrics.top1 << "% (float " << 100 * e.floatMetrics.top1 << "%)";
+    else
+        out << "plan agrees with float on " << 100 * e.planMetrics.argmaxAgreement << "% (no labels)";
+    out << "; " << (cs::evaluationIsCurrent(r) ? "current" : "stale: the plan changed since (evaluate again)") << '\n';
+    return out.str();
+}
+
+} // namespace
 
 int runInspect(const QStringList& arguments)
 {
@@ -55,12 +101,14 @@ int runInspect(const QStringList& arguments)
             const cs::CalibrationResult result = cs::loadSession(parser.value(session).toStdString());
             if (parser.isSet(op))
                 std::cout << cs::formatPointDetails(result, parser.value(op).toStdString(), fmt == QLatin1String("json"));
-            else if (fmt == QLatin1String("json"))
-                std::cout << cs::formatPointsJson(result);
-            else if (fmt == QLatin1String("csv"))
+            else if (fmt == QLatin1String("json")) {
+                QJsonObject root = QJsonDocument::fromJson(QByteArray::fromStdString(cs::formatPointsJson(result))).object();
+                root.insert(QStringLiteral("evaluation"), evaluationJson(result));
+                std::cout << QJsonDocument(root).toJson(QJsonDocument::Indented).toStdString();
+            } else if (fmt == QLatin1String("csv"))
                 std::cout << cs::formatPointsCsv(result);
             else
-                std::cout << cs::formatPointsTable(result);
+                std::cout << cs::formatPointsTable(result) << evaluationLine(result);
         } catch (const cs::CalibError& e) {
             printError(e.what());
             return Failed;

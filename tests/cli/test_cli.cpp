@@ -183,6 +183,88 @@ private Q_SLOTS:
         QVERIFY(badObserver.err.contains(QStringLiteral("[0, 100]")));
     }
 
+    // evaluate stores its result in the session (unless --no-save), inspect shows it; merge
+    // joins two shards' sessions (exit 0), refuses bad usage (2) and different sessions (1).
+    void mergeShardsAndStoreEvaluation()
+    {
+        QTemporaryDir dir;
+        const QString train = QStringLiteral("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz");
+        const QString val = QStringLiteral("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz");
+        const QString preprocess = dir.filePath(QStringLiteral("pre.json"));
+        QFile pre(preprocess);
+        QVERIFY(pre.open(QIODevice::WriteOnly));
+        pre.write(R"({"mean": [0.286], "std": [0.353]})");
+        pre.close();
+        auto calibrate = [&](const char* name, const char* start, const QStringList& extra) {
+            const QString session = dir.filePath(QString::fromLatin1(name));
+            const Run r = cli(QStringList{QStringLiteral("calibrate"), QStringLiteral("--model"), kDemo, QStringLiteral("--data"),
+                                          train, QStringLiteral("--start"), QString::fromLatin1(start), QStringLiteral("--count"),
+                                          QStringLiteral("64"), QStringLiteral("--preprocess"), preprocess, QStringLiteral("--session"),
+                                          session, QStringLiteral("--quiet")}
+                              + extra);
+            return r.exitCode == 0 ? session : QString();
+        };
+        const QString a = calibrate("a.cscope", "59000", {QStringLiteral("--compare")});
+        const QString b = calibrate("b.cscope", "59064", {QStringLiteral("--compare")});
+        const QString other = calibrate("c.cscope", "59128", {QStringLiteral("--act-observer"), QStringLiteral("percentile")});
+        QVERIFY(!a.isEmpty() && !b.isEmpty() && !other.isEmpty());
+        const QString merged = dir.filePath(QStringLiteral("merged.cscope"));
+
+        const Run merge = cli({QStringLiteral("merge"), a, b, QStringLiteral("--session"), merged});
+        QCOMPARE(merge.exitCode, 0);
+        QVERIFY2(merge.out.contains(QStringLiteral("128 images in 4 batches")), qPrintable(merge.out));
+        // What could not be merged is said, per point.
+        QVERIFY2(merge.err.contains(QStringLiteral("point stem.relu: compare observer(s)"))
+                     && merge.err.contains(QStringLiteral("hist_entropy")),
+                 qPrintable(merge.err));
+        const Run mergedJson = cli({QStringLiteral("inspect"), QStringLiteral("--session"), merged, QStringLiteral("--format"),
+                                    QStringLiteral("json")});
+        QCOMPARE(mergedJson.exitCode, 0);
+        const QJsonObject mergedRoot = QJsonDocument::fromJson(mergedJson.out.toUtf8()).object();
+        QCOMPARE(mergedRoot.value(QStringLiteral("images")).toInt(), 128);
+        QCOMPARE(mergedRoot.value(QStringLiteral("batches")).toInt(), 4);
+        QVERIFY(mergedRoot.value(QStringLiteral("evaluation")).isNull());
+
+        QCOMPARE(cli({QStringLiteral("merge"), a, QStringLiteral("--session"), merged}).exitCode, 2);
+        QCOMPARE(cli({QStringLiteral("merge"), a, b}).exitCode, 2);
+        QCOMPARE(cli({QStringLiteral("merge"), a, b, QStringLiteral("--session")}).exitCode, 2);
+        const Run mismatch = cli({QStringLiteral("merge"), a, other, QStringLiteral("--session"), merged});
+        QCOMPARE(mismatch.exitCode, 1);
+        QVERIFY2(mismatch.err.contains(QStringLiteral("c.cscope")) && mismatch.err.contains(QStringLiteral("compare observers")),
+                 qPrintable(mismatch.err));
+        const Run missing = cli({QStringLiteral("merge"), a, dir.filePath(QStringLiteral("nope.cscope")),
+                                 QStringLiteral("--session"), merged});
+        QCOMPARE(missing.exitCode, 1);
+        QVERIFY(missing.err.contains(QStringLiteral("no such file")));
+        QVERIFY(cli({QStringLiteral("help"), QStringLiteral("merge")}).out.contains(QStringLiteral("--session")));
+
+        // --no-save leaves the session as it was.
+        const Run noSave = cli({QStringLiteral("evaluate"), QStringLiteral("--session"), a, QStringLiteral("--data"), val,
+                                QStringLiteral("--max-batches"), QStringLiteral("1"), QStringLiteral("--no-sensitivity"),
+                                QStringLiteral("--no-save")});
+        QCOMPARE(noSave.exitCode, 0);
+        QVERIFY(!noSave.out.contains(QStringLiteral("evaluation stored")));
+        const Run none = cli({QStringLiteral("inspect"), QStringLiteral("--session"), a});
+        QVERIFY2(none.out.contains(QStringLiteral("evaluation: none")), qPrintable(none.out));
+
+        const Run evaluate = cli({QStringLiteral("evaluate"), QStringLiteral("--session"), merged, QStringLiteral("--data"), val,
+                                  QStringLiteral("--max-batches"), QStringLiteral("1"), QStringLiteral("--no-sensitivity")});
+        QCOMPARE(evaluate.exitCode, 0);
+        QVERIFY(evaluate.out.contains(QStringLiteral("evaluation stored in")));
+        const Run table = cli({QStringLiteral("inspect"), QStringLiteral("--session"), merged});
+        QCOMPARE(table.exitCode, 0);
+        QVERIFY2(table.out.contains(QStringLiteral("evaluation: 64 images in 1 batches; plan top-1 ")), qPrintable(table.out));
+        QVERIFY(table.out.contains(QStringLiteral("; current\n")));
+        const Run json = cli({QStringLiteral("inspect"), QStringLiteral("--session"), merged, QStringLiteral("--format"),
+                              QStringLiteral("json")});
+        const QJsonObject evaluation = QJsonDocument::fromJson(json.out.toUtf8()).object().value(QStringLiteral("evaluation")).toObject();
+        QCOMPARE(evaluation.value(QStringLiteral("images")).toInt(), 64);
+        QCOMPARE(evaluation.value(QStringLiteral("current")).toBool(), true);
+        QCOMPARE(evaluation.value(QStringLiteral("has_labels")).toBool(), true);
+        const double top1 = evaluation.value(QStringLiteral("plan_top1")).toDouble(-1);
+        QVERIFY2(top1 > 0.5 && top1 <= 1.0, QByteArray::number(top1).constData());
+    }
+
     void badFilesExitOneWithOneLine_data()
     {
         QTest::addColumn<QByteArray>("content");
