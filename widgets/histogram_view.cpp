@@ -314,7 +314,9 @@ void HistogramView::updateLegendLayout()
     QCPLegend* legend = m_plot->legend;
     int itemHeight = 1;
     for (int i = 0; i < legend->itemCount(); ++i)
-        itemHeight = std::max(itemHeight, legend->item(i)->minimumOuterSizeHint().height() + legend->rowSpacing());
+        // itemCount() counts cells: once wrapped into columns, the last ones may be empty.
+        if (const QCPAbstractLegendItem* item = legend->item(i))
+            itemHeight = std::max(itemHeight, item->minimumOuterSizeHint().height() + legend->rowSpacing());
     // The side column's top margin, the legend's own margins and a little slack.
     const int available = m_plot->viewport().height() - 8 - legend->margins().top() - legend->margins().bottom() - 8;
     const int rows = std::max(3, available / itemHeight);
