@@ -13,7 +13,6 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSpinBox>
-#include <QSplitter>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
@@ -98,19 +97,14 @@ AccuracyView::AccuracyView(QWidget* parent) : QWidget(parent)
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->verticalHeader()->hide();
     m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
-    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->horizontalHeader()->setStretchLastSection(false);
     m_table->setWordWrap(false);
-    m_table->setMinimumHeight(m_table->fontMetrics().height() * 6);
+    m_table->setMinimumHeight(m_table->fontMetrics().height() * 5);
 
     m_plot = new QCustomPlot(this);
     m_plot->setObjectName(QStringLiteral("accuracyPlot"));
     m_plot->setMinimumHeight(200);
     applyPlotTheme(m_plot);
-
-    auto* splitter = new QSplitter(Qt::Vertical, this);
-    splitter->addWidget(m_table);
-    splitter->addWidget(m_plot);
-    splitter->setChildrenCollapsible(false);
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -118,7 +112,8 @@ AccuracyView::AccuracyView(QWidget* parent) : QWidget(parent)
     layout->addLayout(controls);
     layout->addWidget(m_progressRow);
     layout->addWidget(m_summary);
-    layout->addWidget(splitter, 1);
+    layout->addWidget(m_table);
+    layout->addWidget(m_plot, 1);
     setMinimumSize(520, 420);
 
     connect(m_evaluate, &QPushButton::clicked, this,
@@ -216,6 +211,8 @@ void AccuracyView::rebuild()
     if (!m_hasEvaluation) {
         m_summary->setText(tr("No evaluation yet: choose how many validation images to use and press Evaluate."));
         m_table->setRowCount(0);
+        m_table->resizeColumnsToContents();
+        m_table->setMaximumHeight(QWIDGETSIZE_MAX);
         rebuildChart();
         return;
     }
@@ -239,7 +236,11 @@ void AccuracyView::rebuild()
             best = int(i);
 
     m_table->setRowCount(int(m_evaluation.accuracy.size()));
-    const QString none = QStringLiteral("—");
+    const auto noneItem = [] {
+        auto* item = new QTableWidgetItem(QStringLiteral("—"));
+        item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+        return item;
+    };
     for (size_t i = 0; i < m_evaluation.accuracy.size(); ++i) {
         const AccuracyRow& r = m_evaluation.accuracy[i];
         const OutputMetrics& m = r.metrics;
@@ -247,14 +248,13 @@ void AccuracyView::rebuild()
         auto* label = new QTableWidgetItem(displayLabel(r.label));
         label->setData(LabelRole, QString::fromStdString(r.label));
         m_table->setItem(row, Label, label);
-        m_table->setItem(row, Top1, labels ? numberItem(percentText(m.top1), m.top1, ValueRole) : new QTableWidgetItem(none));
-        m_table->setItem(row, Top5, labels ? numberItem(percentText(m.top5), m.top5, ValueRole) : new QTableWidgetItem(none));
+        m_table->setItem(row, Top1, labels ? numberItem(percentText(m.top1), m.top1, ValueRole) : noneItem());
+        m_table->setItem(row, Top5, labels ? numberItem(percentText(m.top5), m.top5, ValueRole) : noneItem());
         m_table->setItem(row, Agreement, numberItem(percentText(m.argmaxAgreement), m.argmaxAgreement, ValueRole));
         m_table->setItem(row, OutputSqnr, numberItem(formatNumber(m.sqnrDb, 4), m.sqnrDb, ValueRole));
         m_table->setItem(row, Cosine, numberItem(QString::number(m.cosine, 'f', 5), m.cosine, ValueRole));
         const double delta = (headline(m, labels) - floatHeadline) * 100.0;
-        m_table->setItem(row, Delta, r.label == "float" ? new QTableWidgetItem(none)
-                                                        : numberItem(signedPoints(delta), delta, ValueRole));
+        m_table->setItem(row, Delta, r.label == "float" ? noneItem() : numberItem(signedPoints(delta), delta, ValueRole));
         if (row == best)
             for (int c = 0; c < ColumnCount; ++c) {
                 QTableWidgetItem* item = m_table->item(row, c);
@@ -265,6 +265,11 @@ void AccuracyView::rebuild()
             }
     }
     m_table->resizeColumnsToContents();
+    // Exactly as tall as its rows (a dozen at most): the chart gets the rest.
+    const int height = m_table->horizontalHeader()->sizeHint().height()
+                       + m_table->rowCount() * m_table->verticalHeader()->defaultSectionSize()
+                       + 2 * m_table->frameWidth() + 2;
+    m_table->setMaximumHeight(std::max(height, m_table->minimumHeight()));
     rebuildChart();
 }
 
@@ -276,6 +281,8 @@ void AccuracyView::rebuildChart()
     const bool labels = m_evaluation.hasLabels;
     const auto& rows = m_evaluation.accuracy;
     m_plot->xAxis->setLabel(labels ? tr("top-1 accuracy (%)") : tr("agreement with the float model (%)"));
+    // An empty chart says nothing the summary does not: hidden until there is data.
+    m_plot->setVisible(m_hasEvaluation && !rows.empty());
     if (!m_hasEvaluation || rows.empty()) {
         m_plot->yAxis->setTicker(QSharedPointer<QCPAxisTicker>::create());
         m_plot->replot(QCustomPlot::rpQueuedReplot);
@@ -309,7 +316,8 @@ void AccuracyView::rebuildChart()
     }
     m_plot->yAxis->setTicker(ticker);
     m_plot->yAxis->setRangeReversed(true);
-    m_plot->yAxis->setRange(0.4, double(rows.size()) + 0.6);
+    // A free slot above the first bar (key 0) carries the float line's label.
+    m_plot->yAxis->setRange(-0.3, double(rows.size()) + 0.6);
     m_plot->yAxis->grid()->setVisible(false);
     // Zoomed to where the rows differ (a few points), with room on the right for the numbers.
     const double spread = std::max(2.0, hi - lo);
@@ -322,12 +330,11 @@ void AccuracyView::rebuildChart()
     line->point2->setCoords(floatValue, 1);
     line->setPen(QPen(palette().color(QPalette::WindowText), 1.5, Qt::DashLine));
     auto* floatText = new QCPItemText(m_plot);
-    floatText->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
-    floatText->position->setCoords(floatValue, 1.0);
-    floatText->setPositionAlignment(Qt::AlignHCenter | Qt::AlignBottom);
-    floatText->setText(tr("float"));
+    floatText->position->setCoords(floatValue, 0.0);
+    floatText->setPositionAlignment(Qt::AlignLeft | Qt::AlignVCenter);
+    floatText->setPadding(QMargins(4, 0, 4, 0));
+    floatText->setText(tr("float %1").arg(floatValue, 0, 'f', 2));
     floatText->setColor(palette().color(QPalette::WindowText));
-    floatText->setBrush(palette().brush(QPalette::Base));
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 

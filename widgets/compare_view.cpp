@@ -61,7 +61,7 @@ CompareView::CompareView(PointTableModel* model, QWidget* parent) : QWidget(pare
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->verticalHeader()->hide();
     m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
-    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->horizontalHeader()->setStretchLastSection(false);
     m_table->setWordWrap(false);
     m_table->setMinimumHeight(m_table->fontMetrics().height() * 8);
 

@@ -65,7 +65,7 @@ ErrorPropagationView::ErrorPropagationView(QWidget* parent) : QWidget(parent)
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->verticalHeader()->hide();
     m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
-    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->horizontalHeader()->setStretchLastSection(false);
     m_table->setWordWrap(false);
     const int rowHeight = m_table->verticalHeader()->defaultSectionSize();
     m_table->setFixedHeight(rowHeight * (kShownDrops + 1) + 2 * m_table->frameWidth() + 4);
@@ -76,6 +76,7 @@ ErrorPropagationView::ErrorPropagationView(QWidget* parent) : QWidget(parent)
     layout->addWidget(m_plot, 1);
     layout->addWidget(m_summary);
     layout->addWidget(m_table);
+    layout->addStretch(0);
     setMinimumSize(520, 480);
 
     connect(m_plot, &QCustomPlot::mousePress, this, &ErrorPropagationView::onMousePress);
@@ -161,6 +162,9 @@ void ErrorPropagationView::rebuild()
     m_local = m_accumulated = m_infinite = nullptr;
     m_marker = nullptr;
     m_plot->legend->setVisible(!m_points.empty());
+    // Without data the chart and the table would be empty frames: the title says why.
+    m_plot->setVisible(!m_points.empty());
+    m_table->setVisible(!m_points.empty());
     if (m_points.empty()) {
         m_title->setText(m_hasEvaluation ? tr("This evaluation has no per-point errors.")
                                          : tr("No evaluation yet: evaluate the plan to see where quantization error "

@@ -7,10 +7,13 @@
 #include <QBrush>
 #include <QEvent>
 #include <QFont>
+#include <QGuiApplication>
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLabel>
+#include <QPainter>
 #include <QSortFilterProxyModel>
+#include <QStyledItemDelegate>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -27,6 +30,34 @@ namespace {
 constexpr double kLogFloor = 1e-12;
 
 double logL2(double l2) { return std::log10(std::max(l2, kLogFloor)); }
+
+// Styles fill a selected cell with the highlight colour instead of its background, which
+// would hide the colour scale of the selected row. The view's own highlight is made
+// transparent (see ObserverHeatMap); this delegate draws the cell unselected, then a light
+// tint and a frame in the application's highlight colour.
+class HeatCellDelegate : public QStyledItemDelegate {
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+
+    void paint(QPainter* painter, const QStyleOptionViewItem& option, const QModelIndex& index) const override
+    {
+        QStyleOptionViewItem plain = option;
+        const bool selected = option.state & QStyle::State_Selected;
+        plain.state &= ~QStyle::State_Selected;
+        QStyledItemDelegate::paint(painter, plain, index);
+        if (!selected)
+            return;
+        painter->save();
+        const QColor frame = QGuiApplication::palette().color(QPalette::Highlight);
+        QColor tint = frame;
+        tint.setAlpha(50);
+        painter->fillRect(option.rect, tint);
+        painter->setPen(QPen(frame, 1));
+        painter->drawLine(option.rect.topLeft(), option.rect.topRight());
+        painter->drawLine(option.rect.bottomLeft(), option.rect.bottomRight());
+        painter->restore();
+    }
+};
 
 } // namespace
 
@@ -237,6 +268,11 @@ ObserverHeatMap::ObserverHeatMap(QWidget* parent)
     m_table->verticalHeader()->hide();
     m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
     m_table->setWordWrap(false);
+    m_table->setItemDelegate(new HeatCellDelegate(m_table));
+    QPalette palette = m_table->palette();
+    palette.setColor(QPalette::Highlight, Qt::transparent);
+    palette.setColor(QPalette::HighlightedText, palette.color(QPalette::Text));
+    m_table->setPalette(palette);
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);

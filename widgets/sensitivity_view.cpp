@@ -34,7 +34,7 @@ SensitivityView::SensitivityView(QWidget* parent) : QWidget(parent)
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->verticalHeader()->hide();
     m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
-    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->horizontalHeader()->setStretchLastSection(false);
     m_table->setWordWrap(false);
     m_table->setMinimumHeight(m_table->fontMetrics().height() * 6);
 
@@ -69,6 +69,8 @@ SensitivityView::SensitivityView(QWidget* parent) : QWidget(parent)
     splitter->setChildrenCollapsible(false);
     splitter->setStretchFactor(0, 1);
     splitter->setStretchFactor(1, 1);
+    // Table a little wider than the chart: by its size hint alone the chart would get a sliver.
+    splitter->setSizes({6000, 4000});
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -188,6 +190,7 @@ void SensitivityView::rebuildChart()
     m_bars = 0;
     m_plot->xAxis->setLabel(m_hasLabels ? tr("top-1 drop (percentage points)") : tr("output SQNR drop (dB)"));
     const int n = std::min(kMaxBars, int(m_entries.size()));
+    m_plot->setVisible(n > 0);
     if (n == 0) {
         m_plot->yAxis->setTicker(QSharedPointer<QCPAxisTicker>::create());
         m_plot->replot(QCustomPlot::rpQueuedReplot);

@@ -77,6 +77,20 @@ std::shared_ptr<cs::CalibrationResult> wideResult()
     return std::make_shared<cs::CalibrationResult>(guitest::makeWideCompareResult());
 }
 
+// Upper-cases every string of the views: shows that a language change reaches each label.
+class ShoutingTranslator : public QTranslator {
+public:
+    QString translate(const char* context, const char* source, const char* disambiguation, int n) const override
+    {
+        Q_UNUSED(disambiguation)
+        Q_UNUSED(n)
+        if (!QByteArray(context).startsWith("cs::ui::"))
+            return {};
+        return QString::fromUtf8(source).toUpper();
+    }
+    bool isEmpty() const override { return false; }
+};
+
 } // namespace
 
 class TestGuiViews : public QObject {
@@ -601,6 +615,44 @@ private Q_SLOTS:
         QCOMPARE(ErrorPropagationView::firstErrorIndex(e.points), -1);
         QCOMPARE(view.localGraph()->data()->at(1)->value, view.axisTop());
         QVERIFY(view.summaryText().contains(QStringLiteral("No point")));
+    }
+
+    void languageChangeRetranslates()
+    {
+        PointTableModel model;
+        model.setResult(wideResult());
+        CompareView compare(&model);
+        compare.setPoint(QStringLiteral("tail"));
+        ObserverHeatMap heatMap;
+        AccuracyView accuracy;
+        accuracy.setEvaluation(guitest::makeEvaluation());
+        SensitivityView sensitivity;
+        ErrorPropagationView propagation;
+        propagation.setEvaluation(guitest::makeEvaluation());
+        QCOMPARE(compare.useButton()->text(), QStringLiteral("Use this"));
+
+        ShoutingTranslator translator;
+        QApplication::installTranslator(&translator);
+        // The application posts LanguageChange to every window, which passes it to its children.
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::LanguageChange);
+        QCOMPARE(compare.useButton()->text(), QStringLiteral("USE THIS"));
+        QCOMPARE(compare.table()->horizontalHeaderItem(CompareView::L2)->text(), QStringLiteral("L2"));
+        QCOMPARE(compare.table()->horizontalHeaderItem(CompareView::Sqnr)->text(), QStringLiteral("SQNR (DB)"));
+        QVERIFY(compare.hintText().startsWith(QStringLiteral("ONLY THE CONFIGURED")));
+        QCOMPARE(heatMap.model()->headerData(0, Qt::Horizontal).toString(), QStringLiteral("POINT"));
+        QVERIFY(heatMap.hintText().startsWith(QStringLiteral("NO CALIBRATION")));
+        QCOMPARE(accuracy.evaluateButton()->text(), QStringLiteral("EVALUATE"));
+        QCOMPARE(accuracy.table()->item(1, AccuracyView::Label)->text(), QStringLiteral("YOUR PLAN"));
+        QCOMPARE(accuracy.staleBanner()->text(), QStringLiteral("THE PLAN CHANGED SINCE THIS EVALUATION — EVALUATE AGAIN"));
+        QCOMPARE(sensitivity.applyButton()->text(), QStringLiteral("APPLY TO WORST N"));
+        QCOMPARE(sensitivity.actionBox()->itemText(0), QStringLiteral("KEEP FLOAT"));
+        QVERIFY(sensitivity.hintText().startsWith(QStringLiteral("NO EVALUATION")));
+        QCOMPARE(propagation.dropTable()->horizontalHeaderItem(ErrorPropagationView::DropSize)->text(),
+                 QStringLiteral("DROP (DB)"));
+        QCOMPARE(propagation.localGraph()->name(), QStringLiteral("LOCAL SQNR"));
+        QApplication::removeTranslator(&translator);
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::LanguageChange);
+        QCOMPARE(compare.useButton()->text(), QStringLiteral("Use this"));
     }
 
     void screenshots_data()
