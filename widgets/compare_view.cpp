@@ -141,8 +141,9 @@ void CompareView::rebuild()
         hint = m_model->rowCount() == 0 ? tr("No calibration yet: calibrate to compare observers.")
                                         : tr("Select a point to compare its observers.");
     else if (p->compare.empty())
-        hint = tr("Only the configured observer was run for this point. Calibrate with \"Compare observers\" "
-                  "switched on to see every observer's range and error side by side.");
+        // The GUI always calibrates in compare mode; results without it come from the CLI.
+        hint = tr("Only the configured observer was run for this point (calibscope-cli calibrate without "
+                  "--compare). Calibrate again (F5) to see every observer's range and error side by side.");
     m_hint->setText(hint);
     m_hint->setHidden(hint.isEmpty());
 
@@ -181,7 +182,7 @@ void CompareView::fillRow(int row, const ObserverEstimate& e)
     else if (e.compareIndex >= 0)
         nameItem->setIcon(lineIcon(seriesColor(2 + e.compareIndex), Qt::DashDotLine));
     nameItem->setToolTip(e.configured ? tr("The observer the plan uses for this point")
-                                      : tr("Run with its default parameters by \"Compare observers\""));
+                                      : tr("Run with its default parameters alongside the configured observer (compare mode)"));
     m_table->setItem(row, ObserverColumn, nameItem);
 
     const auto put = [this, row](int column, QTableWidgetItem* item) { m_table->setItem(row, column, item); };

@@ -323,8 +323,8 @@ void ObserverHeatMap::updateHint()
     if (m_model->rowCount() == 0)
         hint = tr("No calibration yet: calibrate to compare observers.");
     else if (m_model->observers().isEmpty())
-        hint = tr("No compare results: calibrate with \"Compare observers\" switched on to see every observer's "
-                  "error at every point.");
+        hint = tr("No compare results: this calibration ran only the configured observers (calibscope-cli "
+                  "calibrate without --compare). Calibrate again (F5) to see every observer's error at every point.");
     m_hint->setText(hint);
     m_hint->setHidden(hint.isEmpty());
 }

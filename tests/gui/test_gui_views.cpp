@@ -220,7 +220,7 @@ private Q_SLOTS:
         CompareView view(&model);
         QVERIFY(view.hintText().contains(QStringLiteral("Select a point")));
         view.setPoint(QStringLiteral("tail")); // no compare results
-        QVERIFY(view.hintText().contains(QStringLiteral("Compare observers")));
+        QVERIFY(view.hintText().contains(QStringLiteral("--compare")));
         QCOMPARE(view.observerRowCount(), 1);
         QVERIFY(view.estimates().front().configured);
         QVERIFY(!view.useButton()->isEnabled());
@@ -371,7 +371,7 @@ private Q_SLOTS:
             p.compare.clear();
         view.setResult(&plain);
         QCOMPARE(view.model()->columnCount(), 1);
-        QVERIFY(view.hintText().contains(QStringLiteral("Compare observers")));
+        QVERIFY(view.hintText().contains(QStringLiteral("--compare")));
     }
 
     void accuracyTableAndChart()
