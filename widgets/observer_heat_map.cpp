@@ -289,7 +289,7 @@ ObserverHeatMap::ObserverHeatMap(QWidget* parent)
     });
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex& current) {
-                if (current.isValid())
+                if (current.isValid() && !m_selecting)
                     Q_EMIT pointSelected(m_model->pointAt(m_proxy->mapToSource(current).row()));
             });
     retranslateUi();
@@ -309,10 +309,10 @@ void ObserverHeatMap::selectPoint(const QString& point)
         return;
     const QModelIndex index = m_proxy->mapFromSource(m_model->index(row, 0));
     // Programmatic: the caller already knows the point, so no pointSelected echo.
-    const QSignalBlocker blocker(m_table->selectionModel());
+    m_selecting = true;
     m_table->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    m_selecting = false;
     m_table->scrollTo(index);
-    m_table->viewport()->update();
 }
 
 QString ObserverHeatMap::hintText() const { return m_hint->isHidden() ? QString() : m_hint->text(); }

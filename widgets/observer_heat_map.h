@@ -101,6 +101,7 @@ private:
     QTableView* m_table;
     QLabel* m_hint;
     QLabel* m_legend;
+    bool m_selecting = false;
 };
 
 } // namespace cs::ui

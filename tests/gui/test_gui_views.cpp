@@ -102,6 +102,7 @@ private Q_SLOTS:
         PointTableModel model;
         model.setResult(result);
         CompareView view(&model);
+        QAbstractItemModelTester tester(view.table()->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
         view.setPoint(QStringLiteral("stem"));
         const cs::PointCalibration& p = result->points[0];
         // The configured min_max merges with its compare twin: one row per observer.
@@ -378,6 +379,7 @@ private Q_SLOTS:
     {
         const cs::EvaluationResult e = guitest::makeEvaluation();
         AccuracyView view;
+        QAbstractItemModelTester tester(view.table()->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
         QVERIFY(view.summaryText().contains(QStringLiteral("No evaluation")));
         QCOMPARE(view.table()->rowCount(), 0);
         view.setEvaluation(e);
@@ -474,6 +476,7 @@ private Q_SLOTS:
     {
         const cs::EvaluationResult e = guitest::makeEvaluation();
         SensitivityView view;
+        QAbstractItemModelTester tester(view.table()->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
         view.setEvaluation(e);
         QTableWidget* t = view.table();
         QCOMPARE(t->rowCount(), int(e.sensitivity.size()));
@@ -554,6 +557,7 @@ private Q_SLOTS:
         QCOMPARE(expected, QStringLiteral("layer3.conv"));
 
         ErrorPropagationView view;
+        QAbstractItemModelTester tester(view.dropTable()->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
         view.resize(900, 600);
         view.show();
         QVERIFY(QTest::qWaitForWindowExposed(&view));
