@@ -314,7 +314,7 @@ void HistogramView::updateLegendLayout()
     QCPLegend* legend = m_plot->legend;
     int itemHeight = 1;
     for (int i = 0; i < legend->itemCount(); ++i)
-        // A wrapped legend's grid has empty cells (item() is null there).
+        // itemCount() counts cells: once wrapped into columns, the last ones may be empty.
         if (const QCPAbstractLegendItem* item = legend->item(i))
             itemHeight = std::max(itemHeight, item->minimumOuterSizeHint().height() + legend->rowSpacing());
     // The side column's top margin, the legend's own margins and a little slack.

@@ -21,12 +21,16 @@ PointTableModel::PointTableModel(QObject* parent) : QAbstractTableModel(parent) 
 
 bool quantizerRange(const PointCalibration& point, float& low, float& high)
 {
-    const obs::ObserverResult& r = point.result;
+    return quantizerRange(point.result, point.config.spec, low, high);
+}
+
+bool quantizerRange(const obs::ObserverResult& r, const obs::QuantSpec& spec, float& low, float& high)
+{
     if (r.scale.empty() || r.zeroPoint.empty() || !r.hasStatistics)
         return false;
-    const obs::QuantRange q = obs::quantRange(point.config.spec);
+    const obs::QuantRange q = obs::quantRange(spec);
     const double scale = r.scale.front();
-    if (point.config.spec.symmetric()) {
+    if (spec.symmetric()) {
         // _calculate_qparams: scale = max(-min, max) / ((qmax - qmin) / 2), zero point fixed.
         const double half = double(q.qmax - q.qmin) / 2.0;
         low = float(-scale * half);

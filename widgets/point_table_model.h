@@ -73,6 +73,8 @@ private:
 // histogram estimate describes the quantizer in use even when the observer computed its
 // scale another way (NVIDIA amax/127, fixed_scale). False when the point has no qparams.
 bool quantizerRange(const PointCalibration& point, float& low, float& high);
+// The same for any observer's result on the grid `spec` (a compare observer's, for instance).
+bool quantizerRange(const obs::ObserverResult& result, const obs::QuantSpec& spec, float& low, float& high);
 
 // "1.234", "-0.0012", "1.2e+04": compact numbers for tables and labels.
 QString formatNumber(double value, int precision = 5);

@@ -1,0 +1,352 @@
+#include "widgets/accuracy_view.h"
+
+#include "widgets/plot_style.h"
+#include "widgets/point_table_model.h"
+#include "widgets/qcustomplot_wrapper.h"
+#include "widgets/table_items.h"
+
+#include <QCheckBox>
+#include <QEvent>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
+
+namespace cs::ui {
+
+namespace {
+
+// The number the chart and Δ compare: top-1 with labels, else agreement with the float model.
+double headline(const OutputMetrics& m, bool labels) { return labels ? m.top1 : m.argmaxAgreement; }
+
+QColor rowColor(const std::string& label)
+{
+    if (label == "float")
+        return seriesColor(8);
+    if (label == "plan")
+        return clipColor();
+    if (label == "auto")
+        return seriesColor(2);
+    return seriesColor(0);
+}
+
+} // namespace
+
+AccuracyView::AccuracyView(QWidget* parent) : QWidget(parent)
+{
+    m_banner = new QLabel(this);
+    m_banner->setObjectName(QStringLiteral("accuracyStale"));
+    m_banner->setWordWrap(true);
+    m_banner->setTextFormat(Qt::PlainText);
+    m_banner->setMargin(6);
+    m_banner->setAutoFillBackground(true);
+    // A warning tint that reads on light and dark palettes; the text keeps the palette's colour.
+    m_banner->setStyleSheet(QStringLiteral("QLabel { background: rgba(240, 160, 20, 90); border-radius: 3px; }"));
+    m_banner->hide();
+
+    m_imagesLabel = new QLabel(this);
+    m_images = new QSpinBox(this);
+    m_images->setObjectName(QStringLiteral("accuracyImages"));
+    m_images->setRange(0, 100000000);
+    m_images->setSingleStep(100);
+    m_images->setValue(0);
+    m_imagesLabel->setBuddy(m_images);
+    m_sensitivity = new QCheckBox(this);
+    m_sensitivity->setObjectName(QStringLiteral("accuracySensitivity"));
+    m_sensitivity->setChecked(true);
+    m_evaluate = new QPushButton(this);
+    m_evaluate->setObjectName(QStringLiteral("accuracyEvaluate"));
+    m_cancel = new QPushButton(this);
+    m_cancel->setObjectName(QStringLiteral("accuracyCancel"));
+    m_cancel->setEnabled(false);
+
+    auto* controls = new QHBoxLayout;
+    controls->addWidget(m_imagesLabel);
+    controls->addWidget(m_images);
+    controls->addWidget(m_sensitivity);
+    controls->addStretch(1);
+    controls->addWidget(m_evaluate);
+    controls->addWidget(m_cancel);
+
+    m_progressRow = new QWidget(this);
+    m_progressText = new QLabel(m_progressRow);
+    m_progressText->setTextFormat(Qt::PlainText);
+    m_progress = new QProgressBar(m_progressRow);
+    m_progress->setObjectName(QStringLiteral("accuracyProgress"));
+    auto* progressLayout = new QHBoxLayout(m_progressRow);
+    progressLayout->setContentsMargins(0, 0, 0, 0);
+    progressLayout->addWidget(m_progressText, 1);
+    progressLayout->addWidget(m_progress, 1);
+    m_progressRow->hide();
+
+    m_summary = new QLabel(this);
+    m_summary->setObjectName(QStringLiteral("accuracySummary"));
+    m_summary->setWordWrap(true);
+    m_summary->setTextFormat(Qt::PlainText);
+
+    m_table = new QTableWidget(0, ColumnCount, this);
+    m_table->setObjectName(QStringLiteral("accuracyTable"));
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->verticalHeader()->hide();
+    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
+    m_table->horizontalHeader()->setStretchLastSection(false);
+    m_table->setWordWrap(false);
+    m_table->setMinimumHeight(m_table->fontMetrics().height() * 5);
+
+    m_plot = new QCustomPlot(this);
+    m_plot->setObjectName(QStringLiteral("accuracyPlot"));
+    m_plot->setMinimumHeight(200);
+    applyPlotTheme(m_plot);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_banner);
+    layout->addLayout(controls);
+    layout->addWidget(m_progressRow);
+    layout->addWidget(m_summary);
+    layout->addWidget(m_table);
+    layout->addWidget(m_plot, 1);
+    setMinimumSize(520, 420);
+
+    connect(m_evaluate, &QPushButton::clicked, this,
+            [this] { Q_EMIT evaluateRequested(m_images->value(), m_sensitivity->isChecked()); });
+    connect(m_cancel, &QPushButton::clicked, this, [this] { Q_EMIT cancelRequested(); });
+    retranslateUi();
+}
+
+void AccuracyView::retranslateUi()
+{
+    m_imagesLabel->setText(tr("Validation images:"));
+    m_images->setSpecialValueText(tr("all"));
+    m_images->setToolTip(tr("How many validation images to evaluate on (all = the whole set)"));
+    m_sensitivity->setText(tr("Per-point sensitivity"));
+    m_sensitivity->setToolTip(tr("Also quantize each point alone to rank the points by the accuracy they cost "
+                                 "(one more pass per point)"));
+    m_evaluate->setText(tr("Evaluate"));
+    m_cancel->setText(tr("Cancel"));
+    m_banner->setText(tr("The plan changed since this evaluation — evaluate again"));
+    rebuild();
+}
+
+QString AccuracyView::displayLabel(const std::string& label)
+{
+    if (label == "float")
+        return tr("Float");
+    if (label == "plan")
+        return tr("Your plan");
+    if (label == "auto")
+        return tr("Automatic plan");
+    return QString::fromStdString(label);
+}
+
+void AccuracyView::setEvaluation(const EvaluationResult& evaluation)
+{
+    m_evaluation = evaluation;
+    m_hasEvaluation = true;
+    rebuild();
+}
+
+void AccuracyView::clear()
+{
+    m_evaluation = {};
+    m_hasEvaluation = false;
+    setStale(false);
+    rebuild();
+}
+
+void AccuracyView::setRunning(bool running)
+{
+    m_running = running;
+    m_evaluate->setEnabled(!running);
+    m_images->setEnabled(!running);
+    m_sensitivity->setEnabled(!running);
+    m_cancel->setEnabled(running);
+    m_progressRow->setVisible(running);
+    if (running) {
+        m_progressText->setText(tr("Evaluating…"));
+        m_progress->setRange(0, 0); // busy until the first report
+    }
+}
+
+void AccuracyView::setProgress(const QString& text, int done, int total)
+{
+    m_progressText->setText(text);
+    if (total > 0) {
+        m_progress->setRange(0, total);
+        m_progress->setValue(std::clamp(done, 0, total));
+    } else {
+        m_progress->setRange(0, 0);
+    }
+}
+
+void AccuracyView::setStale(bool stale)
+{
+    m_stale = stale;
+    m_banner->setVisible(stale);
+}
+
+void AccuracyView::setMaxImages(int images) { m_images->setValue(images); }
+int AccuracyView::maxImages() const { return m_images->value(); }
+
+QString AccuracyView::summaryText() const { return m_summary->text(); }
+
+void AccuracyView::rebuild()
+{
+    const bool labels = m_evaluation.hasLabels;
+    m_table->setHorizontalHeaderLabels({tr("Plan"), tr("Top-1"), tr("Top-5"), tr("Agreement"), tr("Output SQNR (dB)"),
+                                        tr("Cosine"), labels ? tr("Δ top-1 (pp)") : tr("Δ agreement (pp)")});
+    m_table->horizontalHeaderItem(Agreement)->setToolTip(tr("Share of images whose top class is the float model's"));
+    m_table->horizontalHeaderItem(OutputSqnr)->setToolTip(
+        tr("Signal-to-quantization-noise ratio of the logits against the float model's (higher is better)"));
+    m_table->horizontalHeaderItem(Delta)->setToolTip(tr("Difference to the float model in percentage points"));
+
+    if (!m_hasEvaluation) {
+        m_summary->setText(tr("No evaluation yet: choose how many validation images to use and press Evaluate."));
+        m_table->setRowCount(0);
+        m_table->resizeColumnsToContents();
+        m_table->setMaximumHeight(QWIDGETSIZE_MAX);
+        rebuildChart();
+        return;
+    }
+    QString summary = tr("%1 images in %2 batches, %3 s.")
+                          .arg(m_evaluation.images)
+                          .arg(m_evaluation.batches)
+                          .arg(m_evaluation.seconds, 0, 'f', 1);
+    summary += QLatin1Char(' ')
+               + (labels ? tr("Accuracy against the labels.")
+                         : tr("The data has no labels: agreement with the float model instead of accuracy."));
+    m_summary->setText(summary);
+
+    const double floatHeadline = headline(m_evaluation.floatMetrics, labels);
+    // The best quantized row is what the user is looking for.
+    int best = -1;
+    for (size_t i = 0; i < m_evaluation.accuracy.size(); ++i)
+        if (m_evaluation.accuracy[i].label != "float"
+            && (best < 0
+                || headline(m_evaluation.accuracy[i].metrics, labels)
+                       > headline(m_evaluation.accuracy[size_t(best)].metrics, labels)))
+            best = int(i);
+
+    m_table->setRowCount(int(m_evaluation.accuracy.size()));
+    const auto noneItem = [] {
+        auto* item = new QTableWidgetItem(QStringLiteral("—"));
+        item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+        return item;
+    };
+    for (size_t i = 0; i < m_evaluation.accuracy.size(); ++i) {
+        const AccuracyRow& r = m_evaluation.accuracy[i];
+        const OutputMetrics& m = r.metrics;
+        const int row = int(i);
+        auto* label = new QTableWidgetItem(displayLabel(r.label));
+        label->setData(LabelRole, QString::fromStdString(r.label));
+        m_table->setItem(row, Label, label);
+        m_table->setItem(row, Top1, labels ? numberItem(percentText(m.top1), m.top1, ValueRole) : noneItem());
+        m_table->setItem(row, Top5, labels ? numberItem(percentText(m.top5), m.top5, ValueRole) : noneItem());
+        m_table->setItem(row, Agreement, numberItem(percentText(m.argmaxAgreement), m.argmaxAgreement, ValueRole));
+        m_table->setItem(row, OutputSqnr, numberItem(formatNumber(m.sqnrDb, 4), m.sqnrDb, ValueRole));
+        m_table->setItem(row, Cosine, numberItem(QString::number(m.cosine, 'f', 5), m.cosine, ValueRole));
+        const double delta = (headline(m, labels) - floatHeadline) * 100.0;
+        m_table->setItem(row, Delta, r.label == "float" ? noneItem() : numberItem(signedPoints(delta), delta, ValueRole));
+        if (row == best)
+            for (int c = 0; c < ColumnCount; ++c) {
+                QTableWidgetItem* item = m_table->item(row, c);
+                QFont font = item->font();
+                font.setBold(true);
+                item->setFont(font);
+                item->setToolTip(tr("The best quantized plan of this evaluation"));
+            }
+    }
+    m_table->resizeColumnsToContents();
+    // Exactly as tall as its rows (a dozen at most): the chart gets the rest.
+    const int height = m_table->horizontalHeader()->sizeHint().height()
+                       + m_table->rowCount() * m_table->verticalHeader()->defaultSectionSize()
+                       + 2 * m_table->frameWidth() + 2;
+    m_table->setMaximumHeight(std::max(height, m_table->minimumHeight()));
+    rebuildChart();
+}
+
+void AccuracyView::rebuildChart()
+{
+    m_plot->clearPlottables();
+    m_plot->clearItems();
+    m_bars = 0;
+    const bool labels = m_evaluation.hasLabels;
+    const auto& rows = m_evaluation.accuracy;
+    m_plot->xAxis->setLabel(labels ? tr("top-1 accuracy (%)") : tr("agreement with the float model (%)"));
+    // An empty chart says nothing the summary does not: hidden until there is data.
+    m_plot->setVisible(m_hasEvaluation && !rows.empty());
+    if (!m_hasEvaluation || rows.empty()) {
+        m_plot->yAxis->setTicker(QSharedPointer<QCPAxisTicker>::create());
+        m_plot->replot(QCustomPlot::rpQueuedReplot);
+        return;
+    }
+    // Horizontal bars: the rows on the (reversed) y axis, so the table's order reads top down.
+    auto ticker = QSharedPointer<QCPAxisTickerText>::create();
+    double lo = 100, hi = 0;
+    for (size_t i = 0; i < rows.size(); ++i) {
+        const double key = double(i + 1);
+        const double value = headline(rows[i].metrics, labels) * 100.0;
+        ticker->addTick(key, displayLabel(rows[i].label));
+        auto* bars = new QCPBars(m_plot->yAxis, m_plot->xAxis);
+        const QColor color = rowColor(rows[i].label);
+        bars->setPen(QPen(color.darker(130)));
+        QColor fill = color;
+        fill.setAlpha(170);
+        bars->setBrush(fill);
+        bars->setWidth(0.65);
+        bars->setData({key}, {value}, true);
+        ++m_bars;
+        auto* text = new QCPItemText(m_plot);
+        text->position->setCoords(value, key);
+        text->setPositionAlignment(Qt::AlignLeft | Qt::AlignVCenter);
+        text->setPadding(QMargins(4, 0, 0, 0));
+        text->setText(QString::number(value, 'f', 2));
+        text->setColor(palette().color(QPalette::WindowText));
+        text->setClipToAxisRect(false);
+        lo = std::min(lo, value);
+        hi = std::max(hi, value);
+    }
+    m_plot->yAxis->setTicker(ticker);
+    m_plot->yAxis->setRangeReversed(true);
+    // A free slot above the first bar (key 0) carries the float line's label.
+    m_plot->yAxis->setRange(-0.3, double(rows.size()) + 0.6);
+    m_plot->yAxis->grid()->setVisible(false);
+    // Zoomed to where the rows differ (a few points), with room on the right for the numbers.
+    const double spread = std::max(2.0, hi - lo);
+    const double lower = std::max(0.0, std::floor(lo - spread));
+    m_plot->xAxis->setRange(lower, std::min(100.0, hi) + (hi - lower) * 0.15 + 0.5);
+
+    const double floatValue = headline(m_evaluation.floatMetrics, labels) * 100.0;
+    auto* line = new QCPItemStraightLine(m_plot);
+    line->point1->setCoords(floatValue, 0);
+    line->point2->setCoords(floatValue, 1);
+    line->setPen(QPen(palette().color(QPalette::WindowText), 1.5, Qt::DashLine));
+    auto* floatText = new QCPItemText(m_plot);
+    floatText->position->setCoords(floatValue, 0.0);
+    floatText->setPositionAlignment(Qt::AlignLeft | Qt::AlignVCenter);
+    floatText->setPadding(QMargins(4, 0, 4, 0));
+    floatText->setText(tr("float %1").arg(floatValue, 0, 'f', 2));
+    floatText->setColor(palette().color(QPalette::WindowText));
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void AccuracyView::changeEvent(QEvent* event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::LanguageChange) {
+        retranslateUi();
+    } else if (event->type() == QEvent::PaletteChange) {
+        applyPlotTheme(m_plot);
+        rebuildChart();
+    }
+}
+
+} // namespace cs::ui

@@ -1,0 +1,350 @@
+#include "widgets/observer_heat_map.h"
+
+#include "core/calibration.h"
+#include "widgets/observer_estimates.h"
+#include "widgets/point_table_model.h"
+
+#include <QBrush>
+#include <QEvent>
+#include <QFont>
+#include <QGuiApplication>
+#include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QLabel>
+#include <QPainter>
+#include <QSortFilterProxyModel>
+#include <QStyledItemDelegate>
+#include <QTableView>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <set>
+
+namespace cs::ui {
+
+namespace {
+
+// L2 of exactly zero (a constant point) must not send the log scale to -inf.
+constexpr double kLogFloor = 1e-12;
+
+double logL2(double l2) { return std::log10(std::max(l2, kLogFloor)); }
+
+// Styles fill a selected cell with the highlight colour instead of its background, which
+// would hide the colour scale of the selected row. The view's own highlight is made
+// transparent (see ObserverHeatMap); this delegate draws the cell unselected, then a light
+// tint and a frame in the application's highlight colour.
+class HeatCellDelegate : public QStyledItemDelegate {
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+
+    void paint(QPainter* painter, const QStyleOptionViewItem& option, const QModelIndex& index) const override
+    {
+        QStyleOptionViewItem plain = option;
+        const bool selected = option.state & QStyle::State_Selected;
+        plain.state &= ~QStyle::State_Selected;
+        QStyledItemDelegate::paint(painter, plain, index);
+        if (!selected)
+            return;
+        painter->save();
+        const QColor frame = QGuiApplication::palette().color(QPalette::Highlight);
+        QColor tint = frame;
+        tint.setAlpha(50);
+        painter->fillRect(option.rect, tint);
+        painter->setPen(QPen(frame, 1));
+        painter->drawLine(option.rect.topLeft(), option.rect.topRight());
+        painter->drawLine(option.rect.bottomLeft(), option.rect.bottomRight());
+        painter->restore();
+    }
+};
+
+} // namespace
+
+ObserverHeatMapModel::ObserverHeatMapModel(QObject* parent) : QAbstractTableModel(parent) {}
+
+void ObserverHeatMapModel::setResult(const CalibrationResult* result)
+{
+    beginResetModel();
+    m_observers.clear();
+    m_rows.clear();
+    if (result) {
+        std::set<std::string> names;
+        for (const auto& p : result->points)
+            for (const auto& entry : p.compare)
+                names.insert(entry.first);
+        for (const auto& name : names)
+            m_observers << QString::fromStdString(name);
+        for (const auto& p : result->points) {
+            Row row;
+            row.point = QString::fromStdString(p.name);
+            if (!p.config.keepFloat)
+                row.inUse = QString::fromStdString(p.config.name);
+            row.cells.resize(size_t(m_observers.size()));
+            for (int c = 0; c < m_observers.size(); ++c) {
+                const auto it = p.compare.find(m_observers[c].toStdString());
+                ErrorEstimate e;
+                if (it == p.compare.end() || !estimateObserverError(p, it->second, e))
+                    continue;
+                Cell& cell = row.cells[size_t(c)];
+                cell.has = true;
+                cell.l2 = e.l2;
+                cell.sqnrDb = e.sqnrDb;
+                cell.clippedFraction = e.clippedFraction;
+            }
+            bool first = true;
+            for (size_t c = 0; c < row.cells.size(); ++c) {
+                const Cell& cell = row.cells[c];
+                if (!cell.has)
+                    continue;
+                if (row.best < 0 || cell.l2 < row.cells[size_t(row.best)].l2)
+                    row.best = int(c);
+                const double v = logL2(cell.l2);
+                row.logMin = first ? v : std::min(row.logMin, v);
+                row.logMax = first ? v : std::max(row.logMax, v);
+                first = false;
+            }
+            m_rows.push_back(std::move(row));
+        }
+    }
+    endResetModel();
+}
+
+QString ObserverHeatMapModel::pointAt(int row) const
+{
+    return row >= 0 && size_t(row) < m_rows.size() ? m_rows[size_t(row)].point : QString();
+}
+
+QString ObserverHeatMapModel::observerAt(int column) const
+{
+    return column >= 1 && column <= m_observers.size() ? m_observers[column - 1] : QString();
+}
+
+int ObserverHeatMapModel::rowOf(const QString& point) const
+{
+    for (size_t i = 0; i < m_rows.size(); ++i)
+        if (m_rows[i].point == point)
+            return int(i);
+    return -1;
+}
+
+double ObserverHeatMapModel::l2(int row, int column) const
+{
+    if (row < 0 || size_t(row) >= m_rows.size() || column < 1 || column > m_observers.size())
+        return std::numeric_limits<double>::quiet_NaN();
+    const Cell& cell = m_rows[size_t(row)].cells[size_t(column - 1)];
+    return cell.has ? cell.l2 : std::numeric_limits<double>::quiet_NaN();
+}
+
+int ObserverHeatMapModel::bestColumn(int row) const
+{
+    if (row < 0 || size_t(row) >= m_rows.size() || m_rows[size_t(row)].best < 0)
+        return -1;
+    return m_rows[size_t(row)].best + 1;
+}
+
+int ObserverHeatMapModel::rowCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
+
+int ObserverHeatMapModel::columnCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : 1 + int(m_observers.size());
+}
+
+QVariant ObserverHeatMapModel::background(const Row& row, int cell) const
+{
+    const Cell& c = row.cells[size_t(cell)];
+    if (!c.has)
+        return {};
+    const double span = row.logMax - row.logMin;
+    const double t = span > 0 ? (logL2(c.l2) - row.logMin) / span : 0.0;
+    // Green (hue 120°) for the row's best through yellow to red for its worst; translucent so
+    // the text stays readable on light and dark palettes.
+    return QBrush(QColor::fromHsvF(float((1.0 - t) / 3.0), 0.8f, 0.9f, 0.55f));
+}
+
+QString ObserverHeatMapModel::tooltip(const Row& row, int cell) const
+{
+    const Cell& c = row.cells[size_t(cell)];
+    const QString& observer = m_observers[cell];
+    if (!c.has)
+        return tr("%1 has no result for %2.").arg(observer, row.point);
+    QString text = tr("%1 at %2: L2 %3 · SQNR %4 dB · %5 % clipped")
+                       .arg(observer, row.point, formatNumber(c.l2, 4), formatNumber(c.sqnrDb, 4))
+                       .arg(c.clippedFraction * 100.0, 0, 'f', 3);
+    if (cell == row.best)
+        text += QLatin1Char('\n') + tr("Lowest error for this point.");
+    if (observer == row.inUse)
+        text += QLatin1Char('\n') + tr("The observer the plan uses for this point.");
+    return text;
+}
+
+QVariant ObserverHeatMapModel::data(const QModelIndex& index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const Row& row = m_rows[size_t(index.row())];
+    const int column = index.column();
+    if (column == 0) {
+        switch (role) {
+        case Qt::DisplayRole:
+        case PointNameRole: return row.point;
+        case SortRole: return index.row(); // graph order
+        case ObserverRole: return QString();
+        case Qt::ToolTipRole:
+            return row.inUse.isEmpty() ? tr("%1 is kept in float.").arg(row.point)
+                                       : tr("%1 uses %2.").arg(row.point, row.inUse);
+        default: return {};
+        }
+    }
+    const int cell = column - 1;
+    const Cell& c = row.cells[size_t(cell)];
+    const bool best = cell == row.best;
+    const bool inUse = m_observers[cell] == row.inUse;
+    switch (role) {
+    case Qt::DisplayRole:
+        if (!c.has)
+            return QString();
+        return best ? QStringLiteral("★ ") + formatNumber(c.l2, 4) : formatNumber(c.l2, 4);
+
+    case SortRole: return c.has ? c.l2 : std::numeric_limits<double>::infinity();
+    case PointNameRole: return row.point;
+    case ObserverRole: return m_observers[cell];
+    case BestRole: return best;
+    case InUseRole: return inUse;
+    case Qt::BackgroundRole: return background(row, cell);
+    case Qt::ToolTipRole: return tooltip(row, cell);
+    case Qt::TextAlignmentRole: return int(Qt::AlignRight | Qt::AlignVCenter);
+    case Qt::FontRole:
+        if (best || inUse) {
+            QFont font;
+            font.setBold(best);
+            font.setUnderline(inUse);
+            return font;
+        }
+        return {};
+    default: return {};
+    }
+}
+
+QVariant ObserverHeatMapModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || section < 0 || section >= columnCount())
+        return QAbstractTableModel::headerData(section, orientation, role);
+    if (role == Qt::DisplayRole)
+        return section == 0 ? tr("Point") : m_observers[section - 1];
+    if (role == Qt::ToolTipRole)
+        return section == 0 ? tr("Quantization point, in graph order")
+                            : tr("Local L2 error with %1, estimated from each point's histogram (lower is better)")
+                                  .arg(m_observers[section - 1]);
+    return {};
+}
+
+ObserverHeatMap::ObserverHeatMap(QWidget* parent)
+    : QWidget(parent), m_model(new ObserverHeatMapModel(this)), m_proxy(new QSortFilterProxyModel(this))
+{
+    m_proxy->setSourceModel(m_model);
+    m_proxy->setSortRole(ObserverHeatMapModel::SortRole);
+
+    m_hint = new QLabel(this);
+    m_hint->setObjectName(QStringLiteral("heatMapHint"));
+    m_hint->setWordWrap(true);
+    m_hint->setTextFormat(Qt::PlainText);
+    m_legend = new QLabel(this);
+    m_legend->setObjectName(QStringLiteral("heatMapLegend"));
+    m_legend->setWordWrap(true);
+    m_legend->setTextFormat(Qt::PlainText);
+
+    m_table = new QTableView(this);
+    m_table->setObjectName(QStringLiteral("heatMapTable"));
+    m_table->setModel(m_proxy);
+    m_table->setSortingEnabled(true);
+    m_table->sortByColumn(0, Qt::AscendingOrder);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->verticalHeader()->hide();
+    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
+    m_table->setWordWrap(false);
+    m_table->setItemDelegate(new HeatCellDelegate(m_table));
+    QPalette palette = m_table->palette();
+    palette.setColor(QPalette::Highlight, Qt::transparent);
+    palette.setColor(QPalette::HighlightedText, palette.color(QPalette::Text));
+    m_table->setPalette(palette);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_hint);
+    layout->addWidget(m_table, 1);
+    layout->addWidget(m_legend);
+    setMinimumSize(420, 260);
+
+    connect(m_table, &QTableView::doubleClicked, this, [this](const QModelIndex& index) {
+        const QModelIndex source = m_proxy->mapToSource(index);
+        const double value = m_model->l2(source.row(), source.column());
+        if (source.column() >= 1 && !std::isnan(value))
+            Q_EMIT cellActivated(m_model->pointAt(source.row()), m_model->observerAt(source.column()));
+    });
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex& current) {
+                if (current.isValid() && !m_selecting)
+                    Q_EMIT pointSelected(m_model->pointAt(m_proxy->mapToSource(current).row()));
+            });
+    retranslateUi();
+}
+
+void ObserverHeatMap::setResult(const CalibrationResult* result)
+{
+    m_model->setResult(result);
+    m_table->resizeColumnsToContents();
+    updateHint();
+}
+
+void ObserverHeatMap::selectPoint(const QString& point)
+{
+    const int row = m_model->rowOf(point);
+    if (row < 0)
+        return;
+    const QModelIndex index = m_proxy->mapFromSource(m_model->index(row, 0));
+    // Programmatic: the caller already knows the point, so no pointSelected echo.
+    m_selecting = true;
+    m_table->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    m_selecting = false;
+    m_table->scrollTo(index);
+}
+
+QString ObserverHeatMap::hintText() const { return m_hint->isHidden() ? QString() : m_hint->text(); }
+
+void ObserverHeatMap::updateHint()
+{
+    QString hint;
+    if (m_model->rowCount() == 0)
+        hint = tr("No calibration yet: calibrate to compare observers.");
+    else if (m_model->observers().isEmpty())
+        hint = tr("No compare results: this calibration ran only the configured observers (calibscope-cli "
+                  "calibrate without --compare). Calibrate again (F5) to see every observer's error at every point.");
+    m_hint->setText(hint);
+    m_hint->setHidden(hint.isEmpty());
+}
+
+void ObserverHeatMap::retranslateUi()
+{
+    m_legend->setText(tr("Local L2 error per point and observer, estimated from the histograms; each row from green "
+                         "(its best, ★) to red (its worst). Underlined: the observer in use. Double-click a cell to "
+                         "use that observer."));
+    updateHint();
+    // Headers and tooltips come from the model: let the view ask again.
+    if (m_model->columnCount() > 0)
+        Q_EMIT m_model->headerDataChanged(Qt::Horizontal, 0, m_model->columnCount() - 1);
+}
+
+void ObserverHeatMap::changeEvent(QEvent* event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::LanguageChange)
+        retranslateUi();
+}
+
+} // namespace cs::ui

@@ -1,0 +1,107 @@
+#pragma once
+#include <QAbstractTableModel>
+#include <QStringList>
+#include <QWidget>
+
+#include <vector>
+
+class QLabel;
+class QSortFilterProxyModel;
+class QTableView;
+
+namespace cs {
+struct CalibrationResult;
+}
+
+namespace cs::ui {
+
+// Points × observers: each cell is the local L2 error the compare observer's quantizer would
+// give at that point, estimated from the point's histogram (the compare view's numbers).
+// Column 0 is the point; columns 1… are the observers present in any point's compare map.
+// Each row is coloured from its own best (green) to its worst (red) on a log scale, so a
+// row reads the same whatever the point's magnitude; the best cell is bold with a ★.
+class ObserverHeatMapModel : public QAbstractTableModel {
+    Q_OBJECT
+public:
+    enum Roles {
+        SortRole = Qt::UserRole + 1, // numbers as numbers (missing cells last); the row index for the point column
+        PointNameRole,
+        ObserverRole,  // the column's observer ("" on the point column)
+        BestRole,      // true on the lowest cell of the row
+        InUseRole,     // true on the observer the plan uses for the point
+    };
+
+    explicit ObserverHeatMapModel(QObject* parent = nullptr);
+
+    // The numbers are computed and copied: the model keeps no reference to `result`.
+    void setResult(const CalibrationResult* result);
+
+    QStringList observers() const { return m_observers; }
+    QString pointAt(int row) const;
+    QString observerAt(int column) const; // "" for the point column
+    int rowOf(const QString& point) const;
+    // The estimated L2 of a cell; NaN when the observer has no estimate for the point.
+    double l2(int row, int column) const;
+    int bestColumn(int row) const; // -1 when the row has no estimate
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    int columnCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+private:
+    struct Cell {
+        bool has = false;
+        double l2 = 0;
+        double sqnrDb = 0;
+        double clippedFraction = 0;
+    };
+    struct Row {
+        QString point;
+        QString inUse; // "" when kept in float
+        std::vector<Cell> cells; // one per observer
+        int best = -1;           // index into cells
+        double logMin = 0, logMax = 0;
+    };
+    QVariant background(const Row& row, int cell) const;
+    QString tooltip(const Row& row, int cell) const;
+
+    QStringList m_observers;
+    std::vector<Row> m_rows;
+};
+
+// The heat map as a sortable table. Double-clicking an observer cell asks to use that observer
+// for that point; selecting a row names the point (the main window follows it).
+class ObserverHeatMap : public QWidget {
+    Q_OBJECT
+public:
+    explicit ObserverHeatMap(QWidget* parent = nullptr);
+
+    void setResult(const CalibrationResult* result);
+    void selectPoint(const QString& point);
+
+    ObserverHeatMapModel* model() const { return m_model; }
+    QSortFilterProxyModel* proxy() const { return m_proxy; }
+    QTableView* table() const { return m_table; }
+    QString hintText() const;
+
+Q_SIGNALS:
+    void cellActivated(const QString& point, const QString& observer);
+    void pointSelected(const QString& point);
+
+protected:
+    void changeEvent(QEvent* event) override;
+
+private:
+    void retranslateUi();
+    void updateHint();
+
+    ObserverHeatMapModel* m_model;
+    QSortFilterProxyModel* m_proxy;
+    QTableView* m_table;
+    QLabel* m_hint;
+    QLabel* m_legend;
+    bool m_selecting = false;
+};
+
+} // namespace cs::ui

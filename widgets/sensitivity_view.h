@@ -1,0 +1,72 @@
+#pragma once
+#include "core/evaluation.h"
+
+#include <QStringList>
+#include <QWidget>
+
+class QComboBox;
+class QCustomPlot;
+class QLabel;
+class QPushButton;
+class QSpinBox;
+class QTableWidget;
+
+namespace cs::ui {
+
+// Per-point sensitivity, most sensitive first: how much the headline metric drops when only
+// that point is quantized. A table, a bar chart of the worst points, and one action that asks
+// to protect the worst N (keep them in float or give them 16 bits).
+class SensitivityView : public QWidget {
+    Q_OBJECT
+public:
+    enum Column { Rank, Point, Drop, OnlyThis, OutputSqnr, ColumnCount };
+    static constexpr int ValueRole = Qt::UserRole + 1;     // raw numbers
+    static constexpr int PointNameRole = Qt::UserRole + 2; // on every item of a row
+    // Bars in the chart: more would not be readable.
+    static constexpr int kMaxBars = 20;
+
+    explicit SensitivityView(QWidget* parent = nullptr);
+
+    void setEvaluation(const EvaluationResult& evaluation);
+    void clear();
+
+    // The first `n` points of the ranking.
+    QStringList worstPoints(int n) const;
+    // "keep_float" or "qint16".
+    QString protectAction() const;
+
+    QTableWidget* table() const { return m_table; }
+    QCustomPlot* plot() const { return m_plot; }
+    QSpinBox* countBox() const { return m_count; }
+    QComboBox* actionBox() const { return m_action; }
+    QPushButton* applyButton() const { return m_apply; }
+    QString hintText() const;
+    int barCount() const { return m_bars; }
+
+Q_SIGNALS:
+    void pointSelected(const QString& point);
+    void protectWorstRequested(const QStringList& points, const QString& action);
+
+protected:
+    void changeEvent(QEvent* event) override;
+
+private:
+    void retranslateUi();
+    void rebuild();
+    void rebuildChart();
+
+    std::vector<SensitivityEntry> m_entries;
+    bool m_hasLabels = false;
+    bool m_hasEvaluation = false;
+    int m_bars = 0;
+
+    QLabel* m_hint;
+    QTableWidget* m_table;
+    QCustomPlot* m_plot;
+    QLabel* m_countLabel;
+    QSpinBox* m_count;
+    QComboBox* m_action;
+    QPushButton* m_apply;
+};
+
+} // namespace cs::ui

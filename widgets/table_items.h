@@ -1,0 +1,34 @@
+#pragma once
+// Small helpers for the read-only QTableWidgets of the analysis views.
+#include <QString>
+#include <QTableWidgetItem>
+
+#include <cmath>
+
+namespace cs::ui {
+
+// A right-aligned number whose raw value sits in `role`, so tests and sorting read numbers.
+inline QTableWidgetItem* numberItem(const QString& text, double value, int role)
+{
+    auto* item = new QTableWidgetItem(text);
+    item->setData(role, value);
+    item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    return item;
+}
+
+// A fraction in [0, 1] as "93.25 %".
+inline QString percentText(double fraction, int decimals = 2)
+{
+    return QString::number(fraction * 100.0, 'f', decimals) + QStringLiteral(" %");
+}
+
+// Percentage points with their sign: "+0.50", "−1.25" (a true minus, easier to read).
+inline QString signedPoints(double points, int decimals = 2)
+{
+    const QString body = QString::number(std::abs(points), 'f', decimals);
+    if (std::abs(points) < 0.5 * std::pow(10.0, -decimals))
+        return QString::number(0.0, 'f', decimals);
+    return (points > 0 ? QStringLiteral("+") : QStringLiteral("−")) + body;
+}
+
+} // namespace cs::ui
