@@ -133,6 +133,117 @@
     </message>
 </context>
 <context>
+    <name>cs::app::ExchangeController</name>
+    <message>
+        <source>An export is still being written</source>
+        <translation>导出仍在写入中</translation>
+    </message>
+    <message>
+        <source>Import %1</source>
+        <translation>导入 %1</translation>
+    </message>
+    <message>
+        <source>Import: configurations that need the data again</source>
+        <translation>导入：需要重新读取数据的配置</translation>
+    </message>
+</context>
+<context>
+    <name>cs::app::ExportDialog</name>
+    <message>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>Files that PyTorch loads without calibscope. Each is written atomically: an existing file is replaced only when the new one is complete.</source>
+        <translation>无需 calibscope 即可被 PyTorch 加载的文件。每个文件都以原子方式写入：只有新文件完整写好后才会替换已有文件。</translation>
+    </message>
+    <message>
+        <source>qconfig JSON</source>
+        <translation>qconfig JSON</translation>
+    </message>
+    <message>
+        <source>qconfig JSON (*.json)</source>
+        <translation>qconfig JSON (*.json)</translation>
+    </message>
+    <message>
+        <source>Every op's observer, parameters, integer grid and computed scale/zero point; import it back or pass it to calibrate --overrides</source>
+        <translation>每个算子的观察器、参数、整数网格以及计算出的 scale/zero point；可重新导入，或传给 calibrate --overrides</translation>
+    </message>
+    <message>
+        <source>Checkpoint</source>
+        <translation>检查点</translation>
+    </message>
+    <message>
+        <source>PyTorch checkpoint (*.pt)</source>
+        <translation>PyTorch 检查点 (*.pt)</translation>
+    </message>
+    <message>
+        <source>A dict of tensors for model.load_state_dict(torch.load(path), strict=False) on an eager-mode QAT model</source>
+        <translation>张量字典，用于在 eager 模式 QAT 模型上执行 model.load_state_dict(torch.load(path), strict=False)</translation>
+    </message>
+    <message>
+        <source>Fake-quantized model</source>
+        <translation>伪量化模型</translation>
+    </message>
+    <message>
+        <source>TorchScript model (*.pt)</source>
+        <translation>TorchScript 模型 (*.pt)</translation>
+    </message>
+    <message>
+        <source>The model with BN-folded fake-quantized weights and fake_quantize at every point; torch.jit.load runs it</source>
+        <translation>折叠 BN 后伪量化权重、每个量化点插入 fake_quantize 的模型；可由 torch.jit.load 运行</translation>
+    </message>
+    <message>
+        <source>Choose the file</source>
+        <translation>选择文件</translation>
+    </message>
+</context>
+<context>
+    <name>cs::app::ImportDialog</name>
+    <message>
+        <source>Import %1</source>
+        <translation>导入 %1</translation>
+    </message>
+    <message>
+        <source>Recompute from this session's statistics</source>
+        <translation>根据本会话的统计数据重新计算</translation>
+    </message>
+    <message>
+        <source>Take min/max/scale/zero point from the file</source>
+        <translation>采用文件中的 min/max/scale/zero point</translation>
+    </message>
+    <message>
+        <source>Recompute keeps the numbers consistent with this session's data; the file's values reproduce another calibration exactly (like load_observer_params)</source>
+        <translation>重新计算使数值与本会话的数据保持一致；采用文件中的数值则可精确复现另一次校准（类似 load_observer_params）</translation>
+    </message>
+    <message>
+        <source>Values:</source>
+        <translation>数值：</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n change(s) to apply.</source>
+        <translation>
+            <numerusform>将应用 %n 项更改。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The file has problems (listed below): entries that are rejected or name ops this model lacks change nothing.</source>
+        <translation>文件存在问题（见下方列表）：被拒绝的条目以及本模型中不存在的算子名称不会产生任何更改。</translation>
+    </message>
+    <message>
+        <source>It was made for another model file (sha256 differs).</source>
+        <translation>该文件是为另一个模型文件生成的（sha256 不同）。</translation>
+    </message>
+    <message>
+        <source>Apply anyway</source>
+        <translation>仍然应用</translation>
+    </message>
+    <message>
+        <source>Apply</source>
+        <translation>应用</translation>
+    </message>
+</context>
+<context>
     <name>cs::app::MainWindow</name>
     <message>
         <source>calibscope</source>
@@ -410,6 +521,132 @@ Interactive post-training-quantization calibration.</source>
         <source>Saving %1</source>
         <translation>正在保存 %1</translation>
     </message>
+    <message>
+        <source>&amp;Evaluate</source>
+        <translation>评估(&amp;E)</translation>
+    </message>
+    <message>
+        <source>Float vs quantized on the validation data: accuracy, per-point errors, sensitivity</source>
+        <translation>在验证数据上比较浮点与量化：准确率、各量化点误差、敏感度</translation>
+    </message>
+    <message>
+        <source>&amp;Validation Data…</source>
+        <translation>验证数据(&amp;V)…</translation>
+    </message>
+    <message>
+        <source>Compare observers</source>
+        <translation>比较观察器</translation>
+    </message>
+    <message>
+        <source>Observer heat map</source>
+        <translation>观察器热力图</translation>
+    </message>
+    <message>
+        <source>Accuracy</source>
+        <translation>准确率</translation>
+    </message>
+    <message>
+        <source>Sensitivity</source>
+        <translation>敏感度</translation>
+    </message>
+    <message>
+        <source>Error propagation</source>
+        <translation>误差传播</translation>
+    </message>
+    <message>
+        <source>Evaluating</source>
+        <translation>正在评估</translation>
+    </message>
+    <message>
+        <source>Evaluated %1 images in %2 s</source>
+        <translation>已在 %2 秒内评估 %1 张图像</translation>
+    </message>
+    <message>
+        <source>Evaluation cancelled</source>
+        <translation>评估已取消</translation>
+    </message>
+    <message>
+        <source>Use %1 for %2</source>
+        <translation>为 %2 使用 %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Keep %n most sensitive point(s) in float</source>
+        <translation>
+            <numerusform>将 %n 个最敏感的量化点保持为浮点</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Quantize %n most sensitive point(s) to qint16</source>
+        <translation>
+            <numerusform>将 %n 个最敏感的量化点量化为 qint16</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Validation data</source>
+        <translation>验证数据</translation>
+    </message>
+    <message>
+        <source>Evaluation needs a calibration: calibrate or open a session first.</source>
+        <translation>评估需要校准结果：请先校准或打开一个会话。</translation>
+    </message>
+    <message>
+        <source>Evaluating on %1</source>
+        <translation>正在 %1 上评估</translation>
+    </message>
+    <message>
+        <source>&amp;Export…</source>
+        <translation>导出(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>Ctrl+E</source>
+        <translation>Ctrl+E</translation>
+    </message>
+    <message>
+        <source>&amp;Import qconfig…</source>
+        <translation>导入 qconfig(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>Import qconfig</source>
+        <translation>导入 qconfig</translation>
+    </message>
+    <message>
+        <source>qconfig JSON (*.json);;All files (*)</source>
+        <translation>qconfig JSON (*.json);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Export &amp;Report…</source>
+        <translation>导出报告(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>Export report</source>
+        <translation>导出报告</translation>
+    </message>
+    <message>
+        <source>HTML report (*.html)</source>
+        <translation>HTML 报告 (*.html)</translation>
+    </message>
+    <message>
+        <source>Exporting</source>
+        <translation>正在导出</translation>
+    </message>
+    <message>
+        <source>%1: calibrate or open a session before importing a qconfig</source>
+        <translation>%1：导入 qconfig 前请先校准或打开一个会话</translation>
+    </message>
+    <message numerus="yes">
+        <source>Imported %1: %n change(s) applied</source>
+        <translation>
+            <numerusform>已导入 %1：应用了 %n 项更改</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Exported report %1</source>
+        <translation>已导出报告 %1</translation>
+    </message>
+    <message>
+        <source>Exported %1</source>
+        <translation>已导出 %1</translation>
+    </message>
 </context>
 <context>
     <name>cs::app::PlanEditor</name>
@@ -433,10 +670,326 @@ Interactive post-training-quantization calibration.</source>
     </message>
 </context>
 <context>
+    <name>cs::app::ReportExporter</name>
+    <message>
+        <source>There is no calibration to report on yet: calibrate or open a session first.</source>
+        <translation>还没有可生成报告的校准：请先校准或打开一个会话。</translation>
+    </message>
+    <message>
+        <source>No file name given for the report.</source>
+        <translation>未指定报告的文件名。</translation>
+    </message>
+    <message>
+        <source>The report can only be written on the GUI thread.</source>
+        <translation>报告只能在 GUI 线程中写入。</translation>
+    </message>
+</context>
+<context>
     <name>cs::app::SessionController</name>
     <message>
         <source>%1: another session is still being opened</source>
         <translation>%1：另一个会话仍在打开中</translation>
+    </message>
+</context>
+<context>
+    <name>cs::ui::AccuracyView</name>
+    <message>
+        <source>Validation images:</source>
+        <translation>验证图像数：</translation>
+    </message>
+    <message>
+        <source>all</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>How many validation images to evaluate on (all = the whole set)</source>
+        <translation>用于评估的验证图像数量（全部 = 整个数据集）</translation>
+    </message>
+    <message>
+        <source>Per-point sensitivity</source>
+        <translation>逐点敏感度</translation>
+    </message>
+    <message>
+        <source>Also quantize each point alone to rank the points by the accuracy they cost (one more pass per point)</source>
+        <translation>另外单独量化每个量化点，按其造成的精度损失排序（每个点多一次推理）</translation>
+    </message>
+    <message>
+        <source>Evaluate</source>
+        <translation>评估</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>The plan changed since this evaluation — evaluate again</source>
+        <translation>此次评估之后方案已更改 — 请重新评估</translation>
+    </message>
+    <message>
+        <source>Float</source>
+        <translation>浮点</translation>
+    </message>
+    <message>
+        <source>Your plan</source>
+        <translation>您的方案</translation>
+    </message>
+    <message>
+        <source>Automatic plan</source>
+        <translation>自动方案</translation>
+    </message>
+    <message>
+        <source>Evaluating…</source>
+        <translation>正在评估…</translation>
+    </message>
+    <message>
+        <source>Plan</source>
+        <translation>方案</translation>
+    </message>
+    <message>
+        <source>Top-1</source>
+        <translation>Top-1</translation>
+    </message>
+    <message>
+        <source>Top-5</source>
+        <translation>Top-5</translation>
+    </message>
+    <message>
+        <source>Agreement</source>
+        <translation>一致率</translation>
+    </message>
+    <message>
+        <source>Output SQNR (dB)</source>
+        <translation>输出 SQNR (dB)</translation>
+    </message>
+    <message>
+        <source>Cosine</source>
+        <translation>余弦相似度</translation>
+    </message>
+    <message>
+        <source>Δ top-1 (pp)</source>
+        <translation>Δ top-1（百分点）</translation>
+    </message>
+    <message>
+        <source>Δ agreement (pp)</source>
+        <translation>Δ 一致率（百分点）</translation>
+    </message>
+    <message>
+        <source>Share of images whose top class is the float model's</source>
+        <translation>最高类别与浮点模型相同的图像比例</translation>
+    </message>
+    <message>
+        <source>Signal-to-quantization-noise ratio of the logits against the float model's (higher is better)</source>
+        <translation>logits 相对于浮点模型 logits 的信号与量化噪声之比（越高越好）</translation>
+    </message>
+    <message>
+        <source>Difference to the float model in percentage points</source>
+        <translation>与浮点模型之差，单位为百分点</translation>
+    </message>
+    <message>
+        <source>No evaluation yet: choose how many validation images to use and press Evaluate.</source>
+        <translation>尚未评估：选择要使用的验证图像数量，然后点击“评估”。</translation>
+    </message>
+    <message>
+        <source>%1 images in %2 batches, %3 s.</source>
+        <translation>%1 张图像，%2 个批次，%3 秒。</translation>
+    </message>
+    <message>
+        <source>Accuracy against the labels.</source>
+        <translation>以标签计算的精度。</translation>
+    </message>
+    <message>
+        <source>The data has no labels: agreement with the float model instead of accuracy.</source>
+        <translation>数据没有标签：以与浮点模型的一致率代替精度。</translation>
+    </message>
+    <message>
+        <source>The best quantized plan of this evaluation</source>
+        <translation>此次评估中最好的量化方案</translation>
+    </message>
+    <message>
+        <source>top-1 accuracy (%)</source>
+        <translation>top-1 精度 (%)</translation>
+    </message>
+    <message>
+        <source>agreement with the float model (%)</source>
+        <translation>与浮点模型的一致率 (%)</translation>
+    </message>
+    <message>
+        <source>float %1</source>
+        <translation>浮点 %1</translation>
+    </message>
+</context>
+<context>
+    <name>cs::ui::CompareView</name>
+    <message>
+        <source>Observer</source>
+        <translation>观察器</translation>
+    </message>
+    <message>
+        <source>Clip low</source>
+        <translation>截断下限</translation>
+    </message>
+    <message>
+        <source>Clip high</source>
+        <translation>截断上限</translation>
+    </message>
+    <message>
+        <source>Scale</source>
+        <translation>缩放</translation>
+    </message>
+    <message>
+        <source>Zero point</source>
+        <translation>零点</translation>
+    </message>
+    <message>
+        <source>L2</source>
+        <translation>L2</translation>
+    </message>
+    <message>
+        <source>SQNR (dB)</source>
+        <translation>SQNR (dB)</translation>
+    </message>
+    <message>
+        <source>Clipped %</source>
+        <translation>截断比例 %</translation>
+    </message>
+    <message>
+        <source>Quantization error ‖x − q(x)‖ estimated from the point's histogram (lower is better)</source>
+        <translation>由该量化点直方图估计的量化误差 ‖x − q(x)‖（越低越好）</translation>
+    </message>
+    <message>
+        <source>Signal-to-quantization-noise ratio in dB (higher is better)</source>
+        <translation>信号与量化噪声之比，单位 dB（越高越好）</translation>
+    </message>
+    <message>
+        <source>Share of the values outside the observer's range</source>
+        <translation>落在观察器范围之外的数值比例</translation>
+    </message>
+    <message>
+        <source>Use this</source>
+        <translation>使用此项</translation>
+    </message>
+    <message>
+        <source>Quantize this point with the selected observer (double-click a row does the same)</source>
+        <translation>用所选观察器量化此点（双击一行效果相同）</translation>
+    </message>
+    <message>
+        <source>No calibration yet: calibrate to compare observers.</source>
+        <translation>尚未校准：请先校准再对比观察器。</translation>
+    </message>
+    <message>
+        <source>Select a point to compare its observers.</source>
+        <translation>选择一个量化点以对比其观察器。</translation>
+    </message>
+    <message>
+        <source>Only the configured observer was run for this point (calibscope-cli calibrate without --compare). Calibrate again (F5) to see every observer's range and error side by side.</source>
+        <translation>此点只运行了所配置的观察器（calibscope-cli calibrate 未加 --compare）。重新校准（F5）即可并排查看每个观察器的范围和误差。</translation>
+    </message>
+    <message>
+        <source>The observer in use has the lowest estimated error (L2 %1).</source>
+        <translation>当前使用的观察器估计误差最低（L2 %1）。</translation>
+    </message>
+    <message>
+        <source>Lowest estimated error: %1 (L2 %2, SQNR %3 dB).</source>
+        <translation>估计误差最低：%1（L2 %2，SQNR %3 dB）。</translation>
+    </message>
+    <message>
+        <source>%1 (in use, kept in float)</source>
+        <translation>%1（使用中，保持浮点）</translation>
+    </message>
+    <message>
+        <source>%1 (in use)</source>
+        <translation>%1（使用中）</translation>
+    </message>
+    <message>
+        <source>The observer the plan uses for this point</source>
+        <translation>方案对此点使用的观察器</translation>
+    </message>
+    <message>
+        <source>Run with its default parameters alongside the configured observer (compare mode)</source>
+        <translation>以默认参数与所配置的观察器一同运行（对比模式）</translation>
+    </message>
+    <message>
+        <source>%1: L2 %2 · SQNR %3 dB · %4 % clipped</source>
+        <translation>%1：L2 %2 · SQNR %3 dB · 截断 %4 %</translation>
+    </message>
+</context>
+<context>
+    <name>cs::ui::ErrorPropagationView</name>
+    <message>
+        <source>Point</source>
+        <translation>量化点</translation>
+    </message>
+    <message>
+        <source>Previous point</source>
+        <translation>前一个量化点</translation>
+    </message>
+    <message>
+        <source>Before (dB)</source>
+        <translation>之前 (dB)</translation>
+    </message>
+    <message>
+        <source>At the point (dB)</source>
+        <translation>此点处 (dB)</translation>
+    </message>
+    <message>
+        <source>Drop (dB)</source>
+        <translation>下降 (dB)</translation>
+    </message>
+    <message>
+        <source>The previous point in op order</source>
+        <translation>按算子顺序的前一个量化点</translation>
+    </message>
+    <message>
+        <source>quantization point (op order)</source>
+        <translation>量化点（算子顺序）</translation>
+    </message>
+    <message>
+        <source>SQNR (dB)</source>
+        <translation>SQNR (dB)</translation>
+    </message>
+    <message>
+        <source>This evaluation has no per-point errors.</source>
+        <translation>此次评估没有逐点误差。</translation>
+    </message>
+    <message>
+        <source>No evaluation yet: evaluate the plan to see where quantization error enters the network and how it grows.</source>
+        <translation>尚未评估：评估方案即可查看量化误差从何处进入网络以及如何增长。</translation>
+    </message>
+    <message>
+        <source>Local SQNR: only this point quantized. Accumulated SQNR: everything up to this point quantized. Click a point to select it.</source>
+        <translation>局部 SQNR：只量化此点。累积 SQNR：量化到此点为止的所有点。点击数据点即可选中。</translation>
+    </message>
+    <message>
+        <source>local SQNR</source>
+        <translation>局部 SQNR</translation>
+    </message>
+    <message>
+        <source>accumulated SQNR</source>
+        <translation>累积 SQNR</translation>
+    </message>
+    <message>
+        <source>no error (∞ dB)</source>
+        <translation>无误差 (∞ dB)</translation>
+    </message>
+    <message>
+        <source>Error first appears at %1 (accumulated SQNR %2 dB).</source>
+        <translation>误差首先出现在 %1（累积 SQNR %2 dB）。</translation>
+    </message>
+    <message>
+        <source>No point adds measurable error.</source>
+        <translation>没有量化点带来可测量的误差。</translation>
+    </message>
+    <message>
+        <source>The accumulated SQNR drops most at %1: %2 → %3 dB (−%4 dB after %5).</source>
+        <translation>累积 SQNR 在 %1 处下降最多：%2 → %3 dB（在 %5 之后下降 %4 dB）。</translation>
+    </message>
+    <message>
+        <source>%1 (#%2)
+local SQNR %3 dB
+accumulated SQNR %4 dB</source>
+        <translation>%1（第 %2 个）
+局部 SQNR %3 dB
+累积 SQNR %4 dB</translation>
     </message>
 </context>
 <context>
@@ -454,7 +1007,7 @@ Interactive post-training-quantization calibration.</source>
         <translation>逐批 |x|</translation>
     </message>
     <message>
-        <source>Overlay each batch&apos;s |x| histogram, scaled to the bins of the accumulated one</source>
+        <source>Overlay each batch's |x| histogram, scaled to the bins of the accumulated one</source>
         <translation>叠加每个批次的 |x| 直方图，按累计直方图的分箱缩放</translation>
     </message>
     <message>
@@ -521,6 +1074,493 @@ Interactive post-training-quantization calibration.</source>
         <source>No calibration yet: Calibration ▸ Calibrate (F5) collects the histograms.</source>
         <translation>尚未校准：使用 校准 ▸ 开始校准（F5）收集直方图。</translation>
     </message>
+    <message>
+        <source>Measured on %1 calibration images (%2 values): L2 %3 · SQNR %4 dB · clipped %5 %</source>
+        <translation>在 %1 张校准图像（%2 个数值）上实测：L2 %3 · SQNR %4 dB · 截断 %5 %</translation>
+    </message>
+</context>
+<context>
+    <name>cs::ui::HtmlReport</name>
+    <message>
+        <source>Generated %1 by calibscope %2</source>
+        <translation>由 calibscope %2 生成于 %1</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Data</source>
+        <translation>数据</translation>
+    </message>
+    <message>
+        <source>Plan</source>
+        <translation>方案</translation>
+    </message>
+    <message>
+        <source>Accuracy</source>
+        <translation>准确率</translation>
+    </message>
+    <message>
+        <source>Sensitivity</source>
+        <translation>敏感度</translation>
+    </message>
+    <message>
+        <source>Error propagation</source>
+        <translation>误差传播</translation>
+    </message>
+    <message>
+        <source>Worst points</source>
+        <translation>最差的量化点</translation>
+    </message>
+    <message>
+        <source>Warnings</source>
+        <translation>警告</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>SHA-256</source>
+        <translation>SHA-256</translation>
+    </message>
+    <message>
+        <source>Ops</source>
+        <translation>算子</translation>
+    </message>
+    <message>
+        <source>%1 (%2 fused into a following op, %3 pass-through)</source>
+        <translation>%1（%2 个融合进后续算子，%3 个直通）</translation>
+    </message>
+    <message>
+        <source>Activation points</source>
+        <translation>激活量化点</translation>
+    </message>
+    <message>
+        <source>Weight points</source>
+        <translation>权重量化点</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>参数量</translation>
+    </message>
+    <message>
+        <source>Input shape</source>
+        <translation>输入形状</translation>
+    </message>
+    <message>
+        <source>Point mode</source>
+        <translation>量化点模式</translation>
+    </message>
+    <message>
+        <source>deployment (conv/linear [+bn] [+relu] fused into one point)</source>
+        <translation>部署模式（conv/linear [+bn] [+relu] 融合为一个量化点）</translation>
+    </message>
+    <message>
+        <source>per op (every op output is a point)</source>
+        <translation>逐算子（每个算子的输出都是一个量化点）</translation>
+    </message>
+    <message>
+        <source>labels: %1</source>
+        <translation>标签：%1</translation>
+    </message>
+    <message>
+        <source>samples %1 to %2</source>
+        <translation>样本 %1 至 %2</translation>
+    </message>
+    <message>
+        <source>samples from %1 on</source>
+        <translation>从样本 %1 开始</translation>
+    </message>
+    <message>
+        <source>Dataset</source>
+        <translation>数据集</translation>
+    </message>
+    <message>
+        <source>Preprocessing</source>
+        <translation>预处理</translation>
+    </message>
+    <message>
+        <source>Batch size</source>
+        <translation>批大小</translation>
+    </message>
+    <message>
+        <source>Batches</source>
+        <translation>批次</translation>
+    </message>
+    <message>
+        <source>%1 (the whole dataset)</source>
+        <translation>%1（整个数据集）</translation>
+    </message>
+    <message>
+        <source>%1 of %2 requested</source>
+        <translation>%1（请求 %2）</translation>
+    </message>
+    <message>
+        <source>Images</source>
+        <translation>图像数</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>用时</translation>
+    </message>
+    <message>
+        <source>%1 s (%2 images/s)</source>
+        <translation>%1 秒（%2 张/秒）</translation>
+    </message>
+    <message>
+        <source>Histogram bins</source>
+        <translation>直方图分箱数</translation>
+    </message>
+    <message>
+        <source>Calibration data</source>
+        <translation>校准数据</translation>
+    </message>
+    <message>
+        <source>Default: activations %1 (%2), weights %3 (%4). %5 points configured differently, %6 kept in float, %7 in qint16.</source>
+        <translation>默认：激活 %1（%2），权重 %3（%4）。%5 个量化点使用不同配置，%6 个保持浮点，%7 个使用 qint16。</translation>
+    </message>
+    <message>
+        <source>Point</source>
+        <translation>量化点</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Observer</source>
+        <translation>观察器</translation>
+    </message>
+    <message>
+        <source>Dtype / scheme</source>
+        <translation>数据类型 / 量化方案</translation>
+    </message>
+    <message>
+        <source>Clip low</source>
+        <translation>截断下限</translation>
+    </message>
+    <message>
+        <source>Clip high</source>
+        <translation>截断上限</translation>
+    </message>
+    <message>
+        <source>Scale</source>
+        <translation>缩放因子</translation>
+    </message>
+    <message>
+        <source>Zero point</source>
+        <translation>零点</translation>
+    </message>
+    <message>
+        <source>Est. L2</source>
+        <translation>估计 L2</translation>
+    </message>
+    <message>
+        <source>Est. SQNR (dB)</source>
+        <translation>估计 SQNR (dB)</translation>
+    </message>
+    <message>
+        <source>Local SQNR (dB)</source>
+        <translation>局部 SQNR (dB)</translation>
+    </message>
+    <message>
+        <source>Flags</source>
+        <translation>标记</translation>
+    </message>
+    <message>
+        <source>keep float</source>
+        <translation>保持浮点</translation>
+    </message>
+    <message>
+        <source>NaN/Inf</source>
+        <translation>NaN/Inf</translation>
+    </message>
+    <message>
+        <source>warning</source>
+        <translation>警告</translation>
+    </message>
+    <message>
+        <source>float</source>
+        <translation>浮点</translation>
+    </message>
+    <message>
+        <source>Est. L2 and SQNR are estimated from each point's accumulated histogram for the quantizer in use (the same figures as the point table of the GUI). Rows below %1 dB are shaded; rows with NaN/Inf in red.</source>
+        <translation>估计 L2 和 SQNR 由各量化点的累积直方图针对当前量化器估算（与 GUI 量化点表中的数值相同）。低于 %1 dB 的行带底色；含 NaN/Inf 的行标为红色。</translation>
+    </message>
+    <message>
+        <source>Quantization plan</source>
+        <translation>量化方案</translation>
+    </message>
+    <message>
+        <source>Weight of</source>
+        <translation>权重所属</translation>
+    </message>
+    <message>
+        <source>Shape</source>
+        <translation>形状</translation>
+    </message>
+    <message>
+        <source>Min</source>
+        <translation>最小值</translation>
+    </message>
+    <message>
+        <source>Max</source>
+        <translation>最大值</translation>
+    </message>
+    <message>
+        <source>Folded BN</source>
+        <translation>折叠的 BN</translation>
+    </message>
+    <message>
+        <source>Weights</source>
+        <translation>权重</translation>
+    </message>
+    <message>
+        <source>%1: %2 NaN and %3 Inf values during calibration; they are left out of every statistic.</source>
+        <translation>%1：校准时出现 %2 个 NaN 和 %3 个 Inf 值；它们不计入任何统计。</translation>
+    </message>
+    <message>
+        <source>weight</source>
+        <translation>权重</translation>
+    </message>
+    <message>
+        <source>%1: %2 NaN/Inf values in the %3 pass of evaluation batch %4.</source>
+        <translation>%1：评估第 %4 批的 %3 前向中有 %2 个 NaN/Inf 值。</translation>
+    </message>
+    <message>
+        <source>Evaluation: %1</source>
+        <translation>评估：%1</translation>
+    </message>
+    <message>
+        <source>No warnings.</source>
+        <translation>没有警告。</translation>
+    </message>
+    <message>
+        <source>Calibration report: %1</source>
+        <translation>校准报告：%1</translation>
+    </message>
+    <message>
+        <source>calibscope %1 · model SHA-256 %2</source>
+        <translation>calibscope %1 · 模型 SHA-256 %2</translation>
+    </message>
+    <message>
+        <source>en</source>
+        <translation>zh-CN</translation>
+    </message>
+    <message>
+        <source>float model (reference)</source>
+        <translation>浮点模型（基准）</translation>
+    </message>
+    <message>
+        <source>your plan</source>
+        <translation>你的方案</translation>
+    </message>
+    <message>
+        <source>automatic plan (best observer per point)</source>
+        <translation>自动方案（每个量化点最佳观察器）</translation>
+    </message>
+    <message>
+        <source>%1 at every point</source>
+        <translation>所有量化点使用 %1</translation>
+    </message>
+    <message>
+        <source>No evaluation: run &lt;code&gt;calibscope-cli evaluate&lt;/code&gt; or Evaluate in the GUI.</source>
+        <translation>没有评估结果：请运行 &lt;code&gt;calibscope-cli evaluate&lt;/code&gt; 或在 GUI 中执行评估。</translation>
+    </message>
+    <message>
+        <source>Evaluated on %1 images in %2 batches of &lt;code&gt;%3&lt;/code&gt; (%4) in %5 s.</source>
+        <translation>在 &lt;code&gt;%3&lt;/code&gt;（%4）的 %2 批共 %1 张图像上评估，用时 %5 秒。</translation>
+    </message>
+    <message>
+        <source>labelled</source>
+        <translation>有标签</translation>
+    </message>
+    <message>
+        <source>no labels</source>
+        <translation>无标签</translation>
+    </message>
+    <message>
+        <source>The plan changed at %1 points since this evaluation: its numbers describe the earlier plan. Evaluate again for current figures.</source>
+        <translation>自本次评估以来方案中有 %1 个量化点已更改：这些数值描述的是之前的方案。请重新评估以获得当前数值。</translation>
+    </message>
+    <message>
+        <source>The evaluation has no accuracy table.</source>
+        <translation>该评估没有准确率表。</translation>
+    </message>
+    <message>
+        <source>Row</source>
+        <translation>行</translation>
+    </message>
+    <message>
+        <source>Quantized as</source>
+        <translation>量化方式</translation>
+    </message>
+    <message>
+        <source>Top-1</source>
+        <translation>Top-1</translation>
+    </message>
+    <message>
+        <source>Top-5</source>
+        <translation>Top-5</translation>
+    </message>
+    <message>
+        <source>Agreement with float</source>
+        <translation>与浮点一致率</translation>
+    </message>
+    <message>
+        <source>Δ vs float</source>
+        <translation>相对浮点的 Δ</translation>
+    </message>
+    <message>
+        <source>Output SQNR (dB)</source>
+        <translation>输出 SQNR (dB)</translation>
+    </message>
+    <message>
+        <source>Output cosine</source>
+        <translation>输出余弦相似度</translation>
+    </message>
+    <message>
+        <source>%1 pp</source>
+        <translation>%1 个百分点</translation>
+    </message>
+    <message>
+        <source>The validation data has no labels: rows are compared with the float model's outputs (the share of samples whose top-1 class agrees, and the SQNR of the logits).</source>
+        <translation>验证数据没有标签：各行与浮点模型的输出比较（top-1 类别一致的样本比例，以及 logits 的 SQNR）。</translation>
+    </message>
+    <message>
+        <source>Accuracy of each row of the table</source>
+        <translation>表中各行的准确率</translation>
+    </message>
+    <message>
+        <source>Each point quantized alone (with its weights), everything else in float; the drop is the float model's top-1 minus that top-1. Most sensitive first.</source>
+        <translation>每次只量化一个量化点（连同其权重），其余保持浮点；下降值为浮点模型的 top-1 减去该 top-1。最敏感的排在前面。</translation>
+    </message>
+    <message>
+        <source>Each point quantized alone (with its weights), everything else in float; the drop is derived from the output SQNR (no labels). Most sensitive first.</source>
+        <translation>每次只量化一个量化点（连同其权重），其余保持浮点；下降值由输出 SQNR 得出（无标签）。最敏感的排在前面。</translation>
+    </message>
+    <message>
+        <source>Rank</source>
+        <translation>排名</translation>
+    </message>
+    <message>
+        <source>Drop</source>
+        <translation>下降</translation>
+    </message>
+    <message>
+        <source>Top-1, only this point</source>
+        <translation>Top-1（仅此量化点）</translation>
+    </message>
+    <message>
+        <source>Agreement, only this point</source>
+        <translation>一致率（仅此量化点）</translation>
+    </message>
+    <message>
+        <source>%1 more points in the ranking.</source>
+        <translation>排名中还有 %1 个量化点。</translation>
+    </message>
+    <message>
+        <source>Sensitivity (top %1)</source>
+        <translation>敏感度（前 %1）</translation>
+    </message>
+    <message>
+        <source>Local SQNR: only this point quantized, its input in float. Accumulated SQNR: the whole plan up to and including this point. Where the accumulated curve drops, error enters; where it keeps falling below the local one, error grows.</source>
+        <translation>局部 SQNR：只量化此量化点，其输入为浮点。累积 SQNR：方案中直到并包括此量化点的全部量化。累积曲线下降处误差进入；持续低于局部曲线处误差在增长。</translation>
+    </message>
+    <message>
+        <source>Local and accumulated SQNR along the op order</source>
+        <translation>按算子顺序的局部与累积 SQNR</translation>
+    </message>
+    <message>
+        <source>top-1 accuracy (%)</source>
+        <translation>top-1 准确率 (%)</translation>
+    </message>
+    <message>
+        <source>agreement with the float model's top-1 (%)</source>
+        <translation>与浮点模型 top-1 的一致率 (%)</translation>
+    </message>
+    <message>
+        <source>local SQNR (only this point quantized)</source>
+        <translation>局部 SQNR（只量化此量化点）</translation>
+    </message>
+    <message>
+        <source>accumulated SQNR (plan up to this point)</source>
+        <translation>累积 SQNR（方案直到此量化点）</translation>
+    </message>
+    <message>
+        <source>SQNR (dB)</source>
+        <translation>SQNR (dB)</translation>
+    </message>
+    <message>
+        <source>Clipped</source>
+        <translation>截断比例</translation>
+    </message>
+    <message>
+        <source>Op</source>
+        <translation>算子</translation>
+    </message>
+    <message>
+        <source>min %1, max %2, mean %3, std %4 over %5 values</source>
+        <translation>最小 %1，最大 %2，均值 %3，标准差 %4，共 %5 个值</translation>
+    </message>
+    <message>
+        <source>Clip range</source>
+        <translation>截断范围</translation>
+    </message>
+    <message>
+        <source>[%1, %2] → scale %3, zero point %4</source>
+        <translation>[%1, %2] → 缩放因子 %3，零点 %4</translation>
+    </message>
+    <message>
+        <source>Estimated error</source>
+        <translation>估计误差</translation>
+    </message>
+    <message>
+        <source>L2 %1 · SQNR %2 dB · %3 clipped (from the histogram)</source>
+        <translation>L2 %1 · SQNR %2 dB · 截断 %3（由直方图估计）</translation>
+    </message>
+    <message>
+        <source>Measured error</source>
+        <translation>实测误差</translation>
+    </message>
+    <message>
+        <source>local SQNR %1 dB (L2 %2, %3 clipped) · accumulated SQNR %4 dB</source>
+        <translation>局部 SQNR %1 dB（L2 %2，截断 %3）· 累积 SQNR %4 dB</translation>
+    </message>
+    <message>
+        <source>Non-finite</source>
+        <translation>非有限值</translation>
+    </message>
+    <message>
+        <source>%1 NaN, %2 Inf</source>
+        <translation>%1 个 NaN，%2 个 Inf</translation>
+    </message>
+    <message>
+        <source>No quantized point has a histogram to rank.</source>
+        <translation>没有带直方图的量化点可供排序。</translation>
+    </message>
+    <message>
+        <source>The %1 points with the lowest local SQNR measured by the evaluation, worst first. Each histogram shows the chosen clip range (solid), the data min/max (dashed) and every compared observer's range (dash-dotted).</source>
+        <translation>评估实测局部 SQNR 最低的 %1 个量化点，最差的在前。每个直方图显示所选截断范围（实线）、数据最小/最大值（虚线）以及每个对比观察器的范围（点划线）。</translation>
+    </message>
+    <message>
+        <source>The %1 points with the lowest SQNR estimated from their histograms, worst first. Each histogram shows the chosen clip range (solid), the data min/max (dashed) and every compared observer's range (dash-dotted).</source>
+        <translation>由直方图估计的 SQNR 最低的 %1 个量化点，最差的在前。每个直方图显示所选截断范围（实线）、数据最小/最大值（虚线）以及每个对比观察器的范围（点划线）。</translation>
+    </message>
+    <message>
+        <source>Counts are on a logarithmic axis, so that tails and sparse bins stay visible next to a peak (such as the zeros after a ReLU).</source>
+        <translation>计数使用对数坐标轴，使尾部和稀疏的分箱在峰值（例如 ReLU 之后的零值）旁边仍然可见。</translation>
+    </message>
+    <message>
+        <source>Histogram of %1 with its clip ranges</source>
+        <translation>%1 的直方图及其截断范围</translation>
+    </message>
+    <message>
+        <source>Not drawn, far outside the data: %1.</source>
+        <translation>未绘制（远超出数据范围）：%1。</translation>
+    </message>
 </context>
 <context>
     <name>cs::ui::JobProgress</name>
@@ -566,6 +1606,60 @@ Interactive post-training-quantization calibration.</source>
     <message>
         <source>error</source>
         <translation>错误</translation>
+    </message>
+</context>
+<context>
+    <name>cs::ui::ObserverHeatMap</name>
+    <message>
+        <source>No calibration yet: calibrate to compare observers.</source>
+        <translation>尚未校准：请先校准再对比观察器。</translation>
+    </message>
+    <message>
+        <source>No compare results: this calibration ran only the configured observers (calibscope-cli calibrate without --compare). Calibrate again (F5) to see every observer's error at every point.</source>
+        <translation>没有对比结果：此次校准只运行了所配置的观察器（calibscope-cli calibrate 未加 --compare）。重新校准（F5）即可查看每个观察器在每个量化点上的误差。</translation>
+    </message>
+    <message>
+        <source>Local L2 error per point and observer, estimated from the histograms; each row from green (its best, ★) to red (its worst). Underlined: the observer in use. Double-click a cell to use that observer.</source>
+        <translation>每个量化点和观察器的局部 L2 误差，由直方图估计；每行从绿色（该行最佳，★）到红色（该行最差）。下划线：当前使用的观察器。双击单元格即使用该观察器。</translation>
+    </message>
+</context>
+<context>
+    <name>cs::ui::ObserverHeatMapModel</name>
+    <message>
+        <source>%1 has no result for %2.</source>
+        <translation>%1 在 %2 上没有结果。</translation>
+    </message>
+    <message>
+        <source>%1 at %2: L2 %3 · SQNR %4 dB · %5 % clipped</source>
+        <translation>%1 在 %2：L2 %3 · SQNR %4 dB · 截断 %5 %</translation>
+    </message>
+    <message>
+        <source>Lowest error for this point.</source>
+        <translation>此点误差最低。</translation>
+    </message>
+    <message>
+        <source>The observer the plan uses for this point.</source>
+        <translation>方案对此点使用的观察器。</translation>
+    </message>
+    <message>
+        <source>%1 is kept in float.</source>
+        <translation>%1 保持浮点。</translation>
+    </message>
+    <message>
+        <source>%1 uses %2.</source>
+        <translation>%1 使用 %2。</translation>
+    </message>
+    <message>
+        <source>Point</source>
+        <translation>量化点</translation>
+    </message>
+    <message>
+        <source>Quantization point, in graph order</source>
+        <translation>量化点，按计算图顺序</translation>
+    </message>
+    <message>
+        <source>Local L2 error with %1, estimated from each point's histogram (lower is better)</source>
+        <translation>使用 %1 时的局部 L2 误差，由各量化点的直方图估计（越低越好）</translation>
     </message>
 </context>
 <context>
@@ -662,7 +1756,7 @@ Interactive post-training-quantization calibration.</source>
         <translation>还原</translation>
     </message>
     <message>
-        <source>Show the point&apos;s current configuration again</source>
+        <source>Show the point's current configuration again</source>
         <translation>重新显示该量化点的当前配置</translation>
     </message>
     <message>
@@ -842,6 +1936,93 @@ Interactive post-training-quantization calibration.</source>
     <message>
         <source>All observers</source>
         <translation>全部观察器</translation>
+    </message>
+</context>
+<context>
+    <name>cs::ui::SensitivityView</name>
+    <message>
+        <source>Worst</source>
+        <translation>最差</translation>
+    </message>
+    <message>
+        <source>How many of the most sensitive points to protect</source>
+        <translation>要保护的最敏感量化点数量</translation>
+    </message>
+    <message>
+        <source>keep float</source>
+        <translation>保持浮点</translation>
+    </message>
+    <message>
+        <source>qint16</source>
+        <translation>qint16</translation>
+    </message>
+    <message>
+        <source>Apply to worst N</source>
+        <translation>应用于最差 N 个</translation>
+    </message>
+    <message>
+        <source>Change the plan for the N most sensitive points (undoable), then evaluate again</source>
+        <translation>修改 N 个最敏感量化点的方案（可撤销），然后重新评估</translation>
+    </message>
+    <message>
+        <source>Rank</source>
+        <translation>排名</translation>
+    </message>
+    <message>
+        <source>Point</source>
+        <translation>量化点</translation>
+    </message>
+    <message>
+        <source>Top-1 drop (pp)</source>
+        <translation>Top-1 下降（百分点）</translation>
+    </message>
+    <message>
+        <source>SQNR drop (dB)</source>
+        <translation>SQNR 下降 (dB)</translation>
+    </message>
+    <message>
+        <source>Top-1, only this</source>
+        <translation>Top-1（仅此点）</translation>
+    </message>
+    <message>
+        <source>Agreement, only this</source>
+        <translation>一致率（仅此点）</translation>
+    </message>
+    <message>
+        <source>Output SQNR (dB)</source>
+        <translation>输出 SQNR (dB)</translation>
+    </message>
+    <message>
+        <source>Float top-1 minus the top-1 with only this point quantized, in percentage points</source>
+        <translation>浮点 top-1 减去只量化此点时的 top-1，单位为百分点</translation>
+    </message>
+    <message>
+        <source>Without labels: how far the output SQNR falls below 200 dB (no error) with only this point quantized</source>
+        <translation>无标签时：只量化此点时输出 SQNR 比 200 dB（无误差）低多少</translation>
+    </message>
+    <message>
+        <source>The model with only this point (and its weights) quantized</source>
+        <translation>只量化此点（及其权重）的模型</translation>
+    </message>
+    <message>
+        <source>No evaluation yet: evaluate with "Per-point sensitivity" checked to rank the points.</source>
+        <translation>尚未评估：勾选“逐点敏感度”后评估，即可对量化点排序。</translation>
+    </message>
+    <message>
+        <source>This evaluation has no per-point sensitivity: evaluate again with "Per-point sensitivity" checked.</source>
+        <translation>此次评估没有逐点敏感度：请勾选“逐点敏感度”后重新评估。</translation>
+    </message>
+    <message>
+        <source>The points ranked by what quantizing each one alone costs; select a row to go to its op.</source>
+        <translation>按单独量化每个点的代价对量化点排序；选择一行即跳转到对应算子。</translation>
+    </message>
+    <message>
+        <source>top-1 drop (percentage points)</source>
+        <translation>top-1 下降（百分点）</translation>
+    </message>
+    <message>
+        <source>output SQNR drop (dB)</source>
+        <translation>输出 SQNR 下降 (dB)</translation>
     </message>
 </context>
 <context>

@@ -86,20 +86,9 @@ AccuracyView::AccuracyView(QWidget* parent) : QWidget(parent)
     progressLayout->addWidget(m_progress, 1);
     m_progressRow->hide();
 
-    m_summary = new QLabel(this);
-    m_summary->setObjectName(QStringLiteral("accuracySummary"));
-    m_summary->setWordWrap(true);
-    m_summary->setTextFormat(Qt::PlainText);
+    m_summary = makeTextLabel(this, QStringLiteral("accuracySummary"));
 
-    m_table = new QTableWidget(0, ColumnCount, this);
-    m_table->setObjectName(QStringLiteral("accuracyTable"));
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_table->verticalHeader()->hide();
-    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
-    m_table->horizontalHeader()->setStretchLastSection(false);
-    m_table->setWordWrap(false);
-    m_table->setMinimumHeight(m_table->fontMetrics().height() * 5);
+    m_table = makeResultTable(this, QStringLiteral("accuracyTable"), ColumnCount, 5, false);
 
     m_plot = new QCustomPlot(this);
     m_plot->setObjectName(QStringLiteral("accuracyPlot"));

@@ -2,6 +2,7 @@
 
 #include "widgets/histogram_view.h"
 #include "widgets/plot_style.h"
+#include "widgets/table_items.h"
 #include "widgets/point_table_model.h"
 
 #include <QEvent>
@@ -49,21 +50,9 @@ CompareView::CompareView(PointTableModel* model, QWidget* parent) : QWidget(pare
     m_histogram->setObjectName(QStringLiteral("compareHistogram"));
     m_histogram->setShowCompare(true);
 
-    m_hint = new QLabel(this);
-    m_hint->setObjectName(QStringLiteral("compareHint"));
-    m_hint->setWordWrap(true);
-    m_hint->setTextFormat(Qt::PlainText);
+    m_hint = makeTextLabel(this, QStringLiteral("compareHint"));
 
-    m_table = new QTableWidget(0, ColumnCount, this);
-    m_table->setObjectName(QStringLiteral("compareTable"));
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_table->verticalHeader()->hide();
-    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
-    m_table->horizontalHeader()->setStretchLastSection(false);
-    m_table->setWordWrap(false);
-    m_table->setMinimumHeight(m_table->fontMetrics().height() * 8);
+    m_table = makeResultTable(this, QStringLiteral("compareTable"), ColumnCount, 8);
 
     m_summary = new QLabel(this);
     m_summary->setObjectName(QStringLiteral("compareSummary"));

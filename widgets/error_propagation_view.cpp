@@ -53,20 +53,9 @@ ErrorPropagationView::ErrorPropagationView(QWidget* parent) : QWidget(parent)
     m_plot->xAxis->setTickLabelRotation(50);
     applyPlotTheme(m_plot);
 
-    m_summary = new QLabel(this);
-    m_summary->setObjectName(QStringLiteral("propagationSummary"));
-    m_summary->setWordWrap(true);
-    m_summary->setTextFormat(Qt::PlainText);
+    m_summary = makeTextLabel(this, QStringLiteral("propagationSummary"));
 
-    m_table = new QTableWidget(0, DropColumnCount, this);
-    m_table->setObjectName(QStringLiteral("propagationDrops"));
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_table->verticalHeader()->hide();
-    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
-    m_table->horizontalHeader()->setStretchLastSection(false);
-    m_table->setWordWrap(false);
+    m_table = makeResultTable(this, QStringLiteral("propagationDrops"), DropColumnCount, 0);
     const int rowHeight = m_table->verticalHeader()->defaultSectionSize();
     m_table->setFixedHeight(rowHeight * (kShownDrops + 1) + 2 * m_table->frameWidth() + 4);
 

@@ -372,6 +372,20 @@ void HistogramView::updateEstimate()
     m_estimateLabel->setText(estimateText());
 }
 
+void HistogramView::setMeasuredError(const MeasuredError& measured)
+{
+    m_measured = measured;
+    m_estimateLabel->setText(estimateText());
+}
+
+void HistogramView::clearMeasuredError(const QString& point)
+{
+    if (m_measured.point != point)
+        return;
+    m_measured = {};
+    m_estimateLabel->setText(estimateText());
+}
+
 QString HistogramView::estimateText() const
 {
     const PointCalibration* p = m_model->point(currentRow());
@@ -382,11 +396,19 @@ QString HistogramView::estimateText() const
     if (!m_hasEstimate)
         return tr("No histogram for an error estimate.");
     const QString prefix = isDragging() ? tr("What-if") : tr("Current");
-    return tr("%1: clip [%2, %3] → scale %4, zero point %5 · estimated L2 %6 · SQNR %7 dB · clipped %8 %")
-        .arg(prefix, formatNumber(m_low), formatNumber(m_high), formatNumber(m_estimate.scale))
-        .arg(m_estimate.zeroPoint)
-        .arg(formatNumber(m_estimate.l2, 4), formatNumber(m_estimate.sqnrDb, 4))
-        .arg(m_estimate.clippedFraction * 100.0, 0, 'f', 4);
+    QString text = tr("%1: clip [%2, %3] → scale %4, zero point %5 · estimated L2 %6 · SQNR %7 dB · clipped %8 %")
+                       .arg(prefix, formatNumber(m_low), formatNumber(m_high), formatNumber(m_estimate.scale))
+                       .arg(m_estimate.zeroPoint)
+                       .arg(formatNumber(m_estimate.l2, 4), formatNumber(m_estimate.sqnrDb, 4))
+                       .arg(m_estimate.clippedFraction * 100.0, 0, 'f', 4);
+    if (!isDragging() && hasMeasuredError())
+        text += QLatin1Char('\n')
+                + tr("Measured on %1 calibration images (%2 values): L2 %3 · SQNR %4 dB · clipped %5 %")
+                      .arg(m_measured.images)
+                      .arg(m_measured.values)
+                      .arg(formatNumber(m_measured.l2, 4), formatNumber(m_measured.sqnrDb, 4))
+                      .arg(m_measured.clippedFraction * 100.0, 0, 'f', 4);
+    return text;
 }
 
 HistogramView::Handle HistogramView::handleAt(int pixelX) const

@@ -36,6 +36,20 @@ public:
     void setShowCompare(bool on);
     void setShowBatches(bool on);
 
+    // The error of the current clip range measured on real data in the background (after a
+    // drag, say): shown under the estimate while the point keeps that configuration.
+    struct MeasuredError {
+        QString point;
+        double l2 = 0;
+        double sqnrDb = 0;
+        double clippedFraction = 0;
+        qint64 values = 0;
+        qint64 images = 0;
+    };
+    void setMeasuredError(const MeasuredError& measured);
+    void clearMeasuredError(const QString& point);
+    bool hasMeasuredError() const { return !m_measured.point.isEmpty() && m_measured.point == m_point; }
+
     // What is drawn now (the dragged range while dragging).
     double clipLow() const { return m_low; }
     double clipHigh() const { return m_high; }
@@ -100,6 +114,7 @@ private:
     Handle m_drag = Handle::None;
     ErrorEstimate m_estimate;
     bool m_hasEstimate = false;
+    MeasuredError m_measured;
     double m_maxCount = 1;
 };
 

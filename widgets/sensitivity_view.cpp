@@ -22,21 +22,9 @@ namespace cs::ui {
 
 SensitivityView::SensitivityView(QWidget* parent) : QWidget(parent)
 {
-    m_hint = new QLabel(this);
-    m_hint->setObjectName(QStringLiteral("sensitivityHint"));
-    m_hint->setWordWrap(true);
-    m_hint->setTextFormat(Qt::PlainText);
+    m_hint = makeTextLabel(this, QStringLiteral("sensitivityHint"));
 
-    m_table = new QTableWidget(0, ColumnCount, this);
-    m_table->setObjectName(QStringLiteral("sensitivityTable"));
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_table->verticalHeader()->hide();
-    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
-    m_table->horizontalHeader()->setStretchLastSection(false);
-    m_table->setWordWrap(false);
-    m_table->setMinimumHeight(m_table->fontMetrics().height() * 6);
+    m_table = makeResultTable(this, QStringLiteral("sensitivityTable"), ColumnCount, 6);
 
     m_plot = new QCustomPlot(this);
     m_plot->setObjectName(QStringLiteral("sensitivityPlot"));

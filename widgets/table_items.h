@@ -1,11 +1,44 @@
 #pragma once
 // Small helpers for the read-only QTableWidgets of the analysis views.
+#include <QHeaderView>
+#include <QLabel>
 #include <QString>
+#include <QTableWidget>
 #include <QTableWidgetItem>
 
 #include <cmath>
 
 namespace cs::ui {
+
+// A read-only table of whole rows, compact rows, no row numbers, at least `visibleRows` tall.
+inline QTableWidget* makeResultTable(QWidget* parent, const QString& objectName, int columns, int visibleRows,
+                                     bool singleSelection = true)
+{
+    auto* table = new QTableWidget(0, columns, parent);
+    table->setObjectName(objectName);
+    table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    if (singleSelection)
+        table->setSelectionMode(QAbstractItemView::SingleSelection);
+    table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    table->verticalHeader()->hide();
+    table->verticalHeader()->setDefaultSectionSize(table->fontMetrics().height() + 6);
+    table->horizontalHeader()->setStretchLastSection(false);
+    table->setWordWrap(false);
+    if (visibleRows > 0)
+        table->setMinimumHeight(table->fontMetrics().height() * visibleRows);
+    return table;
+}
+
+// A plain-text label for hints and summaries (never interpreted as rich text: point names
+// may contain anything).
+inline QLabel* makeTextLabel(QWidget* parent, const QString& objectName, bool wrap = true)
+{
+    auto* label = new QLabel(parent);
+    label->setObjectName(objectName);
+    label->setWordWrap(wrap);
+    label->setTextFormat(Qt::PlainText);
+    return label;
+}
 
 // A right-aligned number whose raw value sits in `role`, so tests and sorting read numbers.
 inline QTableWidgetItem* numberItem(const QString& text, double value, int role)

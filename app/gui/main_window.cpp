@@ -2,6 +2,7 @@
 
 #include "core/logging.h"
 #include "gui/calibration_document.h"
+#include "gui/evaluation_controller.h"
 #include "gui/exchange_controller.h"
 #include "gui/file_dialogs.h"
 #include "gui/model_load_controller.h"
@@ -54,7 +55,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     connect(m_jobProgress, &ui::JobProgress::cancelRequested, this, &MainWindow::cancelJob);
 
     m_editor = new PlanEditor(m_document, m_pointModel, m_pointTable, m_histogram, m_panel, m_weights, this);
+    buildAnalysisViews();
     connectControllers();
+    connectAnalysis();
     connectExchange();
     createActions();
     updateHeader();
@@ -69,6 +72,8 @@ MainWindow::~MainWindow()
     m_loader->shutdown();
     m_sessions->shutdown();
     m_exchange->shutdown();
+    m_evaluation->shutdown();
+    m_measurement->shutdown();
 }
 
 QWidget* MainWindow::buildCentral()
@@ -179,7 +184,8 @@ const ModelSummary& MainWindow::summary() const { return m_opModel->summary(); }
 
 bool MainWindow::isBusy() const
 {
-    return m_loader->isRunning() || m_calibration->isRunning() || m_sessions->isBusy() || m_exchange->isExporting();
+    return m_loader->isRunning() || m_calibration->isRunning() || m_sessions->isBusy() || m_exchange->isExporting()
+           || m_evaluation->isRunning();
 }
 
 void MainWindow::updateHeader()
@@ -236,6 +242,7 @@ void MainWindow::updateActions()
     m_cancelAction->setEnabled(isBusy());
     m_saveAction->setEnabled(m_document->hasResult());
     m_saveAsAction->setEnabled(m_document->hasResult());
+    m_evaluateAction->setEnabled(m_document->hasResult() && !replacing && !m_evaluation->isRunning());
     m_exportAction->setEnabled(m_document->hasResult() && !replacing);
     m_importAction->setEnabled(m_document->hasResult() && !replacing);
     m_reportAction->setEnabled(m_document->hasResult() && !replacing);

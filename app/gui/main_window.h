@@ -15,7 +15,17 @@ class QSortFilterProxyModel;
 class QTableView;
 class QTabWidget;
 
+namespace cs {
+struct EvaluationConfig;
+struct EvaluationResult;
+}
+
 namespace cs::ui {
+class AccuracyView;
+class CompareView;
+class ErrorPropagationView;
+class ObserverHeatMap;
+class SensitivityView;
 class HistogramView;
 class JobProgress;
 class LogView;
@@ -61,6 +71,23 @@ public:
     void save();
     void saveAs();
 
+    // Runs the evaluation of the current plan on the validation data (the demo's validation
+    // split, the data chosen with Evaluation ▸ Validation Data…, or the calibration data).
+    // 0 images = all. False when it cannot start (no calibration, one already running).
+    bool evaluate(int maxImages, bool sensitivity);
+    DatasetSpec validationData() const;
+    void setValidationData(const DatasetSpec& spec);
+    void showValidationDialog();
+    // "Use this" of the compare view and the heat map: one undoable edit.
+    void useObserver(const QString& point, const QString& observer);
+    // The sensitivity view's "apply to worst N": "keep_float" or "qint16", then re-evaluates.
+    void protectPoints(const QStringList& points, const QString& action);
+    // The exact local error of a point's current clip range on the calibration data, in the
+    // background; shown under the histogram's estimate (pointMeasured when it is).
+    void measurePoint(const QString& point);
+    // Jumps to a point in the point table with its histogram.
+    void showPoint(const QString& point);
+
     // File ▸ Export… / Import qconfig… / Export Report… (dialogs shown with open()).
     ExportDialog* showExportDialog();
     void exportFiles(const ExportRequest& request);
@@ -81,6 +108,13 @@ public:
     ui::WeightsView* weightsView() const { return m_weights; }
     ui::JobProgress* jobProgress() const { return m_jobProgress; }
     QTabWidget* inspectorTabs() const { return m_inspectorTabs; }
+    ui::CompareView* compareView() const { return m_compare; }
+    ui::ObserverHeatMap* heatMap() const { return m_heatMap; }
+    ui::AccuracyView* accuracyView() const { return m_accuracy; }
+    ui::SensitivityView* sensitivityView() const { return m_sensitivity; }
+    ui::ErrorPropagationView* propagationView() const { return m_propagation; }
+    QTabWidget* tableTabs() const { return m_tableTabs; }
+    EvaluationController* evaluations() const { return m_evaluation; }
     CalibrationDocument* document() const { return m_document; }
     SessionController* sessions() const { return m_sessions; }
     bool isBusy() const;
@@ -94,6 +128,8 @@ Q_SIGNALS:
     void filesExported(const QStringList& paths);
     void qconfigImported(const QString& path);
     void reportExported(const QString& path);
+    void evaluationFinished();
+    void pointMeasured(const QString& point);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -106,6 +142,11 @@ private:
     void fillRecentMenu(QMenu* menu);
     QMenu* createLanguageMenu(QMenu* parent);
     void connectControllers();
+    void buildAnalysisViews();
+    void connectAnalysis();
+    void refreshEvaluationViews();
+    void showMeasurement(const EvaluationResult& result);
+    EvaluationConfig evaluationConfig(int maxImages, bool sensitivity) const;
     void createExchangeActions(QMenu* file);
     void connectExchange();
     QString exportBasePath() const;
@@ -124,6 +165,10 @@ private:
     SessionController* m_sessions = nullptr;
     PlanEditor* m_editor = nullptr;
     ExchangeController* m_exchange = nullptr;
+    EvaluationController* m_evaluation = nullptr;
+    EvaluationController* m_measurement = nullptr;
+    QString m_measuredPoint;
+    bool m_measureAgain = false;
 
     ui::OpTableModel* m_opModel = nullptr;
     QSortFilterProxyModel* m_opProxy = nullptr;
@@ -136,6 +181,11 @@ private:
     ui::HistogramView* m_histogram = nullptr;
     ui::WeightsView* m_weights = nullptr;
     ui::ParameterPanel* m_panel = nullptr;
+    ui::CompareView* m_compare = nullptr;
+    ui::ObserverHeatMap* m_heatMap = nullptr;
+    ui::AccuracyView* m_accuracy = nullptr;
+    ui::SensitivityView* m_sensitivity = nullptr;
+    ui::ErrorPropagationView* m_propagation = nullptr;
     ui::LogView* m_log = nullptr;
     ui::JobProgress* m_jobProgress = nullptr;
     QLabel* m_modelLabel = nullptr;
@@ -145,6 +195,7 @@ private:
     QAction* m_cancelAction = nullptr;
     QAction* m_saveAction = nullptr;
     QAction* m_saveAsAction = nullptr;
+    QAction* m_evaluateAction = nullptr;
     QAction* m_exportAction = nullptr;
     QAction* m_importAction = nullptr;
     QAction* m_reportAction = nullptr;
@@ -156,6 +207,10 @@ private:
     double m_demoAccuracy = -1;
     DatasetSpec m_dataset;
     bool m_hasDataset = false;
+    DatasetSpec m_validation;
+    bool m_hasValidation = false;
+    bool m_evaluateAfterRerun = false;
+    bool m_lastSensitivity = true;
     int m_batchSize = 32;
     int m_numBatches = 30;
     bool m_closeConfirmed = false;

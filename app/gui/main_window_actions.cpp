@@ -5,9 +5,11 @@
 #include "gui/calibration_document.h"
 #include "gui/file_dialogs.h"
 #include "gui/settings.h"
+#include "widgets/accuracy_view.h"
 
 #include <QAction>
 #include <QActionGroup>
+#include <QCheckBox>
 #include <QDockWidget>
 #include <QFileInfo>
 #include <QMenu>
@@ -71,6 +73,19 @@ void MainWindow::createActions()
     m_cancelAction = run->addAction(tr("C&ancel"));
     m_cancelAction->setObjectName(QStringLiteral("actionCancel"));
     connect(m_cancelAction, &QAction::triggered, this, &MainWindow::cancelJob);
+    run->addSeparator();
+    m_evaluateAction = run->addAction(tr("&Evaluate"));
+    m_evaluateAction->setObjectName(QStringLiteral("actionEvaluate"));
+    m_evaluateAction->setShortcut(Qt::Key_F6);
+    m_evaluateAction->setToolTip(tr("Float vs quantized on the validation data: accuracy, per-point errors, "
+                                    "sensitivity"));
+    connect(m_evaluateAction, &QAction::triggered, this, [this] {
+        m_tableTabs->setCurrentWidget(m_accuracy);
+        evaluate(m_accuracy->maxImages(), m_accuracy->sensitivityBox()->isChecked());
+    });
+    QAction* validation = run->addAction(tr("&Validation Data…"));
+    validation->setObjectName(QStringLiteral("actionValidationData"));
+    connect(validation, &QAction::triggered, this, &MainWindow::showValidationDialog);
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     for (QDockWidget* dock : findChildren<QDockWidget*>())

@@ -9,6 +9,7 @@
 #include "gui/export_dialog.h"
 #include "gui/file_dialogs.h"
 #include "gui/import_dialog.h"
+#include "widgets/job_progress.h"
 #include "gui/report_export.h"
 
 #include <QAction>

@@ -7,11 +7,13 @@
 #include "gui/calibration_document.h"
 #include "gui/dataset_dialog.h"
 #include "gui/demo_preset.h"
+#include "gui/evaluation_controller.h"
 #include "gui/file_dialogs.h"
 #include "gui/model_load_controller.h"
 #include "gui/plan_editor.h"
 #include "gui/session_controller.h"
 #include "gui/settings.h"
+#include "widgets/accuracy_view.h"
 #include "widgets/job_progress.h"
 #include "widgets/op_table_model.h"
 
@@ -123,6 +125,7 @@ void MainWindow::onModelLoaded(const ModelLoadResult& result)
         try {
             const DemoPreset preset = loadDemoPreset(result.demoDescription);
             setDataset(preset.calibration, preset.batchSize, preset.numBatches);
+            setValidationData(preset.validation);
         } catch (const CalibError& e) {
             showError(QString::fromStdString(e.what()));
         }
@@ -233,6 +236,7 @@ void MainWindow::cancelJob()
 {
     m_calibration->cancel();
     m_loader->cancel();
+    m_evaluation->cancel();
 }
 
 void MainWindow::onCalibrationAvailable(const CalibrationResult& result, CalibrationController::Purpose purpose)
@@ -256,6 +260,8 @@ void MainWindow::onCalibrationAvailable(const CalibrationResult& result, Calibra
     updateTitle();
     updateActions();
     Q_EMIT calibrationFinished();
+    if (rerun && m_evaluateAfterRerun && !m_document->hasPending())
+        evaluate(m_accuracy->maxImages(), m_lastSensitivity);
 }
 
 void MainWindow::onCalibrationFailed(const QString& message, CalibrationController::Purpose purpose)

@@ -5,6 +5,7 @@
 //
 // bench_calibration [--only demo|resnet18] [--threads 2] [--repeat 3] [--batches 10]
 //                   [--compare-batches 4] [--demo PATH] [--resnet PATH] [--data-dir DIR]
+#include "../demo_test_config.h"
 #include "bench_support.h"
 
 #include "core/calibration.h"
@@ -339,16 +340,7 @@ int main(int argc, char** argv)
     std::vector<Case> cases;
     if (o.only.empty() || o.only == "demo") {
         Case demo{"demo", {}, -1};
-        CalibrationConfig& c = demo.config;
-        c.modelPath = o.demo; // its calibration split, as tests/core/test_calibration.cpp
-        c.data.path = "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz";
-        c.data.start = 59000;
-        c.data.count = 1000;
-        c.data.preprocess.scale = 1.0 / 255.0;
-        c.data.preprocess.mean = {0.2860};
-        c.data.preprocess.stddev = {0.3530};
-        c.batchSize = 32;
-        c.numBatches = -1;
+        demo.config = cs::test::demoCalibrationConfig(o.demo, -1);
         cases.push_back(demo);
     }
     if (o.only.empty() || o.only == "resnet18") {

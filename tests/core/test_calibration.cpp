@@ -1,5 +1,6 @@
 // The calibration engine against independent computations: eager PyTorch statistics for a
 // model with in-place ops, LibTorch submodule outputs for the demo, session round trips.
+#include "../demo_test_config.h"
 #include "core/calibration.h"
 #include "core/dataset/idx_reader.h"
 #include "core/errors.h"
@@ -34,20 +35,7 @@ CalibrationConfig inplaceConfig(const std::string& model)
     return c;
 }
 
-CalibrationConfig demoConfig(int batches)
-{
-    CalibrationConfig c;
-    c.modelPath = kDemoDir + "/demo.pt";
-    c.data.path = "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz";
-    c.data.start = 59000;
-    c.data.count = 1000;
-    c.data.preprocess.scale = 1.0 / 255.0;
-    c.data.preprocess.mean = {0.2860};
-    c.data.preprocess.stddev = {0.3530};
-    c.batchSize = 32;
-    c.numBatches = batches;
-    return c;
-}
+CalibrationConfig demoConfig(int batches) { return cs::test::demoCalibrationConfig(kDemoDir + "/demo.pt", batches); }
 
 QJsonObject readJson(const std::string& path)
 {

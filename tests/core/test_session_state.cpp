@@ -1,5 +1,6 @@
 // The live observers in a session: a reopened .cscope retunes and switches observers exactly
 // like the result that was saved; older sessions (no states) and damaged states still load.
+#include "../demo_test_config.h"
 #include "core/calibration.h"
 #include "core/observer_bank.h"
 #include "core/observer_bank_state.h"
@@ -22,22 +23,7 @@ namespace {
 
 const std::string kDemoDir = CALIBSCOPE_TEST_DEMO_DIR;
 
-// As tests/core/test_calibration.cpp: the demo's calibration split.
-CalibrationConfig demoConfig(int batches)
-{
-    CalibrationConfig c;
-    c.modelPath = kDemoDir + "/demo.pt";
-    c.data.path = "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz";
-    c.data.start = 59000;
-    c.data.count = 1000;
-    c.data.preprocess.scale = 1.0 / 255.0;
-    c.data.preprocess.mean = {0.2860};
-    c.data.preprocess.stddev = {0.3530};
-    c.batchSize = 32;
-    c.numBatches = batches;
-    c.threads = 1;
-    return c;
-}
+CalibrationConfig demoConfig(int batches) { return cs::test::demoCalibrationConfig(kDemoDir + "/demo.pt", batches, 1); }
 
 // Bit-exact comparison of everything a result shows.
 bool same(const obs::ObserverResult& a, const obs::ObserverResult& b)

@@ -1,5 +1,6 @@
 // The fake-quantized TorchScript model: plain PyTorch (torch.jit.load, no calibscope) runs it
 // and reproduces calibscope's own QuantizedModel::forward to 1e-6.
+#include "../demo_test_config.h"
 #include "export_test_utils.h"
 
 #include "core/atomic_file.h"
@@ -23,20 +24,7 @@ namespace {
 
 const std::string kDemoDir = CALIBSCOPE_TEST_DEMO_DIR;
 
-CalibrationConfig demoConfig()
-{
-    CalibrationConfig c;
-    c.modelPath = kDemoDir + "/demo.pt";
-    c.data.path = "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz";
-    c.data.start = 59000;
-    c.data.count = 1000;
-    c.data.preprocess.scale = 1.0 / 255.0;
-    c.data.preprocess.mean = {0.2860};
-    c.data.preprocess.stddev = {0.3530};
-    c.batchSize = 32;
-    c.numBatches = 4;
-    return c;
-}
+CalibrationConfig demoConfig() { return cs::test::demoCalibrationConfig(kDemoDir + "/demo.pt", 4); }
 
 // calibscope's quantized output on `input`, written with the input for the Python side.
 void writeCase(const CalibrationResult& r, const std::string& modelPath, const at::Tensor& input, const std::string& path)

@@ -2,6 +2,7 @@
 // sensitivity and error propagation. Every number is checked against its source; screenshots
 // of each view in English and Chinese go to the build tree.
 #include "gui_test_data.h"
+#include "gui_test_support.h"
 
 #include "widgets/accuracy_view.h"
 #include "widgets/compare_view.h"
@@ -40,14 +41,9 @@ using cs::ui::ObserverHeatMapModel;
 using cs::ui::PointTableModel;
 using cs::ui::SensitivityView;
 
-namespace {
+using gui_test::saveScreenshot;
 
-void saveScreenshot(QWidget& widget, const QString& name)
-{
-    const QString path = QStringLiteral(CALIBSCOPE_TEST_OUTPUT_DIR "/") + name;
-    QVERIFY(widget.grab().save(path));
-    qInfo("screenshot: %s", qPrintable(path));
-}
+namespace {
 
 // The estimate the compare table and the heat map must show for `result` at `point`.
 cs::ErrorEstimate expectedEstimate(const cs::PointCalibration& point, const cs::obs::ObserverResult& result)

@@ -1,6 +1,7 @@
 // The views on a hand-made calibration: parameter editors from the registry, histogram with
 // clip handles, weights bars, the dataset dialog. Screenshots go to the build tree.
 #include "gui_test_data.h"
+#include "gui_test_support.h"
 
 #include "core/observers/observer_registry.h"
 #include "gui/dataset_dialog.h"
@@ -22,21 +23,10 @@
 
 using cs::ui::ParameterPanel;
 
+using gui_test::saveScreenshot;
+using gui_test::sendMouse;
+
 namespace {
-
-void saveScreenshot(QWidget& widget, const QString& name)
-{
-    const QString path = QStringLiteral(CALIBSCOPE_TEST_OUTPUT_DIR "/") + name;
-    QVERIFY(widget.grab().save(path));
-    qInfo("screenshot: %s", qPrintable(path));
-}
-
-void sendMouse(QWidget* widget, QEvent::Type type, QPoint pos, Qt::MouseButtons buttons)
-{
-    QMouseEvent event(type, QPointF(pos), widget->mapToGlobal(QPointF(pos)),
-                      type == QEvent::MouseMove ? Qt::NoButton : Qt::LeftButton, buttons, Qt::NoModifier);
-    QApplication::sendEvent(widget, &event);
-}
 
 } // namespace
 

@@ -1,6 +1,8 @@
 // A new user's day, headless: open the demo, calibrate (the window keeps responding), pick a
 // point, change its percentile, drag a clip handle, undo, change the dtype (a background
 // re-run), save, reopen, close with unsaved changes. Screenshots go to the build tree.
+#include "gui_test_support.h"
+
 #include "gui/calibration_document.h"
 #include "gui/dataset_dialog.h"
 #include "gui/main_window.h"
@@ -43,41 +45,18 @@
 
 using cs::app::MainWindow;
 using cs::ui::PointTableModel;
+using gui_test::clickPoint;
+using gui_test::saveScreenshot;
+using gui_test::sendMouse;
 
 namespace {
 
 constexpr int kJobTimeoutMs = 600000;
 
-void saveScreenshot(QWidget& widget, const QString& name)
-{
-    const QString path = QStringLiteral(CALIBSCOPE_TEST_OUTPUT_DIR "/") + name;
-    QVERIFY(widget.grab().save(path));
-    qInfo("screenshot: %s", qPrintable(path));
-}
-
-void sendMouse(QWidget* widget, QEvent::Type type, QPoint pos, Qt::MouseButtons buttons)
-{
-    QMouseEvent event(type, QPointF(pos), widget->mapToGlobal(QPointF(pos)),
-                      type == QEvent::MouseMove ? Qt::NoButton : Qt::LeftButton, buttons, Qt::NoModifier);
-    QApplication::sendEvent(widget, &event);
-}
-
 QString cellOf(MainWindow& window, const QString& point, int column)
 {
     const int row = window.pointModel()->rowOf(point);
     return window.pointModel()->index(row, column).data().toString();
-}
-
-// Clicks the point's row in the table, as a user would.
-void clickPoint(MainWindow& window, const QString& point)
-{
-    QTableView* table = window.pointTable()->table();
-    const int row = window.pointModel()->rowOf(point);
-    QVERIFY(row >= 0);
-    const QModelIndex index = window.pointTable()->proxy()->mapFromSource(window.pointModel()->index(row, 0));
-    table->scrollTo(index);
-    QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, table->visualRect(index).center());
-    QCOMPARE(window.pointTable()->currentPoint(), point);
 }
 
 void applyPanel(MainWindow& window)
@@ -310,9 +289,22 @@ private Q_SLOTS:
         QVERIFY(std::abs(view->clipHigh() - draggedHigh) < 0.02 * draggedHigh);
         QVERIFY(!view->isDragging());
 
+        // The exact numbers follow in the background, measured on the calibration images
+        // (the same values the histogram holds, so they are close to the estimate).
+        QSignalSpy measured(m_window.get(), &MainWindow::pointMeasured);
+        QVERIFY(measured.wait(kJobTimeoutMs));
+        QCOMPARE(measured.first().first().toString(), point);
+        QVERIFY(view->hasMeasuredError());
+        const QString text = view->estimateText();
+        qInfo("%s", qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("Measured on 1000 calibration images")), qPrintable(text));
+        QTest::qWait(50);
+        saveScreenshot(*m_window->histogramView(), QStringLiteral("workflow_histogram_measured.png"));
+
         m_window->findChild<QAction*>(QStringLiteral("actionUndo"))->trigger();
         QCOMPARE(cellOf(*m_window, point, PointTableModel::Observer), QStringLiteral("percentile"));
         QCOMPARE(view->clipHigh(), high);
+        QVERIFY(!view->hasMeasuredError()); // it described the undone range
     }
 
     void dtypeChangeRerunsInTheBackground()

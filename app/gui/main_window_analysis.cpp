@@ -1,0 +1,303 @@
+// The analysis views (compare, heat map, accuracy, sensitivity, error propagation) and the
+// evaluation job: the main window's side of issue 7's workflow. The views only ask; the
+// document makes every change undoable and the evaluation controller runs the job.
+#include "gui/main_window.h"
+
+#include "core/errors.h"
+#include "core/evaluation.h"
+#include "core/logging.h"
+#include "gui/calibration_document.h"
+#include "gui/dataset_dialog.h"
+#include "gui/evaluation_controller.h"
+#include "widgets/accuracy_view.h"
+#include "widgets/compare_view.h"
+#include "widgets/error_propagation_view.h"
+#include "widgets/histogram_view.h"
+#include "widgets/job_progress.h"
+#include "widgets/observer_heat_map.h"
+#include "widgets/point_table_view.h"
+#include "widgets/sensitivity_view.h"
+
+#include <QStatusBar>
+#include <QTabWidget>
+
+#include <cmath>
+#include <utility>
+
+namespace cs::app {
+
+namespace {
+
+// Images per evaluation batch: large batches keep LibTorch's kernels busy on 2 cores.
+constexpr int kEvaluationBatchSize = 100;
+
+} // namespace
+
+void MainWindow::buildAnalysisViews()
+{
+    m_evaluation = new EvaluationController(this);
+    m_measurement = new EvaluationController(this);
+    m_compare = new ui::CompareView(m_pointModel, m_inspectorTabs);
+    m_inspectorTabs->insertTab(1, m_compare, tr("Compare observers"));
+    m_heatMap = new ui::ObserverHeatMap(m_tableTabs);
+    m_accuracy = new ui::AccuracyView(m_tableTabs);
+    // A quick first look; the whole validation set is one click away (0 = all).
+    m_accuracy->setMaxImages(2000);
+    m_sensitivity = new ui::SensitivityView(m_tableTabs);
+    m_propagation = new ui::ErrorPropagationView(m_tableTabs);
+    m_tableTabs->addTab(m_heatMap, tr("Observer heat map"));
+    m_tableTabs->addTab(m_accuracy, tr("Accuracy"));
+    m_tableTabs->addTab(m_sensitivity, tr("Sensitivity"));
+    m_tableTabs->addTab(m_propagation, tr("Error propagation"));
+}
+
+void MainWindow::connectAnalysis()
+{
+    connect(m_document, &CalibrationDocument::resultReplaced, this, [this] {
+        m_heatMap->setResult(m_document->result());
+        m_compare->setPoint(m_pointTable->currentPoint());
+        refreshEvaluationViews();
+    });
+    connect(m_document, &CalibrationDocument::pointsChanged, this, [this](const QStringList& points) {
+        // The heat map copies its numbers: give it the new ones (cheap: estimates only).
+        m_heatMap->setResult(m_document->result());
+        if (points.contains(m_compare->point()))
+            m_compare->setPoint(m_compare->point());
+        m_accuracy->setStale(m_document->evaluation() && !m_document->isEvaluationCurrent());
+    });
+    connect(m_document, &CalibrationDocument::evaluationChanged, this, &MainWindow::refreshEvaluationViews);
+    connect(m_pointTable, &ui::PointTableView::currentPointChanged, this, [this](const QString& point) {
+        m_compare->setPoint(point);
+        m_propagation->setCurrentPoint(point);
+        m_heatMap->selectPoint(point);
+    });
+
+    // After a clip handle is released (PlanEditor, connected first, has applied the edit), the
+    // exact error of the new range follows from the calibration data in the background.
+    connect(m_histogram, &ui::HistogramView::clipDragFinished, this,
+            [this](const QString& point) { measurePoint(point); });
+    connect(m_document, &CalibrationDocument::pointsChanged, this, [this](const QStringList& points) {
+        for (const QString& point : points)
+            m_histogram->clearMeasuredError(point);
+    });
+    connect(m_measurement, &EvaluationController::evaluationAvailable, this,
+            [this](std::shared_ptr<const EvaluationResult> result) { showMeasurement(*result); });
+    connect(m_measurement, &EvaluationController::evaluationCancelled, this, [this] {
+        if (std::exchange(m_measureAgain, false))
+            measurePoint(m_measuredPoint);
+    });
+    connect(m_measurement, &EvaluationController::evaluationFailed, this,
+            [](const QString& message) { logWarning("Measuring the clip range failed: " + message.toStdString()); });
+
+    connect(m_compare, &ui::CompareView::useObserverRequested, this, &MainWindow::useObserver);
+    connect(m_heatMap, &ui::ObserverHeatMap::cellActivated, this, &MainWindow::useObserver);
+    connect(m_heatMap, &ui::ObserverHeatMap::pointSelected, this, [this](const QString& point) {
+        // Selecting in the heat map follows along without leaving it.
+        m_pointTable->selectPoint(point);
+    });
+    connect(m_sensitivity, &ui::SensitivityView::pointSelected, this, &MainWindow::showPoint);
+    connect(m_propagation, &ui::ErrorPropagationView::pointSelected, this, &MainWindow::showPoint);
+    connect(m_sensitivity, &ui::SensitivityView::protectWorstRequested, this, &MainWindow::protectPoints);
+
+    connect(m_accuracy, &ui::AccuracyView::evaluateRequested, this, &MainWindow::evaluate);
+    connect(m_accuracy, &ui::AccuracyView::cancelRequested, m_evaluation, &EvaluationController::cancel);
+    connect(m_evaluation, &EvaluationController::runningChanged, this, [this](bool running) {
+        m_accuracy->setRunning(running);
+        if (!running)
+            m_jobProgress->finish();
+        updateActions();
+    });
+    connect(m_evaluation, &EvaluationController::progressChanged, this, [this](const JobProgressInfo& p) {
+        const QString stage = p.stage.isEmpty() ? tr("Evaluating") : p.stage;
+        m_accuracy->setProgress(stage, int(p.done), int(p.total));
+        m_jobProgress->setProgress(stage, p.done, p.total, p.itemsPerSecond, p.etaSeconds);
+    });
+    connect(m_evaluation, &EvaluationController::evaluationAvailable, this,
+            [this](std::shared_ptr<const EvaluationResult> result) {
+                for (const auto& warning : result->warnings)
+                    logWarning(warning);
+                const EvaluationResult& e = *result;
+                m_document->setEvaluation(std::move(result));
+                statusBar()->showMessage(tr("Evaluated %1 images in %2 s").arg(e.images).arg(e.seconds, 0, 'f', 1),
+                                         10000);
+                Q_EMIT evaluationFinished();
+            });
+    connect(m_evaluation, &EvaluationController::evaluationFailed, this, &MainWindow::showError);
+    connect(m_evaluation, &EvaluationController::evaluationCancelled, this,
+            [this] { statusBar()->showMessage(tr("Evaluation cancelled"), 5000); });
+}
+
+void MainWindow::refreshEvaluationViews()
+{
+    const auto evaluation = m_document->evaluation();
+    if (!evaluation) {
+        m_accuracy->clear();
+        m_sensitivity->clear();
+        m_propagation->clear();
+        m_accuracy->setStale(false);
+        return;
+    }
+    m_accuracy->setEvaluation(*evaluation);
+    m_sensitivity->setEvaluation(*evaluation);
+    m_propagation->setEvaluation(*evaluation);
+    m_propagation->setCurrentPoint(m_pointTable->currentPoint());
+    m_accuracy->setStale(!m_document->isEvaluationCurrent());
+}
+
+void MainWindow::showPoint(const QString& point)
+{
+    m_tableTabs->setCurrentWidget(m_pointTable);
+    m_pointTable->selectPoint(point);
+    m_inspectorTabs->setCurrentWidget(m_histogram);
+}
+
+void MainWindow::useObserver(const QString& point, const QString& observer)
+{
+    if (!m_document->hasResult() || !m_document->result()->point(point.toStdString()))
+        return;
+    ObserverConfig config = m_document->wantedConfig(point.toStdString());
+    // The compare pass ran every observer with its defaults on this point's grid: taking
+    // exactly that makes the switch instant and the numbers those the compare view showed.
+    config.name = observer.toStdString();
+    config.params.clear();
+    config.keepFloat = false;
+    m_document->editPoints({{point.toStdString(), config}}, tr("Use %1 for %2").arg(observer, point));
+}
+
+void MainWindow::protectPoints(const QStringList& points, const QString& action)
+{
+    if (!m_document->hasResult() || points.isEmpty())
+        return;
+    std::map<std::string, ObserverConfig> configs;
+    for (const QString& point : points) {
+        ObserverConfig config = m_document->wantedConfig(point.toStdString());
+        if (action == QLatin1String("keep_float")) {
+            config.keepFloat = true;
+        } else {
+            config.keepFloat = false;
+            config.spec.dtype = obs::DType::QInt16;
+            config.spec.quantMin.reset();
+            config.spec.quantMax.reset();
+        }
+        configs[point.toStdString()] = config;
+    }
+    const QString description = action == QLatin1String("keep_float")
+                                    ? tr("Keep %n most sensitive point(s) in float", nullptr, int(points.size()))
+                                    : tr("Quantize %n most sensitive point(s) to qint16", nullptr, int(points.size()));
+    m_document->editPoints(configs, description);
+    // The user asked for this to see its effect: evaluate again once the plan is realised
+    // (a dtype change needs a re-run of the calibration first).
+    if (m_document->hasPending())
+        m_evaluateAfterRerun = true;
+    else
+        evaluate(m_accuracy->maxImages(), m_lastSensitivity);
+}
+
+EvaluationConfig MainWindow::evaluationConfig(int maxImages, bool sensitivity) const
+{
+    EvaluationConfig config;
+    config.data = validationData();
+    config.batchSize = kEvaluationBatchSize;
+    config.maxBatches = maxImages > 0 ? int(std::ceil(double(maxImages) / kEvaluationBatchSize)) : -1;
+    config.sensitivity = sensitivity;
+    return config;
+}
+
+DatasetSpec MainWindow::validationData() const
+{
+    if (m_hasValidation)
+        return m_validation;
+    if (const auto evaluation = m_document->evaluation())
+        return evaluation->data;
+    return m_dataset;
+}
+
+void MainWindow::setValidationData(const DatasetSpec& spec)
+{
+    m_validation = spec;
+    m_hasValidation = true;
+    logInfo("Validation data: " + spec.path);
+}
+
+void MainWindow::showValidationDialog()
+{
+    auto* dialog = new DatasetDialog(this);
+    dialog->setObjectName(QStringLiteral("validationDialog"));
+    dialog->setWindowTitle(tr("Validation data"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setValues(validationData(), kEvaluationBatchSize, -1);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        try {
+            setValidationData(dialog->spec());
+        } catch (const CalibError& e) {
+            showError(QString::fromStdString(e.what()));
+        }
+    });
+    dialog->open();
+}
+
+void MainWindow::measurePoint(const QString& point)
+{
+    if (!m_document->hasResult() || !m_document->result()->point(point.toStdString()))
+        return;
+    m_measuredPoint = point;
+    if (m_measurement->isRunning()) {
+        // The running one measures an older range: its result is dropped, this one follows.
+        m_measurement->cancel();
+        m_measureAgain = true;
+        return;
+    }
+    const CalibrationConfig& calibration = m_document->result()->config;
+    EvaluationConfig config;
+    // The calibration data the histogram was built from, so estimate and measurement
+    // describe the same values.
+    config.data = calibration.data;
+    config.batchSize = calibration.batchSize;
+    config.maxBatches = calibration.numBatches;
+    config.accuracyTable = false;
+    config.sensitivity = false;
+    config.autoPlan = false;
+    m_measurement->start(*m_document->result(), config);
+}
+
+void MainWindow::showMeasurement(const EvaluationResult& result)
+{
+    if (m_measureAgain) {
+        m_measureAgain = false;
+        measurePoint(m_measuredPoint);
+        return;
+    }
+    const std::string name = m_measuredPoint.toStdString();
+    const PointCalibration* point = m_document->hasResult() ? m_document->result()->point(name) : nullptr;
+    const PointEvaluation* measured = result.point(name);
+    const auto planned = result.planConfigs.find(name);
+    // Edited again meanwhile: these numbers describe a range that is gone.
+    if (!point || !measured || planned == result.planConfigs.end() || planned->second != point->config)
+        return;
+    ui::HistogramView::MeasuredError e;
+    e.point = m_measuredPoint;
+    e.l2 = measured->local.l2;
+    e.sqnrDb = measured->local.sqnrDb;
+    e.clippedFraction = measured->local.clippedFraction;
+    e.values = measured->local.count;
+    e.images = result.images;
+    m_histogram->setMeasuredError(e);
+    Q_EMIT pointMeasured(m_measuredPoint);
+}
+
+bool MainWindow::evaluate(int maxImages, bool sensitivity)
+{
+    if (!m_document->hasResult()) {
+        showError(tr("Evaluation needs a calibration: calibrate or open a session first."));
+        return false;
+    }
+    if (m_evaluation->isRunning())
+        return false;
+    m_lastSensitivity = sensitivity;
+    m_evaluateAfterRerun = false;
+    const EvaluationConfig config = evaluationConfig(maxImages, sensitivity);
+    m_jobProgress->start(tr("Evaluating on %1").arg(QString::fromStdString(config.data.path)));
+    return m_evaluation->start(*m_document->result(), config);
+}
+
+} // namespace cs::app

@@ -1,0 +1,42 @@
+#pragma once
+// Helpers shared by the headless GUI tests: screenshots into the build tree, synthetic mouse
+// events, clicking a point's row as a user would.
+#include "gui/main_window.h"
+#include "widgets/point_filter_proxy.h"
+#include "widgets/point_table_model.h"
+#include "widgets/point_table_view.h"
+
+#include <QApplication>
+#include <QMouseEvent>
+#include <QTableView>
+#include <QTest>
+
+namespace gui_test {
+
+inline void saveScreenshot(QWidget& widget, const QString& name)
+{
+    const QString path = QStringLiteral(CALIBSCOPE_TEST_OUTPUT_DIR "/") + name;
+    QVERIFY(widget.grab().save(path));
+    qInfo("screenshot: %s", qPrintable(path));
+}
+
+inline void sendMouse(QWidget* widget, QEvent::Type type, QPoint pos, Qt::MouseButtons buttons)
+{
+    QMouseEvent event(type, QPointF(pos), widget->mapToGlobal(QPointF(pos)),
+                      type == QEvent::MouseMove ? Qt::NoButton : Qt::LeftButton, buttons, Qt::NoModifier);
+    QApplication::sendEvent(widget, &event);
+}
+
+// Clicks the point's row in the point table, as a user would.
+inline void clickPoint(cs::app::MainWindow& window, const QString& point)
+{
+    QTableView* table = window.pointTable()->table();
+    const int row = window.pointModel()->rowOf(point);
+    QVERIFY(row >= 0);
+    const QModelIndex index = window.pointTable()->proxy()->mapFromSource(window.pointModel()->index(row, 0));
+    table->scrollTo(index);
+    QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, table->visualRect(index).center());
+    QCOMPARE(window.pointTable()->currentPoint(), point);
+}
+
+} // namespace gui_test
