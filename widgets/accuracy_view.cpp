@@ -13,6 +13,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QSplitter>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
@@ -101,9 +102,14 @@ AccuracyView::AccuracyView(QWidget* parent) : QWidget(parent)
     layout->addLayout(controls);
     layout->addWidget(m_progressRow);
     layout->addWidget(m_summary);
-    layout->addWidget(m_table);
-    layout->addWidget(m_plot, 1);
-    setMinimumSize(520, 420);
+    // Side by side: one bar per table row, and the chart needs the height for its labels.
+    auto* splitter = new QSplitter(Qt::Horizontal, this);
+    splitter->addWidget(m_table);
+    splitter->addWidget(m_plot);
+    splitter->setChildrenCollapsible(false);
+    splitter->setSizes({5500, 4500});
+    layout->addWidget(splitter, 1);
+    setMinimumSize(720, 320);
 
     connect(m_evaluate, &QPushButton::clicked, this,
             [this] { Q_EMIT evaluateRequested(m_images->value(), m_sensitivity->isChecked()); });

@@ -49,6 +49,9 @@ CompareView::CompareView(PointTableModel* model, QWidget* parent) : QWidget(pare
     m_histogram = new HistogramView(model, this);
     m_histogram->setObjectName(QStringLiteral("compareHistogram"));
     m_histogram->setShowCompare(true);
+    // Activations after a ReLU pile up at zero: on a linear axis the rest of the histogram,
+    // where the observers disagree, would be invisible.
+    m_histogram->setLogScale(true);
 
     m_hint = makeTextLabel(this, QStringLiteral("compareHint"));
 
@@ -71,16 +74,19 @@ CompareView::CompareView(PointTableModel* model, QWidget* parent) : QWidget(pare
     bar->addWidget(m_use);
     lowerLayout->addLayout(bar);
 
-    auto* splitter = new QSplitter(Qt::Vertical, this);
+    // Side by side: the inspector is wide and short, and the table needs its rows.
+    auto* splitter = new QSplitter(Qt::Horizontal, this);
     splitter->addWidget(m_histogram);
     splitter->addWidget(lower);
-    splitter->setStretchFactor(0, 3);
-    splitter->setStretchFactor(1, 2);
+    splitter->setStretchFactor(0, 1);
+    splitter->setStretchFactor(1, 1);
+    // Room for all eight columns of the table next to a readable histogram.
+    splitter->setSizes({5000, 5000});
     splitter->setChildrenCollapsible(false);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(splitter);
-    setMinimumSize(520, 460);
+    setMinimumSize(720, 300);
 
     connect(m_table, &QTableWidget::itemSelectionChanged, this, &CompareView::updateButton);
     connect(m_table, &QTableWidget::cellDoubleClicked, this, [this](int row, int) { requestUse(row); });
