@@ -49,6 +49,7 @@ public:
     void setMeasuredError(const MeasuredError& measured);
     void clearMeasuredError(const QString& point);
     bool hasMeasuredError() const { return !m_measured.point.isEmpty() && m_measured.point == m_point; }
+    const MeasuredError& measuredError() const { return m_measured; }
 
     // What is drawn now (the dragged range while dragging).
     double clipLow() const { return m_low; }

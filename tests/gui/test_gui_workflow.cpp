@@ -298,6 +298,12 @@ private Q_SLOTS:
         const QString text = view->estimateText();
         qInfo("%s", qPrintable(text));
         QVERIFY2(text.contains(QStringLiteral("Measured on 1000 calibration images")), qPrintable(text));
+        // Every value of the histogram was measured; the histogram's estimate (values spread
+        // uniformly within a bin) is close to the exact figure.
+        const auto& exact = view->measuredError();
+        QCOMPARE(exact.values, qint64(m_window->document()->result()->point(point.toStdString())->stats.count));
+        QVERIFY2(std::abs(exact.l2 - whatIfL2) < 0.02 * whatIfL2,
+                 qPrintable(QStringLiteral("measured %1, estimated %2").arg(exact.l2).arg(whatIfL2)));
         QTest::qWait(50);
         saveScreenshot(*m_window->histogramView(), QStringLiteral("workflow_histogram_measured.png"));
 
