@@ -88,6 +88,9 @@ AccuracyView::AccuracyView(QWidget* parent) : QWidget(parent)
     m_progressRow->hide();
 
     m_summary = makeTextLabel(this, QStringLiteral("accuracySummary"));
+    // Spare height goes to the table and the chart, never to the one-line texts.
+    m_summary->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Maximum);
+    m_banner->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Maximum);
 
     m_table = makeResultTable(this, QStringLiteral("accuracyTable"), ColumnCount, 5, false);
 
@@ -207,7 +210,6 @@ void AccuracyView::rebuild()
         m_summary->setText(tr("No evaluation yet: choose how many validation images to use and press Evaluate."));
         m_table->setRowCount(0);
         m_table->resizeColumnsToContents();
-        m_table->setMaximumHeight(QWIDGETSIZE_MAX);
         rebuildChart();
         return;
     }
@@ -260,11 +262,6 @@ void AccuracyView::rebuild()
             }
     }
     m_table->resizeColumnsToContents();
-    // Exactly as tall as its rows (a dozen at most): the chart gets the rest.
-    const int height = m_table->horizontalHeader()->sizeHint().height()
-                       + m_table->rowCount() * m_table->verticalHeader()->defaultSectionSize()
-                       + 2 * m_table->frameWidth() + 2;
-    m_table->setMaximumHeight(std::max(height, m_table->minimumHeight()));
     rebuildChart();
 }
 
@@ -312,7 +309,7 @@ void AccuracyView::rebuildChart()
     m_plot->yAxis->setTicker(ticker);
     m_plot->yAxis->setRangeReversed(true);
     // A free slot above the first bar (key 0) carries the float line's label.
-    m_plot->yAxis->setRange(-0.3, double(rows.size()) + 0.6);
+    m_plot->yAxis->setRange(-1.1, double(rows.size()) + 0.6);
     m_plot->yAxis->grid()->setVisible(false);
     // Zoomed to where the rows differ (a few points), with room on the right for the numbers.
     const double spread = std::max(2.0, hi - lo);
@@ -325,8 +322,10 @@ void AccuracyView::rebuildChart()
     line->point2->setCoords(floatValue, 1);
     line->setPen(QPen(palette().color(QPalette::WindowText), 1.5, Qt::DashLine));
     auto* floatText = new QCPItemText(m_plot);
-    floatText->position->setCoords(floatValue, 0.0);
-    floatText->setPositionAlignment(Qt::AlignLeft | Qt::AlignVCenter);
+    // In the free slot above the bars, left of the line: on its right it would leave the plot
+    // whenever float is near the top of the axis.
+    floatText->position->setCoords(floatValue, -0.6);
+    floatText->setPositionAlignment(Qt::AlignRight | Qt::AlignVCenter);
     floatText->setPadding(QMargins(4, 0, 4, 0));
     floatText->setText(tr("float %1").arg(floatValue, 0, 'f', 2));
     floatText->setColor(palette().color(QPalette::WindowText));
