@@ -265,6 +265,32 @@ private Q_SLOTS:
         m_window->document()->undoStack()->redo();
     }
 
+    void protectingWithQint16RerunsThenEvaluates()
+    {
+        cs::ui::SensitivityView* sensitivity = m_window->sensitivityView();
+        const QString point = sensitivity->worstPoints(1).value(0);
+        QVERIFY(!point.isEmpty());
+        sensitivity->countBox()->setValue(1);
+        sensitivity->actionBox()->setCurrentIndex(sensitivity->actionBox()->findData(QStringLiteral("qint16")));
+        QSignalSpy calibrated(m_window.get(), &MainWindow::calibrationFinished);
+        QSignalSpy evaluated(m_window.get(), &MainWindow::evaluationFinished);
+        QTest::mouseClick(sensitivity->applyButton(), Qt::LeftButton);
+        // A new integer grid needs the data again: a background re-run, then the evaluation.
+        QVERIFY(m_window->document()->hasPending());
+        QVERIFY(calibrated.wait(kJobTimeoutMs));
+        QVERIFY(evaluated.count() == 1 || evaluated.wait(kJobTimeoutMs));
+        const cs::PointCalibration* p = m_window->document()->result()->point(point.toStdString());
+        QVERIFY(p->config.spec.dtype == cs::obs::DType::QInt16);
+        QVERIFY(!p->config.keepFloat);
+        // Symmetric qint16: 65535 levels over [-amax, amax] (PyTorch: amax / ((qmax - qmin) / 2)).
+        const double amax = std::max(std::abs(double(p->result.min.at(0))), std::abs(double(p->result.max.at(0))));
+        QVERIFY2(std::abs(p->result.scale.at(0) - amax / 32767.5) <= 1e-3 * amax / 32767.5,
+                 qPrintable(QStringLiteral("scale %1, amax %2").arg(p->result.scale.at(0)).arg(amax)));
+        QVERIFY(m_window->document()->isEvaluationCurrent());
+        QVERIFY(m_window->document()->evaluation()->planConfigs.at(point.toStdString()).spec.dtype ==
+                cs::obs::DType::QInt16);
+    }
+
     void exportsTheReport()
     {
         const QString path = m_dir.filePath(QStringLiteral("report.html"));
