@@ -2,6 +2,7 @@
 #include "gui/main_window.h"
 #include "gui/settings.h"
 
+#include "core/openmp_wait.h"
 #include "core/logging.h"
 
 #include <QApplication>
@@ -14,6 +15,7 @@
 
 int main(int argc, char** argv)
 {
+    cs::preferPassiveOpenMpWaiting(argv);
     // --help/--version need no window system; without a display Qt would abort before
     // printing them.
     bool infoOnly = false;
