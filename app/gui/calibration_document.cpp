@@ -229,20 +229,7 @@ void CalibrationDocument::setEvaluation(std::shared_ptr<const EvaluationResult> 
     Q_EMIT evaluationChanged();
 }
 
-bool CalibrationDocument::isEvaluationCurrent() const
-{
-    if (!m_result || !m_result->evaluation)
-        return false;
-    const auto& planned = m_result->evaluation->planConfigs;
-    if (planned.size() != m_result->points.size())
-        return false;
-    for (const auto& p : m_result->points) {
-        const auto it = planned.find(p.name);
-        if (it == planned.end() || it->second != p.config)
-            return false;
-    }
-    return true;
-}
+bool CalibrationDocument::isEvaluationCurrent() const { return m_result && evaluationIsCurrent(*m_result); }
 
 void CalibrationDocument::replacePlan(CalibrationResult next, const QString& description)
 {

@@ -61,6 +61,9 @@ void MainWindow::connectAnalysis()
     connect(m_document, &CalibrationDocument::pointsChanged, this, [this](const QStringList& points) {
         // The heat map copies its numbers: give it the new ones (cheap: estimates only).
         m_heatMap->setResult(m_document->result());
+        // A measured error describes the range it was measured for.
+        for (const QString& point : points)
+            m_histogram->clearMeasuredError(point);
         if (points.contains(m_compare->point()))
             m_compare->setPoint(m_compare->point());
         m_accuracy->setStale(m_document->evaluation() && !m_document->isEvaluationCurrent());
@@ -76,10 +79,6 @@ void MainWindow::connectAnalysis()
     // exact error of the new range follows from the calibration data in the background.
     connect(m_histogram, &ui::HistogramView::clipDragFinished, this,
             [this](const QString& point) { measurePoint(point); });
-    connect(m_document, &CalibrationDocument::pointsChanged, this, [this](const QStringList& points) {
-        for (const QString& point : points)
-            m_histogram->clearMeasuredError(point);
-    });
     connect(m_measurement, &EvaluationController::evaluationAvailable, this,
             [this](std::shared_ptr<const EvaluationResult> result) { showMeasurement(*result); });
     connect(m_measurement, &EvaluationController::evaluationCancelled, this, [this] {
