@@ -35,6 +35,9 @@ public:
     };
     std::vector<Slot> slots;
 
+    // The statistics pass of a point runs beside the rest of the forward (BENCHMARKS.md).
+    bool observesOffThread() const override { return true; }
+
     void observe(int point, const obs::TensorView& x) override
     {
         Slot& slot = slots[size_t(point)];

@@ -1,15 +1,18 @@
 #include "core/evaluation.h"
 
+#include "core/background_worker.h"
 #include "core/dataset/batch_prefetcher.h"
 #include "core/dataset/dataset_source.h"
 #include "core/errors.h"
 #include "core/instrumented_model.h"
 #include "core/logging.h"
 #include "core/model_graph.h"
+#include "core/observers/kernels.h"
 #include "core/quant_plan.h"
 #include "core/quantized_model.h"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <limits>
@@ -30,52 +33,38 @@ Range representable(const FakeQuantParams& q)
                  double(q.quantMax - q.zeroPoint.at(0)) * q.scale.at(0)};
 }
 
-// PyTorch's fake_quantize_per_tensor_affine, (clamp(rint(x * (1/s)) + zp) - zp) * s, written
-// as one inlined loop: this runs once per element per point per candidate observer.
-// Adding and subtracting 1.5 * 2^23 rounds half to even for |v| < 2^22 in the default
-// rounding mode; larger |v| lands outside every integer grid and is clamped either way.
-struct FastQuantizer {
-    float inverse, scale, lo, hi;
-    explicit FastQuantizer(const FakeQuantParams& q)
-        : inverse(1.0f / q.scale.at(0)), scale(q.scale.at(0)), lo(float(q.quantMin - q.zeroPoint.at(0))),
-          hi(float(q.quantMax - q.zeroPoint.at(0)))
-    {
-    }
-    float operator()(float x) const
-    {
-        constexpr float kMagic = 12582912.0f;
-        float v = (x * inverse + kMagic) - kMagic;
-        v = v < lo ? lo : (v > hi ? hi : v);
-        return v * scale;
-    }
-};
-
+// PyTorch's fake_quantize_per_tensor_affine, (clamp(rint(x * (1/s)) + zp) - zp) * s, with the
+// same float operations (the quantized forward runs the same kernel; see kernels.h).
 void fakeQuantize(const float* x, float* out, size_t n, const FakeQuantParams& q)
 {
-    const FastQuantizer quantize(q);
-    for (size_t i = 0; i < n; ++i)
-        out[i] = quantize(x[i]);
-}
-
-double squaredQuantizationError(const float* x, size_t n, const FakeQuantParams& q)
-{
-    const FastQuantizer quantize(q);
-    double sum = 0;
-    for (size_t i = 0; i < n; ++i) {
-        const float e = x[i] - quantize(x[i]);
-        if (std::isfinite(e))
-            sum += double(e) * double(e);
-    }
-    return sum;
+    const float scale = q.scale.at(0);
+    obs::kernels::fakeQuantize(x, out, n, 1.0f / scale, scale, float(q.quantMin - q.zeroPoint.at(0)),
+                               float(q.quantMax - q.zeroPoint.at(0)));
 }
 
 int64_t countNonFinite(const float* x, size_t n)
 {
-    int64_t bad = 0;
-    for (size_t i = 0; i < n; ++i)
-        bad += std::isfinite(x[i]) ? 0 : 1;
-    return bad;
+    return int64_t(obs::kernels::countNonFinite(x, n));
 }
+
+// The taps walk each tensor in blocks of 16 KiB of floats, so that every pass over a block
+// after the first reads it from cache.
+constexpr size_t kBlock = 4096;
+
+// What the float pass of one batch leaves for the quantized pass of the same batch.
+struct FloatBatch {
+    Batch batch;
+    BatchOutput output;
+    std::vector<std::vector<float>> values; // per point
+    std::vector<int64_t> nonFinite;         // per point
+    size_t valueBytes() const
+    {
+        size_t bytes = 0;
+        for (const auto& v : values)
+            bytes += v.size() * sizeof(float);
+        return bytes;
+    }
+};
 
 // The float pass: keeps each point's activation for the quantized pass, measures the local
 // error of the plan and of every automatic-plan candidate.
@@ -86,51 +75,67 @@ public:
         FakeQuantParams params;
         double squaredError = 0;
     };
-    std::vector<std::vector<float>> values;
+    FloatBatch* current = nullptr;
     std::vector<const FakeQuantParams*> plan; // per point, nullptr = float
     std::vector<ErrorAccumulator> local;
     std::vector<std::vector<Candidate>> candidates;
-    std::vector<int64_t> nonFinite;
     std::vector<float> scratch;
 
-    explicit FloatTap(size_t points) : values(points), plan(points, nullptr), local(points), candidates(points),
-                                       nonFinite(points, 0) {}
+    explicit FloatTap(size_t points) : plan(points, nullptr), local(points), candidates(points) {}
 
     void observe(int point, const obs::TensorView& x) override
     {
         const auto p = size_t(point);
         const size_t n = x.numel();
-        values[p].assign(x.data, x.data + n);
-        nonFinite[p] = countNonFinite(x.data, n);
-        scratch.resize(n);
-        if (plan[p]) {
-            fakeQuantize(x.data, scratch.data(), n, *plan[p]);
-            const Range r = representable(*plan[p]);
-            local[p].add(x.data, scratch.data(), n, r.lo, r.hi);
+        std::vector<float>& copy = current->values[p];
+        copy.resize(n);
+        int64_t nonFinite = 0;
+        const Range r = plan[p] ? representable(*plan[p]) : Range{};
+        scratch.resize(kBlock);
+        for (size_t begin = 0; begin < n; begin += kBlock) {
+            const size_t len = std::min(kBlock, n - begin);
+            const float* in = x.data + begin;
+            std::copy(in, in + len, copy.data() + begin);
+            nonFinite += countNonFinite(in, len);
+            if (plan[p]) {
+                fakeQuantize(in, scratch.data(), len, *plan[p]);
+                local[p].add(in, scratch.data(), len, r.lo, r.hi);
+            }
+            for (Candidate& c : candidates[p]) {
+                fakeQuantize(in, scratch.data(), len, c.params);
+                c.squaredError += obs::kernels::squaredDifference(in, scratch.data(), len);
+            }
         }
-        for (Candidate& c : candidates[p])
-            c.squaredError += squaredQuantizationError(x.data, n, c.params);
+        current->nonFinite[p] = nonFinite;
     }
 };
 
 // The quantized pass: each point's quantized value against the float pass's value.
 class QuantTap final : public TapHandler {
 public:
-    const FloatTap& reference;
+    const FloatBatch* reference = nullptr;
     std::vector<ErrorAccumulator> accumulated;
     std::vector<Range> ranges;
     std::vector<int64_t> nonFinite;
 
-    QuantTap(const FloatTap& ref, size_t points) : reference(ref), accumulated(points), ranges(points),
-                                                  nonFinite(points, 0) {}
+    explicit QuantTap(size_t points) : accumulated(points), ranges(points), nonFinite(points, 0) {}
 
     void observe(int point, const obs::TensorView& x) override
     {
         const auto p = size_t(point);
         const size_t n = x.numel();
-        nonFinite[p] = countNonFinite(x.data, n);
-        if (reference.values[p].size() == n)
-            accumulated[p].add(reference.values[p].data(), x.data, n, ranges[p].lo, ranges[p].hi);
+        const std::vector<float>& reference = this->reference->values[p];
+        if (reference.size() != n) {
+            nonFinite[p] = countNonFinite(x.data, n);
+            return;
+        }
+        int64_t bad = 0;
+        for (size_t begin = 0; begin < n; begin += kBlock) {
+            const size_t len = std::min(kBlock, n - begin);
+            bad += countNonFinite(x.data + begin, len);
+            accumulated[p].add(reference.data() + begin, x.data + begin, len, ranges[p].lo, ranges[p].hi);
+        }
+        nonFinite[p] = bad;
     }
 };
 
@@ -286,7 +291,7 @@ EvaluationResult runEvaluation(const CalibrationResult& calibration, const Evalu
     QuantizedModel quantModel(bench.graph, plan);
     const auto& points = floatModel.points();
     FloatTap floatTap(points.size());
-    QuantTap quantTap(floatTap, points.size());
+    QuantTap quantTap(points.size());
     for (size_t p = 0; p < points.size(); ++p) {
         if (quantModel.points().at(p).name != points[p].name)
             throw CalibError("evaluation", "internal error: point order differs between float and quantized graphs");
@@ -303,26 +308,72 @@ EvaluationResult runEvaluation(const CalibrationResult& calibration, const Evalu
                     floatTap.candidates[p].push_back({name, fakeQuantParams(r, pc->config.spec), 0.0});
     }
 
-    // Main pass: float and quantized forward on each batch, every metric.
+    // Main pass: float and quantized forward on each batch, every metric. The float forward
+    // of batch k runs on a helper thread while this one runs the quantized forward of batch
+    // k - 1, each with half the cores: a small model's forward leaves a second core mostly
+    // idle (BENCHMARKS.md), two forwards side by side do not. Holding two batches' float
+    // activations is allowed up to kOverlapBytes; above it the passes take turns.
+    constexpr size_t kOverlapBytes = size_t(256) << 20;
+    const int cores = computeThreadCount(config.threads);
+    const int halfCores = std::max(1, cores / 2);
     OutputAccumulator floatAcc, planAcc;
-    BatchPrefetcher prefetcher(*bench.data, config.batchSize, bench.batches);
+    std::array<FloatBatch, 2> slots;
+    for (FloatBatch& slot : slots) {
+        slot.values.resize(points.size());
+        slot.nonFinite.assign(points.size(), 0);
+    }
     int64_t done = 0;
-    while (auto batch = prefetcher.next()) {
-        const BatchOutput floatOut = floatModel.forward(batch->data.data(), batch->shape, floatTap, TapMode::Observe);
-        const BatchOutput quantOut = quantModel.forward(batch->data.data(), batch->shape, &quantTap);
-        const int64_t n = batch->shape.empty() ? 0 : batch->shape.front();
-        floatAcc.add(floatOut.data, floatOut.data, n, batch->labels);
-        planAcc.add(quantOut.data, floatOut.data, n, batch->labels);
-        bench.reference.push_back(ReferenceBatch{floatOut.data, batch->labels, n});
+    auto quantizedPass = [&](const FloatBatch& fb) {
+        quantTap.reference = &fb;
+        const BatchOutput quantOut = quantModel.forward(fb.batch.data.data(), fb.batch.shape, &quantTap);
+        const int64_t n = fb.batch.shape.empty() ? 0 : fb.batch.shape.front();
+        floatAcc.add(fb.output.data, fb.output.data, n, fb.batch.labels);
+        planAcc.add(quantOut.data, fb.output.data, n, fb.batch.labels);
+        bench.reference.push_back(ReferenceBatch{fb.output.data, fb.batch.labels, n});
         for (size_t p = 0; p < points.size(); ++p) {
-            if (floatTap.nonFinite[p])
-                result.nonFinite.push_back({points[p].name, "float", int(batch->index), floatTap.nonFinite[p]});
+            if (fb.nonFinite[p])
+                result.nonFinite.push_back({points[p].name, "float", int(fb.batch.index), fb.nonFinite[p]});
             if (quantTap.nonFinite[p])
-                result.nonFinite.push_back({points[p].name, "quantized", int(batch->index), quantTap.nonFinite[p]});
+                result.nonFinite.push_back({points[p].name, "quantized", int(fb.batch.index), quantTap.nonFinite[p]});
         }
         result.images += n;
         bench.report("evaluating", ++done, bench.batches);
+    };
+    {
+        // Declared after everything its tasks use: on an exception it finishes the running
+        // forward before those go away.
+        BackgroundWorker floatWorker([halfCores] { setComputeThreads(halfCores); });
+        setComputeThreads(halfCores);
+        bool overlap = true;
+        FloatBatch* pending = nullptr; // float pass done, quantized pass not yet
+        size_t parity = 0;
+        BatchPrefetcher prefetcher(*bench.data, config.batchSize, bench.batches);
+        while (auto batch = prefetcher.next()) {
+            FloatBatch& slot = slots[parity ^= 1];
+            slot.batch = std::move(*batch);
+            floatWorker.post([&floatModel, &floatTap, &slot] {
+                floatTap.current = &slot;
+                slot.output = floatModel.forward(slot.batch.data.data(), slot.batch.shape, floatTap, TapMode::Observe);
+            });
+            if (pending)
+                quantizedPass(*pending);
+            floatWorker.wait();
+            if (done == 0 && slot.valueBytes() > kOverlapBytes) {
+                overlap = false;
+                floatWorker.post([cores] { setComputeThreads(cores); });
+                setComputeThreads(cores);
+            }
+            pending = &slot;
+            if (!overlap) {
+                quantizedPass(slot);
+                pending = nullptr;
+            }
+        }
+        if (pending)
+            quantizedPass(*pending);
+        floatWorker.wait();
     }
+    setComputeThreads(config.threads);
     result.batches = int(done);
     result.floatMetrics = floatAcc.result();
     result.planMetrics = planAcc.result();

@@ -1,8 +1,11 @@
 #include "core/instrumented_model.h"
 
+#include "core/background_worker.h"
 #include "core/errors.h"
 #include "core/model_graph_impl.h"
+#include "core/observers/kernels.h"
 
+#include <torch/csrc/jit/ir/alias_analysis.h>
 #include <torch/csrc/jit/ir/ir.h>
 #include <torch/csrc/jit/runtime/interpreter.h>
 
@@ -17,6 +20,7 @@ namespace {
 struct TapContext {
     TapHandler* handler = nullptr;
     TapMode mode = TapMode::Float;
+    OffThreadObserving offThread;
 };
 thread_local TapContext t_tap;
 
@@ -26,9 +30,17 @@ at::Tensor tapKernel(const at::Tensor& x, int64_t point)
     if (!handler || t_tap.mode == TapMode::Float || !x.is_floating_point())
         return x;
     if (t_tap.mode == TapMode::Observe) {
-        // The statistics are taken now, before any later in-place op (relu_, add_) can
-        // overwrite this tensor.
         at::Tensor view = x.scalar_type() == at::kFloat ? x.contiguous() : x.to(at::kFloat).contiguous();
+        if (const OffThreadObserving& off = t_tap.offThread; off.worker) {
+            // A later in-place op (relu_, add_) would change the tensor under the helper.
+            if (view.is_same(x) && off.copyFirst->at(size_t(point)))
+                view = view.clone();
+            off.worker->post([handler, point, view] {
+                handler->observe(static_cast<int>(point), obs::TensorView(view.data_ptr<float>(), view.sizes().vec()));
+            });
+            return x;
+        }
+        // The statistics are taken now, before any later in-place op can overwrite this tensor.
         handler->observe(static_cast<int>(point), obs::TensorView(view.data_ptr<float>(), view.sizes().vec()));
         return x;
     }
@@ -43,12 +55,34 @@ at::Tensor tapKernel(const at::Tensor& x, int64_t point)
     return at::fake_quantize_per_channel_affine(x, scale, zeroPoint, q->chAxis, q->quantMin, q->quantMax);
 }
 
+// aten::fake_quantize_per_tensor_affine without its by-product: PyTorch 1.13 computes a
+// boolean mask tensor on every call and clamps through libm's fmin/fmax, which made the
+// quantized forward of the demo twice as slow as the float one. Same values for finite x.
+at::Tensor fakeQuantizeKernel(const at::Tensor& x, double scale, int64_t zeroPoint, int64_t quantMin, int64_t quantMax)
+{
+    if (x.scalar_type() != at::kFloat || !x.is_cpu() || !x.is_contiguous())
+        return at::fake_quantize_per_tensor_affine(x, scale, zeroPoint, quantMin, quantMax);
+    at::Tensor out = at::empty_like(x);
+    const float* in = x.data_ptr<float>();
+    float* result = out.data_ptr<float>();
+    const auto s = static_cast<float>(scale);
+    const float inverse = 1.0f / s, lo = float(quantMin - zeroPoint), hi = float(quantMax - zeroPoint);
+    at::parallel_for(0, x.numel(), 1 << 16, [&](int64_t begin, int64_t end) {
+        obs::kernels::fakeQuantize(in + begin, result + begin, size_t(end - begin), inverse, s, lo, hi);
+    });
+    return out;
+}
+
 // CONSERVATIVE aliasing: the tap may return its input itself and has side effects, so the
 // JIT must neither drop it nor reorder in-place ops around it.
 TORCH_LIBRARY(calibscope, m)
 {
     m.def(torch::schema("calibscope::tap(Tensor x, int point) -> Tensor", c10::AliasAnalysisKind::CONSERVATIVE),
           &tapKernel);
+    m.def(torch::schema("calibscope::fake_quantize(Tensor x, float scale, int zero_point, int quant_min, "
+                        "int quant_max) -> Tensor",
+                        c10::AliasAnalysisKind::FROM_SCHEMA),
+          &fakeQuantizeKernel);
 }
 
 std::vector<float> toVector(const at::Tensor& t)
@@ -74,10 +108,14 @@ at::Tensor firstTensor(const c10::IValue& value)
 
 } // namespace
 
+int computeThreadCount(int threads)
+{
+    return threads > 0 ? threads : std::max(1, int(std::thread::hardware_concurrency()));
+}
+
 void setComputeThreads(int threads)
 {
-    const int cores = std::max(1, int(std::thread::hardware_concurrency()));
-    at::set_num_threads(threads > 0 ? threads : cores);
+    at::set_num_threads(computeThreadCount(threads));
 }
 
 struct InstrumentedModel::Impl {
@@ -85,6 +123,8 @@ struct InstrumentedModel::Impl {
     std::shared_ptr<torch::jit::Graph> graph;
     std::unique_ptr<torch::jit::Code> code;
     std::vector<TapPoint> points;
+    std::vector<bool> writtenLater;            // per point: an in-place op writes to its value
+    std::unique_ptr<BackgroundWorker> observer; // started by the first off-thread handler
 };
 
 InstrumentedModel::InstrumentedModel(const ModelGraph& modelGraph) : d(std::make_unique<Impl>())
@@ -106,6 +146,7 @@ InstrumentedModel::InstrumentedModel(const ModelGraph& modelGraph) : d(std::make
 
     const auto tapSymbol = c10::Symbol::fromQualString("calibscope::tap");
     const auto& ops = model.summary.ops;
+    const torch::jit::AliasDb aliases(model.graph);
     for (size_t i = 0; i < ops.size(); ++i) {
         if (!ops[i].isActivationPoint() || (!ops[i].dtype.empty() && ops[i].dtype.rfind("float", 0) != 0
                                              && ops[i].dtype != "bfloat16"))
@@ -113,6 +154,7 @@ InstrumentedModel::InstrumentedModel(const ModelGraph& modelGraph) : d(std::make
         torch::jit::Value* value = toCopy.at(model.opValues[i]);
         const int point = static_cast<int>(d->points.size());
         d->points.push_back(TapPoint{static_cast<int>(i), ops[i].name});
+        d->writtenLater.push_back(aliases.hasWriters(model.opValues[i]));
 
         torch::jit::Node* anchor = value->node()->kind() == c10::prim::Param ? nullptr : value->node();
         torch::jit::Node* tap = d->graph->create(tapSymbol, 1);
@@ -134,7 +176,8 @@ InstrumentedModel::~InstrumentedModel() = default;
 const std::vector<TapPoint>& InstrumentedModel::points() const { return d->points; }
 
 BatchOutput runInstrumented(torch::jit::Code& code, const c10::IValue& self, const ModelSummary& summary,
-                            const float* data, const std::vector<int64_t>& shape, TapHandler& handler, TapMode mode)
+                            const float* data, const std::vector<int64_t>& shape, TapHandler& handler, TapMode mode,
+                            OffThreadObserving offThread)
 {
     c10::InferenceMode inference;
     const at::Tensor input = torch::from_blob(const_cast<float*>(data), shape, torch::kFloat32);
@@ -143,16 +186,25 @@ BatchOutput runInstrumented(torch::jit::Code& code, const c10::IValue& self, con
     stack.emplace_back(input);
 
     const TapContext previous = t_tap;
-    t_tap = TapContext{&handler, mode};
+    t_tap = TapContext{&handler, mode, offThread};
     try {
         torch::jit::InterpreterState(code).run(stack);
     } catch (const std::exception& e) {
         t_tap = previous;
+        if (offThread.worker) {
+            try {
+                offThread.worker->wait(); // the handler and the batch must outlive its tasks
+            } catch (...) {
+                // the forward's error is the one to report
+            }
+        }
         throw CalibError(summary.path, "forward failed on a batch of shape " + shapeToString(shape)
                                            + " (expected input " + shapeToString(summary.inputShape)
                                            + "): " + firstLine(e.what()));
     }
     t_tap = previous;
+    if (offThread.worker)
+        offThread.worker->wait();
 
     BatchOutput out;
     const at::Tensor result = stack.empty() ? at::Tensor() : firstTensor(stack.back());
@@ -166,7 +218,14 @@ BatchOutput runInstrumented(torch::jit::Code& code, const c10::IValue& self, con
 BatchOutput InstrumentedModel::forward(const float* data, const std::vector<int64_t>& shape, TapHandler& handler,
                                        TapMode mode)
 {
-    return runInstrumented(*d->code, d->model->frozen._ivalue(), d->model->summary, data, shape, handler, mode);
+    OffThreadObserving offThread;
+    if (mode == TapMode::Observe && handler.observesOffThread()) {
+        if (!d->observer)
+            d->observer = std::make_unique<BackgroundWorker>();
+        offThread = OffThreadObserving{d->observer.get(), &d->writtenLater};
+    }
+    return runInstrumented(*d->code, d->model->frozen._ivalue(), d->model->summary, data, shape, handler, mode,
+                           offThread);
 }
 
 std::vector<WeightTensor> InstrumentedModel::weights(bool foldBatchNorm) const

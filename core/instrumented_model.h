@@ -33,6 +33,10 @@ public:
     virtual void observe(int point, const obs::TensorView& x) = 0;
     // FakeQuant mode: parameters for this point, or nullptr to keep it float.
     virtual const FakeQuantParams* fakeQuant(int point) { (void)point; return nullptr; }
+    // True when observe() may run on a helper thread while the forward goes on (each point
+    // in order, one at a time; every call has returned when forward() returns). The tensor
+    // is then kept alive, or copied first where a later in-place op would overwrite it.
+    virtual bool observesOffThread() const { return false; }
 };
 
 struct TapPoint {
@@ -58,7 +62,10 @@ struct WeightTensor {
 
 // LibTorch's intra-op threads for the calling process (0 = every core). They default to
 // one on these machines, so every job sets them deliberately.
+// Per thread: each call sets the calling thread's count (and the default of threads that
+// have not run LibTorch yet).
 void setComputeThreads(int threads);
+int computeThreadCount(int threads); // what setComputeThreads(threads) sets
 
 class InstrumentedModel {
 public:

@@ -35,6 +35,7 @@ public:
     bool empty() const { return m_count == 0 && m_nonFinite == 0; }
 
 private:
+    void addScalar(const float* x, const float* q, size_t n, double lo, double hi);
     int64_t m_count = 0;
     int64_t m_clipped = 0;
     int64_t m_nonFinite = 0;

@@ -30,9 +30,17 @@ FoldedWeight foldedWeight(const ModelGraphImpl& model, size_t opIndex, bool fold
 
 namespace cs {
 struct BatchOutput;
+class BackgroundWorker;
 class TapHandler;
 enum class TapMode;
+// Where observe() of an off-thread handler runs, and per point whether the tapped tensor
+// must be copied first (a later in-place op writes to it).
+struct OffThreadObserving {
+    BackgroundWorker* worker = nullptr;
+    const std::vector<bool>* copyFirst = nullptr;
+};
 // Runs compiled code whose graph contains calibscope::tap nodes with `handler` in `mode`.
 BatchOutput runInstrumented(torch::jit::Code& code, const c10::IValue& self, const ModelSummary& summary,
-                            const float* data, const std::vector<int64_t>& shape, TapHandler& handler, TapMode mode);
+                            const float* data, const std::vector<int64_t>& shape, TapHandler& handler, TapMode mode,
+                            OffThreadObserving offThread = {});
 } // namespace cs

@@ -161,9 +161,24 @@ QuantizedModel::QuantizedModel(const ModelGraph& modelGraph, const QuantPlan& pl
     }
     d->graph->lint();
 
-    // The runnable copy observes every point after its quantization.
+    // The runnable copy observes every point after its quantization, and quantizes with
+    // calibscope's kernel (the same values as the saved model's aten op, without its mask).
     d->tapped = d->graph->copy();
     auto toTapped = mapValues(*d->graph, *d->tapped);
+    const auto atenFakeQuantize = c10::Symbol::fromQualString("aten::fake_quantize_per_tensor_affine");
+    const auto ownFakeQuantize = c10::Symbol::fromQualString("calibscope::fake_quantize");
+    for (auto it = d->tapped->nodes().begin(); it != d->tapped->nodes().end(); ++it) {
+        if (it->kind() != atenFakeQuantize || it->inputs().size() != 5)
+            continue;
+        torch::jit::Node* own = d->tapped->create(ownFakeQuantize, it->inputs(), 1);
+        own->insertBefore(*it);
+        own->output()->setType(it->output()->type());
+        it->output()->replaceAllUsesWith(own->output());
+        for (auto& [from, to] : toTapped)
+            if (to == it->output())
+                to = own->output();
+        it.destroyCurrent();
+    }
     const auto tapSymbol = c10::Symbol::fromQualString("calibscope::tap");
     for (size_t i = 0; i < ops.size(); ++i) {
         if (!ops[i].isActivationPoint() || (!ops[i].dtype.empty() && ops[i].dtype.rfind("float", 0) != 0))

@@ -1,6 +1,7 @@
 // calibscope-cli: the headless front end of the calibscope engine (FORMATS.md "CLI").
 #include "cli/cli_common.h"
 
+#include "core/allocator_tuning.h"
 #include "core/openmp_wait.h"
 #include "core/errors.h"
 #include "core/logging.h"
@@ -72,6 +73,7 @@ void quietStartup(QtMsgType type, const QMessageLogContext&, const QString& mess
 int main(int argc, char** argv)
 {
     cs::preferPassiveOpenMpWaiting(argv);
+    cs::keepFreedMemoryForReuse();
     // The command line as given: QApplication would take Qt's own options out of argv, and
     // "--session S.cscope" is one of them (X11 session management).
     QStringList arguments;

@@ -2,6 +2,7 @@
 #include "gui/main_window.h"
 #include "gui/settings.h"
 
+#include "core/allocator_tuning.h"
 #include "core/openmp_wait.h"
 #include "core/logging.h"
 
@@ -16,6 +17,7 @@
 int main(int argc, char** argv)
 {
     cs::preferPassiveOpenMpWaiting(argv);
+    cs::keepFreedMemoryForReuse();
     // --help/--version need no window system; without a display Qt would abort before
     // printing them.
     bool infoOnly = false;

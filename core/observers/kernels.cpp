@@ -207,4 +207,59 @@ double squaredErrorDivide(const float* x, std::size_t n, float scale, float lo, 
     return (acc[0] + acc[1]) + (acc[2] + acc[3]);
 }
 
+void fakeQuantize(const float* x, float* out, std::size_t n, float inverse, float scale, float lo, float hi) {
+    // Rounding by adding and removing 1.5 * 2^23 is exact round-half-even for |v| < 2^22;
+    // beyond that the value is clamped whatever the rounding did. min/max take their
+    // operands in the order that lets a NaN through, as the scalar ternaries do.
+    const float magic = 12582912.0f;
+    std::size_t i = 0;
+#if CS_OBS_SSE2
+    const __m128 vi = _mm_set1_ps(inverse), vs = _mm_set1_ps(scale), vlo = _mm_set1_ps(lo), vhi = _mm_set1_ps(hi),
+                 vm = _mm_set1_ps(magic);
+    for (; i + 4 <= n; i += 4) {
+        const __m128 r = _mm_sub_ps(_mm_add_ps(_mm_mul_ps(_mm_loadu_ps(x + i), vi), vm), vm);
+        _mm_storeu_ps(out + i, _mm_mul_ps(_mm_max_ps(vlo, _mm_min_ps(vhi, r)), vs));
+    }
+#endif
+    for (; i < n; ++i) {
+        float v = (x[i] * inverse + magic) - magic;
+        v = v < lo ? lo : (v > hi ? hi : v);
+        out[i] = v * scale;
+    }
+}
+
+double squaredDifference(const float* x, const float* q, std::size_t n) {
+    double sum = 0;
+    auto scalar = [&](std::size_t begin, std::size_t end) {
+        for (std::size_t k = begin; k < end; ++k)
+            if (!nonFiniteBits(x[k]) && !nonFiniteBits(q[k])) {
+                const double d = double(x[k]) - double(q[k]);
+                sum += d * d;
+            }
+    };
+    std::size_t i = 0;
+#if CS_OBS_SSE2
+    const __m128i expMask = _mm_set1_epi32(0x7f800000);
+    __m128d a01 = _mm_setzero_pd(), a23 = _mm_setzero_pd();
+    for (; i + 4 <= n; i += 4) {
+        const __m128 xv = _mm_loadu_ps(x + i), qv = _mm_loadu_ps(q + i);
+        const __m128i bad =
+            _mm_or_si128(_mm_cmpeq_epi32(_mm_and_si128(_mm_castps_si128(xv), expMask), expMask),
+                         _mm_cmpeq_epi32(_mm_and_si128(_mm_castps_si128(qv), expMask), expMask));
+        if (_mm_movemask_epi8(bad)) {  // rare: NaN/Inf in this group
+            scalar(i, i + 4);
+            continue;
+        }
+        const __m128d d01 = _mm_sub_pd(_mm_cvtps_pd(xv), _mm_cvtps_pd(qv));
+        const __m128d d23 = _mm_sub_pd(_mm_cvtps_pd(_mm_movehl_ps(xv, xv)), _mm_cvtps_pd(_mm_movehl_ps(qv, qv)));
+        a01 = _mm_add_pd(a01, _mm_mul_pd(d01, d01));
+        a23 = _mm_add_pd(a23, _mm_mul_pd(d23, d23));
+    }
+    const __m128d both = _mm_add_pd(a01, a23);
+    sum += _mm_cvtsd_f64(_mm_add_sd(both, _mm_unpackhi_pd(both, both)));
+#endif
+    scalar(i, n);
+    return sum;
+}
+
 }  // namespace cs::obs::kernels

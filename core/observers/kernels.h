@@ -1,5 +1,6 @@
 #pragma once
-// Private to the observer library (and core/point_statistics.cpp, which shares the scans):
+// Private to the observer library (and core/point_statistics.cpp and core/evaluation.cpp,
+// which share the scans):
 // the element-wise loops every batch goes through, written
 // with SSE2 (the x86-64 baseline) because GCC does not vectorise float min/max or
 // floating-point reductions without -ffast-math. Each kernel gives bit-identical results to
@@ -25,5 +26,15 @@ void histcCounts(const float* x, std::size_t n, bool absolute, int64_t bins, flo
 // sum over x of (clamp(round_half_even(x / s), lo, hi) * s - x)^2, differences in float32,
 // squares summed in double. lo/hi are integers with |lo|, |hi| < 2^22.
 double squaredErrorDivide(const float* x, std::size_t n, float scale, float lo, float hi);
+
+// PyTorch's fake_quantize_per_tensor_affine for finite x, bit for bit:
+// out = clamp(round_half_even(x * inverse), lo, hi) * scale with inverse = 1 / scale in float
+// and lo/hi = quant_min/max - zero_point (integers, |lo|, |hi| < 2^22). NaN stays NaN;
+// +-Inf, and x whose x * inverse overflows float, clamp to hi/lo (PyTorch converts that inf
+// to int64, which is undefined and on x86 yields quant_min). out may equal x.
+void fakeQuantize(const float* x, float* out, std::size_t n, float inverse, float scale, float lo, float hi);
+
+// sum of (x - q)^2 in double over the elements where both are finite.
+double squaredDifference(const float* x, const float* q, std::size_t n);
 
 }  // namespace cs::obs::kernels

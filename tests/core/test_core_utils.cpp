@@ -1,5 +1,6 @@
 // Small core services: atomic writes, one-line errors, the IDX reader.
 #include "core/atomic_file.h"
+#include "core/background_worker.h"
 #include "core/dataset/idx_reader.h"
 #include "core/errors.h"
 
@@ -7,6 +8,11 @@
 #include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <algorithm>
+#include <stdexcept>
+#include <thread>
+#include <vector>
 
 using namespace cs;
 
@@ -21,6 +27,28 @@ QByteArray readAll(const QString& path)
 class TestCoreUtils : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    void backgroundWorkerRunsInOrderAndReportsTheFirstFailure()
+    {
+        std::vector<int> ran;
+        std::thread::id workerThread;
+        BackgroundWorker worker([&] { workerThread = std::this_thread::get_id(); });
+        for (int i = 0; i < 100; ++i)
+            worker.post([&ran, i] { ran.push_back(i); });
+        worker.wait();
+        QCOMPARE(int(ran.size()), 100);
+        QVERIFY(std::is_sorted(ran.begin(), ran.end()));
+        QVERIFY(workerThread != std::this_thread::get_id());
+
+        // A failed task: the ones queued after it are skipped, wait() rethrows once.
+        worker.post([] { throw std::runtime_error("task failed"); });
+        worker.post([&ran] { ran.push_back(-1); });
+        QVERIFY_THROWS_EXCEPTION(std::runtime_error, worker.wait());
+        QCOMPARE(int(ran.size()), 100);
+        worker.post([&ran] { ran.push_back(100); });
+        worker.wait(); // no error left over
+        QCOMPARE(ran.back(), 100);
+    }
+
     void atomicWriteReplacesAndSurvivesFailure()
     {
         QTemporaryDir dir;

@@ -13,6 +13,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
+#include <random>
+
 #include <cmath>
 #include <cstring>
 
@@ -135,6 +138,57 @@ private Q_SLOTS:
         QCOMPARE(withNaN.result().nonFinite, int64_t(2));
         QCOMPARE(withNaN.result().count, int64_t(1));
         QVERIFY(std::isinf(withNaN.result().sqnrDb));
+    }
+
+    // The vectorised accumulation (chunks of 64 in float lanes) against the definitions summed
+    // element by element in double, on a long tensor whose chunks hold NaN, Inf, clipped
+    // values and a float-overflowing square, plus a tail that is not a whole chunk.
+    void vectorisedErrorSumsMatchTheDefinitions()
+    {
+        std::mt19937 rng(3);
+        std::normal_distribution<float> normal(0.0f, 2.0f);
+        const size_t n = 64 * 40 + 37;
+        std::vector<float> x(n), q(n);
+        for (size_t i = 0; i < n; ++i) {
+            x[i] = normal(rng);
+            q[i] = std::clamp(std::nearbyint(x[i] / 0.05f), -64.0f, 63.0f) * 0.05f;
+        }
+        x[70] = NAN;
+        q[300] = INFINITY;
+        x[1000] = 2e19f; // its square overflows float, not double
+        q[1000] = 1e19f;
+        const double lo = -64 * 0.05, hi = 63 * 0.05;
+        ErrorAccumulator acc;
+        acc.setScale(0.05);
+        acc.add(x.data(), q.data(), n, lo, hi);
+        const PointMetrics m = acc.result();
+
+        double signal = 0, quant = 0, dot = 0, clipErr = 0, roundErr = 0, maxAbs = 0;
+        int64_t count = 0, clipped = 0;
+        for (size_t i = 0; i < n; ++i) {
+            if (!std::isfinite(x[i]) || !std::isfinite(q[i]))
+                continue;
+            const double a = x[i], b = q[i], e = a - b;
+            signal += a * a;
+            quant += b * b;
+            dot += a * b;
+            maxAbs = std::max(maxAbs, std::fabs(e));
+            const bool outside = a < lo || a > hi;
+            clipped += outside ? 1 : 0;
+            (outside ? clipErr : roundErr) += e * e;
+            ++count;
+        }
+        auto close = [](double a, double b) { return std::fabs(a - b) <= 1e-6 * std::fabs(b); };
+        QCOMPARE(m.count, count);
+        QCOMPARE(m.nonFinite, int64_t(2));
+        QCOMPARE(m.clippedFraction, double(clipped) / double(count));
+        QVERIFY(clipped > 10); // the test covers both parts of the split
+        QCOMPARE(m.maxAbsError, maxAbs);
+        QVERIFY2(close(m.clippingError, clipErr), qPrintable(QString::number(m.clippingError - clipErr)));
+        QVERIFY2(close(m.roundingError, roundErr), qPrintable(QString::number(m.roundingError - roundErr)));
+        QVERIFY(close(m.l2, std::sqrt(clipErr + roundErr)));
+        QVERIFY(close(m.cosine, dot / (std::sqrt(signal) * std::sqrt(quant))));
+        QVERIFY(std::fabs(m.sqnrDb - 10 * std::log10(signal / (clipErr + roundErr))) < 1e-6);
     }
 
     void outputMetricsOnHandComputedLogits()

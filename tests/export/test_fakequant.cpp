@@ -14,6 +14,7 @@
 #include <torch/serialize.h>
 
 #include <QDir>
+#include <limits>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -111,6 +112,61 @@ private Q_SLOTS:
         const CalibrationResult r = runCalibration(demoConfig());
         QCOMPARE(r.points.size(), size_t(15));
         checkInPython(r, r.config.modelPath, randomInput(r.model.inputShape, 16, 1.0));
+    }
+
+    // The quantized forward inside calibscope runs calibscope::fake_quantize instead of the
+    // aten op the saved model holds (the aten op builds a mask tensor every call): both must
+    // give the same bits for every finite input, ties and out-of-range values included.
+    void ownFakeQuantizeMatchesAtenBitForBit_data()
+    {
+        QTest::addColumn<double>("scale");
+        QTest::addColumn<qint64>("zeroPoint");
+        QTest::addColumn<qint64>("quantMin");
+        QTest::addColumn<qint64>("quantMax");
+        QTest::addRow("qint8 symmetric") << 0.0173 << qint64(0) << qint64(-128) << qint64(127);
+        QTest::addRow("quint8 affine") << 0.05 << qint64(37) << qint64(0) << qint64(255);
+        QTest::addRow("qint16") << 3.1e-4 << qint64(0) << qint64(-32768) << qint64(32767);
+        QTest::addRow("power of two, narrow") << 0.125 << qint64(0) << qint64(-127) << qint64(127);
+        QTest::addRow("qint4") << 0.4 << qint64(-2) << qint64(-8) << qint64(7);
+    }
+    void ownFakeQuantizeMatchesAtenBitForBit()
+    {
+        QFETCH(double, scale);
+        QFETCH(qint64, zeroPoint);
+        QFETCH(qint64, quantMin);
+        QFETCH(qint64, quantMax);
+        c10::InferenceMode inference;
+        torch::manual_seed(5);
+        const float s = float(scale);
+        // Random values over twice the range, exact half-steps (ties), the grid itself, zero
+        // and values far outside; an odd count exercises the scalar tail.
+        const at::Tensor steps = torch::arange(-300, 301, torch::kFloat32);
+        const at::Tensor x = torch::cat({torch::randn({10001}) * (s * float(quantMax - quantMin)),
+                                         (steps + 0.5f) * s, steps * s, torch::zeros({3}),
+                                         torch::tensor({1e9f, -1e9f, -3.4e38f})});
+        const auto op = c10::Dispatcher::singleton()
+                            .findSchemaOrThrow("calibscope::fake_quantize", "")
+                            .typed<at::Tensor(const at::Tensor&, double, int64_t, int64_t, int64_t)>();
+        ModelGraph registersTheOp(kDemoDir + "/demo.pt"); // the op lives in calibscope_core
+        Q_UNUSED(registersTheOp);
+        const at::Tensor ours = op.call(x, scale, zeroPoint, quantMin, quantMax);
+        const at::Tensor aten = at::fake_quantize_per_tensor_affine(x, scale, zeroPoint, quantMin, quantMax);
+        QCOMPARE(ours.sizes(), aten.sizes());
+        const at::Tensor differs = (ours != aten).nonzero();
+        for (int64_t k = 0; k < std::min<int64_t>(differs.size(0), 3); ++k) {
+            const int64_t i = differs[k][0].item<int64_t>();
+            qWarning("x %.9g: calibscope %.9g, aten %.9g", x[i].item<double>(), ours[i].item<double>(), aten[i].item<double>());
+        }
+        QCOMPARE(differs.size(0), int64_t(0));
+        QVERIFY(ours.min().item<float>() < 0 || quantMin - zeroPoint >= 0); // not all clamped to one end
+        QCOMPARE(ours.max().item<float>(), float(quantMax - zeroPoint) * s);
+        // Where x / scale overflows float, PyTorch converts inf to int64 (undefined; on x86 it
+        // lands on quant_min, so a huge positive value becomes the most negative level);
+        // calibscope clamps it to the top of the range.
+        const at::Tensor huge = torch::tensor({3.4e38f, std::numeric_limits<float>::infinity()});
+        const at::Tensor top = op.call(huge, scale, zeroPoint, quantMin, quantMax);
+        QCOMPARE(top[0].item<float>(), float(quantMax - zeroPoint) * s);
+        QCOMPARE(top[1].item<float>(), float(quantMax - zeroPoint) * s);
     }
 
     void refusesAnotherModel()

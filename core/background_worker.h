@@ -1,0 +1,39 @@
+#pragma once
+// One long-lived thread that runs posted tasks in order: lets a job overlap two kinds of
+// work (the statistics of a batch with its forward, a float forward with a quantized one)
+// without starting a thread per task.
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <mutex>
+#include <thread>
+
+namespace cs {
+
+class BackgroundWorker {
+public:
+    // `onStart` runs first on the new thread (per-thread settings such as compute threads).
+    explicit BackgroundWorker(std::function<void()> onStart = {});
+    ~BackgroundWorker(); // runs what is queued, then joins
+    BackgroundWorker(const BackgroundWorker&) = delete;
+    BackgroundWorker& operator=(const BackgroundWorker&) = delete;
+
+    void post(std::function<void()> task);
+    // Blocks until every posted task has run, then rethrows the first exception a task threw
+    // since the last wait(); tasks posted after a failed one are skipped.
+    void wait();
+
+private:
+    void run(const std::function<void()>& onStart);
+
+    std::mutex m_mutex;
+    std::condition_variable m_changed;
+    std::deque<std::function<void()>> m_tasks;
+    bool m_busy = false;
+    bool m_stopping = false;
+    std::exception_ptr m_error;
+    std::thread m_thread;
+};
+
+} // namespace cs
