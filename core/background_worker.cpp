@@ -36,6 +36,30 @@ void BackgroundWorker::wait()
         std::rethrow_exception(error);
 }
 
+void BackgroundWorker::helpAndWait()
+{
+    std::unique_lock<std::mutex> lock(m_mutex);
+    while (!m_tasks.empty()) {
+        std::function<void()> task = std::move(m_tasks.front());
+        m_tasks.pop_front();
+        if (m_error)
+            continue;
+        lock.unlock();
+        try {
+            task();
+        } catch (...) {
+            lock.lock();
+            if (!m_error)
+                m_error = std::current_exception();
+            lock.unlock();
+        }
+        lock.lock();
+    }
+    m_changed.wait(lock, [this] { return m_tasks.empty() && !m_busy; });
+    if (std::exception_ptr error = std::exchange(m_error, nullptr))
+        std::rethrow_exception(error);
+}
+
 void BackgroundWorker::run(const std::function<void()>& onStart)
 {
     if (onStart) {
@@ -63,7 +87,8 @@ void BackgroundWorker::run(const std::function<void()>& onStart)
             task();
         } catch (...) {
             lock.lock();
-            m_error = std::current_exception();
+            if (!m_error)
+                m_error = std::current_exception();
             lock.unlock();
         }
         lock.lock();

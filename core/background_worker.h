@@ -23,6 +23,10 @@ public:
     // Blocks until every posted task has run, then rethrows the first exception a task threw
     // since the last wait(); tasks posted after a failed one are skipped.
     void wait();
+    // wait(), running queued tasks on the calling thread meanwhile: for tasks that may run at
+    // the same time as each other. The caller finishes the work itself when the worker
+    // thread is starved or slow.
+    void helpAndWait();
 
 private:
     void run(const std::function<void()>& onStart);

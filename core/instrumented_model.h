@@ -33,9 +33,11 @@ public:
     virtual void observe(int point, const obs::TensorView& x) = 0;
     // FakeQuant mode: parameters for this point, or nullptr to keep it float.
     virtual const FakeQuantParams* fakeQuant(int point) { (void)point; return nullptr; }
-    // True when observe() may run on a helper thread while the forward goes on (each point
-    // in order, one at a time; every call has returned when forward() returns). The tensor
-    // is then kept alive, or copied first where a later in-place op would overwrite it.
+    // True when observe() may run on a helper thread while the forward goes on; calls for
+    // different points may then run at the same time (the forward's thread takes the ones
+    // still queued when the forward ends), and every call has returned when forward()
+    // returns. The tensor is kept alive, or copied first where a later in-place op would
+    // overwrite it.
     virtual bool observesOffThread() const { return false; }
 };
 

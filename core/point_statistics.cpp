@@ -18,9 +18,10 @@ namespace {
 
 // Everything below computes exactly what the straightforward loops (kept for batches with
 // NaN/Inf) compute, bit for bit, in fewer and cheaper passes: the statistics of a session
-// must not depend on which path ran. The sums stay sequential double additions in element
-// order (their rounding depends on it); min/max, bin indices and counts are exact and
-// order-free, so they use SSE2 and integer counters.
+// must not depend on which path ran. The sums are four double partial sums by element index
+// (i % 4), added as (s0 + s1) + (s2 + s3) (SumLanes): one sequential sum is a chain of
+// dependent additions that used to bound the whole pass. min/max, bin indices and counts
+// are exact and order-free, so they use SSE2 and integer counters.
 
 constexpr size_t kChunk = size_t(1) << 31; // uint32 counters cannot overflow within a chunk
 
@@ -34,6 +35,19 @@ float firstZero(const float* x, size_t n)
     return 0.0f;
 }
 
+// The sums' definition, shared by every path.
+struct SumLanes {
+    double sum[4] = {0, 0, 0, 0};
+    double squares[4] = {0, 0, 0, 0};
+    void add(size_t index, float v)
+    {
+        sum[index % 4] += v;
+        squares[index % 4] += double(v) * double(v);
+    }
+    double totalSum() const { return (sum[0] + sum[1]) + (sum[2] + sum[3]); }
+    double totalSquares() const { return (squares[0] + squares[1]) + (squares[2] + squares[3]); }
+};
+
 // Where the accumulated (signed) histogram bins: int64((v - start) * scale) in double,
 // clamped to [0, bins - 1]; two sub-histograms like the |x| one.
 struct SignedBins {
@@ -43,13 +57,13 @@ struct SignedBins {
     uint32_t* odd = nullptr;
 };
 
-// One pass over finite x: the two sums (sequential double additions, latency-bound) and, in
-// their shadow, both histograms. The |x| histogram is histc(|x|, bins, 0, width): bin
+// One pass over finite x (x[0] has an index that is a multiple of 4): the sums and both
+// histograms. The |x| histogram is histc(|x|, bins, 0, width): bin
 // int((|v| * bins) / width) in float32, clamped; `even` is null when there is none (all
 // zeros). Two sub-histograms each (even/odd lanes) so that runs of equal values (the zeros
 // after a ReLU) do not serialise on one counter.
 void fusedPass(const float* x, size_t n, int bins, float width, uint32_t* even, uint32_t* odd, const SignedBins& sb,
-               double& sum, double& sumSquares)
+               SumLanes& sums)
 {
     const float fb = float(bins);
     size_t i = 0;
@@ -60,6 +74,8 @@ void fusedPass(const float* x, size_t n, int bins, float width, uint32_t* even, 
         const __m128d vstart = _mm_set1_pd(sb.start), vscale = _mm_set1_pd(sb.scale), vzero = _mm_setzero_pd();
         const __m128d vslast = _mm_set1_pd(double(sb.bins - 1));
         alignas(16) int32_t idx[4], sidx[4];
+        __m128d sum01 = _mm_loadu_pd(sums.sum), sum23 = _mm_loadu_pd(sums.sum + 2);
+        __m128d sq01 = _mm_loadu_pd(sums.squares), sq23 = _mm_loadu_pd(sums.squares + 2);
         for (; i + 4 <= n; i += 4) {
             const __m128 v = _mm_loadu_ps(x + i);
             // Clamping before truncation gives the same bins: the |x| quotient is >= 0 and
@@ -78,16 +94,19 @@ void fusedPass(const float* x, size_t n, int bins, float width, uint32_t* even, 
             ++sb.odd[sidx[1]];
             ++sb.even[sidx[2]];
             ++sb.odd[sidx[3]];
-            for (size_t k = i; k < i + 4; ++k) {
-                sum += x[k];
-                sumSquares += double(x[k]) * double(x[k]);
-            }
+            sum01 = _mm_add_pd(sum01, d01);
+            sum23 = _mm_add_pd(sum23, d23);
+            sq01 = _mm_add_pd(sq01, _mm_mul_pd(d01, d01));
+            sq23 = _mm_add_pd(sq23, _mm_mul_pd(d23, d23));
         }
+        _mm_storeu_pd(sums.sum, sum01);
+        _mm_storeu_pd(sums.sum + 2, sum23);
+        _mm_storeu_pd(sums.squares, sq01);
+        _mm_storeu_pd(sums.squares + 2, sq23);
     }
 #endif
     for (; i < n; ++i) {
-        sum += x[i];
-        sumSquares += double(x[i]) * double(x[i]);
+        sums.add(i, x[i]);
         if (even) {
             const auto bin = int64_t((std::fabs(x[i]) * fb) / width);
             ++even[std::clamp<int64_t>(bin, 0, bins - 1)];
@@ -100,6 +119,7 @@ void fusedPass(const float* x, size_t n, int bins, float width, uint32_t* even, 
 // The reference form, for batches with NaN/Inf (rare: they are reported as warnings).
 void summariseWithNonFinite(const float* data, size_t n, int bins, BatchSummary& b)
 {
+    SumLanes sums;
     b.min = std::numeric_limits<float>::infinity();
     b.max = -std::numeric_limits<float>::infinity();
     for (size_t i = 0; i < n; ++i) {
@@ -114,10 +134,11 @@ void summariseWithNonFinite(const float* data, size_t n, int bins, BatchSummary&
         }
         b.min = std::min(b.min, v);
         b.max = std::max(b.max, v);
-        b.sum += v;
-        b.sumSquares += double(v) * double(v);
+        sums.add(i, v);
         ++b.count;
     }
+    b.sum = sums.totalSum();
+    b.sumSquares = sums.totalSquares();
     if (b.count == 0) {
         b.min = b.max = 0;
         return;
@@ -312,7 +333,7 @@ void PointStatisticsCollector::add(const float* data, const std::vector<int64_t>
     const auto absBins = size_t(m_batchBins), signedBins = size_t(h.m_bins);
     std::vector<uint32_t> absCounts(b.absMax > 0 ? 2 * absBins : 0), signedCounts(2 * signedBins);
     std::vector<uint64_t> absTotal(absBins, 0);
-    double sum = 0, sumSquares = 0;
+    SumLanes sums;
     for (size_t c = 0; c < n; c += kChunk) { // one chunk below 2^31 elements
         std::fill(absCounts.begin(), absCounts.end(), 0u);
         std::fill(signedCounts.begin(), signedCounts.end(), 0u);
@@ -320,14 +341,14 @@ void PointStatisticsCollector::add(const float* data, const std::vector<int64_t>
         sb.odd = signedCounts.data() + signedBins;
         uint32_t* even = absCounts.empty() ? nullptr : absCounts.data();
         fusedPass(data + c, std::min(kChunk, n - c), m_batchBins, b.absMax, even, even ? even + absBins : nullptr, sb,
-                  sum, sumSquares);
+                  sums);
         for (size_t k = 0; k < signedBins; ++k) // exact integers: equal to adding 1.0 per element
             h.m_counts[k] += double(signedCounts[k]) + double(signedCounts[signedBins + k]);
         for (size_t k = 0; even && k < absBins; ++k)
             absTotal[k] += uint64_t(absCounts[k]) + absCounts[absBins + k];
     }
-    b.sum = sum;
-    b.sumSquares = sumSquares;
+    b.sum = sums.totalSum();
+    b.sumSquares = sums.totalSquares();
     b.absHistogram.assign(absBins, 0.0f);
     if (b.absMax > 0) {
         // Adding 1.0f per element stops at 2^24 (16777216 + 1 rounds back): keep that.

@@ -111,6 +111,8 @@ struct ReferenceHistogram {
 
 BatchSummary referenceSummary(const float* data, size_t n, int bins)
 {
+    // The documented sums: four partial sums by element index, added (s0 + s1) + (s2 + s3).
+    double sum[4] = {0, 0, 0, 0}, squares[4] = {0, 0, 0, 0};
     BatchSummary b;
     b.min = INFINITY;
     b.max = -INFINITY;
@@ -126,10 +128,12 @@ BatchSummary referenceSummary(const float* data, size_t n, int bins)
         }
         b.min = std::min(b.min, v);
         b.max = std::max(b.max, v);
-        b.sum += v;
-        b.sumSquares += double(v) * double(v);
+        sum[i % 4] += v;
+        squares[i % 4] += double(v) * double(v);
         ++b.count;
     }
+    b.sum = (sum[0] + sum[1]) + (sum[2] + sum[3]);
+    b.sumSquares = (squares[0] + squares[1]) + (squares[2] + squares[3]);
     if (b.count == 0) {
         b.min = b.max = 0;
     } else {

@@ -124,6 +124,14 @@ double threadCpuSeconds()
     return double(ts.tv_sec) + double(ts.tv_nsec) * 1e-9;
 }
 
+double BatchTimes::mean() const
+{
+    double sum = 0;
+    for (double s : seconds)
+        sum += s;
+    return seconds.empty() ? 0.0 : sum / double(seconds.size());
+}
+
 double BatchTimes::min() const
 {
     return seconds.empty() ? 0.0 : *std::min_element(seconds.begin(), seconds.end());

@@ -43,6 +43,7 @@ struct BatchTimes {
     void add(double s) { seconds.push_back(s); }
     double min() const;
     double median() const;
+    double mean() const; // for pipelined work, where one interval lends time to the next
 };
 
 } // namespace bench

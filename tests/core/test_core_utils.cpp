@@ -10,6 +10,10 @@
 #include <QTest>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <set>
 #include <stdexcept>
 #include <thread>
 #include <vector>
@@ -47,6 +51,41 @@ private Q_SLOTS:
         worker.post([&ran] { ran.push_back(100); });
         worker.wait(); // no error left over
         QCOMPARE(ran.back(), 100);
+    }
+
+    void helpAndWaitRunsEveryTaskOnce()
+    {
+        // A worker thread blocked on a gate: the waiting thread must do the queued work.
+        std::atomic<bool> open{false};
+        BackgroundWorker worker;
+        std::atomic<int> blocked{0};
+        worker.post([&] {
+            ++blocked;
+            while (!open)
+                std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        });
+        while (blocked == 0)
+            std::this_thread::yield();
+        std::vector<int> counts(50, 0);
+        std::set<std::thread::id> threads;
+        std::mutex threadsMutex;
+        for (int i = 0; i < 50; ++i)
+            worker.post([&, i] {
+                ++counts[size_t(i)];
+                std::lock_guard<std::mutex> lock(threadsMutex);
+                threads.insert(std::this_thread::get_id());
+            });
+        std::thread opener([&] {
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            open = true;
+        });
+        worker.helpAndWait();
+        opener.join();
+        QVERIFY(std::all_of(counts.begin(), counts.end(), [](int c) { return c == 1; }));
+        QVERIFY(threads.count(std::this_thread::get_id())); // the waiting thread helped
+
+        worker.post([] { throw std::runtime_error("observer failed"); });
+        QVERIFY_THROWS_EXCEPTION(std::runtime_error, worker.helpAndWait());
     }
 
     void atomicWriteReplacesAndSurvivesFailure()
