@@ -310,9 +310,10 @@ EvaluationResult runEvaluation(const CalibrationResult& calibration, const Evalu
 
     // Main pass: float and quantized forward on each batch, every metric. The float forward
     // of batch k runs on a helper thread while this one runs the quantized forward of batch
-    // k - 1, each with half the cores: a small model's forward leaves a second core mostly
-    // idle (BENCHMARKS.md), two forwards side by side do not. Holding two batches' float
-    // activations is allowed up to kOverlapBytes; above it the passes take turns.
+    // k - 1, each with half the cores: one forward on two threads leaves part of the second
+    // core idle (the demo: 14 ms on two threads, 24 ms on one), two side by side do not.
+    // Holding two batches' float activations is allowed up to kOverlapBytes; above it the
+    // passes take turns.
     constexpr size_t kOverlapBytes = size_t(256) << 20;
     const int cores = computeThreadCount(config.threads);
     const int halfCores = std::max(1, cores / 2);
@@ -340,6 +341,10 @@ EvaluationResult runEvaluation(const CalibrationResult& calibration, const Evalu
         bench.report("evaluating", ++done, bench.batches);
     };
     {
+        struct RestoreThreads { // also when a cancel or an error leaves early
+            int threads;
+            ~RestoreThreads() { setComputeThreads(threads); }
+        } restore{config.threads};
         // Declared after everything its tasks use: on an exception it finishes the running
         // forward before those go away.
         BackgroundWorker floatWorker([halfCores] { setComputeThreads(halfCores); });
@@ -373,7 +378,6 @@ EvaluationResult runEvaluation(const CalibrationResult& calibration, const Evalu
             quantizedPass(*pending);
         floatWorker.wait();
     }
-    setComputeThreads(config.threads);
     result.batches = int(done);
     result.floatMetrics = floatAcc.result();
     result.planMetrics = planAcc.result();

@@ -10,10 +10,10 @@
 #include <torch/csrc/jit/runtime/interpreter.h>
 
 #include <thread>
+#include <unordered_map>
 
 #include <pthread.h>
 #include <sched.h>
-#include <unordered_map>
 
 namespace cs {
 namespace {
@@ -227,9 +227,11 @@ BatchOutput InstrumentedModel::forward(const float* data, const std::vector<int6
             d->observer = std::make_unique<BackgroundWorker>([] {
                 // Idle priority: the statistics take the cores the forward leaves idle between
                 // and inside its parallel regions instead of preempting its threads
-                // (BENCHMARKS.md: 1.48x -> 1.35x of a plain forward on the demo).
+                // (BENCHMARKS.md, second round). The forward's thread finishes what is queued.
+#if defined(SCHED_IDLE)
                 sched_param param{};
                 pthread_setschedparam(pthread_self(), SCHED_IDLE, &param);
+#endif
             });
         offThread = OffThreadObserving{d->observer.get(), &d->writtenLater};
     }
