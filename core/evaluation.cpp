@@ -16,6 +16,7 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <memory>
 
 namespace cs {
 namespace {
@@ -51,17 +52,26 @@ int64_t countNonFinite(const float* x, size_t n)
 // after the first reads it from cache.
 constexpr size_t kBlock = 4096;
 
+// A point's float activation, held for the quantized pass: the forward's own tensor where
+// nothing overwrites it later, a copy where something does.
+struct HeldValues {
+    const float* data = nullptr;
+    size_t n = 0;
+    std::shared_ptr<const void> owner;
+    std::vector<float> copy;
+};
+
 // What the float pass of one batch leaves for the quantized pass of the same batch.
 struct FloatBatch {
     Batch batch;
     BatchOutput output;
-    std::vector<std::vector<float>> values; // per point
-    std::vector<int64_t> nonFinite;         // per point
+    std::vector<HeldValues> values;  // per point
+    std::vector<int64_t> nonFinite;  // per point
     size_t valueBytes() const
     {
         size_t bytes = 0;
         for (const auto& v : values)
-            bytes += v.size() * sizeof(float);
+            bytes += v.n * sizeof(float);
         return bytes;
     }
 };
@@ -83,19 +93,31 @@ public:
 
     explicit FloatTap(size_t points) : plan(points, nullptr), local(points), candidates(points) {}
 
-    void observe(int point, const obs::TensorView& x) override
+    bool keepsTensors() const override { return true; }
+    void observe(int point, const obs::TensorView& x) override { observeKept(point, x, nullptr); }
+
+    void observeKept(int point, const obs::TensorView& x, std::shared_ptr<const void> owner) override
     {
         const auto p = size_t(point);
         const size_t n = x.numel();
-        std::vector<float>& copy = current->values[p];
-        copy.resize(n);
+        HeldValues& held = current->values[p];
+        held.n = n;
+        held.owner = std::move(owner);
+        if (held.owner) {
+            held.data = x.data;
+            held.copy.clear();
+        } else {
+            held.copy.resize(n);
+            held.data = held.copy.data();
+        }
         int64_t nonFinite = 0;
         const Range r = plan[p] ? representable(*plan[p]) : Range{};
         scratch.resize(kBlock);
         for (size_t begin = 0; begin < n; begin += kBlock) {
             const size_t len = std::min(kBlock, n - begin);
             const float* in = x.data + begin;
-            std::copy(in, in + len, copy.data() + begin);
+            if (!held.owner)
+                std::copy(in, in + len, held.copy.data() + begin);
             nonFinite += countNonFinite(in, len);
             if (plan[p]) {
                 fakeQuantize(in, scratch.data(), len, *plan[p]);
@@ -124,8 +146,8 @@ public:
     {
         const auto p = size_t(point);
         const size_t n = x.numel();
-        const std::vector<float>& reference = this->reference->values[p];
-        if (reference.size() != n) {
+        const HeldValues& reference = this->reference->values[p];
+        if (reference.n != n) {
             nonFinite[p] = countNonFinite(x.data, n);
             return;
         }
@@ -133,7 +155,7 @@ public:
         for (size_t begin = 0; begin < n; begin += kBlock) {
             const size_t len = std::min(kBlock, n - begin);
             bad += countNonFinite(x.data + begin, len);
-            accumulated[p].add(reference.data() + begin, x.data + begin, len, ranges[p].lo, ranges[p].hi);
+            accumulated[p].add(reference.data + begin, x.data + begin, len, ranges[p].lo, ranges[p].hi);
         }
         nonFinite[p] = bad;
     }

@@ -34,9 +34,18 @@ at::Tensor tapKernel(const at::Tensor& x, int64_t point)
         return x;
     if (t_tap.mode == TapMode::Observe) {
         at::Tensor view = x.scalar_type() == at::kFloat ? x.contiguous() : x.to(at::kFloat).contiguous();
-        if (const OffThreadObserving& off = t_tap.offThread; off.worker) {
-            // A later in-place op (relu_, add_) would change the tensor under the helper.
-            if (view.is_same(x) && off.copyFirst->at(size_t(point)))
+        const OffThreadObserving& off = t_tap.offThread;
+        // A later in-place op (relu_, add_) would change the tensor under a reader that
+        // comes after the tap.
+        const bool changesLater = view.is_same(x) && off.copyFirst && off.copyFirst->at(size_t(point));
+        if (handler->keepsTensors()) {
+            const obs::TensorView v(view.data_ptr<float>(), view.sizes().vec());
+            handler->observeKept(static_cast<int>(point), v,
+                                 changesLater || !off.copyFirst ? nullptr : std::make_shared<at::Tensor>(view));
+            return x;
+        }
+        if (off.worker) {
+            if (changesLater)
                 view = view.clone();
             off.worker->post([handler, point, view] {
                 handler->observe(static_cast<int>(point), obs::TensorView(view.data_ptr<float>(), view.sizes().vec()));
@@ -126,7 +135,8 @@ struct InstrumentedModel::Impl {
     std::shared_ptr<torch::jit::Graph> graph;
     std::unique_ptr<torch::jit::Code> code;
     std::vector<TapPoint> points;
-    std::vector<bool> writtenLater;            // per point: an in-place op writes to its value
+    std::vector<bool> writtenLater;            // per point: an in-place op writes to its value,
+                                               // or it is the caller's input buffer
     std::unique_ptr<BackgroundWorker> observer; // started by the first off-thread handler
 };
 
@@ -157,7 +167,8 @@ InstrumentedModel::InstrumentedModel(const ModelGraph& modelGraph) : d(std::make
         torch::jit::Value* value = toCopy.at(model.opValues[i]);
         const int point = static_cast<int>(d->points.size());
         d->points.push_back(TapPoint{static_cast<int>(i), ops[i].name});
-        d->writtenLater.push_back(aliases.hasWriters(model.opValues[i]));
+        d->writtenLater.push_back(model.opValues[i]->node()->kind() == c10::prim::Param
+                                  || aliases.hasWriters(model.opValues[i]));
 
         torch::jit::Node* anchor = value->node()->kind() == c10::prim::Param ? nullptr : value->node();
         torch::jit::Node* tap = d->graph->create(tapSymbol, 1);
@@ -234,6 +245,8 @@ BatchOutput InstrumentedModel::forward(const float* data, const std::vector<int6
 #endif
             });
         offThread = OffThreadObserving{d->observer.get(), &d->writtenLater};
+    } else {
+        offThread.copyFirst = &d->writtenLater;
     }
     return runInstrumented(*d->code, d->model->frozen._ivalue(), d->model->summary, data, shape, handler, mode,
                            offThread);

@@ -39,6 +39,16 @@ public:
     // returns. The tensor is kept alive, or copied first where a later in-place op would
     // overwrite it.
     virtual bool observesOffThread() const { return false; }
+    // Observe mode, for handlers that read a tensor after observe() returned (evaluation
+    // compares the quantized pass with the float one): when keepsTensors(), observeKept() is
+    // called instead of observe(), with `owner` keeping x's memory alive and unchanged, or
+    // null when later code overwrites it (the handler must copy x then).
+    virtual bool keepsTensors() const { return false; }
+    virtual void observeKept(int point, const obs::TensorView& x, std::shared_ptr<const void> owner)
+    {
+        (void)owner;
+        observe(point, x);
+    }
 };
 
 struct TapPoint {

@@ -34,7 +34,7 @@ class BackgroundWorker;
 class TapHandler;
 enum class TapMode;
 // Where observe() of an off-thread handler runs, and per point whether the tapped tensor
-// must be copied first (a later in-place op writes to it).
+// changes after the tap (a later in-place op writes to it, or it is the caller's input).
 struct OffThreadObserving {
     BackgroundWorker* worker = nullptr;
     const std::vector<bool>* copyFirst = nullptr;

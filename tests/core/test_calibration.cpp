@@ -4,6 +4,8 @@
 #include "core/calibration.h"
 #include "core/dataset/idx_reader.h"
 #include "core/errors.h"
+#include "core/instrumented_model.h"
+#include "core/model_graph.h"
 #include "core/session.h"
 
 #include <torch/script.h>
@@ -15,7 +17,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
 #include <cmath>
+#include <memory>
 
 using namespace cs;
 
@@ -147,6 +151,51 @@ private Q_SLOTS:
             QCOMPARE(p.result.max.at(0), hi);
             const float amax = std::max(-std::min(lo, 0.0f), std::max(hi, 0.0f));
             QVERIFY2(close(p.result.scale.at(0), std::max(amax / 127.5f, 1.1920929e-07f), 1e-6, 0), p.name.c_str());
+        }
+    }
+
+    // Evaluation holds the float pass's own tensors for the quantized pass. The tap must
+    // refuse (null owner) where a later in-place op rewrites the tensor (bn feeding relu_),
+    // and what it hands out must still hold the observed values after the forward.
+    void keptTensorsStayAsObserved()
+    {
+        struct Keeper final : TapHandler {
+            std::vector<std::vector<float>> seen;
+            std::vector<std::shared_ptr<const void>> owners;
+            std::vector<const float*> data;
+            void observe(int, const obs::TensorView&) override { QFAIL("observeKept expected"); }
+            bool keepsTensors() const override { return true; }
+            void observeKept(int point, const obs::TensorView& x, std::shared_ptr<const void> owner) override
+            {
+                const auto p = size_t(point);
+                seen.resize(std::max(seen.size(), p + 1));
+                owners.resize(seen.size());
+                data.resize(seen.size());
+                seen[p].assign(x.data, x.data + x.numel());
+                owners[p] = std::move(owner);
+                data[p] = x.data;
+            }
+        } keeper;
+        for (const std::string file : {"inplace_scripted.pt", "inplace_traced.pt"}) {
+            ModelGraph graph(kModels + "/" + file, PointMode::PerOp);
+            graph.inferShapes({1, 1, 8, 8});
+            InstrumentedModel model(graph);
+            torch::manual_seed(2);
+            const at::Tensor input = torch::randn({4, 1, 8, 8});
+            model.forward(input.data_ptr<float>(), input.sizes().vec(), keeper, TapMode::Observe);
+            int kept = 0;
+            bool bnRefused = false;
+            for (size_t p = 0; p < model.points().size(); ++p) {
+                if (model.points()[p].name == "bn")
+                    bnRefused = keeper.owners.at(p) == nullptr;
+                if (!keeper.owners.at(p))
+                    continue;
+                ++kept;
+                QVERIFY2(std::equal(keeper.seen[p].begin(), keeper.seen[p].end(), keeper.data[p]),
+                         model.points()[p].name.c_str());
+            }
+            QVERIFY2(bnRefused, file.c_str());
+            QVERIFY(kept >= 2);
         }
     }
 
