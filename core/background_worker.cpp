@@ -31,9 +31,28 @@ void BackgroundWorker::post(std::function<void()> task)
 void BackgroundWorker::wait()
 {
     std::unique_lock<std::mutex> lock(m_mutex);
+    waitForWorker(lock);
+}
+
+void BackgroundWorker::waitForWorker(std::unique_lock<std::mutex>& lock)
+{
     m_changed.wait(lock, [this] { return m_tasks.empty() && !m_busy; });
     if (std::exception_ptr error = std::exchange(m_error, nullptr))
         std::rethrow_exception(error);
+}
+
+void BackgroundWorker::runUnlocked(const std::function<void()>& task, std::unique_lock<std::mutex>& lock)
+{
+    lock.unlock();
+    try {
+        task();
+    } catch (...) {
+        lock.lock();
+        if (!m_error)
+            m_error = std::current_exception();
+        return;
+    }
+    lock.lock();
 }
 
 void BackgroundWorker::helpAndWait()
@@ -42,22 +61,10 @@ void BackgroundWorker::helpAndWait()
     while (!m_tasks.empty()) {
         std::function<void()> task = std::move(m_tasks.front());
         m_tasks.pop_front();
-        if (m_error)
-            continue;
-        lock.unlock();
-        try {
-            task();
-        } catch (...) {
-            lock.lock();
-            if (!m_error)
-                m_error = std::current_exception();
-            lock.unlock();
-        }
-        lock.lock();
+        if (!m_error)
+            runUnlocked(task, lock);
     }
-    m_changed.wait(lock, [this] { return m_tasks.empty() && !m_busy; });
-    if (std::exception_ptr error = std::exchange(m_error, nullptr))
-        std::rethrow_exception(error);
+    waitForWorker(lock);
 }
 
 void BackgroundWorker::run(const std::function<void()>& onStart)
@@ -82,16 +89,7 @@ void BackgroundWorker::run(const std::function<void()>& onStart)
             continue;
         }
         m_busy = true;
-        lock.unlock();
-        try {
-            task();
-        } catch (...) {
-            lock.lock();
-            if (!m_error)
-                m_error = std::current_exception();
-            lock.unlock();
-        }
-        lock.lock();
+        runUnlocked(task, lock);
         m_busy = false;
         m_changed.notify_all();
     }

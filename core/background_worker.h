@@ -30,6 +30,10 @@ public:
 
 private:
     void run(const std::function<void()>& onStart);
+    // Runs `task` with the lock released; keeps the first exception a task throws.
+    void runUnlocked(const std::function<void()>& task, std::unique_lock<std::mutex>& lock);
+    // Until the queue is empty and the worker idle; then rethrows the kept exception.
+    void waitForWorker(std::unique_lock<std::mutex>& lock);
 
     std::mutex m_mutex;
     std::condition_variable m_changed;

@@ -38,9 +38,7 @@ Range representable(const FakeQuantParams& q)
 // same float operations (the quantized forward runs the same kernel; see kernels.h).
 void fakeQuantize(const float* x, float* out, size_t n, const FakeQuantParams& q)
 {
-    const float scale = q.scale.at(0);
-    obs::kernels::fakeQuantize(x, out, n, 1.0f / scale, scale, float(q.quantMin - q.zeroPoint.at(0)),
-                               float(q.quantMax - q.zeroPoint.at(0)));
+    obs::kernels::fakeQuantize(x, out, n, q.scale.at(0), q.zeroPoint.at(0), q.quantMin, q.quantMax);
 }
 
 int64_t countNonFinite(const float* x, size_t n)

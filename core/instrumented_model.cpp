@@ -77,10 +77,9 @@ at::Tensor fakeQuantizeKernel(const at::Tensor& x, double scale, int64_t zeroPoi
     at::Tensor out = at::empty_like(x);
     const float* in = x.data_ptr<float>();
     float* result = out.data_ptr<float>();
-    const auto s = static_cast<float>(scale);
-    const float inverse = 1.0f / s, lo = float(quantMin - zeroPoint), hi = float(quantMax - zeroPoint);
     at::parallel_for(0, x.numel(), 1 << 16, [&](int64_t begin, int64_t end) {
-        obs::kernels::fakeQuantize(in + begin, result + begin, size_t(end - begin), inverse, s, lo, hi);
+        obs::kernels::fakeQuantize(in + begin, result + begin, size_t(end - begin), scale, zeroPoint, quantMin,
+                                   quantMax);
     });
     return out;
 }

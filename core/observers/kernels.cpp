@@ -207,7 +207,10 @@ double squaredErrorDivide(const float* x, std::size_t n, float scale, float lo, 
     return (acc[0] + acc[1]) + (acc[2] + acc[3]);
 }
 
-void fakeQuantize(const float* x, float* out, std::size_t n, float inverse, float scale, float lo, float hi) {
+void fakeQuantize(const float* x, float* out, std::size_t n, double scaleIn, int64_t zeroPoint, int64_t quantMin,
+                  int64_t quantMax) {
+    const auto scale = static_cast<float>(scaleIn);
+    const float inverse = 1.0f / scale, lo = float(quantMin - zeroPoint), hi = float(quantMax - zeroPoint);
     // Rounding by adding and removing 1.5 * 2^23 is exact round-half-even for |v| < 2^22;
     // beyond that the value is clamped whatever the rounding did. min/max take their
     // operands in the order that lets a NaN through, as the scalar ternaries do.

@@ -27,12 +27,13 @@ void histcCounts(const float* x, std::size_t n, bool absolute, int64_t bins, flo
 // squares summed in double. lo/hi are integers with |lo|, |hi| < 2^22.
 double squaredErrorDivide(const float* x, std::size_t n, float scale, float lo, float hi);
 
-// PyTorch's fake_quantize_per_tensor_affine for finite x, bit for bit:
-// out = clamp(round_half_even(x * inverse), lo, hi) * scale with inverse = 1 / scale in float
-// and lo/hi = quant_min/max - zero_point (integers, |lo|, |hi| < 2^22). NaN stays NaN;
-// +-Inf, and x whose x * inverse overflows float, clamp to hi/lo (PyTorch converts that inf
-// to int64, which is undefined and on x86 yields quant_min). out may equal x.
-void fakeQuantize(const float* x, float* out, std::size_t n, float inverse, float scale, float lo, float hi);
+// PyTorch's fake_quantize_per_tensor_affine(x, scale, zeroPoint, quantMin, quantMax) for
+// finite x, bit for bit: out = clamp(round_half_even(x * inverse), lo, hi) * s with s = float
+// scale, inverse = 1 / s in float and lo/hi = quantMin/Max - zeroPoint (|lo|, |hi| < 2^22).
+// NaN stays NaN; +-Inf, and x whose x * inverse overflows float, clamp to hi/lo (PyTorch
+// converts that inf to int64, which is undefined and on x86 yields quant_min). out may equal x.
+void fakeQuantize(const float* x, float* out, std::size_t n, double scale, int64_t zeroPoint, int64_t quantMin,
+                  int64_t quantMax);
 
 // sum of (x - q)^2 in double over the elements where both are finite.
 double squaredDifference(const float* x, const float* q, std::size_t n);
