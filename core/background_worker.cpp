@@ -2,6 +2,9 @@
 
 #include <utility>
 
+#include <pthread.h>
+#include <sched.h>
+
 namespace cs {
 
 BackgroundWorker::BackgroundWorker(std::function<void()> onStart)
@@ -93,6 +96,14 @@ void BackgroundWorker::run(const std::function<void()>& onStart)
         m_busy = false;
         m_changed.notify_all();
     }
+}
+
+void lowerToIdlePriority()
+{
+#if defined(SCHED_IDLE)
+    sched_param param{};
+    pthread_setschedparam(pthread_self(), SCHED_IDLE, &param);
+#endif
 }
 
 } // namespace cs

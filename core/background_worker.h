@@ -44,4 +44,9 @@ private:
     std::thread m_thread;
 };
 
+// Lowers the calling thread to idle priority (SCHED_IDLE) where the system has it: a helper
+// that should only take the cores a job's main threads leave idle, never preempt them. Pair
+// it with helpAndWait(), so that the work still gets done when no core is ever idle.
+void lowerToIdlePriority();
+
 } // namespace cs

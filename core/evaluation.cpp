@@ -17,37 +17,21 @@
 #include <cmath>
 #include <limits>
 #include <memory>
+#include <optional>
+#include <cstdlib>
 
 namespace cs {
 namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
-struct Range {
-    double lo = -kInf;
-    double hi = kInf;
-};
-
-Range representable(const FakeQuantParams& q)
+QuantGrid gridOf(const FakeQuantParams& q)
 {
-    return Range{double(q.quantMin - q.zeroPoint.at(0)) * q.scale.at(0),
-                 double(q.quantMax - q.zeroPoint.at(0)) * q.scale.at(0)};
+    return QuantGrid{q.scale.at(0), q.zeroPoint.at(0), q.quantMin, q.quantMax};
 }
 
-// PyTorch's fake_quantize_per_tensor_affine, (clamp(rint(x * (1/s)) + zp) - zp) * s, with the
-// same float operations (the quantized forward runs the same kernel; see kernels.h).
-void fakeQuantize(const float* x, float* out, size_t n, const FakeQuantParams& q)
-{
-    obs::kernels::fakeQuantize(x, out, n, q.scale.at(0), q.zeroPoint.at(0), q.quantMin, q.quantMax);
-}
-
-int64_t countNonFinite(const float* x, size_t n)
-{
-    return int64_t(obs::kernels::countNonFinite(x, n));
-}
-
-// The taps walk each tensor in blocks of 16 KiB of floats, so that every pass over a block
-// after the first reads it from cache.
+// The local error walks each tensor in blocks of 16 KiB of floats, so that every candidate's
+// pass over a block after the first reads it from cache.
 constexpr size_t kBlock = 4096;
 
 // A point's float activation, held for the quantized pass: the forward's own tensor where
@@ -74,22 +58,29 @@ struct FloatBatch {
     }
 };
 
-// The float pass: keeps each point's activation for the quantized pass, measures the local
-// error of the plan and of every automatic-plan candidate.
+// The float pass: keeps each point's activation for the quantized pass and measures the
+// local error of the plan and of every automatic-plan candidate. The measuring runs as a task
+// on `worker` when one is set (see runEvaluation), so the float forward goes on meanwhile.
 class FloatTap final : public TapHandler {
 public:
     struct Candidate {
         std::string observer;
         FakeQuantParams params;
-        double squaredError = 0;
+        QuantGrid grid;
+        ErrorAccumulator error; // of the local error with this observer's grid
+        double squaredError() const
+        {
+            const PointMetrics m = error.result();
+            return m.clippingError + m.roundingError;
+        }
     };
     FloatBatch* current = nullptr;
-    std::vector<const FakeQuantParams*> plan; // per point, nullptr = float
+    BackgroundWorker* worker = nullptr;
+    std::vector<std::optional<QuantGrid>> plan; // per point, empty = float
     std::vector<ErrorAccumulator> local;
     std::vector<std::vector<Candidate>> candidates;
-    std::vector<float> scratch;
 
-    explicit FloatTap(size_t points) : plan(points, nullptr), local(points), candidates(points) {}
+    explicit FloatTap(size_t points) : plan(points), local(points), candidates(points) {}
 
     bool keepsTensors() const override { return true; }
     void observe(int point, const obs::TensorView& x) override { observeKept(point, x, nullptr); }
@@ -97,36 +88,38 @@ public:
     void observeKept(int point, const obs::TensorView& x, std::shared_ptr<const void> owner) override
     {
         const auto p = size_t(point);
-        const size_t n = x.numel();
         HeldValues& held = current->values[p];
-        held.n = n;
+        held.n = x.numel();
         held.owner = std::move(owner);
         if (held.owner) {
             held.data = x.data;
             held.copy.clear();
         } else {
-            held.copy.resize(n);
+            held.copy.assign(x.data, x.data + held.n);
             held.data = held.copy.data();
         }
+        // One task per point and batch, and a batch's tasks all end before the next batch's
+        // forward starts: each point's sums are added in batch order on whichever thread.
+        if (worker)
+            worker->post([this, p, batch = current] { measure(p, *batch); });
+        else
+            measure(p, *current);
+    }
+
+private:
+    void measure(size_t p, FloatBatch& batch)
+    {
+        const HeldValues& held = batch.values[p];
         int64_t nonFinite = 0;
-        const Range r = plan[p] ? representable(*plan[p]) : Range{};
-        scratch.resize(kBlock);
-        for (size_t begin = 0; begin < n; begin += kBlock) {
-            const size_t len = std::min(kBlock, n - begin);
-            const float* in = x.data + begin;
-            if (!held.owner)
-                std::copy(in, in + len, held.copy.data() + begin);
-            nonFinite += countNonFinite(in, len);
-            if (plan[p]) {
-                fakeQuantize(in, scratch.data(), len, *plan[p]);
-                local[p].add(in, scratch.data(), len, r.lo, r.hi);
-            }
-            for (Candidate& c : candidates[p]) {
-                fakeQuantize(in, scratch.data(), len, c.params);
-                c.squaredError += obs::kernels::squaredDifference(in, scratch.data(), len);
-            }
+        for (size_t begin = 0; begin < held.n; begin += kBlock) {
+            const size_t len = std::min(kBlock, held.n - begin);
+            const float* in = held.data + begin;
+            nonFinite += plan[p] ? local[p].addFakeQuantized(in, len, *plan[p]).x
+                                 : int64_t(obs::kernels::countNonFinite(in, len));
+            for (Candidate& c : candidates[p])
+                c.error.addFakeQuantized(in, len, c.grid);
         }
-        current->nonFinite[p] = nonFinite;
+        batch.nonFinite[p] = nonFinite;
     }
 };
 
@@ -135,10 +128,12 @@ class QuantTap final : public TapHandler {
 public:
     const FloatBatch* reference = nullptr;
     std::vector<ErrorAccumulator> accumulated;
-    std::vector<Range> ranges;
+    std::vector<double> lo, hi; // per point, the representable range (infinite at float points)
     std::vector<int64_t> nonFinite;
 
-    explicit QuantTap(size_t points) : accumulated(points), ranges(points), nonFinite(points, 0) {}
+    explicit QuantTap(size_t points) : accumulated(points), lo(points, -kInf), hi(points, kInf), nonFinite(points, 0)
+    {
+    }
 
     void observe(int point, const obs::TensorView& x) override
     {
@@ -146,16 +141,10 @@ public:
         const size_t n = x.numel();
         const HeldValues& reference = this->reference->values[p];
         if (reference.n != n) {
-            nonFinite[p] = countNonFinite(x.data, n);
+            nonFinite[p] = int64_t(obs::kernels::countNonFinite(x.data, n));
             return;
         }
-        int64_t bad = 0;
-        for (size_t begin = 0; begin < n; begin += kBlock) {
-            const size_t len = std::min(kBlock, n - begin);
-            bad += countNonFinite(x.data + begin, len);
-            accumulated[p].add(reference.data + begin, x.data + begin, len, ranges[p].lo, ranges[p].hi);
-        }
-        nonFinite[p] = bad;
+        nonFinite[p] = accumulated[p].add(reference.data, x.data, n, lo[p], hi[p]).q;
     }
 };
 
@@ -317,15 +306,20 @@ EvaluationResult runEvaluation(const CalibrationResult& calibration, const Evalu
             throw CalibError("evaluation", "internal error: point order differs between float and quantized graphs");
         const PointCalibration* pc = calibration.point(points[p].name);
         if (auto it = plan.activations.find(points[p].name); it != plan.activations.end()) {
-            floatTap.plan[p] = &it->second;
-            quantTap.ranges[p] = representable(it->second);
+            const QuantGrid grid = gridOf(it->second);
+            floatTap.plan[p] = grid;
+            quantTap.lo[p] = grid.lowest();
+            quantTap.hi[p] = grid.highest();
             floatTap.local[p].setScale(it->second.scale.at(0));
             quantTap.accumulated[p].setScale(it->second.scale.at(0));
         }
         if (config.autoPlan && pc)
             for (const auto& [name, r] : pc->compare)
-                if (!r.scale.empty() && r.hasStatistics)
-                    floatTap.candidates[p].push_back({name, fakeQuantParams(r, pc->config.spec), 0.0});
+                if (!r.scale.empty() && r.hasStatistics) {
+                    FakeQuantParams params = fakeQuantParams(r, pc->config.spec);
+                    const QuantGrid grid = gridOf(params);
+                    floatTap.candidates[p].push_back({name, std::move(params), grid, {}});
+                }
     }
 
     // Main pass: float and quantized forward on each batch, every metric. The float forward
@@ -365,8 +359,13 @@ EvaluationResult runEvaluation(const CalibrationResult& calibration, const Evalu
             int threads;
             ~RestoreThreads() { setComputeThreads(threads); }
         } restore{config.threads};
-        // Declared after everything its tasks use: on an exception it finishes the running
-        // forward before those go away.
+        // The local errors run on an idle-priority thread: it takes the core the quantized
+        // side leaves idle while it waits for the float forward, and the float forward's
+        // thread finishes what is left when its forward ends (BENCHMARKS.md, third round).
+        // Both workers are declared after everything their tasks use: on an exception they
+        // finish what runs before those go away.
+        BackgroundWorker localWorker(lowerToIdlePriority);
+        floatTap.worker = std::getenv("NO_LOCAL_WORKER") ? nullptr : &localWorker;
         BackgroundWorker floatWorker([halfCores] { setComputeThreads(halfCores); });
         setComputeThreads(halfCores);
         bool overlap = true;
@@ -376,9 +375,10 @@ EvaluationResult runEvaluation(const CalibrationResult& calibration, const Evalu
         while (auto batch = prefetcher.next()) {
             FloatBatch& slot = slots[parity ^= 1];
             slot.batch = std::move(*batch);
-            floatWorker.post([&floatModel, &floatTap, &slot] {
+            floatWorker.post([&floatModel, &floatTap, &slot, &localWorker] {
                 floatTap.current = &slot;
                 slot.output = floatModel.forward(slot.batch.data.data(), slot.batch.shape, floatTap, TapMode::Observe);
+                localWorker.helpAndWait();
             });
             if (pending)
                 quantizedPass(*pending);
@@ -415,14 +415,14 @@ EvaluationResult runEvaluation(const CalibrationResult& calibration, const Evalu
             if (cands.empty() || !floatTap.plan[p])
                 continue;
             const auto best = std::min_element(cands.begin(), cands.end(), [](const auto& a, const auto& b) {
-                return a.squaredError < b.squaredError;
+                return a.squaredError() < b.squaredError();
             });
             AutoChoice choice;
             choice.point = points[p].name;
             choice.observer = best->observer;
-            choice.localL2 = std::sqrt(best->squaredError);
+            choice.localL2 = std::sqrt(best->squaredError());
             for (const auto& c : cands)
-                choice.candidates[c.observer] = std::sqrt(c.squaredError);
+                choice.candidates[c.observer] = std::sqrt(c.squaredError());
             const std::string current = calibration.point(points[p].name)->config.name;
             const double currentL2 = choice.candidates.count(current) ? choice.candidates.at(current)
                                                                        : floatTap.local[p].result().l2;

@@ -12,8 +12,6 @@
 #include <thread>
 #include <unordered_map>
 
-#include <pthread.h>
-#include <sched.h>
 
 namespace cs {
 namespace {
@@ -234,15 +232,10 @@ BatchOutput InstrumentedModel::forward(const float* data, const std::vector<int6
     OffThreadObserving offThread;
     if (mode == TapMode::Observe && handler.observesOffThread()) {
         if (!d->observer)
-            d->observer = std::make_unique<BackgroundWorker>([] {
-                // Idle priority: the statistics take the cores the forward leaves idle between
-                // and inside its parallel regions instead of preempting its threads
-                // (BENCHMARKS.md, second round). The forward's thread finishes what is queued.
-#if defined(SCHED_IDLE)
-                sched_param param{};
-                pthread_setschedparam(pthread_self(), SCHED_IDLE, &param);
-#endif
-            });
+            // Idle priority: the statistics take the cores the forward leaves idle between and
+            // inside its parallel regions instead of preempting its threads (BENCHMARKS.md,
+            // second round). The forward's thread finishes what is queued.
+            d->observer = std::make_unique<BackgroundWorker>(lowerToIdlePriority);
         offThread = OffThreadObserving{d->observer.get(), &d->writtenLater};
     } else {
         offThread.copyFirst = &d->writtenLater;

@@ -1,39 +1,14 @@
 #include "core/metrics.h"
 
+#include "core/error_kernels.h"
+#include "core/observers/kernels.h"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 namespace cs {
 
-void ErrorAccumulator::addScalar(const float* x, const float* q, size_t n, double lo, double hi)
-{
-    for (size_t i = 0; i < n; ++i) {
-        const double a = x[i], b = q[i];
-        if (!std::isfinite(a) || !std::isfinite(b)) {
-            ++m_nonFinite;
-            continue;
-        }
-        const double e = a - b;
-        m_signal += a * a;
-        m_quant += b * b;
-        m_dot += a * b;
-        m_maxAbs = std::max(m_maxAbs, std::fabs(e));
-        if (a < lo || a > hi) {
-            ++m_clipped;
-            m_clipErr += e * e;
-        } else {
-            m_roundErr += e * e;
-        }
-        ++m_count;
-    }
-}
-
-#if defined(__SSE2__)
 namespace {
 
 // The smallest float >= v and the largest float <= v: for a float a, a < v exactly when
@@ -49,72 +24,88 @@ float floorFloat(double v)
     return double(f) > v ? std::nextafter(f, -std::numeric_limits<float>::infinity()) : f;
 }
 
-double laneSum(__m128 v)
-{
-    const __m128d sum = _mm_add_pd(_mm_cvtps_pd(v), _mm_cvtps_pd(_mm_movehl_ps(v, v)));
-    return _mm_cvtsd_f64(_mm_add_sd(sum, _mm_unpackhi_pd(sum, sum)));
-}
-
-float laneMax(__m128 v)
-{
-    v = _mm_max_ps(v, _mm_movehl_ps(v, v));
-    return _mm_cvtss_f32(_mm_max_ss(v, _mm_shuffle_ps(v, v, 1)));
-}
-
 } // namespace
-#endif
 
-void ErrorAccumulator::add(const float* x, const float* q, size_t n, double lo, double hi)
+NonFiniteCounts ErrorAccumulator::addScalar(const float* x, const float* q, size_t n, double lo, double hi)
 {
-    size_t i = 0;
-#if defined(__SSE2__)
-    // Chunks of 64 elements in four float lanes (16 terms per lane sum, then double): the
-    // same sums as the scalar loop to float rounding of a 16-term partial sum (~1e-7
-    // relative), at a fraction of its cost. A chunk holding NaN/Inf (rare) is redone by the
-    // scalar loop, which counts and skips them.
-    constexpr size_t kChunk = 64;
-    const __m128 loV = _mm_set1_ps(ceilFloat(lo)), hiV = _mm_set1_ps(floorFloat(hi));
-    const __m128 sign = _mm_set1_ps(-0.0f), one = _mm_set1_ps(1.0f);
-    const __m128i expMask = _mm_set1_epi32(0x7f800000);
-    __m128 maxAbs = _mm_setzero_ps();
-    for (; i + kChunk <= n; i += kChunk) {
-        __m128 signal = _mm_setzero_ps(), quant = signal, dot = signal, clipErr = signal, roundErr = signal,
-               clipped = signal, chunkMax = maxAbs;
-        __m128i bad = _mm_setzero_si128();
-        for (size_t k = i; k < i + kChunk; k += 4) {
-            const __m128 a = _mm_loadu_ps(x + k), b = _mm_loadu_ps(q + k);
-            bad = _mm_or_si128(bad, _mm_cmpeq_epi32(_mm_and_si128(_mm_castps_si128(a), expMask), expMask));
-            bad = _mm_or_si128(bad, _mm_cmpeq_epi32(_mm_and_si128(_mm_castps_si128(b), expMask), expMask));
-            const __m128 e = _mm_sub_ps(a, b);
-            const __m128 e2 = _mm_mul_ps(e, e);
-            signal = _mm_add_ps(signal, _mm_mul_ps(a, a));
-            quant = _mm_add_ps(quant, _mm_mul_ps(b, b));
-            dot = _mm_add_ps(dot, _mm_mul_ps(a, b));
-            chunkMax = _mm_max_ps(chunkMax, _mm_andnot_ps(sign, e));
-            const __m128 outside = _mm_or_ps(_mm_cmplt_ps(a, loV), _mm_cmpgt_ps(a, hiV));
-            clipErr = _mm_add_ps(clipErr, _mm_and_ps(outside, e2));
-            roundErr = _mm_add_ps(roundErr, _mm_andnot_ps(outside, e2));
-            clipped = _mm_add_ps(clipped, _mm_and_ps(outside, one));
-        }
-        // A float square can overflow where the double one of the scalar loop does not.
-        const double chunkSignal = laneSum(signal), chunkQuant = laneSum(quant), chunkClip = laneSum(clipErr),
-                     chunkRound = laneSum(roundErr);
-        if (_mm_movemask_epi8(bad) || !std::isfinite(chunkSignal + chunkQuant + chunkClip + chunkRound)) {
-            addScalar(x + i, q + i, kChunk, lo, hi);
+    NonFiniteCounts bad;
+    for (size_t i = 0; i < n; ++i) {
+        const double a = x[i], b = q[i];
+        const bool badX = !std::isfinite(a), badQ = !std::isfinite(b);
+        if (badX || badQ) {
+            bad.x += badX ? 1 : 0;
+            bad.q += badQ ? 1 : 0;
+            ++m_nonFinite;
             continue;
         }
-        m_signal += chunkSignal;
-        m_quant += chunkQuant;
-        m_dot += laneSum(dot);
-        m_clipErr += chunkClip;
-        m_roundErr += chunkRound;
-        m_clipped += int64_t(laneSum(clipped));
-        m_count += int64_t(kChunk);
-        maxAbs = chunkMax;
+        const double e = a - b;
+        m_signal += a * a;
+        m_quant += b * b;
+        m_maxAbs = std::max(m_maxAbs, std::fabs(e));
+        if (a < lo || a > hi) {
+            ++m_clipped;
+            m_clipErr += e * e;
+        } else {
+            m_roundErr += e * e;
+        }
+        ++m_count;
     }
-    m_maxAbs = std::max(m_maxAbs, double(laneMax(maxAbs)));
-#endif
-    addScalar(x + i, q + i, n - i, lo, hi);
+    return bad;
+}
+
+NonFiniteCounts ErrorAccumulator::addPairs(const float* x, const float* q, size_t n, double lo, double hi,
+                                           const QuantGrid* grid)
+{
+    using detail::kErrorChunk;
+    detail::FakeQuantFloats fq;
+    if (grid) {
+        fq.scale = static_cast<float>(grid->scale);
+        fq.inverse = 1.0f / fq.scale;
+        fq.lo = float(grid->quantMin - grid->zeroPoint);
+        fq.hi = float(grid->quantMax - grid->zeroPoint);
+    }
+    // The parts the vectorised pass leaves (a chunk with NaN/Inf or a float overflow, the
+    // tail), element by element in double.
+    float quantized[kErrorChunk];
+    auto addExactly = [&](size_t begin, size_t len) {
+        if (!grid)
+            return addScalar(x + begin, q + begin, len, lo, hi);
+        obs::kernels::fakeQuantize(x + begin, quantized, len, grid->scale, grid->zeroPoint, grid->quantMin,
+                                   grid->quantMax);
+        return addScalar(x + begin, quantized, len, lo, hi);
+    };
+    detail::ErrorSums sums;
+    NonFiniteCounts bad;
+    const float loF = ceilFloat(lo), hiF = floorFloat(hi);
+    size_t i = 0;
+    for (;;) {
+        i += detail::addErrorChunks(x + i, grid ? nullptr : q + i, n - i, loF, hiF, grid ? &fq : nullptr, sums);
+        const size_t len = std::min(kErrorChunk, n - i);
+        if (len == 0)
+            break;
+        const NonFiniteCounts part = addExactly(i, len);
+        bad.x += part.x;
+        bad.q += part.q;
+        i += len;
+    }
+    m_signal += sums.signal;
+    m_quant += sums.quant;
+    m_clipErr += sums.clipErr;
+    m_roundErr += sums.roundErr;
+    m_maxAbs = std::max(m_maxAbs, double(sums.maxAbs));
+    m_clipped += sums.clipped;
+    m_count += sums.count;
+    return bad;
+}
+
+NonFiniteCounts ErrorAccumulator::add(const float* x, const float* q, size_t n, double lo, double hi)
+{
+    return addPairs(x, q, n, lo, hi, nullptr);
+}
+
+NonFiniteCounts ErrorAccumulator::addFakeQuantized(const float* x, size_t n, const QuantGrid& grid)
+{
+    return addPairs(x, nullptr, n, grid.lowest(), grid.highest(), &grid);
 }
 
 PointMetrics ErrorAccumulator::result() const
@@ -128,8 +119,10 @@ PointMetrics ErrorAccumulator::result() const
     m.l2 = std::sqrt(squared);
     m.mse = m_count ? squared / double(m_count) : 0.0;
     m.sqnrDb = squared > 0 ? 10.0 * std::log10(m_signal / squared) : std::numeric_limits<double>::infinity();
+    // <x, q> = (|x|² + |q|² - |x - q|²) / 2: as exact as summing the products, one sum fewer.
+    const double dot = 0.5 * (m_signal + m_quant - squared);
     const double norms = std::sqrt(m_signal) * std::sqrt(m_quant);
-    m.cosine = norms > 0 ? m_dot / norms : (squared > 0 ? 0.0 : 1.0);
+    m.cosine = norms > 0 ? dot / norms : (squared > 0 ? 0.0 : 1.0);
     m.maxAbsError = m_maxAbs;
     m.rmseOverScale = m_scale > 0 ? std::sqrt(m.mse) / m_scale : 0.0;
     m.clippedFraction = m_count ? double(m_clipped) / double(m_count) : 0.0;

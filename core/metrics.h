@@ -24,22 +24,47 @@ struct PointMetrics {
     int64_t nonFinite = 0;     // NaN/Inf elements in x or q, left out of every sum
 };
 
-// Accumulates the sums behind PointMetrics over any number of batches.
+// A per-tensor affine quantization grid: q = (clamp(round(x / scale) + zeroPoint, quantMin,
+// quantMax) - zeroPoint) * scale, as PyTorch's fake_quantize_per_tensor_affine computes it.
+struct QuantGrid {
+    double scale = 1;
+    int64_t zeroPoint = 0;
+    int64_t quantMin = -128;
+    int64_t quantMax = 127;
+    // The range q can take: values outside it are clipped.
+    double lowest() const { return double(quantMin - zeroPoint) * scale; }
+    double highest() const { return double(quantMax - zeroPoint) * scale; }
+};
+
+// NaN/Inf elements found by one ErrorAccumulator call, per operand.
+struct NonFiniteCounts {
+    int64_t x = 0;
+    int64_t q = 0;
+};
+
+// Accumulates the sums behind PointMetrics over any number of batches. The sums run in float
+// lanes over chunks of 256 elements, folded into double per chunk (the same bits on every
+// x86-64 CPU, see core/error_kernels.h); a chunk holding NaN/Inf or overflowing float is
+// summed element by element in double, its NaN/Inf elements counted and left out.
 class ErrorAccumulator {
 public:
     // `lo`/`hi`: the representable range at this point (values outside are "clipped"); pass
     // -inf/+inf when none applies. `scale` feeds rmse/scale (0 = none).
-    void add(const float* x, const float* q, size_t n, double lo, double hi);
+    NonFiniteCounts add(const float* x, const float* q, size_t n, double lo, double hi);
+    // add(x, q, n, grid.lowest(), grid.highest()) with q = x fake-quantized on `grid`
+    // (obs::kernels::fakeQuantize), without storing q.
+    NonFiniteCounts addFakeQuantized(const float* x, size_t n, const QuantGrid& grid);
     void setScale(double scale) { m_scale = scale; }
     PointMetrics result() const;
     bool empty() const { return m_count == 0 && m_nonFinite == 0; }
 
 private:
-    void addScalar(const float* x, const float* q, size_t n, double lo, double hi);
+    NonFiniteCounts addPairs(const float* x, const float* q, size_t n, double lo, double hi, const QuantGrid* grid);
+    NonFiniteCounts addScalar(const float* x, const float* q, size_t n, double lo, double hi);
     int64_t m_count = 0;
     int64_t m_clipped = 0;
     int64_t m_nonFinite = 0;
-    double m_signal = 0, m_quant = 0, m_dot = 0, m_clipErr = 0, m_roundErr = 0, m_maxAbs = 0, m_scale = 0;
+    double m_signal = 0, m_quant = 0, m_clipErr = 0, m_roundErr = 0, m_maxAbs = 0, m_scale = 0;
 };
 
 // End-to-end agreement of a model's outputs ([N, classes] logits) with labels and/or the

@@ -35,7 +35,4 @@ double squaredErrorDivide(const float* x, std::size_t n, float scale, float lo, 
 void fakeQuantize(const float* x, float* out, std::size_t n, double scale, int64_t zeroPoint, int64_t quantMin,
                   int64_t quantMax);
 
-// sum of (x - q)^2 in double over the elements where both are finite.
-double squaredDifference(const float* x, const float* q, std::size_t n);
-
 }  // namespace cs::obs::kernels
