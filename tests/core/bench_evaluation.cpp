@@ -3,6 +3,7 @@
 // Usage: bench_evaluation [DEMO_DIR]   (default: the test cache's demo)
 #include "core/allocator_tuning.h"
 #include "core/calibration.h"
+#include "core/error_kernels.h"
 #include "core/evaluation.h"
 #include "core/instrumented_model.h"
 #include "core/logging.h"
@@ -11,16 +12,59 @@
 #include "core/dataset/batch_prefetcher.h"
 #include "core/dataset/dataset_source.h"
 
-#include <chrono>
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
+#include <random>
+#include <thread>
+#include <vector>
 
 using namespace cs;
 using Clock = std::chrono::steady_clock;
 
 static double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+// The taps' per-element cost: the quantized pass's comparison (stored pairs) and the local
+// error (fake-quantize fused), in 16 KiB blocks as the taps call them, for each kernel build
+// this CPU can run.
+static void printTapKernelCosts()
+{
+    constexpr size_t kElements = 400000, kBlock = 4096, kRepeats = 300;
+    std::mt19937 rng(1);
+    std::normal_distribution<float> normal(0.0f, 1.0f);
+    std::vector<float> x(kElements), q(kElements);
+    for (size_t i = 0; i < kElements; ++i) {
+        x[i] = normal(rng);
+        q[i] = x[i] + 0.01f * normal(rng);
+    }
+    detail::FakeQuantFloats fq;
+    fq.scale = 0.03f;
+    fq.inverse = 1.0f / fq.scale;
+    fq.lo = -128;
+    fq.hi = 127;
+    std::vector<std::pair<const char*, detail::KernelTarget>> targets{{"baseline", detail::KernelTarget::Baseline}};
+    if (detail::avx2Supported())
+        targets.emplace_back("AVX2", detail::KernelTarget::Avx2);
+    std::printf("tap kernels, ns per element (best of 3):\n");
+    for (const auto& [name, target] : targets) {
+        double best[2] = {1e300, 1e300};
+        for (int r = 0; r < 3; ++r)
+            for (int fused = 0; fused < 2; ++fused) {
+                detail::ErrorSums sums;
+                const auto t0 = Clock::now();
+                for (size_t k = 0; k < kRepeats; ++k)
+                    for (size_t b = 0; b < kElements; b += kBlock)
+                        detail::addErrorChunks(x.data() + b, fused ? nullptr : q.data() + b,
+                                               std::min(kBlock, kElements - b), -3.8f, 3.8f, fused ? &fq : nullptr,
+                                               sums, target);
+                best[fused] = std::min(best[fused], since(t0) * 1e9 / double(kRepeats * kElements));
+            }
+        std::printf("  %-8s quantized-pass comparison %.3f, local error (fake-quantize fused) %.3f\n", name, best[0],
+                    best[1]);
+    }
+}
 
 int main(int argc, char** argv)
 {
@@ -64,6 +108,21 @@ int main(int argc, char** argv)
         while (auto batch = prefetcher.next())
             model.forward(batch->data.data(), batch->shape, none, TapMode::Float);
     };
+    // The floor of the evaluation's design: two one-thread float forwards side by side, as
+    // its float and quantized forwards run, without any metric or fake-quantize.
+    InstrumentedModel secondModel(graph);
+    auto twoOneThreadForwards = [&] {
+        auto oneThreadForward = [&](InstrumentedModel& m) {
+            setComputeThreads(1);
+            BatchPrefetcher prefetcher(*data, evaluation.batchSize);
+            while (auto batch = prefetcher.next())
+                m.forward(batch->data.data(), batch->shape, none, TapMode::Float);
+        };
+        std::thread other([&] { oneThreadForward(secondModel); });
+        oneThreadForward(model);
+        other.join();
+        setComputeThreads(0);
+    };
     // Everything runEvaluation does for the per-point and end-to-end metrics, loading the
     // model and building both graphs included.
     EvaluationConfig metricsOnly = evaluation;
@@ -73,6 +132,7 @@ int main(int argc, char** argv)
     EvaluationConfig oneBatch = metricsOnly;
     oneBatch.maxBatches = 1;
 
+    printTapKernelCosts();
     if (std::getenv("BENCH_EVALUATION_PROFILE")) { // one metrics pass only, for a profiler
         const auto t0 = Clock::now();
         runEvaluation(result, metricsOnly);
@@ -81,7 +141,7 @@ int main(int argc, char** argv)
     }
     const std::vector<std::function<void()>> runs = {
         plainForward, [&] { runEvaluation(result, metricsOnly); }, [&] { runEvaluation(result, withAutoPlan); },
-        [&] { runEvaluation(result, oneBatch); }};
+        [&] { runEvaluation(result, oneBatch); }, twoOneThreadForwards};
     std::vector<double> bestSeconds(runs.size(), 1e300);
     for (int r = 0; r < kRepeats; ++r)
         for (size_t k = 0; k < runs.size(); ++k) {
@@ -89,15 +149,23 @@ int main(int argc, char** argv)
             runs[k]();
             bestSeconds[k] = std::min(bestSeconds[k], since(t0));
         }
-    const double plain = bestSeconds[0], metrics = bestSeconds[1], autoPlan = bestSeconds[2], fixed = bestSeconds[3];
+    const double plain = bestSeconds[0], metrics = bestSeconds[1], autoPlan = bestSeconds[2], fixed = bestSeconds[3],
+                 floor = bestSeconds[4];
 
-    std::printf("10000 images (100 batches of 100), best of %d:\n", kRepeats);
+    // libgomp's waiting sets the plain two-thread forward's speed (BENCHMARKS.md, third round):
+    // calibscope and calibscope-cli run with OMP_WAIT_POLICY=PASSIVE unless it is set.
+    const char* policy = std::getenv("OMP_WAIT_POLICY");
+    const char* spin = std::getenv("GOMP_SPINCOUNT");
+    std::printf("10000 images (100 batches of 100), best of %d; OMP_WAIT_POLICY=%s%s%s:\n", kRepeats,
+                policy ? policy : "(unset: libgomp spins before sleeping)", spin ? " GOMP_SPINCOUNT=" : "",
+                spin ? spin : "");
     std::printf("  plain float forward                                    %.3f s  1.00x\n", plain);
     std::printf("  evaluation, every per-point and end-to-end metric      %.3f s  %.2fx (target <= 2x)\n", metrics,
                 metrics / plain);
     std::printf("  ... plus the automatic plan (every observer's local L2) %.3f s  %.2fx\n", autoPlan,
                 autoPlan / plain);
     std::printf("  fixed cost of an evaluation (load, graphs, 1 batch)    %.3f s\n", fixed);
+    std::printf("  two one-thread float forwards side by side (floor)    %.3f s  %.2fx\n", floor, floor / plain);
 
     EvaluationConfig sensitivity = evaluation;
     sensitivity.maxBatches = -1;
