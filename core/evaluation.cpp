@@ -18,7 +18,6 @@
 #include <limits>
 #include <memory>
 #include <optional>
-#include <cstdlib>
 
 namespace cs {
 namespace {
@@ -365,7 +364,7 @@ EvaluationResult runEvaluation(const CalibrationResult& calibration, const Evalu
         // Both workers are declared after everything their tasks use: on an exception they
         // finish what runs before those go away.
         BackgroundWorker localWorker(lowerToIdlePriority);
-        floatTap.worker = std::getenv("NO_LOCAL_WORKER") ? nullptr : &localWorker;
+        floatTap.worker = &localWorker;
         BackgroundWorker floatWorker([halfCores] { setComputeThreads(halfCores); });
         setComputeThreads(halfCores);
         bool overlap = true;
