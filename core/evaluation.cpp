@@ -374,10 +374,16 @@ EvaluationResult runEvaluation(const CalibrationResult& calibration, const Evalu
         while (auto batch = prefetcher.next()) {
             FloatBatch& slot = slots[parity ^= 1];
             slot.batch = std::move(*batch);
-            floatWorker.post([&floatModel, &floatTap, &slot, &localWorker] {
+            // Nothing runs beside the first float forward: it gets every core.
+            const int floatThreads = pending || !overlap ? 0 : cores;
+            floatWorker.post([&floatModel, &floatTap, &slot, &localWorker, floatThreads, halfCores] {
+                if (floatThreads)
+                    setComputeThreads(floatThreads);
                 floatTap.current = &slot;
                 slot.output = floatModel.forward(slot.batch.data.data(), slot.batch.shape, floatTap, TapMode::Observe);
                 localWorker.helpAndWait();
+                if (floatThreads)
+                    setComputeThreads(halfCores);
             });
             if (pending)
                 quantizedPass(*pending);
@@ -393,8 +399,10 @@ EvaluationResult runEvaluation(const CalibrationResult& calibration, const Evalu
                 pending = nullptr;
             }
         }
-        if (pending)
+        if (pending) { // nothing runs beside the last quantized forward either
+            setComputeThreads(cores);
             quantizedPass(*pending);
+        }
         floatWorker.wait();
     }
     result.batches = int(done);
