@@ -230,33 +230,8 @@ __attribute__((target("avx2"))) std::size_t fakeQuantizeAvx2(const float* x, flo
     return i;
 }
 
-typedef float F16 __attribute__((vector_size(64)));
-
-// The same operations on sixteen lanes.
-__attribute__((target("avx512f"))) std::size_t fakeQuantizeAvx512(const float* x, float* out, std::size_t n,
-                                                                  float inverse, float scale, float lo, float hi,
-                                                                  float magic) {
-    const F16 vi = F16{} + inverse, vs = F16{} + scale, vlo = F16{} + lo, vhi = F16{} + hi, vm = F16{} + magic;
-    std::size_t i = 0;
-    for (; i + 16 <= n; i += 16) {
-        F16 v;
-        std::memcpy(&v, x + i, sizeof v);
-        const F16 r = (v * vi + vm) - vm;
-        const F16 upper = vhi < r ? vhi : r;
-        const F16 clamped = vlo > upper ? vlo : upper;
-        const F16 q = clamped * vs;
-        std::memcpy(out + i, &q, sizeof q);
-    }
-    return i;
-}
-
 bool hasAvx2() {
     static const bool supported = __builtin_cpu_supports("avx2");
-    return supported;
-}
-
-bool hasAvx512() {
-    static const bool supported = __builtin_cpu_supports("avx512f");
     return supported;
 }
 
@@ -273,10 +248,8 @@ void fakeQuantize(const float* x, float* out, std::size_t n, double scaleIn, int
     const float magic = 12582912.0f;
     std::size_t i = 0;
 #if defined(__x86_64__)
-    if (hasAvx512())
-        i = fakeQuantizeAvx512(x, out, n, inverse, scale, lo, hi, magic);
     if (hasAvx2())
-        i += fakeQuantizeAvx2(x + i, out + i, n - i, inverse, scale, lo, hi, magic);
+        i = fakeQuantizeAvx2(x, out, n, inverse, scale, lo, hi, magic);
 #endif
 #if CS_OBS_SSE2
     const __m128 vi = _mm_set1_ps(inverse), vs = _mm_set1_ps(scale), vlo = _mm_set1_ps(lo), vhi = _mm_set1_ps(hi),
