@@ -337,12 +337,14 @@ EvaluationResult runEvaluation(const CalibrationResult& calibration, const Evalu
         slot.nonFinite.assign(points.size(), 0);
     }
     int64_t done = 0;
-    auto quantizedPass = [&](const FloatBatch& fb) {
-        quantTap.reference = &fb;
-        const BatchOutput quantOut = quantModel.forward(fb.batch.data.data(), fb.batch.shape, &quantTap);
+    auto finishBatch = [&](const FloatBatch& fb) {
         const int64_t n = fb.batch.shape.empty() ? 0 : fb.batch.shape.front();
         floatAcc.add(fb.output.data, fb.output.data, n, fb.batch.labels);
-        planAcc.add(quantOut.data, fb.output.data, n, fb.batch.labels);
+        if (!config.localErrorsOnly) {
+            quantTap.reference = &fb;
+            const BatchOutput quantOut = quantModel.forward(fb.batch.data.data(), fb.batch.shape, &quantTap);
+            planAcc.add(quantOut.data, fb.output.data, n, fb.batch.labels);
+        }
         bench.reference.push_back(ReferenceBatch{fb.output.data, fb.batch.labels, n});
         for (size_t p = 0; p < points.size(); ++p) {
             if (fb.nonFinite[p])
@@ -367,7 +369,9 @@ EvaluationResult runEvaluation(const CalibrationResult& calibration, const Evalu
         floatTap.worker = &localWorker;
         BackgroundWorker floatWorker([halfCores] { setComputeThreads(halfCores); });
         setComputeThreads(halfCores);
-        bool overlap = true;
+        bool overlap = !config.localErrorsOnly; // without a quantized forward nothing runs beside
+        if (!overlap)
+            floatWorker.post([cores] { setComputeThreads(cores); });
         FloatBatch* pending = nullptr; // float pass done, quantized pass not yet
         size_t parity = 0;
         BatchPrefetcher prefetcher(*bench.data, config.batchSize, bench.batches);
@@ -386,7 +390,7 @@ EvaluationResult runEvaluation(const CalibrationResult& calibration, const Evalu
                     setComputeThreads(halfCores);
             });
             if (pending)
-                quantizedPass(*pending);
+                finishBatch(*pending);
             floatWorker.wait();
             if (done == 0 && slot.valueBytes() > kOverlapBytes) {
                 overlap = false;
@@ -395,13 +399,13 @@ EvaluationResult runEvaluation(const CalibrationResult& calibration, const Evalu
             }
             pending = &slot;
             if (!overlap) {
-                quantizedPass(slot);
+                finishBatch(slot);
                 pending = nullptr;
             }
         }
         if (pending) { // nothing runs beside the last quantized forward either
             setComputeThreads(cores);
-            quantizedPass(*pending);
+            finishBatch(*pending);
         }
         floatWorker.wait();
     }
@@ -409,7 +413,8 @@ EvaluationResult runEvaluation(const CalibrationResult& calibration, const Evalu
     result.floatMetrics = floatAcc.result();
     result.planMetrics = planAcc.result();
     for (size_t p = 0; p < points.size(); ++p)
-        result.points.push_back({points[p].name, floatTap.local[p].result(), quantTap.accumulated[p].result()});
+        result.points.push_back({points[p].name, floatTap.local[p].result(),
+                                 config.localErrorsOnly ? PointMetrics{} : quantTap.accumulated[p].result()});
     for (const auto& e : result.nonFinite)
         logWarning("NaN/Inf at " + e.point + " (" + e.pass + " pass, batch " + std::to_string(e.batch) + "): "
                    + std::to_string(e.count) + " values");
@@ -443,7 +448,7 @@ EvaluationResult runEvaluation(const CalibrationResult& calibration, const Evalu
 
     // Accuracy table and sensitivity: one quantized pass each.
     std::vector<std::pair<std::string, QuantPlan>> rows;
-    if (config.accuracyTable) {
+    if (config.accuracyTable && !config.localErrorsOnly) {
         if (config.autoPlan)
             rows.emplace_back("auto", autoPlan);
         std::vector<std::string> observers = config.observers;
@@ -460,7 +465,7 @@ EvaluationResult runEvaluation(const CalibrationResult& calibration, const Evalu
         }
     }
     std::vector<std::string> sensitive;
-    if (config.sensitivity)
+    if (config.sensitivity && !config.localErrorsOnly)
         for (const auto& [name, unused] : plan.activations)
             sensitive.push_back(name);
     const int64_t passes = int64_t(rows.size() + sensitive.size() * (config.sensitivityAllButOne ? 2 : 1));
@@ -468,7 +473,8 @@ EvaluationResult runEvaluation(const CalibrationResult& calibration, const Evalu
     int64_t progressDone = 0;
 
     result.accuracy.push_back({"float", result.floatMetrics});
-    result.accuracy.push_back({"plan", result.planMetrics});
+    if (!config.localErrorsOnly)
+        result.accuracy.push_back({"plan", result.planMetrics});
     for (const auto& [label, rowPlan] : rows)
         result.accuracy.push_back({label, bench.outputsOf(rowPlan, "accuracy table", progressDone, total)});
 

@@ -25,6 +25,10 @@ struct EvaluationConfig {
     bool sensitivity = true;
     bool sensitivityAllButOne = false;  // also: everything quantized except that point
     bool autoPlan = true;
+    // Only the float pass: every point's local error (and the automatic plan's candidates)
+    // with the float outputs; no quantized forward, so no accumulated error, no plan row, no
+    // accuracy table and no sensitivity. Half the work: what the GUI measures after a clip edit.
+    bool localErrorsOnly = false;
 };
 
 // Local: only this point's output quantized, its input float (weights stay float).

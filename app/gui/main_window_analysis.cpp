@@ -256,6 +256,7 @@ void MainWindow::measurePoint(const QString& point)
     config.accuracyTable = false;
     config.sensitivity = false;
     config.autoPlan = false;
+    config.localErrorsOnly = true; // the histogram shows the local error: no quantized forward
     m_measurement->start(*m_document->result(), config);
 }
 

@@ -186,6 +186,39 @@ private Q_SLOTS:
         QVERIFY(r.nonFinite.empty());
     }
 
+    // The GUI's measurement after a clip edit: the float pass alone gives every point's local
+    // error exactly as the full evaluation does, and nothing that needs the quantized forward.
+    void localErrorsOnlySkipsTheQuantizedForward()
+    {
+        EvaluationConfig full = demoValidation(3);
+        full.accuracyTable = full.sensitivity = full.autoPlan = false;
+        EvaluationConfig localOnly = full;
+        localOnly.localErrorsOnly = true;
+        localOnly.accuracyTable = localOnly.sensitivity = true; // ignored: they need quantized passes
+        const EvaluationResult a = runEvaluation(m_demo, full);
+        const EvaluationResult b = runEvaluation(m_demo, localOnly);
+        QCOMPARE(b.images, int64_t(300));
+        QCOMPARE(b.points.size(), a.points.size());
+        for (size_t p = 0; p < a.points.size(); ++p) {
+            const PointMetrics& x = a.points[p].local;
+            const PointMetrics& y = b.points[p].local;
+            QVERIFY2(x.count > 0 && y.count == x.count, a.points[p].name.c_str());
+            QCOMPARE(y.l2, x.l2); // the same sums in the same order: the same bits
+            QCOMPARE(y.sqnrDb, x.sqnrDb);
+            QCOMPARE(y.clippedFraction, x.clippedFraction);
+            QCOMPARE(y.clippingError, x.clippingError);
+            QCOMPARE(b.points[p].accumulated.count, int64_t(0));
+            QVERIFY(a.points[p].accumulated.count > 0);
+        }
+        QCOMPARE(b.floatMetrics.top1, a.floatMetrics.top1);
+        QVERIFY(b.row("float"));
+        QVERIFY(!b.row("plan"));
+        QVERIFY(a.row("plan"));
+        QCOMPARE(b.accuracy.size(), size_t(1));
+        QVERIFY(b.sensitivity.empty());
+        QCOMPARE(b.planMetrics.samples, int64_t(0));
+    }
+
     void accuracyTableSensitivityAutoPlanAndReport()
     {
         EvaluationConfig e = demoValidation(5);
