@@ -3,10 +3,10 @@
 #include "core/dataset/batch_prefetcher.h"
 #include "core/dataset/dataset_source.h"
 #include "core/errors.h"
-#include "core/instrumented_model.h"
-#include "core/logging.h"
-#include "core/model_graph.h"
-#include "core/observer_bank.h"
+#include "core/model/instrumented_model.h"
+#include "core/platform/logging.h"
+#include "core/model/model_graph.h"
+#include "core/session/observer_bank.h"
 #include "core/observers/observer_registry.h"
 
 #include <chrono>

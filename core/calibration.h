@@ -4,8 +4,8 @@
 #include "core/dataset/dataset_spec.h"
 #include "core/observers/observer.h"
 #include "core/observers/quant_types.h"
-#include "core/op_info.h"
-#include "core/point_statistics.h"
+#include "core/model/op_info.h"
+#include "core/stats/point_statistics.h"
 #include "core/progress.h"
 
 #include <map>

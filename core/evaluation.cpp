@@ -1,15 +1,15 @@
 #include "core/evaluation.h"
 
-#include "core/background_worker.h"
+#include "core/platform/background_worker.h"
 #include "core/dataset/batch_prefetcher.h"
 #include "core/dataset/dataset_source.h"
 #include "core/errors.h"
-#include "core/instrumented_model.h"
-#include "core/logging.h"
-#include "core/model_graph.h"
+#include "core/model/instrumented_model.h"
+#include "core/platform/logging.h"
+#include "core/model/model_graph.h"
 #include "core/observers/kernels.h"
 #include "core/quant_plan.h"
-#include "core/quantized_model.h"
+#include "core/model/quantized_model.h"
 
 #include <algorithm>
 #include <array>

@@ -4,7 +4,7 @@
 // observer accuracy table, per-point sensitivity, automatic plan, NaN/Inf events.
 #include "core/calibration.h"
 #include "core/dataset/dataset_spec.h"
-#include "core/metrics.h"
+#include "core/stats/metrics.h"
 #include "core/progress.h"
 
 #include <map>

@@ -2,7 +2,7 @@
 // What gets quantized how: the fake-quantization parameters of every activation point and
 // every conv/linear weight, derived from a calibration (or edited, or imported).
 #include "core/calibration.h"
-#include "core/instrumented_model.h"
+#include "core/model/instrumented_model.h"
 
 #include <map>
 #include <string>

@@ -1,11 +1,11 @@
 #include "core/session.h"
 
-#include "core/atomic_file.h"
+#include "core/platform/atomic_file.h"
 #include "core/errors.h"
-#include "core/evaluation_cbor.h"
-#include "core/logging.h"
-#include "core/observer_bank_state.h"
-#include "core/observer_config_json.h"
+#include "core/session/evaluation_cbor_p.h"
+#include "core/platform/logging.h"
+#include "core/session/observer_bank_state.h"
+#include "core/session/observer_config_json_p.h"
 
 #include <QCborArray>
 #include <QCborMap>

@@ -1,5 +1,5 @@
 #pragma once
-#include "core/histogram_error.h"
+#include "core/stats/histogram_error.h"
 
 #include <QPointer>
 #include <QWidget>

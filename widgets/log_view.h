@@ -1,5 +1,5 @@
 #pragma once
-#include "core/logging.h"
+#include "core/platform/logging.h"
 
 #include <QPlainTextEdit>
 

@@ -1,6 +1,6 @@
 #pragma once
 #include "core/calibration.h"
-#include "core/histogram_error.h"
+#include "core/stats/histogram_error.h"
 
 #include <QString>
 

@@ -1,5 +1,5 @@
 #pragma once
-#include "core/op_info.h"
+#include "core/model/op_info.h"
 
 #include <QAbstractTableModel>
 

@@ -1,10 +1,10 @@
 // calibscope-cli: the headless front end of the calibscope engine (FORMATS.md "CLI").
 #include "cli/cli_common.h"
 
-#include "core/allocator_tuning.h"
-#include "core/openmp_wait.h"
+#include "core/platform/allocator_tuning.h"
+#include "core/platform/openmp_wait.h"
 #include "core/errors.h"
-#include "core/logging.h"
+#include "core/platform/logging.h"
 #include "core/progress.h"
 
 #include <QApplication>

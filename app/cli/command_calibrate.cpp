@@ -2,10 +2,10 @@
 
 #include "core/calibration.h"
 #include "core/errors.h"
-#include "core/overrides.h"
+#include "core/exchange/overrides.h"
 #include "core/observers/observer_registry.h"
 #include "core/session.h"
-#include "core/session_format.h"
+#include "cli/session_format.h"
 
 #include <iostream>
 

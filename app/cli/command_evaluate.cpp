@@ -2,7 +2,7 @@
 
 #include "core/errors.h"
 #include "core/evaluation.h"
-#include "core/evaluation_report.h"
+#include "core/exchange/evaluation_report.h"
 #include "core/session.h"
 
 #include <iostream>

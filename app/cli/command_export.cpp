@@ -1,10 +1,10 @@
 #include "cli/cli_common.h"
 
 #include "core/errors.h"
-#include "core/export/checkpoint.h"
-#include "core/export/fakequant_export.h"
-#include "core/export/qconfig.h"
-#include "core/instrumented_model.h"
+#include "core/exchange/checkpoint.h"
+#include "core/exchange/fakequant_export.h"
+#include "core/exchange/qconfig.h"
+#include "core/model/instrumented_model.h"
 #include "core/session.h"
 #include "widgets/report/html_report.h"
 

@@ -2,10 +2,10 @@
 
 #include "core/errors.h"
 #include "core/evaluation.h"
-#include "core/model_graph.h"
-#include "core/op_table_format.h"
+#include "core/model/model_graph.h"
+#include "cli/op_table_format.h"
 #include "core/session.h"
-#include "core/session_format.h"
+#include "cli/session_format.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

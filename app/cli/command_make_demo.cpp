@@ -1,15 +1,15 @@
 #include "cli/cli_common.h"
 
 #include "core/calibration.h"
-#include "core/demo_model.h"
-#include "core/demo_splits.h"
+#include "core/demo/demo_model.h"
+#include "core/demo/demo_splits.h"
 #include "core/evaluation.h"
-#include "core/evaluation_report.h"
+#include "core/exchange/evaluation_report.h"
 #include "core/session.h"
-#include "core/session_format.h"
+#include "cli/session_format.h"
 #include "core/errors.h"
-#include "core/model_graph.h"
-#include "core/op_table_format.h"
+#include "core/model/model_graph.h"
+#include "cli/op_table_format.h"
 
 #include <iostream>
 

@@ -2,7 +2,7 @@
 
 #include "core/errors.h"
 #include "core/session.h"
-#include "core/session_merge.h"
+#include "core/session/session_merge.h"
 
 #include <QFileInfo>
 

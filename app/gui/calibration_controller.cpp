@@ -1,7 +1,7 @@
 #include "gui/calibration_controller.h"
 
 #include "core/errors.h"
-#include "core/logging.h"
+#include "core/platform/logging.h"
 
 #include <QThread>
 #include <QtConcurrent/QtConcurrentRun>

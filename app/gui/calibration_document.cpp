@@ -2,7 +2,7 @@
 
 #include "core/errors.h"
 #include "core/evaluation.h"
-#include "core/logging.h"
+#include "core/platform/logging.h"
 #include "core/session.h"
 #include "gui/plan_commands.h"
 

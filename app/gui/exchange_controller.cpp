@@ -1,10 +1,10 @@
 #include "gui/exchange_controller.h"
 
 #include "core/errors.h"
-#include "core/export/checkpoint.h"
-#include "core/export/fakequant_export.h"
-#include "core/export/qconfig.h"
-#include "core/logging.h"
+#include "core/exchange/checkpoint.h"
+#include "core/exchange/fakequant_export.h"
+#include "core/exchange/qconfig.h"
+#include "core/platform/logging.h"
 #include "core/session.h"
 #include "gui/calibration_document.h"
 

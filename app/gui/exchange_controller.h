@@ -1,5 +1,5 @@
 #pragma once
-#include "core/overrides.h"
+#include "core/exchange/overrides.h"
 #include "gui/export_dialog.h"
 
 #include <QFutureWatcher>

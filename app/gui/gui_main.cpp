@@ -2,9 +2,9 @@
 #include "gui/main_window.h"
 #include "gui/settings.h"
 
-#include "core/allocator_tuning.h"
-#include "core/openmp_wait.h"
-#include "core/logging.h"
+#include "core/platform/allocator_tuning.h"
+#include "core/platform/openmp_wait.h"
+#include "core/platform/logging.h"
 
 #include <QApplication>
 #include <QIcon>

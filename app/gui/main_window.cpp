@@ -1,6 +1,6 @@
 #include "gui/main_window.h"
 
-#include "core/logging.h"
+#include "core/platform/logging.h"
 #include "gui/calibration_document.h"
 #include "gui/evaluation_controller.h"
 #include "gui/exchange_controller.h"

@@ -1,7 +1,7 @@
 #pragma once
 #include "core/calibration.h"
 #include "core/dataset/dataset_spec.h"
-#include "core/op_info.h"
+#include "core/model/op_info.h"
 #include "gui/calibration_controller.h"
 #include "gui/model_loader.h"
 

@@ -1,7 +1,7 @@
 // Menus and actions of the main window, recent files and the language setting.
 #include "gui/main_window.h"
 
-#include "core/logging.h"
+#include "core/platform/logging.h"
 #include "gui/calibration_document.h"
 #include "gui/file_dialogs.h"
 #include "gui/settings.h"

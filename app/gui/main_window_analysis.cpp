@@ -1,11 +1,11 @@
 // The analysis views (compare, heat map, accuracy, sensitivity, error propagation) and the
-// evaluation job: the main window's side of issue 7's workflow. The views only ask; the
+// evaluation job: the main window's side of the analysis workflow. The views only ask; the
 // document makes every change undoable and the evaluation controller runs the job.
 #include "gui/main_window.h"
 
 #include "core/errors.h"
 #include "core/evaluation.h"
-#include "core/logging.h"
+#include "core/platform/logging.h"
 #include "gui/calibration_document.h"
 #include "gui/dataset_dialog.h"
 #include "gui/evaluation_controller.h"

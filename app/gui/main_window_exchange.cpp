@@ -3,7 +3,7 @@
 #include "gui/main_window.h"
 
 #include "core/errors.h"
-#include "core/logging.h"
+#include "core/platform/logging.h"
 #include "gui/calibration_document.h"
 #include "gui/exchange_controller.h"
 #include "gui/export_dialog.h"

@@ -3,10 +3,10 @@
 #include "gui/main_window.h"
 
 #include "core/errors.h"
-#include "core/logging.h"
+#include "core/platform/logging.h"
 #include "gui/calibration_document.h"
 #include "gui/dataset_dialog.h"
-#include "gui/demo_preset.h"
+#include "core/demo/demo_splits.h"
 #include "gui/evaluation_controller.h"
 #include "gui/file_dialogs.h"
 #include "gui/model_load_controller.h"
@@ -123,9 +123,10 @@ void MainWindow::onModelLoaded(const ModelLoadResult& result)
         m_document->clear();
     if (!result.demoDescription.isEmpty()) {
         try {
-            const DemoPreset preset = loadDemoPreset(result.demoDescription);
-            setDataset(preset.calibration, preset.batchSize, preset.numBatches);
-            setValidationData(preset.validation);
+            // The demo calibrates its whole calibration split in batches of 32.
+            const DemoSplits splits = loadDemoSplits(result.demoDescription.toStdString());
+            setDataset(splits.calibration, 32, -1);
+            setValidationData(splits.validation);
         } catch (const CalibError& e) {
             showError(QString::fromStdString(e.what()));
         }

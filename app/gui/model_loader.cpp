@@ -1,9 +1,9 @@
 #include "gui/model_loader.h"
 
-#include "core/demo_model.h"
+#include "core/demo/demo_model.h"
 #include "core/errors.h"
-#include "core/logging.h"
-#include "core/model_graph.h"
+#include "core/platform/logging.h"
+#include "core/model/model_graph.h"
 
 namespace cs::app {
 

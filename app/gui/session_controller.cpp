@@ -1,8 +1,8 @@
 #include "gui/session_controller.h"
 
 #include "core/errors.h"
-#include "core/logging.h"
-#include "core/paths.h"
+#include "core/platform/logging.h"
+#include "core/platform/paths.h"
 #include "core/session.h"
 #include "gui/calibration_document.h"
 

@@ -2,9 +2,9 @@
 // min_max (= PyTorch MovingAverage(PerChannel)MinMaxObserver), clip, clip_std, fixed_scale,
 // percentile and mix.
 
-#include "core/observers/ema_observer.h"
+#include "core/observers/ema_observer_p.h"
 #include "core/observers/histogram.h"
-#include "core/observers/observer_factories.h"
+#include "core/observers/observer_factories_p.h"
 #include "core/observers/quant_math.h"
 
 #include <algorithm>

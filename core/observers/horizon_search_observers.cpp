@@ -1,9 +1,9 @@
 // Horizon observer_v2 observers that search per batch or per interval: mse and kl.
 
-#include "core/observers/ema_observer.h"
+#include "core/observers/ema_observer_p.h"
 #include "core/observers/histogram.h"
 #include "core/observers/kl_search.h"
-#include "core/observers/observer_factories.h"
+#include "core/observers/observer_factories_p.h"
 #include "core/observers/quant_math.h"
 
 #include <algorithm>

@@ -1,5 +1,5 @@
 #pragma once
-// Private to the observer library (and core/point_statistics.cpp and core/evaluation.cpp,
+// Private to the observer library (and core/stats/point_statistics.cpp and core/evaluation.cpp,
 // which share the scans):
 // the element-wise loops every batch goes through, written
 // with SSE2 (the x86-64 baseline) because GCC does not vectorise float min/max or

@@ -5,8 +5,8 @@
 #include "core/observers/histogram.h"
 #include "core/observers/kl_search.h"
 #include "core/observers/mse_search.h"
-#include "core/observers/observer_factories.h"
-#include "core/observers/observer_state_io.h"
+#include "core/observers/observer_factories_p.h"
+#include "core/observers/observer_state_io_p.h"
 #include "core/observers/quant_math.h"
 
 #include <algorithm>

@@ -2,7 +2,7 @@
 
 #include "core/observers/kernels.h"
 #include "core/observers/observer_registry.h"
-#include "core/observers/observer_state_io.h"
+#include "core/observers/observer_state_io_p.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,6 +1,6 @@
 #include "core/observers/observer_registry.h"
 
-#include "core/observers/observer_factories.h"
+#include "core/observers/observer_factories_p.h"
 #include "core/observers/quant_math.h"
 
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "core/observers/observer_state_io.h"
+#include "core/observers/observer_state_io_p.h"
 
 #include <cmath>
 #include <stdexcept>

@@ -5,8 +5,8 @@
 // batch) so the shrink percentage and the power-of-two switch retune exactly.
 // The random 2x2 sub-sampling of TI's fast mode is off (it is non-deterministic).
 
-#include "core/observers/observer_factories.h"
-#include "core/observers/observer_state_io.h"
+#include "core/observers/observer_factories_p.h"
+#include "core/observers/observer_state_io_p.h"
 #include "core/observers/quant_math.h"
 
 #include <algorithm>

@@ -2,8 +2,8 @@
 // HistogramObserver (with the int() truncation of pytorch#83672 removed).
 
 #include "core/observers/histogram.h"
-#include "core/observers/observer_factories.h"
-#include "core/observers/observer_state_io.h"
+#include "core/observers/observer_factories_p.h"
+#include "core/observers/observer_state_io_p.h"
 #include "core/observers/quant_math.h"
 
 #include <algorithm>

@@ -8,14 +8,14 @@
 #include "../demo_test_config.h"
 #include "bench_support.h"
 
-#include "core/allocator_tuning.h"
+#include "core/platform/allocator_tuning.h"
 #include "core/calibration.h"
 #include "core/dataset/batch_prefetcher.h"
 #include "core/dataset/dataset_source.h"
-#include "core/instrumented_model.h"
-#include "core/model_graph.h"
+#include "core/model/instrumented_model.h"
+#include "core/model/model_graph.h"
 #include "core/observers/observer_registry.h"
-#include "core/point_statistics.h"
+#include "core/stats/point_statistics.h"
 #include "core/session.h"
 
 #include "bench_handlers.h"

@@ -2,9 +2,9 @@
 // Tap handlers of bench_calibration: nothing, what CalibrationHandler does, and every
 // observer timed separately (thread CPU time) for the per-observer cost table and the
 // issue 4 search/retune figures on real activations.
-#include "core/instrumented_model.h"
+#include "core/model/instrumented_model.h"
 #include "core/observers/observer.h"
-#include "core/point_statistics.h"
+#include "core/stats/point_statistics.h"
 
 #include <map>
 #include <memory>

@@ -3,7 +3,7 @@
 // checks the optimised collector against the straightforward reference loops (the code
 // before optimisation, kept below) on awkward inputs: the statistics must be bit-identical.
 // Exit status 1 when they are not.
-#include "core/point_statistics.h"
+#include "core/stats/point_statistics.h"
 
 #include <time.h>
 

@@ -1,13 +1,13 @@
-// Prints evaluation cost figures for the demo model (issue 5): the full metric set against
+// Prints evaluation cost figures for the demo model: the full metric set against
 // a plain float forward over the same batches, and the sensitivity pass over every point.
 // Usage: bench_evaluation [DEMO_DIR]   (default: the test cache's demo)
-#include "core/allocator_tuning.h"
+#include "core/platform/allocator_tuning.h"
 #include "core/calibration.h"
-#include "core/error_kernels.h"
+#include "core/stats/error_kernels.h"
 #include "core/evaluation.h"
-#include "core/instrumented_model.h"
-#include "core/logging.h"
-#include "core/model_graph.h"
+#include "core/model/instrumented_model.h"
+#include "core/platform/logging.h"
+#include "core/model/model_graph.h"
 
 #include "core/dataset/batch_prefetcher.h"
 #include "core/dataset/dataset_source.h"

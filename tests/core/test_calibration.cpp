@@ -4,8 +4,8 @@
 #include "core/calibration.h"
 #include "core/dataset/idx_reader.h"
 #include "core/errors.h"
-#include "core/instrumented_model.h"
-#include "core/model_graph.h"
+#include "core/model/instrumented_model.h"
+#include "core/model/model_graph.h"
 #include "core/session.h"
 
 #include <torch/script.h>

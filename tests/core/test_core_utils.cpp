@@ -1,6 +1,6 @@
 // Small core services: atomic writes, one-line errors, the IDX reader.
-#include "core/atomic_file.h"
-#include "core/background_worker.h"
+#include "core/platform/atomic_file.h"
+#include "core/platform/background_worker.h"
 #include "core/dataset/idx_reader.h"
 #include "core/errors.h"
 

@@ -1,8 +1,8 @@
 // Evaluation: local vs accumulated error on a two-op model, and the demo's float/int8 accuracy, accuracy table, sensitivity and automatic plan.
 #include "core/calibration.h"
 #include "core/evaluation.h"
-#include "core/evaluation_report.h"
-#include "core/metrics.h"
+#include "core/exchange/evaluation_report.h"
+#include "core/stats/metrics.h"
 #include "core/observers/quant_math.h"
 
 #include <QFile>

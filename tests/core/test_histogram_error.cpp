@@ -1,5 +1,5 @@
 // The histogram-based error estimate on hand-computed histograms.
-#include "core/histogram_error.h"
+#include "core/stats/histogram_error.h"
 
 #include <QTest>
 

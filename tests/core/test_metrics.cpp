@@ -1,8 +1,8 @@
 // Error metrics: the definitions on hand-computed tensors, the vectorised sums against them
 // and against a scalar model of their lane order, the same bits on every x86-64 target, and
 // the fused local error (fake-quantize and compare in one pass) against the stored one.
-#include "core/error_kernels.h"
-#include "core/metrics.h"
+#include "core/stats/error_kernels.h"
+#include "core/stats/metrics.h"
 #include "core/observers/kernels.h"
 
 #include <QTest>

@@ -1,6 +1,6 @@
 // Op lists of real TorchScript models: the demo (C++ define()), PyTorch-scripted and traced models.
 #include "core/errors.h"
-#include "core/model_graph.h"
+#include "core/model/model_graph.h"
 
 #include <QFile>
 #include <QTemporaryDir>

@@ -1,5 +1,5 @@
 // The naming and point-assignment rules of FORMATS.md on hand-made graphs.
-#include "core/op_naming.h"
+#include "core/model/op_naming.h"
 
 #include <QTest>
 

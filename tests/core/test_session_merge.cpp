@@ -4,11 +4,11 @@
 #include "core/calibration.h"
 #include "core/evaluation.h"
 #include "core/errors.h"
-#include "core/observer_bank.h"
-#include "core/observer_state_merge.h"
+#include "core/session/observer_bank.h"
+#include "core/session/observer_state_merge.h"
 #include "core/observers/observer_registry.h"
 #include "core/session.h"
-#include "core/session_merge.h"
+#include "core/session/session_merge.h"
 
 #include <QCborMap>
 #include <QCborValue>

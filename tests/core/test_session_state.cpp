@@ -2,8 +2,8 @@
 // like the result that was saved; older sessions (no states) and damaged states still load.
 #include "../demo_test_config.h"
 #include "core/calibration.h"
-#include "core/observer_bank.h"
-#include "core/observer_bank_state.h"
+#include "core/session/observer_bank.h"
+#include "core/session/observer_bank_state.h"
 #include "core/session.h"
 
 #include <QCborArray>

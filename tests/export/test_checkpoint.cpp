@@ -2,10 +2,10 @@
 // Python's torch.load into an eager-mode QAT model (tests/export/check_checkpoint.py).
 #include "export_test_utils.h"
 
-#include "core/atomic_file.h"
+#include "core/platform/atomic_file.h"
 #include "core/errors.h"
-#include "core/export/checkpoint.h"
-#include "core/export/qconfig.h"
+#include "core/exchange/checkpoint.h"
+#include "core/exchange/qconfig.h"
 
 #include <QDir>
 #include <QTemporaryDir>

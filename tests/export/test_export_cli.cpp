@@ -2,8 +2,8 @@
 // through the real binary; the demo session's exports loaded by Python.
 #include "export_test_utils.h"
 
-#include "core/export/checkpoint.h"
-#include "core/export/qconfig.h"
+#include "core/exchange/checkpoint.h"
+#include "core/exchange/qconfig.h"
 #include "core/session.h"
 
 #include <QDir>

@@ -3,12 +3,12 @@
 #include "../demo_test_config.h"
 #include "export_test_utils.h"
 
-#include "core/atomic_file.h"
+#include "core/platform/atomic_file.h"
 #include "core/errors.h"
-#include "core/export/fakequant_export.h"
-#include "core/model_graph.h"
+#include "core/exchange/fakequant_export.h"
+#include "core/model/model_graph.h"
 #include "core/quant_plan.h"
-#include "core/quantized_model.h"
+#include "core/model/quantized_model.h"
 
 #include <torch/script.h>
 #include <torch/serialize.h>

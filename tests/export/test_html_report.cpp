@@ -1,10 +1,10 @@
-// The HTML report (issue 7, item 5) on hand-made calibrations: self-contained, every point of
+// The HTML report on hand-made calibrations: self-contained, every point of
 // the plan, the accuracy table or the "no evaluation" text, embedded plots that decode and
 // show something, escaping of user strings, atomic writes, translation context.
 #include "../gui/gui_test_data.h"
 
-#include "core/atomic_file.h"
-#include "core/demo_splits.h"
+#include "core/platform/atomic_file.h"
+#include "core/demo/demo_splits.h"
 #include "core/errors.h"
 #include "core/evaluation.h"
 #include "widgets/plot_style.h"

@@ -2,11 +2,11 @@
 // partial hand edits, --overrides.
 #include "export_test_utils.h"
 
-#include "core/atomic_file.h"
+#include "core/platform/atomic_file.h"
 #include "core/errors.h"
-#include "core/export/json_writer.h"
-#include "core/export/qconfig.h"
-#include "core/overrides.h"
+#include "core/exchange/json_writer.h"
+#include "core/exchange/qconfig.h"
+#include "core/exchange/overrides.h"
 #include "core/session.h"
 
 #include <QJsonArray>

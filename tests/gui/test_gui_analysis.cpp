@@ -6,7 +6,7 @@
 #include "gui_test_support.h"
 
 #include "core/evaluation.h"
-#include "core/export/qconfig.h"
+#include "core/exchange/qconfig.h"
 #include "gui/calibration_document.h"
 #include "gui/evaluation_controller.h"
 #include "gui/export_dialog.h"

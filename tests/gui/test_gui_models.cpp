@@ -1,7 +1,7 @@
 // Item models and the plan document on a hand-made calibration: no LibTorch run needed.
 #include "gui_test_data.h"
 
-#include "core/histogram_error.h"
+#include "core/stats/histogram_error.h"
 #include "core/observers/observer_registry.h"
 #include "gui/calibration_document.h"
 #include "gui/plan_editor.h"

@@ -1,6 +1,6 @@
 #include "widgets/report/html_report.h"
 
-#include "core/atomic_file.h"
+#include "core/platform/atomic_file.h"
 #include "core/errors.h"
 #include "core/evaluation.h"
 #include "core/observers/observer_registry.h"

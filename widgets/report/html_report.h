@@ -1,5 +1,5 @@
 #pragma once
-// The calibration as one self-contained HTML file (issue 7, item 5): model, data, the plan,
+// The calibration as one self-contained HTML file: model, data, the plan,
 // the accuracy table, sensitivity, error propagation, the worst points with their histograms
 // and every observer's clip range, warnings. Inline CSS, plots embedded as PNG data URIs, no
 // external resource, so the file can be mailed or attached to a ticket as it is.

@@ -1,7 +1,7 @@
 // The report's worst points: each with its numbers, every compare observer's range and the
 // GUI's histogram plot.
 #include "core/evaluation.h"
-#include "core/histogram_error.h"
+#include "core/stats/histogram_error.h"
 #include "widgets/point_table_model.h"
 #include "widgets/report/report_html.h"
 #include "widgets/report/report_plots.h"

@@ -1,0 +1,42 @@
+#include "core/exchange/fakequant_export.h"
+
+#include "core/errors.h"
+#include "core/model/model_graph.h"
+#include "core/quant_plan.h"
+#include "core/model/quantized_model.h"
+
+#include <QDir>
+#include <QFileInfo>
+
+namespace cs {
+
+std::string locateModel(const CalibrationResult& result, const std::string& sessionPath, const std::string& explicitPath)
+{
+    if (!explicitPath.empty()) {
+        if (!QFileInfo::exists(QString::fromStdString(explicitPath)))
+            throw CalibError(explicitPath, "no such model file");
+        return explicitPath;
+    }
+    const QString recorded = QString::fromStdString(result.model.path);
+    if (QFileInfo::exists(recorded))
+        return result.model.path;
+    const QString beside = QFileInfo(QString::fromStdString(sessionPath)).absoluteDir().filePath(QFileInfo(recorded).fileName());
+    if (!sessionPath.empty() && QFileInfo::exists(beside))
+        return beside.toStdString();
+    throw CalibError(result.model.path, "model file not found (nor beside the session as " + beside.toStdString()
+                                            + "); pass its path with --model");
+}
+
+void saveFakeQuantModel(const CalibrationResult& result, const std::string& modelPath, const std::string& outPath)
+{
+    ModelGraph graph(modelPath, result.config.mode);
+    if (graph.summary().sha256 != result.model.sha256)
+        throw CalibError(modelPath, "is not the calibrated model (sha256 " + graph.summary().sha256 + ", the session's "
+                                        + result.model.sha256 + ")");
+    if (!result.model.inputShape.empty())
+        graph.inferShapes(result.model.inputShape);
+    const QuantizedModel model(graph, planFromCalibration(result));
+    model.save(outPath);
+}
+
+} // namespace cs

@@ -1,0 +1,254 @@
+#include "core/model/model_graph.h"
+
+#include "core/errors.h"
+#include "core/model/model_graph_p.h"
+#include "core/model/op_naming.h"
+
+#include <torch/csrc/jit/passes/freeze_module.h>
+#include <torch/csrc/jit/runtime/interpreter.h>
+
+#include <QCryptographicHash>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <set>
+#include <unordered_map>
+
+namespace cs {
+namespace {
+
+std::string fileSha256(const std::string& path)
+{
+    QFile file(QString::fromStdString(path));
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    hash.addData(&file);
+    return hash.result().toHex().toStdString();
+}
+
+bool producesTensor(const torch::jit::Value* value)
+{
+    return value->type()->kind() == c10::TypeKind::TensorType;
+}
+
+// Ops whose tensor output is never floating point: they are not quantization points.
+bool isNonFloatKind(const std::string& kind)
+{
+    static const std::set<std::string> kinds = {
+        "aten::argmax", "aten::argmin", "aten::eq", "aten::ne", "aten::lt", "aten::le",
+        "aten::gt", "aten::ge", "aten::nonzero", "aten::logical_and", "aten::logical_or",
+        "aten::logical_not", "aten::isnan", "aten::isinf", "aten::isfinite", "aten::arange",
+        "aten::argsort", "aten::bucketize", "aten::searchsorted"};
+    return kinds.count(kind) != 0;
+}
+
+std::string argumentName(const torch::jit::Value* input)
+{
+    std::string name = input->debugName();
+    // The JIT appends ".N" to keep SSA names unique; the user wrote the part before it.
+    const auto dot = name.rfind('.');
+    if (dot != std::string::npos && dot + 1 < name.size()
+        && name.find_first_not_of("0123456789", dot + 1) == std::string::npos)
+        name = name.substr(0, dot);
+    return name;
+}
+
+std::vector<CallFrame> callFrames(const torch::jit::Node* node)
+{
+    std::vector<CallFrame> frames;
+    const auto stack = node->callstack();
+    if (!stack)
+        return frames;
+    for (const auto& entry : (*stack)->vec()) {
+        CallFrame frame;
+        const auto& instance = std::get<2>(entry);
+        if (instance)
+            frame.instance = instance->instance_name();
+        const auto& range = std::get<1>(entry);
+        frame.callSite = std::to_string(range.start()) + ':' + std::to_string(range.end());
+        frames.push_back(std::move(frame));
+    }
+    return frames;
+}
+
+std::vector<int64_t> constantWeightShape(const torch::jit::Node* node)
+{
+    if (!isConvOrLinearKind(node->kind().toQualString()) || node->inputs().size() < 2)
+        return {};
+    const auto weight = torch::jit::toIValue(node->input(1));
+    if (!weight || !weight->isTensor())
+        return {};
+    return weight->toTensor().sizes().vec();
+}
+
+// PyTorch's Python spelling ("float32"), which users know, instead of c10's "Float".
+std::string dtypeName(c10::ScalarType type)
+{
+    switch (type) {
+    case c10::kFloat: return "float32";
+    case c10::kDouble: return "float64";
+    case c10::kHalf: return "float16";
+    case c10::kBFloat16: return "bfloat16";
+    case c10::kByte: return "uint8";
+    case c10::kChar: return "int8";
+    case c10::kShort: return "int16";
+    case c10::kInt: return "int32";
+    case c10::kLong: return "int64";
+    case c10::kBool: return "bool";
+    default: return c10::toString(type);
+    }
+}
+
+std::string readMetadata(const std::string& path, torch::jit::ExtraFilesMap& extra)
+{
+    auto it = extra.find(kModelMetadataFile);
+    (void)path;
+    return it == extra.end() ? std::string() : it->second;
+}
+
+} // namespace
+
+ModelGraph::ModelGraph(const std::string& path, PointMode mode)
+    : d(std::make_unique<detail::ModelGraphImpl>())
+{
+    const QFileInfo info(QString::fromStdString(path));
+    if (!info.exists())
+        throw CalibError(path, "no such file");
+    if (!info.isFile() || !info.isReadable())
+        throw CalibError(path, "not a readable file");
+
+    torch::jit::ExtraFilesMap extra{{kModelMetadataFile, ""}};
+    torch::jit::Module module;
+    try {
+        module = torch::jit::load(path, c10::kCPU, extra);
+    } catch (const c10::Error& e) {
+        throw CalibError(path, "not a TorchScript model (" + firstLine(e.what_without_backtrace()) + ")");
+    } catch (const std::exception& e) {
+        throw CalibError(path, "not a TorchScript model (" + firstLine(e.what()) + ")");
+    }
+    if (!module.find_method("forward"))
+        throw CalibError(path, "the TorchScript module has no forward() method");
+
+    d->mode = mode;
+    d->metadataJson = readMetadata(path, extra);
+    d->summary.path = path;
+    d->summary.sha256 = fileSha256(path);
+    for (const auto& parameter : module.parameters())
+        d->summary.parameterCount += parameter.numel();
+
+    try {
+        module.eval();
+        d->frozen = torch::jit::freeze_module(module);
+        d->graph = d->frozen.get_method("forward").graph();
+    } catch (const std::exception& e) {
+        throw CalibError(path, "cannot freeze the model (" + firstLine(e.what()) + ")");
+    }
+
+    std::vector<RawOp> raw;
+    std::unordered_map<const torch::jit::Value*, int> opIndex;
+    auto addOp = [&](RawOp op, torch::jit::Value* value) {
+        op.useCount = static_cast<int>(value->uses().size());
+        opIndex[value] = static_cast<int>(raw.size());
+        raw.push_back(std::move(op));
+        d->opValues.push_back(value);
+    };
+
+    const auto inputs = d->graph->inputs();
+    // The forward() signature names the arguments as the user wrote them; SSA debug names
+    // can be renamed by the JIT (x -> x0 when the body reassigns x).
+    const auto& arguments = d->frozen.get_method("forward").function().getSchema().arguments();
+    for (size_t i = 1; i < inputs.size(); ++i) { // input 0 is the module itself
+        if (!producesTensor(inputs[i]))
+            continue;
+        RawOp op;
+        op.kind = "input";
+        op.inputName = i < arguments.size() && !arguments[i].name().empty() ? arguments[i].name()
+                                                                           : argumentName(inputs[i]);
+        addOp(std::move(op), inputs[i]);
+    }
+    for (torch::jit::Node* node : d->graph->nodes()) {
+        if (!node->kind().is_aten() || node->outputs().empty() || !producesTensor(node->output(0)))
+            continue;
+        const std::string kind = node->kind().toQualString();
+        if (isNonFloatKind(kind))
+            continue;
+        RawOp op;
+        op.kind = kind;
+        op.frames = callFrames(node);
+        op.weightShape = constantWeightShape(node);
+        for (const torch::jit::Value* input : node->inputs()) {
+            auto it = opIndex.find(input);
+            op.inputs.push_back(it == opIndex.end() ? -1 : it->second);
+        }
+        addOp(std::move(op), node->output(0));
+    }
+    d->summary.ops = describeOps(raw, mode);
+    d->summary.inputShape = metadataInputShape();
+}
+
+ModelGraph::~ModelGraph() = default;
+ModelGraph::ModelGraph(ModelGraph&&) noexcept = default;
+ModelGraph& ModelGraph::operator=(ModelGraph&&) noexcept = default;
+
+const ModelSummary& ModelGraph::summary() const { return d->summary; }
+PointMode ModelGraph::pointMode() const { return d->mode; }
+const std::string& ModelGraph::metadataJson() const { return d->metadataJson; }
+
+std::vector<int64_t> ModelGraph::metadataInputShape() const
+{
+    const auto doc = QJsonDocument::fromJson(QByteArray::fromStdString(d->metadataJson));
+    std::vector<int64_t> shape;
+    for (const auto& v : doc.object().value(QStringLiteral("input_shape")).toArray())
+        shape.push_back(v.toInteger());
+    return shape;
+}
+
+void ModelGraph::inferShapes(const std::vector<int64_t>& inputShape)
+{
+    c10::InferenceMode guard;
+    // Run a copy of the graph that returns every op's value as an extra output.
+    auto graph = d->graph->copy();
+    std::unordered_map<const torch::jit::Value*, torch::jit::Value*> toCopy;
+    {
+        auto original = d->graph->inputs();
+        auto copied = graph->inputs();
+        for (size_t i = 0; i < original.size(); ++i)
+            toCopy[original[i]] = copied[i];
+        auto it = graph->nodes().begin();
+        for (torch::jit::Node* node : d->graph->nodes()) {
+            for (size_t k = 0; k < node->outputs().size(); ++k)
+                toCopy[node->output(k)] = it->output(k);
+            ++it;
+        }
+    }
+    const size_t firstExtra = graph->outputs().size();
+    for (const torch::jit::Value* value : d->opValues)
+        graph->registerOutput(toCopy.at(value));
+
+    torch::jit::Stack stack;
+    stack.emplace_back(d->frozen._ivalue());
+    stack.emplace_back(torch::zeros(inputShape));
+    try {
+        torch::jit::Code code(graph, "calibscope_shapes");
+        torch::jit::InterpreterState(code).run(stack);
+    } catch (const std::exception& e) {
+        throw CalibError(d->summary.path, "input of shape " + shapeToString(inputShape)
+                                              + " does not fit the model ("
+                                              + firstLine(e.what()) + ")");
+    }
+    d->summary.inputShape = inputShape;
+    for (size_t i = 0; i < d->opValues.size(); ++i) {
+        const auto& value = stack.at(firstExtra + i);
+        if (!value.isTensor())
+            continue;
+        const auto tensor = value.toTensor();
+        d->summary.ops[i].shape = tensor.sizes().vec();
+        d->summary.ops[i].dtype = dtypeName(tensor.scalar_type());
+    }
+}
+
+} // namespace cs

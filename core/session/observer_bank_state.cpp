@@ -1,0 +1,240 @@
+#include "core/session/observer_bank_state.h"
+
+#include "core/observers/observer_registry.h"
+
+#include <QByteArray>
+#include <QCborArray>
+#include <QCborValue>
+
+#include <cmath>
+#include <cstring>
+#include <stdexcept>
+
+namespace cs {
+namespace {
+
+using K = QLatin1String;
+
+// Histograms and per-batch records are mostly small integers or float32 values: storing
+// them as float64 would triple a compare-mode session. Compression only pays for long,
+// sparse arrays (tails of |x| histograms).
+constexpr qsizetype kCompressFrom = 4096;
+
+enum class Packing { U32, F32, F64 };
+
+Packing narrowest(const std::vector<double>& values)
+{
+    bool u32 = true, f32 = true;
+    for (double v : values) {
+        // -0.0 is not an integer here: it must come back with its sign.
+        u32 = u32 && v >= 0.0 && v <= 4294967295.0 && v == std::floor(v) && !std::signbit(v);
+        f32 = f32 && (std::isnan(v) || double(float(v)) == v);
+        if (!u32 && !f32)
+            return Packing::F64;
+    }
+    return u32 ? Packing::U32 : f32 ? Packing::F32 : Packing::F64;
+}
+
+template <typename T>
+QByteArray bytesOf(const std::vector<double>& values)
+{
+    QByteArray bytes(qsizetype(values.size() * sizeof(T)), Qt::Uninitialized);
+    for (size_t i = 0; i < values.size(); ++i) {
+        const T v = static_cast<T>(values[i]);
+        std::memcpy(bytes.data() + i * sizeof(T), &v, sizeof(T)); // little-endian hosts only, like session.cpp
+    }
+    return bytes;
+}
+
+template <typename T>
+std::vector<double> valuesOf(const QByteArray& bytes)
+{
+    if (bytes.size() % qsizetype(sizeof(T)) != 0)
+        throw std::invalid_argument("array bytes are not a whole number of values");
+    std::vector<double> out(size_t(bytes.size()) / sizeof(T));
+    for (size_t i = 0; i < out.size(); ++i) {
+        T v;
+        std::memcpy(&v, bytes.constData() + i * sizeof(T), sizeof(T));
+        out[i] = double(v);
+    }
+    return out;
+}
+
+QCborMap packArray(const std::vector<double>& values)
+{
+    const Packing p = narrowest(values);
+    QByteArray bytes = p == Packing::U32 ? bytesOf<uint32_t>(values)
+                       : p == Packing::F32 ? bytesOf<float>(values)
+                                           : bytesOf<double>(values);
+    const char* type = p == Packing::U32 ? "u32" : p == Packing::F32 ? "f32" : "f64";
+    QCborMap m{{K("type"), K(type)}};
+    if (bytes.size() >= kCompressFrom) {
+        QByteArray z = qCompress(bytes, 1); // fast level: most of the gain is runs of zeros
+        if (z.size() < bytes.size()) {
+            m.insert(K("zlib"), true);
+            bytes = std::move(z);
+        }
+    }
+    m.insert(K("data"), bytes);
+    return m;
+}
+
+std::vector<double> unpackArray(const QCborMap& m)
+{
+    QByteArray bytes = m.value(K("data")).toByteArray();
+    if (m.value(K("zlib")).toBool()) {
+        bytes = qUncompress(bytes); // only long arrays are compressed: empty means corrupt
+        if (bytes.isEmpty())
+            throw std::invalid_argument("array data cannot be decompressed");
+    }
+    const QString type = m.value(K("type")).toString();
+    if (type == K("u32"))
+        return valuesOf<uint32_t>(bytes);
+    if (type == K("f32"))
+        return valuesOf<float>(bytes);
+    if (type == K("f64"))
+        return valuesOf<double>(bytes);
+    throw std::invalid_argument("unknown array type '" + type.toStdString() + "'");
+}
+
+// The QuantSpec exactly (observer_config_json folds a half-set custom range into a full one).
+QCborMap specToCbor(const obs::QuantSpec& s)
+{
+    QCborMap m{{K("dtype"), QString::fromStdString(obs::toString(s.dtype))},
+               {K("qscheme"), QString::fromStdString(obs::toString(s.qscheme))},
+               {K("narrow_range"), s.narrowRange},
+               {K("reduce_range"), s.reduceRange},
+               {K("power_of_two"), s.powerOfTwo},
+               {K("ch_axis"), s.chAxis}};
+    if (s.quantMin)
+        m.insert(K("quant_min"), qint64(*s.quantMin));
+    if (s.quantMax)
+        m.insert(K("quant_max"), qint64(*s.quantMax));
+    return m;
+}
+
+obs::QuantSpec specFromCbor(const QCborMap& m)
+{
+    obs::QuantSpec s;
+    const auto dtype = obs::dtypeFromString(m.value(K("dtype")).toString().toStdString());
+    const auto qscheme = obs::qschemeFromString(m.value(K("qscheme")).toString().toStdString());
+    if (!dtype || !qscheme)
+        throw std::invalid_argument("unknown dtype or qscheme");
+    s.dtype = *dtype;
+    s.qscheme = *qscheme;
+    s.narrowRange = m.value(K("narrow_range")).toBool();
+    s.reduceRange = m.value(K("reduce_range")).toBool();
+    s.powerOfTwo = m.value(K("power_of_two")).toBool();
+    s.chAxis = int(m.value(K("ch_axis")).toInteger(-1));
+    if (m.contains(K("quant_min")))
+        s.quantMin = m.value(K("quant_min")).toInteger();
+    if (m.contains(K("quant_max")))
+        s.quantMax = m.value(K("quant_max")).toInteger();
+    return s;
+}
+
+QCborMap numbersToCbor(const std::map<std::string, double>& numbers)
+{
+    QCborMap m;
+    for (const auto& [key, value] : numbers)
+        m.insert(QString::fromStdString(key), value);
+    return m;
+}
+
+std::map<std::string, double> numbersFromCbor(const QCborValue& v)
+{
+    std::map<std::string, double> out;
+    const QCborMap m = v.toMap();
+    for (auto it = m.begin(); it != m.end(); ++it) {
+        if (!it.value().isDouble() && !it.value().isInteger())
+            throw std::invalid_argument("'" + it.key().toString().toStdString() + "' is not a number");
+        out[it.key().toString().toStdString()] = it.value().toDouble();
+    }
+    return out;
+}
+
+} // namespace
+
+QCborMap observerStateToCbor(const obs::ObserverState& state)
+{
+    QCborMap arrays;
+    for (const auto& [key, values] : state.arrays)
+        arrays.insert(QString::fromStdString(key), packArray(values));
+    QCborArray warnings;
+    for (const auto& w : state.warnings)
+        warnings.append(QString::fromStdString(w));
+    // Scalars are doubles in CBOR (exact); integers would lose the sign of -0.0 and NaN.
+    QCborMap scalars;
+    for (const auto& [key, value] : state.scalars)
+        scalars.insert(QString::fromStdString(key), QCborValue(value));
+    return QCborMap{{K("version"), state.version},
+                    {K("observer"), QString::fromStdString(state.observer)},
+                    {K("params"), numbersToCbor(state.params)},
+                    {K("spec"), specToCbor(state.spec)},
+                    {K("scalars"), scalars},
+                    {K("arrays"), arrays},
+                    {K("warnings"), warnings}};
+}
+
+obs::ObserverState observerStateFromCbor(const QCborMap& map)
+{
+    if (!map.value(K("observer")).isString() || !map.value(K("arrays")).isMap())
+        throw std::invalid_argument("not an observer state");
+    obs::ObserverState s;
+    s.version = int(map.value(K("version")).toInteger(0));
+    s.observer = map.value(K("observer")).toString().toStdString();
+    s.params = numbersFromCbor(map.value(K("params")));
+    s.spec = specFromCbor(map.value(K("spec")).toMap());
+    s.scalars = numbersFromCbor(map.value(K("scalars")));
+    const QCborMap arrays = map.value(K("arrays")).toMap();
+    for (auto it = arrays.begin(); it != arrays.end(); ++it)
+        s.arrays[it.key().toString().toStdString()] = unpackArray(it.value().toMap());
+    for (const auto& w : map.value(K("warnings")).toArray())
+        s.warnings.push_back(w.toString().toStdString());
+    return s;
+}
+
+std::unique_ptr<obs::Observer> restoreObserver(const obs::ObserverState& state)
+{
+    std::unique_ptr<obs::Observer> o = obs::createObserver(state.observer, state.params, state.spec);
+    o->loadState(state);
+    return o;
+}
+
+QCborMap bankPointToCbor(const ObserverBank::Point& point)
+{
+    QCborMap compare;
+    for (const auto& [name, observer] : point.compare)
+        compare.insert(QString::fromStdString(name), observerStateToCbor(observer->saveState()));
+    QCborMap m{{K("compare"), compare}, {K("compare_spec"), specToCbor(point.compareSpec)}};
+    if (point.configured)
+        m.insert(K("configured"), observerStateToCbor(point.configured->saveState()));
+    return m;
+}
+
+ObserverBank::Point bankPointFromCbor(const QCborMap& map, const ObserverConfig& configured)
+{
+    ObserverBank::Point p;
+    p.compareSpec = specFromCbor(map.value(K("compare_spec")).toMap());
+    const obs::ObserverState state = observerStateFromCbor(map.value(K("configured")).toMap());
+    // The result's configuration must describe the restored observer, or retuning would
+    // silently continue a different one.
+    const obs::ObserverInfo* info = obs::findObserver(configured.name);
+    if (state.observer != configured.name || !info || state.params != obs::withDefaults(*info, configured.params)
+        || ObserverConfig{state.observer, {}, state.spec, false} != ObserverConfig{configured.name, {}, configured.spec, false})
+        throw std::invalid_argument("the saved observer state of '" + state.observer
+                                    + "' does not match the point's configuration ('" + configured.name + "')");
+    p.configured = restoreObserver(state);
+    const QCborMap compare = map.value(K("compare")).toMap();
+    for (auto it = compare.begin(); it != compare.end(); ++it) {
+        const std::string name = it.key().toString().toStdString();
+        obs::ObserverState s = observerStateFromCbor(it.value().toMap());
+        // applyPointConfig switches to a compare observer only for the compare grid.
+        if (s.observer != name || ObserverConfig{name, {}, s.spec, false} != ObserverConfig{name, {}, p.compareSpec, false})
+            throw std::invalid_argument("compare observer '" + name + "' holds another observer's state");
+        p.compare[name] = restoreObserver(s);
+    }
+    return p;
+}
+
+} // namespace cs

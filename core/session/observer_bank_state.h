@@ -1,0 +1,31 @@
+#pragma once
+// Internal to core: the live observers behind a CalibrationResult (ObserverBank) as CBOR, so
+// a reopened session retunes and switches observers without re-running the model.
+// Torch-free; the session file (session.cpp) is the only user.
+#include "core/session/observer_bank.h"
+
+#include <QCborMap>
+
+#include <string>
+
+namespace cs {
+
+// One observer's complete state: name, parameters, grid, counters, warnings and arrays. Each
+// array is stored as little-endian bytes in the narrowest type that holds every value
+// exactly (uint32, float32 or float64), zlib-compressed when that is smaller.
+QCborMap observerStateToCbor(const obs::ObserverState& state);
+// Throws std::invalid_argument when `map` is not a well-formed observer state.
+obs::ObserverState observerStateFromCbor(const QCborMap& map);
+
+// createObserver(state.observer, state.params, state.spec) + loadState(state); throws
+// std::invalid_argument when the observer is unknown or the state does not fit it.
+std::unique_ptr<obs::Observer> restoreObserver(const obs::ObserverState& state);
+
+// A point's configured observer, its compare observers and their common grid.
+QCborMap bankPointToCbor(const ObserverBank::Point& point);
+// Rebuilds a point saved by bankPointToCbor. `configured` is what the point's result says it
+// uses: the stored configured observer must be exactly that one. Throws
+// std::invalid_argument naming the observer when anything does not fit.
+ObserverBank::Point bankPointFromCbor(const QCborMap& map, const ObserverConfig& configured);
+
+} // namespace cs
