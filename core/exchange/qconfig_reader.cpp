@@ -10,6 +10,7 @@
 
 #include <cmath>
 #include <set>
+#include <utility>
 
 namespace cs {
 namespace {
@@ -164,17 +165,20 @@ QconfigBlock parseBlock(const QJsonValue& value, const std::string& which)
             throw BadEntry{"\"ch_axis\" must be in [-1, 7], got " + std::to_string(axis)};
         b.chAxis = static_cast<int>(axis);
     }
+    // In the order of the written file, so that the first bad key is the one reported.
     b.quantMin = optionalKey(o, "quant_min", integer);
     b.quantMax = optionalKey(o, "quant_max", integer);
-    b.narrowRange = optionalKey(o, "narrow_range", flag);
-    b.reduceRange = optionalKey(o, "reduce_range", flag);
-    b.powerOfTwo = optionalKey(o, "power_of_two", flag);
-    b.customRange = optionalKey(o, "custom_range", flag);
-    b.keepFloat = optionalKey(o, "keep_float", flag);
+    static const std::pair<const char*, std::optional<bool> QconfigBlock::*> kFlags[] = {
+        {"narrow_range", &QconfigBlock::narrowRange}, {"reduce_range", &QconfigBlock::reduceRange},
+        {"power_of_two", &QconfigBlock::powerOfTwo},  {"custom_range", &QconfigBlock::customRange},
+        {"keep_float", &QconfigBlock::keepFloat}};
+    for (const auto& [key, member] : kFlags)
+        b.*member = optionalKey(o, key, flag);
     optionalKey(o, "folded_batch_norm", text); // informative only: checked, not kept
-    b.min = optionalKey(o, "min", floats);
-    b.max = optionalKey(o, "max", floats);
-    b.scale = optionalKey(o, "scale", floats);
+    static const std::pair<const char*, std::optional<std::vector<float>> QconfigBlock::*> kArrays[] = {
+        {"min", &QconfigBlock::min}, {"max", &QconfigBlock::max}, {"scale", &QconfigBlock::scale}};
+    for (const auto& [key, member] : kArrays)
+        b.*member = optionalKey(o, key, floats);
     b.zeroPoint = optionalKey(o, "zero_point", integers);
     return b;
 }

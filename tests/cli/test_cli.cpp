@@ -74,6 +74,12 @@ private Q_SLOTS:
         const QString err = QString::fromUtf8(p.readAllStandardError());
         QVERIFY2(out.contains(QStringLiteral("BLAS: reference BLAS (netlib)")), qPrintable(out));
         QCOMPARE(err.count(QStringLiteral("reference BLAS")), 1);
+        // A command logs the warning once as well, and still succeeds.
+        p.start(QStringLiteral(CALIBSCOPE_CLI), {QStringLiteral("inspect"), QStringLiteral("--model"), kDemo});
+        QVERIFY(p.waitForFinished(120000));
+        QCOMPARE(p.exitCode(), 0);
+        const QString commandErr = QString::fromUtf8(p.readAllStandardError());
+        QCOMPARE(commandErr.count(QStringLiteral("reference BLAS")), 1);
 
         // The default run: no warning when the BLAS is an optimized one.
         const Run normal = cli({QStringLiteral("--version")});
