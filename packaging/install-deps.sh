@@ -11,6 +11,8 @@ packages=(
   qt6-translations-l10n libqt6opengl6-dev qt6-qpa-plugins libgl-dev
   # engine
   libtorch-dev libopencv-dev libspdlog-dev zlib1g-dev
+  # an optimized BLAS for LibTorch's matrix products (the reference libblas3 is several times slower)
+  libopenblas0-pthread
   # plots
   libqcustomplot-dev libqcustomplot2.1-qt6
   # demo data and PyTorch interop tests
@@ -28,8 +30,21 @@ for p in "${packages[@]}"; do
   fi
 done
 
+# Installing OpenBLAS does not override a libblas.so.3 alternative that an administrator set by
+# hand: say so when it still points at the reference BLAS.
+check_blas_alternative() {
+  local target
+  target=$(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 2>/dev/null) || return 0
+  case $target in
+    */blas/libblas.so.3*)
+      echo "install-deps: warning: libblas.so.3 is the reference BLAS ($target); select OpenBLAS with" \
+           "update-alternatives --config libblas.so.3-x86_64-linux-gnu" >&2 ;;
+  esac
+}
+
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all ${#packages[@]} packages present"
+  check_blas_alternative
   exit 0
 fi
 
@@ -41,3 +56,4 @@ echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 "${sudo_cmd[@]}" apt-get update -qq
 "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+check_blas_alternative

@@ -308,6 +308,16 @@ Interactive post-training-quantization calibration.</source>
 交互式训练后量化校准工具。</translation>
     </message>
     <message>
+        <source>BLAS: %1
+LibTorch threads: %2</source>
+        <translation>BLAS：%1
+LibTorch 线程数：%2</translation>
+    </message>
+    <message>
+        <source>Matrix products use the slow reference BLAS. Install an optimized one, e.g. the Debian package libopenblas0-pthread.</source>
+        <translation>矩阵乘法正在使用较慢的参考 BLAS。请安装优化的 BLAS，例如 Debian 软件包 libopenblas0-pthread。</translation>
+    </message>
+    <message>
         <source>Loading %1</source>
         <translation>正在加载 %1</translation>
     </message>

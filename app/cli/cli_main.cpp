@@ -3,6 +3,7 @@
 
 #include "core/platform/allocator_tuning.h"
 #include "core/platform/openmp_wait.h"
+#include "core/platform/runtime_info.h"
 #include "core/errors.h"
 #include "core/platform/logging.h"
 #include "core/progress.h"
@@ -116,10 +117,16 @@ int main(int argc, char** argv)
     }
     if (command == QLatin1String("--version") || command == QLatin1String("-v")) {
         std::cout << "calibscope-cli " << CALIBSCOPE_VERSION << '\n';
+        for (const std::string& line : cs::runtimeInfoLines())
+            std::cout << line << '\n';
+        const std::string warning = cs::referenceBlasWarning();
+        if (!warning.empty())
+            std::cerr << "calibscope-cli: warning: " << warning << '\n';
         return cli::Ok;
     }
     const bool quiet = arguments.contains(QStringLiteral("--quiet"));
     cs::initLogging(!quiet, cs::LogLevel::Warning);
+    cs::warnOnceIfReferenceBlas();
     for (const auto& c : kCommands) {
         if (command == QLatin1String(c.name)) {
             try {

@@ -5,6 +5,7 @@
 #include "core/platform/allocator_tuning.h"
 #include "core/platform/openmp_wait.h"
 #include "core/platform/logging.h"
+#include "core/platform/runtime_info.h"
 
 #include <QApplication>
 #include <QIcon>
@@ -57,6 +58,7 @@ int main(int argc, char** argv)
         QApplication::installTranslator(&translator);
 
     cs::initLogging(true, cs::LogLevel::Info);
+    cs::warnOnceIfReferenceBlas();
     cs::app::MainWindow window;
     window.restoreLayout();
     window.show();

@@ -2,6 +2,7 @@
 #include "gui/main_window.h"
 
 #include "core/platform/logging.h"
+#include "gui/about_dialog.h"
 #include "gui/calibration_document.h"
 #include "gui/file_dialogs.h"
 #include "gui/settings.h"
@@ -95,14 +96,7 @@ void MainWindow::createActions()
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     QAction* about = help->addAction(tr("&About calibscope"));
-    connect(about, &QAction::triggered, this, [this] {
-        auto* box = new QMessageBox(QMessageBox::Information, tr("About calibscope"),
-                                    tr("calibscope %1\nInteractive post-training-quantization calibration.")
-                                        .arg(QStringLiteral(CALIBSCOPE_VERSION)),
-                                    QMessageBox::Ok, this);
-        box->setAttribute(Qt::WA_DeleteOnClose);
-        box->open();
-    });
+    connect(about, &QAction::triggered, this, [this] { showAboutDialog(this); });
 }
 
 QMenu* MainWindow::createRecentMenu(QMenu* parent)

@@ -35,6 +35,14 @@ std::string firstDifference(const char* what, const std::vector<T>& a, const std
     return {};
 }
 
+// What an entry names replaces the base; what it leaves out keeps the base's value.
+template <typename T, typename U>
+void overrideIfGiven(T& target, const std::optional<U>& given)
+{
+    if (given)
+        target = *given;
+}
+
 } // namespace
 
 ObserverConfig mergeBlock(const ObserverConfig& base, const QconfigBlock* block, std::optional<bool> quantize)
@@ -56,22 +64,16 @@ ObserverConfig mergeBlock(const ObserverConfig& base, const QconfigBlock* block,
             }
         }
         obs::QuantSpec& s = c.spec;
-        if (b.dtype)
-            s.dtype = *b.dtype;
-        if (b.qscheme)
-            s.qscheme = *b.qscheme;
-        if (b.chAxis)
-            s.chAxis = *b.chAxis;
+        overrideIfGiven(s.dtype, b.dtype);
+        overrideIfGiven(s.qscheme, b.qscheme);
+        overrideIfGiven(s.chAxis, b.chAxis);
         if (!s.perChannel())
             s.chAxis = -1;
         else if (s.chAxis < 0 && !b.chAxis)
             s.chAxis = 0;
-        if (b.narrowRange)
-            s.narrowRange = *b.narrowRange;
-        if (b.reduceRange)
-            s.reduceRange = *b.reduceRange;
-        if (b.powerOfTwo)
-            s.powerOfTwo = *b.powerOfTwo;
+        overrideIfGiven(s.narrowRange, b.narrowRange);
+        overrideIfGiven(s.reduceRange, b.reduceRange);
+        overrideIfGiven(s.powerOfTwo, b.powerOfTwo);
         if (b.quantMin || b.quantMax) {
             obs::QuantSpec plain = s;
             plain.quantMin.reset();

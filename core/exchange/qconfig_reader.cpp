@@ -10,6 +10,7 @@
 
 #include <cmath>
 #include <set>
+#include <utility>
 
 namespace cs {
 namespace {
@@ -97,6 +98,18 @@ std::vector<int64_t> integers(const QJsonValue& v, const std::string& key)
     return out;
 }
 
+// The key's value read by parse (which throws BadEntry on a bad one), or nothing when the key
+// is absent: a partial entry changes only what it names.
+template <typename Parse>
+auto optionalKey(const QJsonObject& o, const char* key, Parse parse)
+    -> std::optional<decltype(parse(QJsonValue(), std::string()))>
+{
+    const QJsonValue v = o.value(QLatin1String(key));
+    if (v.isUndefined())
+        return std::nullopt;
+    return parse(v, key);
+}
+
 QconfigBlock parseBlock(const QJsonValue& value, const std::string& which)
 {
     if (!value.isObject())
@@ -152,30 +165,21 @@ QconfigBlock parseBlock(const QJsonValue& value, const std::string& which)
             throw BadEntry{"\"ch_axis\" must be in [-1, 7], got " + std::to_string(axis)};
         b.chAxis = static_cast<int>(axis);
     }
-    if (has("quant_min"))
-        b.quantMin = integer(at("quant_min"), "quant_min");
-    if (has("quant_max"))
-        b.quantMax = integer(at("quant_max"), "quant_max");
-    if (has("narrow_range"))
-        b.narrowRange = flag(at("narrow_range"), "narrow_range");
-    if (has("reduce_range"))
-        b.reduceRange = flag(at("reduce_range"), "reduce_range");
-    if (has("power_of_two"))
-        b.powerOfTwo = flag(at("power_of_two"), "power_of_two");
-    if (has("custom_range"))
-        b.customRange = flag(at("custom_range"), "custom_range");
-    if (has("keep_float"))
-        b.keepFloat = flag(at("keep_float"), "keep_float");
-    if (has("folded_batch_norm"))
-        text(at("folded_batch_norm"), "folded_batch_norm"); // informative only
-    if (has("min"))
-        b.min = floats(at("min"), "min");
-    if (has("max"))
-        b.max = floats(at("max"), "max");
-    if (has("scale"))
-        b.scale = floats(at("scale"), "scale");
-    if (has("zero_point"))
-        b.zeroPoint = integers(at("zero_point"), "zero_point");
+    // In the order of the written file, so that the first bad key is the one reported.
+    b.quantMin = optionalKey(o, "quant_min", integer);
+    b.quantMax = optionalKey(o, "quant_max", integer);
+    static const std::pair<const char*, std::optional<bool> QconfigBlock::*> kFlags[] = {
+        {"narrow_range", &QconfigBlock::narrowRange}, {"reduce_range", &QconfigBlock::reduceRange},
+        {"power_of_two", &QconfigBlock::powerOfTwo},  {"custom_range", &QconfigBlock::customRange},
+        {"keep_float", &QconfigBlock::keepFloat}};
+    for (const auto& [key, member] : kFlags)
+        b.*member = optionalKey(o, key, flag);
+    optionalKey(o, "folded_batch_norm", text); // informative only: checked, not kept
+    static const std::pair<const char*, std::optional<std::vector<float>> QconfigBlock::*> kArrays[] = {
+        {"min", &QconfigBlock::min}, {"max", &QconfigBlock::max}, {"scale", &QconfigBlock::scale}};
+    for (const auto& [key, member] : kArrays)
+        b.*member = optionalKey(o, key, floats);
+    b.zeroPoint = optionalKey(o, "zero_point", integers);
     return b;
 }
 
@@ -197,24 +201,14 @@ QconfigOp parseOp(const QJsonValue& value, int index)
             QStringLiteral("passthrough"), QStringLiteral("quantize"),  QStringLiteral("fused_into"),
             QStringLiteral("shares_point_with"), QStringLiteral("activation"), QStringLiteral("weight")};
         checkKeys(o, known, "");
-        auto has = [&](const char* key) { return o.contains(QLatin1String(key)); };
-        auto at = [&](const char* key) { return o.value(QLatin1String(key)); };
-        if (has("module"))
-            op.module = text(at("module"), "module");
-        if (has("kind"))
-            op.kind = text(at("kind"), "kind");
-        if (has("fused_into"))
-            op.fusedInto = text(at("fused_into"), "fused_into");
-        if (has("shares_point_with"))
-            text(at("shares_point_with"), "shares_point_with"); // informative only
-        if (has("passthrough"))
-            op.passthrough = flag(at("passthrough"), "passthrough");
-        if (has("quantize"))
-            op.quantize = flag(at("quantize"), "quantize");
-        if (has("activation"))
-            op.activation = parseBlock(at("activation"), "activation");
-        if (has("weight"))
-            op.weight = parseBlock(at("weight"), "weight");
+        op.module = optionalKey(o, "module", text);
+        op.kind = optionalKey(o, "kind", text);
+        op.fusedInto = optionalKey(o, "fused_into", text);
+        optionalKey(o, "shares_point_with", text); // informative only: checked, not kept
+        op.passthrough = optionalKey(o, "passthrough", flag);
+        op.quantize = optionalKey(o, "quantize", flag);
+        op.activation = optionalKey(o, "activation", parseBlock);
+        op.weight = optionalKey(o, "weight", parseBlock);
     } catch (const BadEntry& e) {
         op.problem = e.reason;
     }

@@ -10,13 +10,31 @@
 namespace cs {
 namespace {
 
+// One member each: the key, then its value (the writer keeps the order they are called in).
+void putString(JsonWriter& w, std::string_view key, std::string_view value)
+{
+    w.key(key);
+    w.string(value);
+}
+
+void putInteger(JsonWriter& w, std::string_view key, int64_t value)
+{
+    w.key(key);
+    w.integer(value);
+}
+
+void putBoolean(JsonWriter& w, std::string_view key, bool value)
+{
+    w.key(key);
+    w.boolean(value);
+}
+
 void writeBlock(JsonWriter& w, const ObserverConfig& config, const obs::ObserverResult& result, bool markKeepFloat,
                 const std::string& foldedBatchNorm)
 {
     const obs::QuantSpec& spec = config.spec;
     w.beginObject();
-    w.key("observer");
-    w.string(config.name);
+    putString(w, "observer", config.name);
     w.key("params");
     w.beginObject(true);
     const obs::ObserverInfo* info = obs::findObserver(config.name);
@@ -25,37 +43,22 @@ void writeBlock(JsonWriter& w, const ObserverConfig& config, const obs::Observer
         w.number(value);
     }
     w.endObject();
-    w.key("dtype");
-    w.string(obs::toString(spec.dtype));
-    w.key("qscheme");
-    w.string(obs::toString(spec.qscheme));
-    if (spec.perChannel()) {
-        w.key("ch_axis");
-        w.integer(spec.chAxis);
-    }
+    putString(w, "dtype", obs::toString(spec.dtype));
+    putString(w, "qscheme", obs::toString(spec.qscheme));
+    if (spec.perChannel())
+        putInteger(w, "ch_axis", spec.chAxis);
     const obs::QuantRange range = obs::quantRange(spec);
-    w.key("quant_min");
-    w.integer(range.qmin);
-    w.key("quant_max");
-    w.integer(range.qmax);
-    w.key("narrow_range");
-    w.boolean(spec.narrowRange);
-    w.key("reduce_range");
-    w.boolean(spec.reduceRange);
-    w.key("power_of_two");
-    w.boolean(spec.powerOfTwo);
-    if (spec.quantMin || spec.quantMax) {
-        w.key("custom_range");
-        w.boolean(true);
-    }
-    if (markKeepFloat) {
-        w.key("keep_float");
-        w.boolean(true);
-    }
-    if (!foldedBatchNorm.empty()) {
-        w.key("folded_batch_norm");
-        w.string(foldedBatchNorm);
-    }
+    putInteger(w, "quant_min", range.qmin);
+    putInteger(w, "quant_max", range.qmax);
+    putBoolean(w, "narrow_range", spec.narrowRange);
+    putBoolean(w, "reduce_range", spec.reduceRange);
+    putBoolean(w, "power_of_two", spec.powerOfTwo);
+    if (spec.quantMin || spec.quantMax)
+        putBoolean(w, "custom_range", true);
+    if (markKeepFloat)
+        putBoolean(w, "keep_float", true);
+    if (!foldedBatchNorm.empty())
+        putString(w, "folded_batch_norm", foldedBatchNorm);
     w.key("min");
     w.floatArray(result.min);
     w.key("max");
@@ -71,26 +74,17 @@ void writeCalibration(JsonWriter& w, const CalibrationResult& result)
 {
     const CalibrationConfig& c = result.config;
     w.beginObject();
-    w.key("data");
-    w.string(c.data.path);
-    w.key("data_format");
-    w.string(datasetFormatName(c.data.format));
-    w.key("start");
-    w.integer(c.data.start);
-    w.key("count");
-    w.integer(c.data.count);
+    putString(w, "data", c.data.path);
+    putString(w, "data_format", datasetFormatName(c.data.format));
+    putInteger(w, "start", c.data.start);
+    putInteger(w, "count", c.data.count);
     w.key("preprocess");
     w.value(c.data.preprocess.toJson());
-    w.key("batch_size");
-    w.integer(c.batchSize);
-    w.key("num_batches");
-    w.integer(c.numBatches);
-    w.key("mode");
-    w.string(c.mode == PointMode::PerOp ? "per_op" : "deployment");
-    w.key("images");
-    w.integer(result.images);
-    w.key("batches");
-    w.integer(result.batches);
+    putInteger(w, "batch_size", c.batchSize);
+    putInteger(w, "num_batches", c.numBatches);
+    putString(w, "mode", c.mode == PointMode::PerOp ? "per_op" : "deployment");
+    putInteger(w, "images", result.images);
+    putInteger(w, "batches", result.batches);
     w.endObject();
 }
 
@@ -100,24 +94,15 @@ void writeOp(JsonWriter& w, const OpInfo& op, const ExportPoints& points)
     const WeightCalibration* weight = points.weight(op.name);
     const bool quantize = points.quantized(op);
     w.beginObject();
-    w.key("name");
-    w.string(op.name);
-    w.key("module");
-    w.string(op.module);
-    w.key("kind");
-    w.string(op.kind);
-    w.key("passthrough");
-    w.boolean(op.passthrough);
-    w.key("quantize");
-    w.boolean(quantize);
-    if (!op.fusedInto.empty()) {
-        w.key("fused_into");
-        w.string(op.fusedInto);
-    }
-    if (!op.sharesPointWith.empty()) {
-        w.key("shares_point_with");
-        w.string(op.sharesPointWith);
-    }
+    putString(w, "name", op.name);
+    putString(w, "module", op.module);
+    putString(w, "kind", op.kind);
+    putBoolean(w, "passthrough", op.passthrough);
+    putBoolean(w, "quantize", quantize);
+    if (!op.fusedInto.empty())
+        putString(w, "fused_into", op.fusedInto);
+    if (!op.sharesPointWith.empty())
+        putString(w, "shares_point_with", op.sharesPointWith);
     if (act) {
         w.key("activation");
         writeBlock(w, act->config, act->result, quantize && act->config.keepFloat, {});
@@ -136,16 +121,12 @@ std::string formatQconfig(const CalibrationResult& result)
     const ExportPoints points(result);
     JsonWriter w;
     w.beginObject();
-    w.key("format");
-    w.string(kQconfigFormat);
-    w.key("version");
-    w.integer(kQconfigVersion);
+    putString(w, "format", kQconfigFormat);
+    putInteger(w, "version", kQconfigVersion);
     w.key("model");
     w.beginObject();
-    w.key("path");
-    w.string(result.model.path);
-    w.key("sha256");
-    w.string(result.model.sha256);
+    putString(w, "path", result.model.path);
+    putString(w, "sha256", result.model.sha256);
     w.endObject();
     w.key("calibration");
     writeCalibration(w, result);

@@ -27,6 +27,41 @@ inline void countOne(float v, float lo, float hi, float fb, float span, int64_t 
     ++counts[pos];
 }
 
+#if CS_OBS_SSE2
+// The SIMD min/max scans keep two lanes of four each for the minimum and the maximum; these
+// helpers are shared so that aminmax() and countNonFiniteMinMax() follow the same lane layout
+// and combine order, and so give identical results.
+inline void minMaxStep(__m128 a, __m128 b, __m128& lo0, __m128& hi0, __m128& lo1, __m128& hi1) {
+    lo0 = _mm_min_ps(lo0, a);
+    hi0 = _mm_max_ps(hi0, a);
+    lo1 = _mm_min_ps(lo1, b);
+    hi1 = _mm_max_ps(hi1, b);
+}
+
+inline void minMaxCombine(__m128 lo0, __m128 hi0, __m128 lo1, __m128 hi1, float& mn, float& mx) {
+    alignas(16) float l[4], h[4];
+    _mm_store_ps(l, _mm_min_ps(lo0, lo1));
+    _mm_store_ps(h, _mm_max_ps(hi0, hi1));
+    mn = std::min(std::min(l[0], l[1]), std::min(l[2], l[3]));
+    mx = std::max(std::max(h[0], h[1]), std::max(h[2], h[3]));
+}
+
+// The sum of four 32-bit lane counters.
+inline std::size_t laneSum(__m128i acc) {
+    alignas(16) uint32_t lanes[4];
+    _mm_store_si128(reinterpret_cast<__m128i*>(lanes), acc);
+    return std::size_t{lanes[0]} + lanes[1] + lanes[2] + lanes[3];
+}
+#endif
+
+// The scalar tail of the min/max scans.
+inline void minMaxTail(const float* x, std::size_t i, std::size_t n, float& mn, float& mx) {
+    for (; i < n; ++i) {
+        mn = x[i] < mn ? x[i] : mn;
+        mx = x[i] > mx ? x[i] : mx;
+    }
+}
+
 }  // namespace
 
 std::size_t countNonFinite(const float* x, std::size_t n) {
@@ -41,9 +76,7 @@ std::size_t countNonFinite(const float* x, std::size_t n) {
             const __m128i b = _mm_castps_si128(_mm_loadu_ps(x + i));
             acc = _mm_sub_epi32(acc, _mm_cmpeq_epi32(_mm_and_si128(b, expMask), expMask));
         }
-        alignas(16) uint32_t lanes[4];
-        _mm_store_si128(reinterpret_cast<__m128i*>(lanes), acc);
-        bad += std::size_t{lanes[0]} + lanes[1] + lanes[2] + lanes[3];
+        bad += laneSum(acc);
     }
 #endif
     for (; i < n; ++i) bad += nonFiniteBits(x[i]) ? 1 : 0;
@@ -57,24 +90,12 @@ void aminmax(const float* x, std::size_t n, float& mn, float& mx) {
 #if CS_OBS_SSE2
     if (n >= 8) {
         __m128 lo0 = _mm_loadu_ps(x), hi0 = lo0, lo1 = _mm_loadu_ps(x + 4), hi1 = lo1;
-        for (i = 8; i + 8 <= n; i += 8) {
-            const __m128 a = _mm_loadu_ps(x + i), b = _mm_loadu_ps(x + i + 4);
-            lo0 = _mm_min_ps(lo0, a);
-            hi0 = _mm_max_ps(hi0, a);
-            lo1 = _mm_min_ps(lo1, b);
-            hi1 = _mm_max_ps(hi1, b);
-        }
-        alignas(16) float l[4], h[4];
-        _mm_store_ps(l, _mm_min_ps(lo0, lo1));
-        _mm_store_ps(h, _mm_max_ps(hi0, hi1));
-        mn = std::min(std::min(l[0], l[1]), std::min(l[2], l[3]));
-        mx = std::max(std::max(h[0], h[1]), std::max(h[2], h[3]));
+        for (i = 8; i + 8 <= n; i += 8)
+            minMaxStep(_mm_loadu_ps(x + i), _mm_loadu_ps(x + i + 4), lo0, hi0, lo1, hi1);
+        minMaxCombine(lo0, hi0, lo1, hi1, mn, mx);
     }
 #endif
-    for (; i < n; ++i) {
-        mn = x[i] < mn ? x[i] : mn;
-        mx = x[i] > mx ? x[i] : mx;
-    }
+    minMaxTail(x, i, n, mn, mx);
 }
 
 std::size_t countNonFiniteMinMax(const float* x, std::size_t n, float& mn, float& mx) {
@@ -92,28 +113,17 @@ std::size_t countNonFiniteMinMax(const float* x, std::size_t n, float& mn, float
         std::size_t sinceFlush = 8;
         for (i = 8; i + 8 <= n; i += 8) {
             const __m128 a = _mm_loadu_ps(x + i), b = _mm_loadu_ps(x + i + 4);
-            lo0 = _mm_min_ps(lo0, a);
-            hi0 = _mm_max_ps(hi0, a);
-            lo1 = _mm_min_ps(lo1, b);
-            hi1 = _mm_max_ps(hi1, b);
+            minMaxStep(a, b, lo0, hi0, lo1, hi1);
             acc = _mm_sub_epi32(acc, _mm_cmpeq_epi32(_mm_and_si128(_mm_castps_si128(a), expMask), expMask));
             acc = _mm_sub_epi32(acc, _mm_cmpeq_epi32(_mm_and_si128(_mm_castps_si128(b), expMask), expMask));
             if ((sinceFlush += 8) >= (std::size_t{1} << 30)) {  // lane counters stay below 2^31
-                alignas(16) uint32_t lanes[4];
-                _mm_store_si128(reinterpret_cast<__m128i*>(lanes), acc);
-                bad += std::size_t{lanes[0]} + lanes[1] + lanes[2] + lanes[3];
+                bad += laneSum(acc);
                 acc = _mm_setzero_si128();
                 sinceFlush = 0;
             }
         }
-        alignas(16) uint32_t lanes[4];
-        _mm_store_si128(reinterpret_cast<__m128i*>(lanes), acc);
-        bad += std::size_t{lanes[0]} + lanes[1] + lanes[2] + lanes[3];
-        alignas(16) float l[4], h[4];
-        _mm_store_ps(l, _mm_min_ps(lo0, lo1));
-        _mm_store_ps(h, _mm_max_ps(hi0, hi1));
-        mn = std::min(std::min(l[0], l[1]), std::min(l[2], l[3]));
-        mx = std::max(std::max(h[0], h[1]), std::max(h[2], h[3]));
+        bad += laneSum(acc);
+        minMaxCombine(lo0, hi0, lo1, hi1, mn, mx);
     }
 #endif
     for (; i < n; ++i) {

@@ -85,21 +85,25 @@ std::optional<QScheme> qschemeFromString(const std::string& s) {
     return std::nullopt;
 }
 
+namespace {
+
+// The names column of a (value, name) table, in table order.
+template <typename Table>
+std::vector<std::string> namesOf(const Table& table) {
+    std::vector<std::string> v;
+    for (const auto& p : table) v.emplace_back(p.second);
+    return v;
+}
+
+}  // namespace
+
 const std::vector<std::string>& dtypeNames() {
-    static const std::vector<std::string> names = [] {
-        std::vector<std::string> v;
-        for (const auto& p : kDTypes) v.emplace_back(p.second);
-        return v;
-    }();
+    static const std::vector<std::string> names = namesOf(kDTypes);
     return names;
 }
 
 const std::vector<std::string>& qschemeNames() {
-    static const std::vector<std::string> names = [] {
-        std::vector<std::string> v;
-        for (const auto& p : kQSchemes) v.emplace_back(p.second);
-        return v;
-    }();
+    static const std::vector<std::string> names = namesOf(kQSchemes);
     return names;
 }
 

@@ -1,8 +1,11 @@
 // calibscope-cli as scripts use it: exit codes, output formats, one-line errors.
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QProcessEnvironment>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -38,7 +41,13 @@ private Q_SLOTS:
     {
         const Run version = cli({QStringLiteral("--version")});
         QCOMPARE(version.exitCode, 0);
-        QCOMPARE(version.out.trimmed(), QStringLiteral("calibscope-cli " CALIBSCOPE_VERSION));
+        const QStringList versionLines = version.out.trimmed().split(QLatin1Char('\n'));
+        QCOMPARE(versionLines.value(0), QStringLiteral("calibscope-cli " CALIBSCOPE_VERSION));
+        // The runtime lines name the BLAS LibTorch calls and LibTorch's thread count.
+        QVERIFY2(versionLines.value(1).startsWith(QStringLiteral("BLAS: ")), qPrintable(version.out));
+        QVERIFY2(!versionLines.value(1).startsWith(QStringLiteral("BLAS: none")), qPrintable(version.out));
+        QVERIFY2(versionLines.value(2).contains(QRegularExpression(QStringLiteral("^LibTorch threads: [1-9]"))),
+                 qPrintable(version.out));
         const Run help = cli({QStringLiteral("--help")});
         QCOMPARE(help.exitCode, 0);
         QVERIFY(help.out.contains(QStringLiteral("inspect")));
@@ -46,6 +55,36 @@ private Q_SLOTS:
         const Run inspectHelp = cli({QStringLiteral("inspect"), QStringLiteral("--help")});
         QCOMPARE(inspectHelp.exitCode, 0);
         QVERIFY(inspectHelp.out.contains(QStringLiteral("--format")));
+    }
+
+    void versionNamesTheReferenceBlasAndWarns()
+    {
+        // Debian's netlib BLAS, put in front of the libblas.so.3 alternative for this run only.
+        const QString referenceDir = QStringLiteral("/usr/lib/x86_64-linux-gnu/blas");
+        if (!QFile::exists(referenceDir + QStringLiteral("/libblas.so.3")))
+            QSKIP("the reference BLAS (Debian package libblas3) is not installed");
+        QProcess p;
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert(QStringLiteral("LD_LIBRARY_PATH"), referenceDir);
+        p.setProcessEnvironment(environment);
+        p.start(QStringLiteral(CALIBSCOPE_CLI), {QStringLiteral("--version")});
+        QVERIFY(p.waitForFinished(60000));
+        QCOMPARE(p.exitCode(), 0);
+        const QString out = QString::fromUtf8(p.readAllStandardOutput());
+        const QString err = QString::fromUtf8(p.readAllStandardError());
+        QVERIFY2(out.contains(QStringLiteral("BLAS: reference BLAS (netlib)")), qPrintable(out));
+        QCOMPARE(err.count(QStringLiteral("reference BLAS")), 1);
+        // A command logs the warning once as well, and still succeeds.
+        p.start(QStringLiteral(CALIBSCOPE_CLI), {QStringLiteral("inspect"), QStringLiteral("--model"), kDemo});
+        QVERIFY(p.waitForFinished(120000));
+        QCOMPARE(p.exitCode(), 0);
+        const QString commandErr = QString::fromUtf8(p.readAllStandardError());
+        QCOMPARE(commandErr.count(QStringLiteral("reference BLAS")), 1);
+
+        // The default run: no warning when the BLAS is an optimized one.
+        const Run normal = cli({QStringLiteral("--version")});
+        if (!normal.out.contains(QStringLiteral("BLAS: reference")))
+            QVERIFY2(!normal.err.contains(QStringLiteral("reference BLAS")), qPrintable(normal.err));
     }
 
     void badUsageExitsTwo_data()

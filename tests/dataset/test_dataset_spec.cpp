@@ -24,6 +24,24 @@ QJsonObject parseObject(const char* json)
     return QJsonDocument::fromJson(QByteArray(json)).object();
 }
 
+// The JSON error tables: a document and a part of the CalibError it must give.
+void addJsonErrorColumns()
+{
+    QTest::addColumn<QByteArray>("json");
+    QTest::addColumn<QString>("message");
+}
+
+// Reads the current row's document with read and checks the error message.
+template <typename Read>
+void verifyJsonError(Read read)
+{
+    QFETCH(QByteArray, json);
+    QFETCH(QString, message);
+    const QJsonObject object = QJsonDocument::fromJson(json).object();
+    const QString error = calibErrorOf([&] { read(object); });
+    CS_VERIFY_CONTAINS(error, message);
+}
+
 } // namespace
 
 class TestDatasetSpec : public QObject {
@@ -86,8 +104,7 @@ private Q_SLOTS:
 
     void preprocessJsonErrors_data()
     {
-        QTest::addColumn<QByteArray>("json");
-        QTest::addColumn<QString>("message");
+        addJsonErrorColumns();
         QTest::addRow("mean not numbers") << QByteArray(R"({"mean": "0.5"})")
                                           << QStringLiteral("pre.json: \"mean\" must be an array of numbers");
         QTest::addRow("mean item") << QByteArray(R"({"mean": [0.5, "x"]})")
@@ -120,11 +137,7 @@ private Q_SLOTS:
 
     void preprocessJsonErrors()
     {
-        QFETCH(QByteArray, json);
-        QFETCH(QString, message);
-        const QJsonObject object = QJsonDocument::fromJson(json).object();
-        const QString error = calibErrorOf([&] { PreprocessConfig::fromJson(object, "pre.json"); });
-        CS_VERIFY_CONTAINS(error, message);
+        verifyJsonError([](const QJsonObject& object) { PreprocessConfig::fromJson(object, "pre.json"); });
     }
 
     void datasetSpecRoundTrip()
@@ -152,8 +165,7 @@ private Q_SLOTS:
 
     void datasetSpecJsonErrors_data()
     {
-        QTest::addColumn<QByteArray>("json");
-        QTest::addColumn<QString>("message");
+        addJsonErrorColumns();
         QTest::addRow("path type") << QByteArray(R"({"path": 3})") << QStringLiteral("session: \"path\" must be a string");
         QTest::addRow("no path") << QByteArray(R"({"format": "npy"})") << QStringLiteral("session: \"path\" is missing");
         QTest::addRow("format") << QByteArray(R"({"path": "a", "format": "tiff"})")
@@ -170,11 +182,7 @@ private Q_SLOTS:
 
     void datasetSpecJsonErrors()
     {
-        QFETCH(QByteArray, json);
-        QFETCH(QString, message);
-        const QJsonObject object = QJsonDocument::fromJson(json).object();
-        const QString error = calibErrorOf([&] { DatasetSpec::fromJson(object, "session"); });
-        CS_VERIFY_CONTAINS(error, message);
+        verifyJsonError([](const QJsonObject& object) { DatasetSpec::fromJson(object, "session"); });
     }
 
     void loadPreprocessFile()

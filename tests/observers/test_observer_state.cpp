@@ -8,6 +8,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <functional>
 #include <limits>
 #include <random>
 #include <stdexcept>
@@ -282,31 +283,31 @@ void TestObserverState::inconsistentDataIsRefused() {
         for (int b = 0; b < 3; ++b) o->observe(data[static_cast<std::size_t>(b)].view());
         return o->saveState();
     };
-    // A value that float32 cannot hold where the observer keeps float32.
-    ObserverState minMax = stateOf("min_max");
-    minMax.arrays["history_min"][0] = 0.1;
-    QVERIFY(thrownMessage([&] { restored(minMax); }).contains("not float32"));
-    // A truncated per-batch histogram.
-    ObserverState percentile = stateOf("percentile");
-    percentile.arrays["histograms"].pop_back();
-    QVERIFY(thrownMessage([&] { restored(percentile); }).contains("histograms"));
-    // Ragged runs whose lengths do not add up.
-    ObserverState pact2 = stateOf("pact2");
-    pact2.arrays["levels"].push_back(1.0);
-    QVERIFY(thrownMessage([&] { restored(pact2); }).contains("add up"));
-    ObserverState kl = stateOf("kl");
-    kl.arrays["interval_counts"].pop_back();
-    QVERIFY(thrownMessage([&] { restored(kl); }).contains("interval_counts"));
-    // A growing histogram with edges for far fewer bins, or negative counts.
-    ObserverState entropy = stateOf("hist_entropy");
-    entropy.arrays["hist_edges"].resize(10);
-    QVERIFY(thrownMessage([&] { restored(entropy); }).contains("edges for"));
-    entropy = stateOf("hist_entropy");
-    entropy.arrays["hist_counts"][3] = -1.0;
-    QVERIFY(thrownMessage([&] { restored(entropy); }).contains("non-negative"));
-    ObserverState torch = stateOf("torch_histogram");
-    torch.arrays["histogram"].resize(100);
-    QVERIFY(thrownMessage([&] { restored(torch); }).contains("histogram"));
+    // One observer's saved state, one corruption, a part of the refusal's message.
+    struct Corruption {
+        const char* observer;
+        std::function<void(ObserverState&)> corrupt;
+        const char* message;
+    };
+    const Corruption corruptions[] = {
+        // A value that float32 cannot hold where the observer keeps float32.
+        {"min_max", [](ObserverState& st) { st.arrays["history_min"][0] = 0.1; }, "not float32"},
+        // A truncated per-batch histogram.
+        {"percentile", [](ObserverState& st) { st.arrays["histograms"].pop_back(); }, "histograms"},
+        // Ragged runs whose lengths do not add up.
+        {"pact2", [](ObserverState& st) { st.arrays["levels"].push_back(1.0); }, "add up"},
+        {"kl", [](ObserverState& st) { st.arrays["interval_counts"].pop_back(); }, "interval_counts"},
+        // A growing histogram with edges for far fewer bins, or negative counts.
+        {"hist_entropy", [](ObserverState& st) { st.arrays["hist_edges"].resize(10); }, "edges for"},
+        {"hist_entropy", [](ObserverState& st) { st.arrays["hist_counts"][3] = -1.0; }, "non-negative"},
+        {"torch_histogram", [](ObserverState& st) { st.arrays["histogram"].resize(100); }, "histogram"},
+    };
+    for (const Corruption& c : corruptions) {
+        ObserverState st = stateOf(c.observer);
+        c.corrupt(st);
+        const QByteArray message = thrownMessage([&] { restored(st); });
+        QVERIFY2(message.contains(c.message), (std::string(c.observer) + ": " + message.toStdString()).c_str());
+    }
 }
 
 QTEST_GUILESS_MAIN(TestObserverState)

@@ -71,6 +71,11 @@ for needed in libc6 libstdc++6 libtorch libqt6core6 libqt6gui6 libqt6widgets6 li
   done <<<"$depends_names"
   if [ $found -eq 1 ]; then pass "Depends names $needed"; else fail "Depends names $needed (Depends: $depends)"; fi
 done
+# An optimized BLAS: one group of alternatives naming OpenBLAS and none naming the reference
+# BLAS (libblas3), so that installing the package never settles for the slow one.
+blas_group=$(tr ',' '\n' <<<"$depends" | grep 'libopenblas0-pthread' || true)
+check "Depends has an optimized-BLAS group ($blas_group)" test -n "$blas_group"
+check "the BLAS group excludes the reference BLAS" bash -c '! grep -qw libblas3 <<<"$1"' _ "$blas_group"
 # Every dependency must be satisfiable on this machine, i.e. the package is installable here:
 # an installed package of that name and version, or one that provides it (libspdlog1.10
 # provides libspdlog1.10-fmt9, which dpkg-shlibdeps asks for).
@@ -174,7 +179,9 @@ run() {
 # ---------------------------------------------------------------------------------------------
 step "calibscope-cli from the unpacked files"
 out=$(run calibscope-cli --version) || true
-check "calibscope-cli --version prints 'calibscope-cli $version'" test "$out" = "calibscope-cli $version"
+check "calibscope-cli --version prints 'calibscope-cli $version'" test "$(head -n 1 <<<"$out")" = "calibscope-cli $version"
+check "calibscope-cli --version names the BLAS" grep -q '^BLAS: ' <<<"$out"
+check "calibscope-cli --version gives LibTorch's threads" grep -q '^LibTorch threads: [1-9]' <<<"$out"
 if out=$(run calibscope-cli --help) && grep -q '^Usage: calibscope-cli' <<<"$out" && grep -q 'inspect' <<<"$out"; then
   pass "calibscope-cli --help"
 else
