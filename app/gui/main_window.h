@@ -115,6 +115,7 @@ public:
     ui::ErrorPropagationView* propagationView() const { return m_propagation; }
     QTabWidget* tableTabs() const { return m_tableTabs; }
     EvaluationController* evaluations() const { return m_evaluation; }
+    CalibrationController* calibrations() const { return m_calibration; }
     CalibrationDocument* document() const { return m_document; }
     SessionController* sessions() const { return m_sessions; }
     bool isBusy() const;
@@ -168,7 +169,6 @@ private:
     EvaluationController* m_evaluation = nullptr;
     EvaluationController* m_measurement = nullptr;
     QString m_measuredPoint;
-    bool m_measureAgain = false;
 
     ui::OpTableModel* m_opModel = nullptr;
     QSortFilterProxyModel* m_opProxy = nullptr;

@@ -35,8 +35,9 @@ constexpr int kEvaluationBatchSize = 100;
 
 void MainWindow::buildAnalysisViews()
 {
-    m_evaluation = new EvaluationController(this);
-    m_measurement = new EvaluationController(this);
+    m_evaluation = new EvaluationController(JobRunner::Policy::Refuse, this);
+    // A newer clip range supersedes the one being measured: its numbers would be stale.
+    m_measurement = new EvaluationController(JobRunner::Policy::Supersede, this);
     m_compare = new ui::CompareView(m_pointModel, m_inspectorTabs);
     m_inspectorTabs->insertTab(1, m_compare, tr("Compare observers"));
     m_heatMap = new ui::ObserverHeatMap(m_tableTabs);
@@ -81,10 +82,6 @@ void MainWindow::connectAnalysis()
             [this](const QString& point) { measurePoint(point); });
     connect(m_measurement, &EvaluationController::evaluationAvailable, this,
             [this](std::shared_ptr<const EvaluationResult> result) { showMeasurement(*result); });
-    connect(m_measurement, &EvaluationController::evaluationCancelled, this, [this] {
-        if (std::exchange(m_measureAgain, false))
-            measurePoint(m_measuredPoint);
-    });
     connect(m_measurement, &EvaluationController::evaluationFailed, this,
             [](const QString& message) { logWarning("Measuring the clip range failed: " + message.toStdString()); });
 
@@ -240,12 +237,6 @@ void MainWindow::measurePoint(const QString& point)
     if (!m_document->hasResult() || !m_document->result()->point(point.toStdString()))
         return;
     m_measuredPoint = point;
-    if (m_measurement->isRunning()) {
-        // The running one measures an older range: its result is dropped, this one follows.
-        m_measurement->cancel();
-        m_measureAgain = true;
-        return;
-    }
     const CalibrationConfig& calibration = m_document->result()->config;
     EvaluationConfig config;
     // The calibration data the histogram was built from, so estimate and measurement
@@ -262,11 +253,6 @@ void MainWindow::measurePoint(const QString& point)
 
 void MainWindow::showMeasurement(const EvaluationResult& result)
 {
-    if (m_measureAgain) {
-        m_measureAgain = false;
-        measurePoint(m_measuredPoint);
-        return;
-    }
     const std::string name = m_measuredPoint.toStdString();
     const PointCalibration* point = m_document->hasResult() ? m_document->result()->point(name) : nullptr;
     const PointEvaluation* measured = result.point(name);

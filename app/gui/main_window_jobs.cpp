@@ -32,13 +32,14 @@ void MainWindow::connectControllers()
     connect(m_loader, &ModelLoadController::loaded, this, &MainWindow::onModelLoaded);
     connect(m_loader, &ModelLoadController::failed, this, [this](const QString& message) {
         m_jobProgress->finish();
-        if (message == QLatin1String("cancelled"))
-            statusBar()->showMessage(tr("Cancelled"), 5000);
-        else
-            showError(message);
+        showError(message);
     });
-    connect(m_loader, &ModelLoadController::progressChanged, this, [this](const ProgressInfo& info) {
-        m_jobProgress->setProgress(QString::fromStdString(info.stage), info.done, info.total, info.itemsPerSecond, -1);
+    connect(m_loader, &ModelLoadController::cancelled, this, [this] {
+        m_jobProgress->finish();
+        statusBar()->showMessage(tr("Cancelled"), 5000);
+    });
+    connect(m_loader, &ModelLoadController::progressChanged, this, [this](const JobProgressInfo& p) {
+        m_jobProgress->setProgress(p.stage, p.done, p.total, p.itemsPerSecond, -1);
     });
     connect(m_loader, &ModelLoadController::runningChanged, this, &MainWindow::updateActions);
 
@@ -98,7 +99,7 @@ void MainWindow::openModel(const QString& path)
 {
     m_jobProgress->start(tr("Loading %1").arg(QFileInfo(path).fileName()));
     logInfo("Loading " + path.toStdString());
-    m_loader->start([path](const ProgressCallback& progress) { return loadModel(path, progress); });
+    m_loader->start([path](const ProgressCallback& progress) { return loadModel(path, progress); }, path);
 }
 
 void MainWindow::openDemo()
