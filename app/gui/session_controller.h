@@ -48,6 +48,7 @@ private:
     void saveFinished(const FileResult& out);
     void openFinished(FileResult out);
     void startQueuedSave();
+    void autosave();
 
     CalibrationDocument* m_document;
     // One writer and one reader at a time: a save asked for meanwhile is queued here (the
