@@ -403,24 +403,6 @@ void MainWindow::exportFiles(const ExportRequest& request) { m_exchange->exportF
 ImportDialog* MainWindow::importQconfig(const QString& path) { return m_exchange->importQconfig(path); }
 void MainWindow::exportReport(const QString& path) { m_exchange->exportReport(path); }
 
-const ModelSummary& MainWindow::summary() const { return m_points->summary(); }
-const DatasetSpec& MainWindow::dataset() const { return m_data->dataset(); }
-QTableView* MainWindow::opTable() const { return m_points->opTable(); }
-ui::PointTableView* MainWindow::pointTable() const { return m_points->pointTable(); }
-ui::PointTableModel* MainWindow::pointModel() const { return m_points->pointModel(); }
-ui::HistogramView* MainWindow::histogramView() const { return m_points->histogram(); }
-ui::WeightsView* MainWindow::weightsView() const { return m_points->weights(); }
-QTabWidget* MainWindow::inspectorTabs() const { return m_points->inspectorTabs(); }
-QTabWidget* MainWindow::tableTabs() const { return m_points->tableTabs(); }
-ui::CompareView* MainWindow::compareView() const { return m_analysis->compareView(); }
-ui::ObserverHeatMap* MainWindow::heatMap() const { return m_analysis->heatMap(); }
-ui::AccuracyView* MainWindow::accuracyView() const { return m_analysis->accuracyView(); }
-ui::SensitivityView* MainWindow::sensitivityView() const { return m_analysis->sensitivityView(); }
-ui::ErrorPropagationView* MainWindow::propagationView() const { return m_analysis->propagationView(); }
-EvaluationController* MainWindow::evaluations() const { return m_analysis->evaluations(); }
-CalibrationController* MainWindow::calibrations() const { return m_workflow->calibrations(); }
-SessionController* MainWindow::sessions() const { return m_workflow->sessions(); }
-
 void MainWindow::restoreLayout()
 {
     restoreGeometry(settings::windowGeometry.value());

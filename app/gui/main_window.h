@@ -2,7 +2,11 @@
 #include "core/calibration.h"
 #include "core/dataset/dataset_spec.h"
 #include "core/model/op_info.h"
+#include "gui/analysis_page.h"
 #include "gui/calibration_controller.h"
+#include "gui/calibration_workflow.h"
+#include "gui/data_choices.h"
+#include "gui/points_page.h"
 
 #include <QMainWindow>
 
@@ -90,27 +94,27 @@ public:
     // tests always see the default layout).
     void restoreLayout();
 
-    const ModelSummary& summary() const;
-    const DatasetSpec& dataset() const;
-    QTableView* opTable() const;
-    ui::PointTableView* pointTable() const;
-    ui::PointTableModel* pointModel() const;
-    ui::HistogramView* histogramView() const;
+    const ModelSummary& summary() const { return m_points->summary(); }
+    const DatasetSpec& dataset() const { return m_data->dataset(); }
+    QTableView* opTable() const { return m_points->opTable(); }
+    ui::PointTableView* pointTable() const { return m_points->pointTable(); }
+    ui::PointTableModel* pointModel() const { return m_points->pointModel(); }
+    ui::HistogramView* histogramView() const { return m_points->histogram(); }
     ui::ParameterPanel* parameterPanel() const { return m_panel; }
-    ui::WeightsView* weightsView() const;
+    ui::WeightsView* weightsView() const { return m_points->weights(); }
     ui::JobProgress* jobProgress() const { return m_jobProgress; }
-    QTabWidget* inspectorTabs() const;
-    ui::CompareView* compareView() const;
-    ui::ObserverHeatMap* heatMap() const;
-    ui::AccuracyView* accuracyView() const;
-    ui::SensitivityView* sensitivityView() const;
-    ui::ErrorPropagationView* propagationView() const;
-    QTabWidget* tableTabs() const;
-    EvaluationController* evaluations() const;
-    CalibrationController* calibrations() const;
+    QTabWidget* inspectorTabs() const { return m_points->inspectorTabs(); }
+    ui::CompareView* compareView() const { return m_analysis->compareView(); }
+    ui::ObserverHeatMap* heatMap() const { return m_analysis->heatMap(); }
+    ui::AccuracyView* accuracyView() const { return m_analysis->accuracyView(); }
+    ui::SensitivityView* sensitivityView() const { return m_analysis->sensitivityView(); }
+    ui::ErrorPropagationView* propagationView() const { return m_analysis->propagationView(); }
+    QTabWidget* tableTabs() const { return m_points->tableTabs(); }
+    EvaluationController* evaluations() const { return m_analysis->evaluations(); }
+    CalibrationController* calibrations() const { return m_workflow->calibrations(); }
     CalibrationDocument* document() const { return m_document; }
     DataChoices* dataChoices() const { return m_data; }
-    SessionController* sessions() const;
+    SessionController* sessions() const { return m_workflow->sessions(); }
     AnalysisPage* analysis() const { return m_analysis; }
     bool isBusy() const;
 

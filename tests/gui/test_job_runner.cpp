@@ -5,6 +5,7 @@
 #include "gui/job_runner.h"
 #include "gui/main_window.h"
 #include "gui/model_load_controller.h"
+#include "gui/session_controller.h"
 
 #include "core/errors.h"
 
