@@ -42,7 +42,7 @@ private Q_SLOTS:
         QCOMPARE(translator.translate("cs::app::MainWindow", "Ready"), QStringLiteral("就绪"));
         QCOMPARE(translator.translate("cs::ui::OpTableModel", "Output shape"), QStringLiteral("输出形状"));
         QCOMPARE(translator.translate("cs::ui::PointTableModel", "Clip high"), QStringLiteral("截断上限"));
-        QCOMPARE(translator.translate("cs::app::MainWindow", "Re-running the calibration for %n edited point(s)", nullptr, 3),
+        QCOMPARE(translator.translate("cs::app::CalibrationWorkflow", "Re-running the calibration for %n edited point(s)", nullptr, 3),
                  QStringLiteral("正在为 %n 个已编辑的量化点重新运行校准"));
     }
 };
