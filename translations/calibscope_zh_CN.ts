@@ -2,6 +2,170 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>cs::app::AnalysisPage</name>
+    <message>
+        <source>Compare observers</source>
+        <translation>比较观察器</translation>
+    </message>
+    <message>
+        <source>Observer heat map</source>
+        <translation>观察器热力图</translation>
+    </message>
+    <message>
+        <source>Accuracy</source>
+        <translation>准确率</translation>
+    </message>
+    <message>
+        <source>Sensitivity</source>
+        <translation>敏感度</translation>
+    </message>
+    <message>
+        <source>Error propagation</source>
+        <translation>误差传播</translation>
+    </message>
+    <message>
+        <source>Evaluating</source>
+        <translation>正在评估</translation>
+    </message>
+    <message>
+        <source>Evaluated %1 images in %2 s</source>
+        <translation>已在 %2 秒内评估 %1 张图像</translation>
+    </message>
+    <message>
+        <source>Evaluation cancelled</source>
+        <translation>评估已取消</translation>
+    </message>
+    <message>
+        <source>Use %1 for %2</source>
+        <translation>为 %2 使用 %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Keep %n most sensitive point(s) in float</source>
+        <translation>
+            <numerusform>将 %n 个最敏感的量化点保持为浮点</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>Quantize %n most sensitive point(s) to qint16</source>
+        <translation>
+            <numerusform>将 %n 个最敏感的量化点量化为 qint16</numerusform></translation>
+    </message>
+    <message>
+        <source>Validation data</source>
+        <translation>验证数据</translation>
+    </message>
+    <message>
+        <source>Evaluation needs a calibration: calibrate or open a session first.</source>
+        <translation>评估需要校准结果：请先校准或打开一个会话。</translation>
+    </message>
+    <message>
+        <source>Evaluating on %1</source>
+        <translation>正在 %1 上评估</translation>
+    </message>
+</context>
+<context>
+    <name>cs::app::AppMenus</name>
+    <message>
+        <source>Open &amp;Recent</source>
+        <translation>最近打开(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Sessions</source>
+        <translation>会话</translation>
+    </message>
+    <message>
+        <source>Models</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Datasets</source>
+        <translation>数据集</translation>
+    </message>
+    <message>
+        <source>No recent files</source>
+        <translation>没有最近打开的文件</translation>
+    </message>
+    <message>
+        <source>&amp;Language</source>
+        <translation>语言(&amp;L)</translation>
+    </message>
+    <message>
+        <source>System default</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <source>The language changes at the next start of calibscope.</source>
+        <translation>语言将在下次启动 calibscope 时生效。</translation>
+    </message>
+</context>
+<context>
+    <name>cs::app::CalibrationWorkflow</name>
+    <message>
+        <source>Cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>Calibrating</source>
+        <translation>正在校准</translation>
+    </message>
+    <message>
+        <source>Calibration cancelled</source>
+        <translation>校准已取消</translation>
+    </message>
+    <message numerus="yes">
+        <source>Re-running the calibration for %n edited point(s)</source>
+        <translation>
+            <numerusform>正在为 %n 个已编辑的量化点重新运行校准</numerusform></translation>
+    </message>
+    <message>
+        <source>Saved %1</source>
+        <translation>已保存 %1</translation>
+    </message>
+    <message>
+        <source>Opened %1</source>
+        <translation>已打开 %1</translation>
+    </message>
+    <message>
+        <source>Loading %1</source>
+        <translation>正在加载 %1</translation>
+    </message>
+    <message>
+        <source>Preparing the demo model</source>
+        <translation>正在准备演示模型</translation>
+    </message>
+    <message>
+        <source>Ready</source>
+        <translation>就绪</translation>
+    </message>
+    <message>
+        <source>Calibration needs a model and a dataset: open them first (File menu).</source>
+        <translation>校准需要模型和数据集：请先打开它们（文件菜单）。</translation>
+    </message>
+    <message>
+        <source>Calibrating %1</source>
+        <translation>正在校准 %1</translation>
+    </message>
+    <message>
+        <source>Calibrated %1 points on %2 images in %3 s (%4 images/s)</source>
+        <translation>已在 %2 张图像上校准 %1 个量化点，用时 %3 秒（%4 张/秒）</translation>
+    </message>
+    <message>
+        <source>Opening %1</source>
+        <translation>正在打开 %1</translation>
+    </message>
+    <message>
+        <source>Saving %1</source>
+        <translation>正在保存 %1</translation>
+    </message>
+    <message>
+        <source>Save session</source>
+        <translation>保存会话</translation>
+    </message>
+    <message>
+        <source>calibscope sessions (*.cscope)</source>
+        <translation>calibscope 会话 (*.cscope)</translation>
+    </message>
+</context>
+<context>
     <name>cs::app::DatasetDialog</name>
     <message>
         <source>none</source>
@@ -133,6 +297,62 @@
     </message>
 </context>
 <context>
+    <name>cs::app::ExchangeActions</name>
+    <message>
+        <source>Exported %1</source>
+        <translation>已导出 %1</translation>
+    </message>
+    <message>
+        <source>&amp;Export…</source>
+        <translation>导出(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>Ctrl+E</source>
+        <translation>Ctrl+E</translation>
+    </message>
+    <message>
+        <source>&amp;Import qconfig…</source>
+        <translation>导入 qconfig(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>Import qconfig</source>
+        <translation>导入 qconfig</translation>
+    </message>
+    <message>
+        <source>qconfig JSON (*.json);;All files (*)</source>
+        <translation>qconfig JSON (*.json);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Export &amp;Report…</source>
+        <translation>导出报告(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>Export report</source>
+        <translation>导出报告</translation>
+    </message>
+    <message>
+        <source>HTML report (*.html)</source>
+        <translation>HTML 报告 (*.html)</translation>
+    </message>
+    <message>
+        <source>Exporting</source>
+        <translation>正在导出</translation>
+    </message>
+    <message>
+        <source>%1: calibrate or open a session before importing a qconfig</source>
+        <translation>%1：导入 qconfig 前请先校准或打开一个会话</translation>
+    </message>
+    <message numerus="yes">
+        <source>Imported %1: %n change(s) applied</source>
+        <translation>
+            <numerusform>已导入 %1：应用了 %n 项更改</numerusform></translation>
+    </message>
+    <message>
+        <source>Exported report %1</source>
+        <translation>已导出报告 %1</translation>
+    </message>
+</context>
+<context>
     <name>cs::app::ExchangeController</name>
     <message>
         <source>An export is still being written</source>
@@ -246,12 +466,18 @@
 <context>
     <name>cs::app::MainWindow</name>
     <message>
-        <source>calibscope</source>
-        <translation>calibscope</translation>
+        <source>BLAS: %1
+LibTorch threads: %2</source>
+        <translation>BLAS：%1
+LibTorch 线程数：%2</translation>
     </message>
     <message>
-        <source>Filter ops by name, kind or module…</source>
-        <translation>按名称、类型或模块筛选算子…</translation>
+        <source>Matrix products use the slow reference BLAS. Install an optimized one, e.g. the Debian package libopenblas0-pthread.</source>
+        <translation>矩阵乘法正在使用较慢的参考 BLAS。请安装优化的 BLAS，例如 Debian 软件包 libopenblas0-pthread。</translation>
+    </message>
+    <message>
+        <source>calibscope</source>
+        <translation>calibscope</translation>
     </message>
     <message>
         <source>Log</source>
@@ -308,24 +534,6 @@ Interactive post-training-quantization calibration.</source>
 交互式训练后量化校准工具。</translation>
     </message>
     <message>
-        <source>BLAS: %1
-LibTorch threads: %2</source>
-        <translation>BLAS：%1
-LibTorch 线程数：%2</translation>
-    </message>
-    <message>
-        <source>Matrix products use the slow reference BLAS. Install an optimized one, e.g. the Debian package libopenblas0-pthread.</source>
-        <translation>矩阵乘法正在使用较慢的参考 BLAS。请安装优化的 BLAS，例如 Debian 软件包 libopenblas0-pthread。</translation>
-    </message>
-    <message>
-        <source>Loading %1</source>
-        <translation>正在加载 %1</translation>
-    </message>
-    <message>
-        <source>Preparing the demo model</source>
-        <translation>正在准备演示模型</translation>
-    </message>
-    <message>
         <source>%1: no such file or folder</source>
         <translation>%1：文件或文件夹不存在</translation>
     </message>
@@ -340,22 +548,6 @@ LibTorch 线程数：%2</translation>
     <message>
         <source>Demo: Fashion-MNIST CNN, float test accuracy %1 %</source>
         <translation>演示：Fashion-MNIST 卷积网络，浮点测试准确率 %1 %</translation>
-    </message>
-    <message>
-        <source>Quantization points</source>
-        <translation>量化点</translation>
-    </message>
-    <message>
-        <source>All ops</source>
-        <translation>全部算子</translation>
-    </message>
-    <message>
-        <source>Histogram</source>
-        <translation>直方图</translation>
-    </message>
-    <message>
-        <source>Weights</source>
-        <translation>权重</translation>
     </message>
     <message>
         <source>Parameters</source>
@@ -454,84 +646,6 @@ LibTorch 线程数：%2</translation>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <source>Open &amp;Recent</source>
-        <translation>最近打开(&amp;R)</translation>
-    </message>
-    <message>
-        <source>Sessions</source>
-        <translation>会话</translation>
-    </message>
-    <message>
-        <source>Models</source>
-        <translation>模型</translation>
-    </message>
-    <message>
-        <source>Datasets</source>
-        <translation>数据集</translation>
-    </message>
-    <message>
-        <source>No recent files</source>
-        <translation>没有最近打开的文件</translation>
-    </message>
-    <message>
-        <source>&amp;Language</source>
-        <translation>语言(&amp;L)</translation>
-    </message>
-    <message>
-        <source>System default</source>
-        <translation>跟随系统</translation>
-    </message>
-    <message>
-        <source>The language changes at the next start of calibscope.</source>
-        <translation>语言将在下次启动 calibscope 时生效。</translation>
-    </message>
-    <message>
-        <source>Cancelled</source>
-        <translation>已取消</translation>
-    </message>
-    <message>
-        <source>Calibrating</source>
-        <translation>正在校准</translation>
-    </message>
-    <message>
-        <source>Calibration cancelled</source>
-        <translation>校准已取消</translation>
-    </message>
-    <message numerus="yes">
-        <source>Re-running the calibration for %n edited point(s)</source>
-        <translation>
-            <numerusform>正在为 %n 个已编辑的量化点重新运行校准</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Saved %1</source>
-        <translation>已保存 %1</translation>
-    </message>
-    <message>
-        <source>Opened %1</source>
-        <translation>已打开 %1</translation>
-    </message>
-    <message>
-        <source>Calibration needs a model and a dataset: open them first (File menu).</source>
-        <translation>校准需要模型和数据集：请先打开它们（文件菜单）。</translation>
-    </message>
-    <message>
-        <source>Calibrating %1</source>
-        <translation>正在校准 %1</translation>
-    </message>
-    <message>
-        <source>Calibrated %1 points on %2 images in %3 s (%4 images/s)</source>
-        <translation>已在 %2 张图像上校准 %1 个量化点，用时 %3 秒（%4 张/秒）</translation>
-    </message>
-    <message>
-        <source>Opening %1</source>
-        <translation>正在打开 %1</translation>
-    </message>
-    <message>
-        <source>Saving %1</source>
-        <translation>正在保存 %1</translation>
-    </message>
-    <message>
         <source>&amp;Evaluate</source>
         <translation>评估(&amp;E)</translation>
     </message>
@@ -542,120 +656,6 @@ LibTorch 线程数：%2</translation>
     <message>
         <source>&amp;Validation Data…</source>
         <translation>验证数据(&amp;V)…</translation>
-    </message>
-    <message>
-        <source>Compare observers</source>
-        <translation>比较观察器</translation>
-    </message>
-    <message>
-        <source>Observer heat map</source>
-        <translation>观察器热力图</translation>
-    </message>
-    <message>
-        <source>Accuracy</source>
-        <translation>准确率</translation>
-    </message>
-    <message>
-        <source>Sensitivity</source>
-        <translation>敏感度</translation>
-    </message>
-    <message>
-        <source>Error propagation</source>
-        <translation>误差传播</translation>
-    </message>
-    <message>
-        <source>Evaluating</source>
-        <translation>正在评估</translation>
-    </message>
-    <message>
-        <source>Evaluated %1 images in %2 s</source>
-        <translation>已在 %2 秒内评估 %1 张图像</translation>
-    </message>
-    <message>
-        <source>Evaluation cancelled</source>
-        <translation>评估已取消</translation>
-    </message>
-    <message>
-        <source>Use %1 for %2</source>
-        <translation>为 %2 使用 %1</translation>
-    </message>
-    <message numerus="yes">
-        <source>Keep %n most sensitive point(s) in float</source>
-        <translation>
-            <numerusform>将 %n 个最敏感的量化点保持为浮点</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>Quantize %n most sensitive point(s) to qint16</source>
-        <translation>
-            <numerusform>将 %n 个最敏感的量化点量化为 qint16</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Validation data</source>
-        <translation>验证数据</translation>
-    </message>
-    <message>
-        <source>Evaluation needs a calibration: calibrate or open a session first.</source>
-        <translation>评估需要校准结果：请先校准或打开一个会话。</translation>
-    </message>
-    <message>
-        <source>Evaluating on %1</source>
-        <translation>正在 %1 上评估</translation>
-    </message>
-    <message>
-        <source>&amp;Export…</source>
-        <translation>导出(&amp;E)…</translation>
-    </message>
-    <message>
-        <source>Ctrl+E</source>
-        <translation>Ctrl+E</translation>
-    </message>
-    <message>
-        <source>&amp;Import qconfig…</source>
-        <translation>导入 qconfig(&amp;I)…</translation>
-    </message>
-    <message>
-        <source>Import qconfig</source>
-        <translation>导入 qconfig</translation>
-    </message>
-    <message>
-        <source>qconfig JSON (*.json);;All files (*)</source>
-        <translation>qconfig JSON (*.json);;所有文件 (*)</translation>
-    </message>
-    <message>
-        <source>Export &amp;Report…</source>
-        <translation>导出报告(&amp;R)…</translation>
-    </message>
-    <message>
-        <source>Export report</source>
-        <translation>导出报告</translation>
-    </message>
-    <message>
-        <source>HTML report (*.html)</source>
-        <translation>HTML 报告 (*.html)</translation>
-    </message>
-    <message>
-        <source>Exporting</source>
-        <translation>正在导出</translation>
-    </message>
-    <message>
-        <source>%1: calibrate or open a session before importing a qconfig</source>
-        <translation>%1：导入 qconfig 前请先校准或打开一个会话</translation>
-    </message>
-    <message numerus="yes">
-        <source>Imported %1: %n change(s) applied</source>
-        <translation>
-            <numerusform>已导入 %1：应用了 %n 项更改</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Exported report %1</source>
-        <translation>已导出报告 %1</translation>
-    </message>
-    <message>
-        <source>Exported %1</source>
-        <translation>已导出 %1</translation>
     </message>
 </context>
 <context>
@@ -677,6 +677,29 @@ LibTorch 线程数：%2</translation>
     <message>
         <source>Drag clip range of %1</source>
         <translation>拖动 %1 的截断范围</translation>
+    </message>
+</context>
+<context>
+    <name>cs::app::PointsPage</name>
+    <message>
+        <source>Quantization points</source>
+        <translation>量化点</translation>
+    </message>
+    <message>
+        <source>All ops</source>
+        <translation>全部算子</translation>
+    </message>
+    <message>
+        <source>Histogram</source>
+        <translation>直方图</translation>
+    </message>
+    <message>
+        <source>Weights</source>
+        <translation>权重</translation>
+    </message>
+    <message>
+        <source>Filter ops by name, kind or module…</source>
+        <translation>按名称、类型或模块筛选算子…</translation>
     </message>
 </context>
 <context>

@@ -1,29 +1,18 @@
 #pragma once
 #include "core/calibration.h"
-#include "gui/job_relay.h"
+#include "gui/job_runner.h"
 
-#include <QFutureWatcher>
-#include <QMetaType>
 #include <QObject>
 
-#include <atomic>
-#include <memory>
-#include <optional>
+#include <functional>
 
 namespace cs::app {
 
 using CalibrationProgress = JobProgressInfo;
 
-// What a calibration job hands back to the GUI thread: a result or the reason there is none.
-struct CalibrationOutcome {
-    std::optional<CalibrationResult> result;
-    QString error;
-    bool cancelled = false;
-};
-
-// Runs cs::runCalibration on a worker thread (QtConcurrent) and hands the result back as a
-// value. One job at a time: starting another cancels the running one and queues the new
-// one; results of superseded jobs are dropped by job id. The destructor cancels and waits.
+// Runs cs::runCalibration on a worker thread (JobRunner, superseding) and hands the result
+// back as a value. Starting another job cancels the running one and runs the new one after
+// it; a cancelled or superseded job never delivers its result.
 class CalibrationController : public QObject {
     Q_OBJECT
 public:
@@ -31,16 +20,20 @@ public:
     enum class Purpose { Calibrate, Rerun };
     Q_ENUM(Purpose)
 
+    // The work a job runs: cs::runCalibration unless a test puts a fake in its place.
+    using Job = std::function<CalibrationResult(const CalibrationConfig&, const ProgressCallback&)>;
+
     explicit CalibrationController(QObject* parent = nullptr);
     ~CalibrationController() override;
 
     quint64 start(CalibrationConfig config, Purpose purpose);
     void cancel();
-    // Cancels, waits for the worker and drops anything queued.
+    // Cancels and waits for the worker: for the owner's destructor.
     void shutdown();
     bool isRunning() const;
     // The purpose of the running (or last) job.
     Purpose purpose() const { return m_purpose; }
+    void setJob(Job job) { m_work = std::move(job); }
 
     // LibTorch threads for a job: every core but one, so the GUI thread keeps a core to
     // draw on even when nothing else is idle.
@@ -54,20 +47,9 @@ Q_SIGNALS:
     void calibrationCancelled(cs::app::CalibrationController::Purpose purpose);
 
 private:
-    void launch(CalibrationConfig config, Purpose purpose);
-    void finished();
-    void reportProgress(const ProgressInfo& info, quint64 jobId);
-
-    QFutureWatcher<CalibrationOutcome> m_watcher;
-    std::shared_ptr<JobState> m_job;
-    quint64 m_jobId = 0;
+    JobRunner m_runner{JobRunner::Policy::Supersede};
+    Job m_work;
     Purpose m_purpose = Purpose::Calibrate;
-    std::optional<std::pair<CalibrationConfig, Purpose>> m_queued;
-    // Until finished() has handled the outcome: the future alone reports "done" a moment
-    // before its result reaches this thread.
-    bool m_active = false;
 };
 
 } // namespace cs::app
-
-Q_DECLARE_METATYPE(cs::app::CalibrationOutcome)

@@ -1,35 +1,35 @@
 #pragma once
 #include "core/evaluation.h"
-#include "gui/job_relay.h"
+#include "gui/job_runner.h"
 
-#include <QFutureWatcher>
 #include <QObject>
 
+#include <functional>
 #include <memory>
 
 namespace cs::app {
 
-// What an evaluation job hands back to the GUI thread.
-struct EvaluationOutcome {
-    std::shared_ptr<const EvaluationResult> result;
-    QString error;
-    bool cancelled = false;
-};
-
 // Runs cs::runEvaluation on a worker thread. The calibration is a snapshot taken when the
 // job starts: the user keeps tuning the live one meanwhile, and the result's planConfigs
-// tell which plan it measured. One job at a time; start() while running is refused.
+// tell which plan it measured. The policy says what start() does while a job runs: the
+// evaluation refuses, the measurement of a clip range supersedes (the older range is gone).
 class EvaluationController : public QObject {
     Q_OBJECT
 public:
-    explicit EvaluationController(QObject* parent = nullptr);
+    // The work a job runs: cs::runEvaluation unless a test puts a fake in its place.
+    using Job = std::function<EvaluationResult(const CalibrationResult&, const EvaluationConfig&,
+                                               const ProgressCallback&)>;
+
+    explicit EvaluationController(JobRunner::Policy policy = JobRunner::Policy::Refuse, QObject* parent = nullptr);
     ~EvaluationController() override;
 
-    // False when a job is already running.
+    // False when refused (a job is running and the policy is Refuse).
     bool start(const CalibrationResult& calibration, EvaluationConfig config);
     void cancel();
+    // Cancels and waits for the worker: for the owner's destructor.
     void shutdown();
-    bool isRunning() const { return m_active; }
+    bool isRunning() const { return m_runner.isRunning(); }
+    void setJob(Job job) { m_work = std::move(job); }
 
 Q_SIGNALS:
     void runningChanged(bool running);
@@ -39,15 +39,8 @@ Q_SIGNALS:
     void evaluationCancelled();
 
 private:
-    void finished();
-    void reportProgress(const ProgressInfo& info, quint64 jobId);
-
-    QFutureWatcher<EvaluationOutcome> m_watcher;
-    std::shared_ptr<JobState> m_job;
-    quint64 m_jobId = 0;
-    bool m_active = false;
+    JobRunner m_runner;
+    Job m_work;
 };
 
 } // namespace cs::app
-
-Q_DECLARE_METATYPE(cs::app::EvaluationOutcome)

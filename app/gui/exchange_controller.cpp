@@ -10,7 +10,6 @@
 
 #include <QDir>
 #include <QFileInfo>
-#include <QtConcurrent/QtConcurrentRun>
 
 namespace cs::app {
 
@@ -19,29 +18,24 @@ namespace {
 ExchangeController::ExportOutcome runExport(const CalibrationResult& result, const ExportRequest& request,
                                             const QString& sessionPath)
 {
+    // What fails throws: the job runner turns it into the message the user sees.
     ExchangeController::ExportOutcome out;
-    try {
-        const auto prepare = [](const QString& path) {
-            QDir().mkpath(QFileInfo(path).absolutePath());
-            return path.toStdString();
-        };
-        if (!request.qconfig.isEmpty()) {
-            saveQconfig(result, prepare(request.qconfig));
-            out.written << request.qconfig;
-        }
-        if (!request.checkpoint.isEmpty()) {
-            saveCheckpoint(result, prepare(request.checkpoint));
-            out.written << request.checkpoint;
-        }
-        if (!request.fakeQuantModel.isEmpty()) {
-            const std::string model = locateModel(result, sessionPath.toStdString());
-            saveFakeQuantModel(result, model, prepare(request.fakeQuantModel));
-            out.written << request.fakeQuantModel;
-        }
-    } catch (const CalibError& e) {
-        out.error = QString::fromStdString(e.what());
-    } catch (const std::exception& e) {
-        out.error = QStringLiteral("export failed: ") + QString::fromStdString(firstLine(e.what()));
+    const auto prepare = [](const QString& path) {
+        QDir().mkpath(QFileInfo(path).absolutePath());
+        return path.toStdString();
+    };
+    if (!request.qconfig.isEmpty()) {
+        saveQconfig(result, prepare(request.qconfig));
+        out.written << request.qconfig;
+    }
+    if (!request.checkpoint.isEmpty()) {
+        saveCheckpoint(result, prepare(request.checkpoint));
+        out.written << request.checkpoint;
+    }
+    if (!request.fakeQuantModel.isEmpty()) {
+        const std::string model = locateModel(result, sessionPath.toStdString());
+        saveFakeQuantModel(result, model, prepare(request.fakeQuantModel));
+        out.written << request.fakeQuantModel;
     }
     return out;
 }
@@ -51,22 +45,19 @@ ExchangeController::ExportOutcome runExport(const CalibrationResult& result, con
 ExchangeController::ExchangeController(CalibrationDocument* document, QObject* parent)
     : QObject(parent), m_document(document)
 {
-    connect(&m_watcher, &QFutureWatcher<ExportOutcome>::finished, this, &ExchangeController::exportFinished);
+    m_runner.setParent(this);
+    connect(&m_runner, &JobRunner::failed, this, &ExchangeController::failed);
 }
 
 ExchangeController::~ExchangeController() { shutdown(); }
 
-void ExchangeController::shutdown()
-{
-    if (m_watcher.isRunning())
-        m_watcher.waitForFinished();
-}
+void ExchangeController::shutdown() { m_runner.shutdown(); }
 
 void ExchangeController::exportFiles(const ExportRequest& request)
 {
     if (!m_document->hasResult() || request.isEmpty())
         return;
-    if (m_exporting) {
+    if (m_runner.isRunning()) {
         Q_EMIT failed(tr("An export is still being written"));
         return;
     }
@@ -74,22 +65,18 @@ void ExchangeController::exportFiles(const ExportRequest& request)
     CalibrationResult snapshot = *m_document->result();
     snapshot.bank.reset();
     const QString sessionPath = m_document->sessionPath();
-    m_watcher.setFuture(QtConcurrent::run([snapshot = std::move(snapshot), request, sessionPath] {
-        return runExport(snapshot, request, sessionPath);
-    }));
-    m_exporting = true;
+    m_runner.start(
+        [snapshot = std::move(snapshot), request, sessionPath](const ProgressCallback&) {
+            return runExport(snapshot, request, sessionPath);
+        },
+        [this](const ExportOutcome& out) { exportFinished(out); }, QStringLiteral("export failed"));
 }
 
-void ExchangeController::exportFinished()
+void ExchangeController::exportFinished(const ExportOutcome& out)
 {
-    const ExportOutcome out = m_watcher.future().takeResult();
-    m_exporting = false;
     for (const QString& path : out.written)
         logInfo("Exported " + path.toStdString());
-    if (!out.error.isEmpty())
-        Q_EMIT failed(out.error);
-    else
-        Q_EMIT exported(out.written);
+    Q_EMIT exported(out.written);
 }
 
 ImportReport ExchangeController::checkImport(const QString& path, const ImportOptions& options) const

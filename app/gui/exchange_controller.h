@@ -1,8 +1,8 @@
 #pragma once
 #include "core/exchange/overrides.h"
 #include "gui/export_dialog.h"
+#include "gui/job_runner.h"
 
-#include <QFutureWatcher>
 #include <QObject>
 #include <QStringList>
 
@@ -19,7 +19,8 @@ public:
     ~ExchangeController() override;
 
     void exportFiles(const ExportRequest& request);
-    bool isExporting() const { return m_exporting; }
+    bool isExporting() const { return m_runner.isRunning(); }
+    // Waits for the export being written: for the owner's destructor.
     void shutdown();
 
     // Reads `path` and reports what importing it would do; the document is untouched.
@@ -31,7 +32,6 @@ public:
 
     struct ExportOutcome {
         QStringList written;
-        QString error;
     };
 
 Q_SIGNALS:
@@ -39,11 +39,11 @@ Q_SIGNALS:
     void failed(const QString& message);
 
 private:
-    void exportFinished();
+    void exportFinished(const ExportOutcome& out);
 
     CalibrationDocument* m_document;
-    QFutureWatcher<ExportOutcome> m_watcher;
-    bool m_exporting = false;
+    // Refuses a second export while one is written: both would write the same files.
+    JobRunner m_runner{JobRunner::Policy::Refuse};
 };
 
 } // namespace cs::app

@@ -1,37 +1,32 @@
 #include "gui/main_window.h"
 
 #include "core/platform/logging.h"
+#include "gui/about_dialog.h"
+#include "gui/analysis_page.h"
+#include "gui/app_menus.h"
 #include "gui/calibration_document.h"
-#include "gui/evaluation_controller.h"
-#include "gui/exchange_controller.h"
+#include "gui/calibration_workflow.h"
+#include "gui/data_choices.h"
+#include "gui/exchange_actions.h"
 #include "gui/file_dialogs.h"
-#include "gui/model_load_controller.h"
 #include "gui/plan_editor.h"
+#include "gui/points_page.h"
 #include "gui/session_controller.h"
 #include "gui/settings.h"
-#include "widgets/histogram_view.h"
 #include "widgets/job_progress.h"
 #include "widgets/log_view.h"
-#include "widgets/op_table_model.h"
 #include "widgets/parameter_panel.h"
-#include "widgets/point_table_model.h"
-#include "widgets/point_table_view.h"
-#include "widgets/weights_view.h"
 
+#include <QAction>
 #include <QCloseEvent>
 #include <QDockWidget>
 #include <QFileInfo>
-#include <QHeaderView>
 #include <QLabel>
-#include <QLineEdit>
+#include <QMenuBar>
 #include <QMessageBox>
-#include <QPushButton>
 #include <QScrollArea>
-#include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QStatusBar>
-#include <QTabWidget>
-#include <QTableView>
 #include <QUndoStack>
 #include <QVBoxLayout>
 
@@ -43,10 +38,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     resize(1400, 900);
 
     m_document = new CalibrationDocument(this);
-    m_calibration = new CalibrationController(this);
-    m_loader = new ModelLoadController(this);
-    m_sessions = new SessionController(m_document, this);
-    m_exchange = new ExchangeController(m_document, this);
+    m_data = new DataChoices(this);
 
     setCentralWidget(buildCentral());
     buildDocks();
@@ -54,11 +46,15 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     statusBar()->addPermanentWidget(m_jobProgress);
     connect(m_jobProgress, &ui::JobProgress::cancelRequested, this, &MainWindow::cancelJob);
 
-    m_editor = new PlanEditor(m_document, m_pointModel, m_pointTable, m_histogram, m_panel, m_weights, this);
-    buildAnalysisViews();
-    connectControllers();
-    connectAnalysis();
-    connectExchange();
+    m_editor = new PlanEditor(m_document, m_points->pointModel(), m_points->pointTable(), m_points->histogram(),
+                              m_panel, m_points->weights(), this);
+    m_analysis = new AnalysisPage(m_document, m_data,
+                                  {m_points->pointModel(), m_points->pointTable(), m_points->histogram(),
+                                   m_points->tableTabs(), m_points->inspectorTabs(), m_jobProgress},
+                                  this);
+    m_workflow = new CalibrationWorkflow({m_document, m_data, m_points, m_analysis, m_jobProgress, this}, this);
+    m_exchange = new ExchangeActions(m_document, m_jobProgress, this, [this] { return m_workflow->modelPath(); }, this);
+    connectFeatures();
     createActions();
     updateHeader();
     updateActions();
@@ -68,12 +64,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
 MainWindow::~MainWindow()
 {
     // Workers must not outlive the window whose slots their results are queued to.
-    m_calibration->shutdown();
-    m_loader->shutdown();
-    m_sessions->shutdown();
+    m_workflow->shutdown();
     m_exchange->shutdown();
-    m_evaluation->shutdown();
-    m_measurement->shutdown();
+    m_analysis->shutdown();
 }
 
 QWidget* MainWindow::buildCentral()
@@ -88,74 +81,10 @@ QWidget* MainWindow::buildCentral()
     m_datasetLabel->setObjectName(QStringLiteral("datasetLabel"));
     m_datasetLabel->setWordWrap(true);
     m_datasetLabel->setTextFormat(Qt::PlainText);
-
-    m_pointModel = new ui::PointTableModel(this);
-    m_pointTable = new ui::PointTableView(m_pointModel, central);
-
-    // The op table lists every op of the graph (views, fused ops), points or not.
-    m_opModel = new ui::OpTableModel(this);
-    m_opProxy = new QSortFilterProxyModel(this);
-    m_opProxy->setSourceModel(m_opModel);
-    m_opProxy->setSortRole(ui::OpTableModel::SortRole);
-    m_opProxy->setFilterKeyColumn(-1);
-    m_opProxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
-    auto* opPage = new QWidget(central);
-    auto* opLayout = new QVBoxLayout(opPage);
-    opLayout->setContentsMargins(0, 0, 0, 0);
-    m_opFilter = new QLineEdit(opPage);
-    m_opFilter->setObjectName(QStringLiteral("opFilter"));
-    m_opFilter->setPlaceholderText(tr("Filter ops by name, kind or module…"));
-    m_opFilter->setClearButtonEnabled(true);
-    connect(m_opFilter, &QLineEdit::textChanged, m_opProxy, &QSortFilterProxyModel::setFilterFixedString);
-    m_opTable = new QTableView(opPage);
-    m_opTable->setObjectName(QStringLiteral("opTable"));
-    m_opTable->setModel(m_opProxy);
-    m_opTable->setSortingEnabled(true);
-    m_opTable->sortByColumn(ui::OpTableModel::Index, Qt::AscendingOrder);
-    m_opTable->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_opTable->verticalHeader()->hide();
-    m_opTable->horizontalHeader()->setStretchLastSection(true);
-    m_opTable->verticalHeader()->setDefaultSectionSize(m_opTable->fontMetrics().height() + 6);
-    m_opTable->setAlternatingRowColors(true);
-    opLayout->addWidget(m_opFilter);
-    opLayout->addWidget(m_opTable, 1);
-    // Picking an op shows the point that quantizes it (itself, the end of its fused chain,
-    // or the producer a view shares).
-    connect(m_opTable->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex& index) {
-        const QString name = index.data(ui::OpTableModel::OpNameRole).toString();
-        const OpInfo* op = m_opModel->summary().find(name.toStdString());
-        if (!op)
-            return;
-        const std::string point = !op->fusedInto.empty() ? op->fusedInto
-                                  : op->passthrough      ? op->sharesPointWith
-                                                         : op->name;
-        m_pointTable->selectPoint(QString::fromStdString(point));
-    });
-
-    m_tableTabs = new QTabWidget(central);
-    m_tableTabs->setObjectName(QStringLiteral("tableTabs"));
-    m_tableTabs->addTab(m_pointTable, tr("Quantization points"));
-    m_tableTabs->addTab(opPage, tr("All ops"));
-    connect(m_document, &CalibrationDocument::resultReplaced, this, [this] {
-        if (m_document->hasResult())
-            m_tableTabs->setCurrentWidget(m_pointTable);
-    });
-
-    m_histogram = new ui::HistogramView(m_pointModel, central);
-    m_weights = new ui::WeightsView(central);
-    m_inspectorTabs = new QTabWidget(central);
-    m_inspectorTabs->setObjectName(QStringLiteral("inspectorTabs"));
-    m_inspectorTabs->addTab(m_histogram, tr("Histogram"));
-    m_inspectorTabs->addTab(m_weights, tr("Weights"));
-
-    auto* splitter = new QSplitter(Qt::Vertical, central);
-    splitter->addWidget(m_tableTabs);
-    splitter->addWidget(m_inspectorTabs);
-    splitter->setStretchFactor(0, 1);
-    splitter->setStretchFactor(1, 1);
+    m_points = new PointsPage(m_document, central, this);
     layout->addWidget(m_modelLabel);
     layout->addWidget(m_datasetLabel);
-    layout->addWidget(splitter, 1);
+    layout->addWidget(m_points->widget(), 1);
     return central;
 }
 
@@ -180,42 +109,157 @@ void MainWindow::buildDocks()
     resizeDocks({logDock}, {120}, Qt::Vertical);
 }
 
-const ModelSummary& MainWindow::summary() const { return m_opModel->summary(); }
+void MainWindow::createActions()
+{
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    QAction* openModel = file->addAction(tr("Open &Model…"));
+    openModel->setShortcut(QKeySequence::Open);
+    connect(openModel, &QAction::triggered, this, [this] {
+        openFileDialog(this, tr("Open TorchScript model"), tr("TorchScript models (*.pt *.pth *.ts);;All files (*)"),
+                       [this](const QString& path) { this->openModel(path); });
+    });
+    QAction* openDataset = file->addAction(tr("Open &Dataset…"));
+    openDataset->setObjectName(QStringLiteral("actionOpenDataset"));
+    connect(openDataset, &QAction::triggered, this, &MainWindow::showDatasetDialog);
+    connect(file->addAction(tr("Load &Demo")), &QAction::triggered, this, &MainWindow::openDemo);
+    QAction* openSession = file->addAction(tr("Open &Session…"));
+    connect(openSession, &QAction::triggered, this, [this] {
+        openFileDialog(this, tr("Open session"), tr("calibscope sessions (*.cscope);;All files (*)"),
+                       [this](const QString& path) { this->openSession(path); });
+    });
+    AppMenus::addRecentMenu(file, {[this](const QString& p) { this->openSession(p); },
+                                   [this](const QString& p) { this->openModel(p); },
+                                   [this](const QString& p) { this->openDataset(p); }});
+    file->addSeparator();
+    m_saveAction = file->addAction(tr("&Save Session"));
+    m_saveAction->setObjectName(QStringLiteral("actionSave"));
+    m_saveAction->setShortcut(QKeySequence::Save);
+    connect(m_saveAction, &QAction::triggered, this, &MainWindow::save);
+    m_saveAsAction = file->addAction(tr("Save Session &As…"));
+    m_saveAsAction->setShortcut(QKeySequence::SaveAs);
+    connect(m_saveAsAction, &QAction::triggered, this, &MainWindow::saveAs);
+    file->addSeparator();
+    m_exchange->addTo(file);
+    file->addSeparator();
+    QAction* quit = file->addAction(tr("&Quit"));
+    quit->setShortcut(QKeySequence::Quit);
+    connect(quit, &QAction::triggered, this, &QWidget::close);
+
+    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    m_undoAction = m_document->undoStack()->createUndoAction(this, tr("&Undo"));
+    m_undoAction->setObjectName(QStringLiteral("actionUndo"));
+    m_undoAction->setShortcut(QKeySequence::Undo);
+    m_redoAction = m_document->undoStack()->createRedoAction(this, tr("&Redo"));
+    m_redoAction->setObjectName(QStringLiteral("actionRedo"));
+    m_redoAction->setShortcut(QKeySequence::Redo);
+    edit->addAction(m_undoAction);
+    edit->addAction(m_redoAction);
+
+    QMenu* run = menuBar()->addMenu(tr("&Calibration"));
+    m_calibrateAction = run->addAction(tr("&Calibrate"));
+    m_calibrateAction->setObjectName(QStringLiteral("actionCalibrate"));
+    m_calibrateAction->setShortcut(Qt::Key_F5);
+    connect(m_calibrateAction, &QAction::triggered, this, &MainWindow::calibrate);
+    m_cancelAction = run->addAction(tr("C&ancel"));
+    m_cancelAction->setObjectName(QStringLiteral("actionCancel"));
+    connect(m_cancelAction, &QAction::triggered, this, &MainWindow::cancelJob);
+    run->addSeparator();
+    m_evaluateAction = run->addAction(tr("&Evaluate"));
+    m_evaluateAction->setObjectName(QStringLiteral("actionEvaluate"));
+    m_evaluateAction->setShortcut(Qt::Key_F6);
+    m_evaluateAction->setToolTip(tr("Float vs quantized on the validation data: accuracy, per-point errors, "
+                                    "sensitivity"));
+    connect(m_evaluateAction, &QAction::triggered, m_analysis, &AnalysisPage::evaluateFromMenu);
+    QAction* validation = run->addAction(tr("&Validation Data…"));
+    validation->setObjectName(QStringLiteral("actionValidationData"));
+    connect(validation, &QAction::triggered, this, &MainWindow::showValidationDialog);
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    for (QDockWidget* dock : findChildren<QDockWidget*>())
+        view->addAction(dock->toggleViewAction());
+    view->addSeparator();
+    AppMenus::addLanguageMenu(view, statusBar());
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    connect(help->addAction(tr("&About calibscope")), &QAction::triggered, this,
+            [this] { showAboutDialog(this); });
+}
+
+void MainWindow::connectFeatures()
+{
+    connect(m_workflow, &CalibrationWorkflow::stateChanged, this, [this] {
+        updateHeader();
+        updateTitle();
+        updateActions();
+    });
+    connect(m_workflow, &CalibrationWorkflow::errorOccurred, this, &MainWindow::showError);
+    connect(m_workflow, &CalibrationWorkflow::statusMessage, this, &MainWindow::showStatus);
+    connect(m_workflow, &CalibrationWorkflow::modelLoaded, this, &MainWindow::modelLoaded);
+    connect(m_workflow, &CalibrationWorkflow::calibrationFinished, this, &MainWindow::calibrationFinished);
+    connect(m_workflow, &CalibrationWorkflow::sessionOpened, this, &MainWindow::sessionOpened);
+    connect(m_workflow, &CalibrationWorkflow::sessionSaved, this, [this](const QString& path) {
+        Q_EMIT sessionSaved(path);
+        if (m_closeAfterSave)
+            close();
+    });
+    connect(m_workflow->sessions(), &SessionController::failed, this, [this] { m_closeAfterSave = false; });
+    connect(m_data, &DataChoices::datasetChanged, this, [this] {
+        updateHeader();
+        updateActions();
+    });
+    connect(m_document, &CalibrationDocument::editFailed, this, &MainWindow::showError);
+    connect(m_document, &CalibrationDocument::modifiedChanged, this, &MainWindow::updateTitle);
+    connect(m_document, &CalibrationDocument::sessionPathChanged, this, &MainWindow::updateTitle);
+    connect(m_document, &CalibrationDocument::resultReplaced, this, &MainWindow::updateActions);
+
+    connect(m_analysis, &AnalysisPage::evaluatingChanged, this, &MainWindow::updateActions);
+    connect(m_analysis, &AnalysisPage::errorOccurred, this, &MainWindow::showError);
+    connect(m_analysis, &AnalysisPage::statusMessage, this, &MainWindow::showStatus);
+    connect(m_analysis, &AnalysisPage::evaluationFinished, this, &MainWindow::evaluationFinished);
+    connect(m_analysis, &AnalysisPage::pointMeasured, this, &MainWindow::pointMeasured);
+
+    connect(m_exchange, &ExchangeActions::errorOccurred, this, &MainWindow::showError);
+    connect(m_exchange, &ExchangeActions::statusMessage, this, &MainWindow::showStatus);
+    connect(m_exchange, &ExchangeActions::filesExported, this, &MainWindow::filesExported);
+    connect(m_exchange, &ExchangeActions::qconfigImported, this, &MainWindow::qconfigImported);
+    connect(m_exchange, &ExchangeActions::reportExported, this, &MainWindow::reportExported);
+}
 
 bool MainWindow::isBusy() const
 {
-    return m_loader->isRunning() || m_calibration->isRunning() || m_sessions->isBusy() || m_exchange->isExporting()
-           || m_evaluation->isRunning();
+    return m_workflow->isBusy() || m_exchange->isExporting() || m_analysis->isEvaluating();
 }
 
 void MainWindow::updateHeader()
 {
-    const ModelSummary& s = m_opModel->summary();
-    if (m_modelPath.isEmpty()) {
+    const ModelSummary& s = m_points->summary();
+    const QString modelPath = m_workflow->modelPath();
+    if (modelPath.isEmpty()) {
         m_modelLabel->setText(tr("No model loaded. Use File ▸ Open Model…, File ▸ Load Demo or File ▸ Open Session…."));
     } else {
         QString text = tr("Model: %1 — %2 ops, %3 activation points, %4 weight points, %5 parameters")
-                           .arg(m_modelPath)
+                           .arg(modelPath)
                            .arg(s.ops.size())
                            .arg(s.activationPointCount())
                            .arg(s.weightPointCount())
                            .arg(s.parameterCount);
-        if (m_demoAccuracy >= 0)
+        if (m_workflow->demoAccuracy() >= 0)
             text += QLatin1Char('\n') + tr("Demo: Fashion-MNIST CNN, float test accuracy %1 %")
-                                            .arg(m_demoAccuracy * 100.0, 0, 'f', 2);
+                                            .arg(m_workflow->demoAccuracy() * 100.0, 0, 'f', 2);
         m_modelLabel->setText(text);
     }
-    if (!m_hasDataset) {
+    if (!m_data->hasDataset()) {
         m_datasetLabel->setText(tr("No dataset. Use File ▸ Open Dataset… to choose the calibration data."));
     } else {
-        const QString count = m_dataset.count < 0 ? tr("all samples") : tr("%1 samples").arg(m_dataset.count);
-        const QString batches = m_numBatches < 0 ? tr("all batches") : tr("%1 batches").arg(m_numBatches);
+        const DatasetSpec& data = m_data->dataset();
+        const QString count = data.count < 0 ? tr("all samples") : tr("%1 samples").arg(data.count);
+        const QString batches = m_data->numBatches() < 0 ? tr("all batches") : tr("%1 batches").arg(m_data->numBatches());
         m_datasetLabel->setText(tr("Dataset: %1 (%2, from sample %3, %4) · batch size %5, %6")
-                                    .arg(QString::fromStdString(m_dataset.path),
-                                         QString::fromStdString(datasetFormatName(m_dataset.format)))
-                                    .arg(m_dataset.start)
+                                    .arg(QString::fromStdString(data.path),
+                                         QString::fromStdString(datasetFormatName(data.format)))
+                                    .arg(data.start)
                                     .arg(count)
-                                    .arg(m_batchSize)
+                                    .arg(m_data->batchSize())
                                     .arg(batches));
     }
 }
@@ -225,8 +269,8 @@ void MainWindow::updateTitle()
     QString name;
     if (!m_document->sessionPath().isEmpty())
         name = QFileInfo(m_document->sessionPath()).fileName();
-    else if (!m_modelPath.isEmpty())
-        name = QFileInfo(m_modelPath).fileName();
+    else if (!m_workflow->modelPath().isEmpty())
+        name = QFileInfo(m_workflow->modelPath()).fileName();
     // [*] is where Qt shows the modified marker.
     setWindowTitle(name.isEmpty() ? tr("calibscope") + QStringLiteral("[*]") : tr("%1[*] — calibscope").arg(name));
     setWindowModified(m_document->isModified());
@@ -236,20 +280,21 @@ void MainWindow::updateActions()
 {
     // A fresh calibration replaces the plan and its history: no edits meanwhile. A re-run
     // does not: edits made during it are reconciled with its result.
-    const bool replacing = m_calibration->isRunning()
-                           && m_calibration->purpose() == CalibrationController::Purpose::Calibrate;
-    m_calibrateAction->setEnabled(!m_modelPath.isEmpty() && m_hasDataset && !m_loader->isRunning());
+    const bool replacing = m_workflow->isReplacing();
+    const bool editable = m_document->hasResult() && !replacing;
+    m_calibrateAction->setEnabled(!m_workflow->modelPath().isEmpty() && m_data->hasDataset()
+                                  && !m_workflow->isLoading());
     m_cancelAction->setEnabled(isBusy());
     m_saveAction->setEnabled(m_document->hasResult());
     m_saveAsAction->setEnabled(m_document->hasResult());
-    m_evaluateAction->setEnabled(m_document->hasResult() && !replacing && !m_evaluation->isRunning());
-    m_exportAction->setEnabled(m_document->hasResult() && !replacing);
-    m_importAction->setEnabled(m_document->hasResult() && !replacing);
-    m_reportAction->setEnabled(m_document->hasResult() && !replacing);
-    m_editor->setEditable(m_document->hasResult() && !replacing);
+    m_evaluateAction->setEnabled(editable && !m_analysis->isEvaluating());
+    m_exchange->setEnabled(editable);
+    m_editor->setEditable(editable);
     m_undoAction->setEnabled(!replacing && m_document->undoStack()->canUndo());
     m_redoAction->setEnabled(!replacing && m_document->undoStack()->canRedo());
 }
+
+void MainWindow::showStatus(const QString& message, int timeoutMs) { statusBar()->showMessage(message, timeoutMs); }
 
 void MainWindow::showError(const QString& message)
 {
@@ -272,7 +317,7 @@ void MainWindow::closeEvent(QCloseEvent* event)
     }
     settings::windowGeometry.setValue(saveGeometry());
     settings::windowState.setValue(saveState(kWindowStateVersion));
-    m_calibration->cancel();
+    m_workflow->calibrations()->cancel();
     QMainWindow::closeEvent(event);
 }
 
@@ -306,6 +351,52 @@ void MainWindow::askToSaveBeforeClosing()
     });
     box->open();
 }
+
+// The features' operations, under the names the menus and the tests know.
+void MainWindow::openModel(const QString& path) { m_workflow->openModel(path); }
+void MainWindow::openDemo() { m_workflow->openDemo(); }
+void MainWindow::openDataset(const QString& path)
+{
+    const QFileInfo info(path);
+    if (!info.exists()) {
+        showError(tr("%1: no such file or folder").arg(path));
+        return;
+    }
+    m_data->openDataset(info.absoluteFilePath());
+}
+void MainWindow::setDataset(const DatasetSpec& spec, int batchSize, int numBatches)
+{
+    m_data->setDataset(spec, batchSize, numBatches);
+}
+void MainWindow::showDatasetDialog()
+{
+    m_data->showDatasetDialog(this, [this](const QString& message) { showError(message); });
+}
+void MainWindow::calibrate() { m_workflow->calibrate(); }
+void MainWindow::cancelJob()
+{
+    m_workflow->cancel();
+    m_analysis->cancel();
+}
+void MainWindow::openSession(const QString& path) { m_workflow->openSession(path); }
+void MainWindow::saveSession(const QString& path) { m_workflow->saveSession(path); }
+void MainWindow::save() { m_workflow->save(); }
+void MainWindow::saveAs() { m_workflow->saveAs(); }
+bool MainWindow::evaluate(int maxImages, bool sensitivity) { return m_analysis->evaluate(maxImages, sensitivity); }
+DatasetSpec MainWindow::validationData() const { return m_analysis->validationData(); }
+void MainWindow::setValidationData(const DatasetSpec& spec) { m_data->setValidation(spec); }
+void MainWindow::showValidationDialog() { m_analysis->showValidationDialog(this); }
+void MainWindow::useObserver(const QString& point, const QString& observer) { m_analysis->useObserver(point, observer); }
+void MainWindow::protectPoints(const QStringList& points, const QString& action)
+{
+    m_analysis->protectPoints(points, action);
+}
+void MainWindow::measurePoint(const QString& point) { m_analysis->measurePoint(point); }
+void MainWindow::showPoint(const QString& point) { m_analysis->showPoint(point); }
+ExportDialog* MainWindow::showExportDialog() { return m_exchange->showExportDialog(); }
+void MainWindow::exportFiles(const ExportRequest& request) { m_exchange->exportFiles(request); }
+ImportDialog* MainWindow::importQconfig(const QString& path) { return m_exchange->importQconfig(path); }
+void MainWindow::exportReport(const QString& path) { m_exchange->exportReport(path); }
 
 void MainWindow::restoreLayout()
 {

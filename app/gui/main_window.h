@@ -2,16 +2,16 @@
 #include "core/calibration.h"
 #include "core/dataset/dataset_spec.h"
 #include "core/model/op_info.h"
+#include "gui/analysis_page.h"
 #include "gui/calibration_controller.h"
-#include "gui/model_loader.h"
+#include "gui/calibration_workflow.h"
+#include "gui/data_choices.h"
+#include "gui/points_page.h"
 
 #include <QMainWindow>
 
 class QAction;
 class QLabel;
-class QLineEdit;
-class QMenu;
-class QSortFilterProxyModel;
 class QTableView;
 class QTabWidget;
 
@@ -29,7 +29,6 @@ class SensitivityView;
 class HistogramView;
 class JobProgress;
 class LogView;
-class OpTableModel;
 class ParameterPanel;
 class PointTableModel;
 class PointTableView;
@@ -38,20 +37,24 @@ class WeightsView;
 
 namespace cs::app {
 
+class AnalysisPage;
 class CalibrationDocument;
+class CalibrationWorkflow;
+class DataChoices;
 class EvaluationController;
-class ExchangeController;
+class ExchangeActions;
 class ExportDialog;
 class ImportDialog;
-class ModelLoadController;
 struct ExportRequest;
 class PlanEditor;
+class PointsPage;
 class SessionController;
 
-// The main window: layout, menus and the wiring between the document, the background
-// controllers and the views. Views live in widgets/; long work runs on workers and comes
-// back as value structs. Split by feature: main_window_actions.cpp (menus, settings),
-// main_window_jobs.cpp (open, calibrate, sessions).
+// The main window wires the features together: the points page (tables, histogram,
+// weights), the plan editor with its parameter dock, the analysis page (compare, heat map,
+// accuracy, sensitivity, error propagation; evaluation and measurement), the exchange
+// actions, and the model, calibration and session jobs. It owns the menus, the header and
+// the status bar; the features own their views and their work.
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
@@ -71,24 +74,17 @@ public:
     void save();
     void saveAs();
 
-    // Runs the evaluation of the current plan on the validation data (the demo's validation
-    // split, the data chosen with Evaluation ▸ Validation Data…, or the calibration data).
-    // 0 images = all. False when it cannot start (no calibration, one already running).
+    // The analysis page's (see AnalysisPage).
     bool evaluate(int maxImages, bool sensitivity);
     DatasetSpec validationData() const;
     void setValidationData(const DatasetSpec& spec);
     void showValidationDialog();
-    // "Use this" of the compare view and the heat map: one undoable edit.
     void useObserver(const QString& point, const QString& observer);
-    // The sensitivity view's "apply to worst N": "keep_float" or "qint16", then re-evaluates.
     void protectPoints(const QStringList& points, const QString& action);
-    // The exact local error of a point's current clip range on the calibration data, in the
-    // background; shown under the histogram's estimate (pointMeasured when it is).
     void measurePoint(const QString& point);
-    // Jumps to a point in the point table with its histogram.
     void showPoint(const QString& point);
 
-    // File ▸ Export… / Import qconfig… / Export Report… (dialogs shown with open()).
+    // File ▸ Export… / Import qconfig… / Export Report… (see ExchangeActions).
     ExportDialog* showExportDialog();
     void exportFiles(const ExportRequest& request);
     ImportDialog* importQconfig(const QString& path);
@@ -98,25 +94,28 @@ public:
     // tests always see the default layout).
     void restoreLayout();
 
-    const ModelSummary& summary() const;
-    const DatasetSpec& dataset() const { return m_dataset; }
-    QTableView* opTable() const { return m_opTable; }
-    ui::PointTableView* pointTable() const { return m_pointTable; }
-    ui::PointTableModel* pointModel() const { return m_pointModel; }
-    ui::HistogramView* histogramView() const { return m_histogram; }
+    const ModelSummary& summary() const { return m_points->summary(); }
+    const DatasetSpec& dataset() const { return m_data->dataset(); }
+    QTableView* opTable() const { return m_points->opTable(); }
+    ui::PointTableView* pointTable() const { return m_points->pointTable(); }
+    ui::PointTableModel* pointModel() const { return m_points->pointModel(); }
+    ui::HistogramView* histogramView() const { return m_points->histogram(); }
     ui::ParameterPanel* parameterPanel() const { return m_panel; }
-    ui::WeightsView* weightsView() const { return m_weights; }
+    ui::WeightsView* weightsView() const { return m_points->weights(); }
     ui::JobProgress* jobProgress() const { return m_jobProgress; }
-    QTabWidget* inspectorTabs() const { return m_inspectorTabs; }
-    ui::CompareView* compareView() const { return m_compare; }
-    ui::ObserverHeatMap* heatMap() const { return m_heatMap; }
-    ui::AccuracyView* accuracyView() const { return m_accuracy; }
-    ui::SensitivityView* sensitivityView() const { return m_sensitivity; }
-    ui::ErrorPropagationView* propagationView() const { return m_propagation; }
-    QTabWidget* tableTabs() const { return m_tableTabs; }
-    EvaluationController* evaluations() const { return m_evaluation; }
+    QTabWidget* inspectorTabs() const { return m_points->inspectorTabs(); }
+    ui::CompareView* compareView() const { return m_analysis->compareView(); }
+    ui::ObserverHeatMap* heatMap() const { return m_analysis->heatMap(); }
+    ui::AccuracyView* accuracyView() const { return m_analysis->accuracyView(); }
+    ui::SensitivityView* sensitivityView() const { return m_analysis->sensitivityView(); }
+    ui::ErrorPropagationView* propagationView() const { return m_analysis->propagationView(); }
+    QTabWidget* tableTabs() const { return m_points->tableTabs(); }
+    EvaluationController* evaluations() const { return m_analysis->evaluations(); }
+    CalibrationController* calibrations() const { return m_workflow->calibrations(); }
     CalibrationDocument* document() const { return m_document; }
-    SessionController* sessions() const { return m_sessions; }
+    DataChoices* dataChoices() const { return m_data; }
+    SessionController* sessions() const { return m_workflow->sessions(); }
+    AnalysisPage* analysis() const { return m_analysis; }
     bool isBusy() const;
 
 Q_SIGNALS:
@@ -138,54 +137,23 @@ private:
     QWidget* buildCentral();
     void buildDocks();
     void createActions();
-    QMenu* createRecentMenu(QMenu* parent);
-    void fillRecentMenu(QMenu* menu);
-    QMenu* createLanguageMenu(QMenu* parent);
-    void connectControllers();
-    void buildAnalysisViews();
-    void connectAnalysis();
-    void refreshEvaluationViews();
-    void showMeasurement(const EvaluationResult& result);
-    EvaluationConfig evaluationConfig(int maxImages, bool sensitivity) const;
-    void createExchangeActions(QMenu* file);
-    void connectExchange();
-    QString exportBasePath() const;
-    void onModelLoaded(const ModelLoadResult& result);
-    void onCalibrationAvailable(const CalibrationResult& result, CalibrationController::Purpose purpose);
-    void onCalibrationFailed(const QString& message, CalibrationController::Purpose purpose);
+    void connectFeatures();
     void updateHeader();
     void updateTitle();
     void updateActions();
     void showError(const QString& message);
+    void showStatus(const QString& message, int timeoutMs);
     void askToSaveBeforeClosing();
 
     CalibrationDocument* m_document = nullptr;
-    CalibrationController* m_calibration = nullptr;
-    ModelLoadController* m_loader = nullptr;
-    SessionController* m_sessions = nullptr;
+    DataChoices* m_data = nullptr;
+    CalibrationWorkflow* m_workflow = nullptr;
+    PointsPage* m_points = nullptr;
     PlanEditor* m_editor = nullptr;
-    ExchangeController* m_exchange = nullptr;
-    EvaluationController* m_evaluation = nullptr;
-    EvaluationController* m_measurement = nullptr;
-    QString m_measuredPoint;
-    bool m_measureAgain = false;
+    AnalysisPage* m_analysis = nullptr;
+    ExchangeActions* m_exchange = nullptr;
 
-    ui::OpTableModel* m_opModel = nullptr;
-    QSortFilterProxyModel* m_opProxy = nullptr;
-    QTableView* m_opTable = nullptr;
-    QLineEdit* m_opFilter = nullptr;
-    ui::PointTableModel* m_pointModel = nullptr;
-    ui::PointTableView* m_pointTable = nullptr;
-    QTabWidget* m_tableTabs = nullptr;
-    QTabWidget* m_inspectorTabs = nullptr;
-    ui::HistogramView* m_histogram = nullptr;
-    ui::WeightsView* m_weights = nullptr;
     ui::ParameterPanel* m_panel = nullptr;
-    ui::CompareView* m_compare = nullptr;
-    ui::ObserverHeatMap* m_heatMap = nullptr;
-    ui::AccuracyView* m_accuracy = nullptr;
-    ui::SensitivityView* m_sensitivity = nullptr;
-    ui::ErrorPropagationView* m_propagation = nullptr;
     ui::LogView* m_log = nullptr;
     ui::JobProgress* m_jobProgress = nullptr;
     QLabel* m_modelLabel = nullptr;
@@ -196,23 +164,9 @@ private:
     QAction* m_saveAction = nullptr;
     QAction* m_saveAsAction = nullptr;
     QAction* m_evaluateAction = nullptr;
-    QAction* m_exportAction = nullptr;
-    QAction* m_importAction = nullptr;
-    QAction* m_reportAction = nullptr;
     QAction* m_undoAction = nullptr;
     QAction* m_redoAction = nullptr;
 
-    QString m_modelPath;
-    QString m_demoDescription;
-    double m_demoAccuracy = -1;
-    DatasetSpec m_dataset;
-    bool m_hasDataset = false;
-    DatasetSpec m_validation;
-    bool m_hasValidation = false;
-    bool m_evaluateAfterRerun = false;
-    bool m_lastSensitivity = true;
-    int m_batchSize = 32;
-    int m_numBatches = 30;
     bool m_closeConfirmed = false;
     bool m_closeAfterSave = false;
 };

@@ -1,65 +1,28 @@
 #include "gui/model_load_controller.h"
 
-#include <QPointer>
-#include <QtConcurrent/QtConcurrentRun>
-
 namespace cs::app {
 
-ModelLoadController::ModelLoadController(QObject* parent) : QObject(parent)
+ModelLoadController::ModelLoadController(QObject* parent)
+    : QObject(parent), m_runner(JobRunner::Policy::Supersede, this)
 {
     qRegisterMetaType<cs::app::ModelLoadResult>();
-    connect(&m_watcher, &QFutureWatcher<ModelLoadResult>::finished, this, &ModelLoadController::finished);
+    connect(&m_runner, &JobRunner::runningChanged, this, &ModelLoadController::runningChanged);
+    connect(&m_runner, &JobRunner::progressChanged, this, &ModelLoadController::progressChanged);
+    connect(&m_runner, &JobRunner::failed, this, &ModelLoadController::failed);
+    connect(&m_runner, &JobRunner::cancelled, this, &ModelLoadController::cancelled);
 }
 
 ModelLoadController::~ModelLoadController() { shutdown(); }
 
-void ModelLoadController::start(Job job)
+void ModelLoadController::start(Job job, const QString& what)
 {
-    if (m_watcher.isRunning()) {
-        // Loads are short (or cancellable training steps): wait for the superseded one.
-        cancel();
-        m_watcher.waitForFinished();
-    }
-    const quint64 jobId = ++m_jobId;
-    m_cancel = std::make_shared<std::atomic<bool>>(false);
-    auto cancelFlag = m_cancel;
-    QPointer<ModelLoadController> self(this);
-    ProgressCallback progress = [self, cancelFlag, jobId](const ProgressInfo& info) {
-        QMetaObject::invokeMethod(
-            self,
-            [self, info, jobId] {
-                if (self && jobId == self->m_jobId)
-                    Q_EMIT self->progressChanged(info);
-            },
-            Qt::QueuedConnection);
-        return !cancelFlag->load();
-    };
-    m_watcher.setFuture(QtConcurrent::run([job = std::move(job), progress] { return job(progress); }));
-    m_active = true;
-    Q_EMIT runningChanged(true);
+    // Core's own messages are English: the context of an unexpected error is too.
+    const QString context = what.isEmpty() ? QStringLiteral("loading failed") : what + QStringLiteral(": loading failed");
+    m_runner.start(std::move(job), [this](ModelLoadResult result) { Q_EMIT loaded(result); }, context);
 }
 
-void ModelLoadController::cancel()
-{
-    if (m_cancel)
-        m_cancel->store(true);
-}
+void ModelLoadController::cancel() { m_runner.cancel(); }
 
-void ModelLoadController::shutdown()
-{
-    cancel();
-    m_watcher.waitForFinished();
-}
-
-void ModelLoadController::finished()
-{
-    const ModelLoadResult result = m_watcher.result();
-    m_active = false;
-    Q_EMIT runningChanged(false);
-    if (!result.error.isEmpty())
-        Q_EMIT failed(result.error);
-    else
-        Q_EMIT loaded(result);
-}
+void ModelLoadController::shutdown() { m_runner.shutdown(); }
 
 } // namespace cs::app

@@ -1,17 +1,16 @@
 #pragma once
+#include "gui/job_runner.h"
 #include "gui/model_loader.h"
 
-#include <QFutureWatcher>
 #include <QObject>
 
-#include <atomic>
 #include <functional>
-#include <memory>
 
 namespace cs::app {
 
 // Loads a model (or prepares the demo) on a worker thread and hands back its summary.
-// A newer request supersedes the running one; the destructor cancels and waits.
+// A newer request supersedes the running one without waiting for it: the older load stops
+// at its next progress report and its result is dropped.
 class ModelLoadController : public QObject {
     Q_OBJECT
 public:
@@ -20,24 +19,22 @@ public:
     explicit ModelLoadController(QObject* parent = nullptr);
     ~ModelLoadController() override;
 
-    void start(Job job);
+    // `what` names the file in the message of an unexpected error.
+    void start(Job job, const QString& what = {});
     void cancel();
+    // Cancels and waits for the worker: for the owner's destructor.
     void shutdown();
-    bool isRunning() const { return m_active; }
+    bool isRunning() const { return m_runner.isRunning(); }
 
 Q_SIGNALS:
-    void progressChanged(const cs::ProgressInfo& info);
+    void progressChanged(const cs::app::JobProgressInfo& info);
     void loaded(const cs::app::ModelLoadResult& result);
     void failed(const QString& message);
+    void cancelled();
     void runningChanged(bool running);
 
 private:
-    void finished();
-
-    QFutureWatcher<ModelLoadResult> m_watcher;
-    std::shared_ptr<std::atomic<bool>> m_cancel;
-    quint64 m_jobId = 0;
-    bool m_active = false; // until finished() has handed the result on
+    JobRunner m_runner;
 };
 
 } // namespace cs::app

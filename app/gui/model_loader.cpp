@@ -10,41 +10,25 @@ namespace cs::app {
 ModelLoadResult loadModel(const QString& path, const ProgressCallback& progress)
 {
     ModelLoadResult result;
-    try {
-        if (progress && !progress(ProgressInfo{"loading", 0, 1, 0, path.toStdString()}))
-            throw JobCancelled();
-        ModelGraph graph(path.toStdString());
-        const auto shape = graph.metadataInputShape();
-        if (!shape.empty())
-            graph.inferShapes(shape);
-        result.summary = graph.summary();
-        logInfo("Loaded " + path.toStdString() + ": " + std::to_string(result.summary.ops.size()) + " ops, "
-                + std::to_string(result.summary.activationPointCount()) + " activation points");
-    } catch (const CalibError& e) {
-        result.error = QString::fromStdString(e.what());
-    } catch (const JobCancelled&) {
-        result.error = QStringLiteral("cancelled");
-    }
+    if (progress && !progress(ProgressInfo{"loading", 0, 1, 0, path.toStdString()}))
+        throw JobCancelled();
+    ModelGraph graph(path.toStdString());
+    const auto shape = graph.metadataInputShape();
+    if (!shape.empty())
+        graph.inferShapes(shape);
+    result.summary = graph.summary();
+    logInfo("Loaded " + path.toStdString() + ": " + std::to_string(result.summary.ops.size()) + " ops, "
+            + std::to_string(result.summary.activationPointCount()) + " activation points");
     return result;
 }
 
 ModelLoadResult loadDemo(const ProgressCallback& progress)
 {
-    try {
-        const DemoInfo demo = makeDemo(DemoConfig{}, progress);
-        ModelLoadResult result = loadModel(QString::fromStdString(demo.modelPath), progress);
-        result.demoDescription = QString::fromStdString(demo.descriptionPath);
-        result.demoAccuracy = demo.testAccuracy;
-        return result;
-    } catch (const CalibError& e) {
-        ModelLoadResult result;
-        result.error = QString::fromStdString(e.what());
-        return result;
-    } catch (const JobCancelled&) {
-        ModelLoadResult result;
-        result.error = QStringLiteral("cancelled");
-        return result;
-    }
+    const DemoInfo demo = makeDemo(DemoConfig{}, progress);
+    ModelLoadResult result = loadModel(QString::fromStdString(demo.modelPath), progress);
+    result.demoDescription = QString::fromStdString(demo.descriptionPath);
+    result.demoAccuracy = demo.testAccuracy;
+    return result;
 }
 
 } // namespace cs::app

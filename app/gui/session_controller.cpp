@@ -8,42 +8,12 @@
 
 #include <QDir>
 #include <QFileInfo>
-#include <QtConcurrent/QtConcurrentRun>
 
 namespace cs::app {
 
 namespace {
 
 constexpr int kDefaultAutosaveDelayMs = 5000;
-
-SessionController::FileResult saveJob(const CalibrationResult& result, const QString& path)
-{
-    SessionController::FileResult out;
-    out.path = path;
-    try {
-        QDir().mkpath(QFileInfo(path).absolutePath());
-        saveSession(result, path.toStdString());
-    } catch (const CalibError& e) {
-        out.error = QString::fromStdString(e.what());
-    } catch (const std::exception& e) {
-        out.error = path + QStringLiteral(": cannot save the session: ") + QString::fromStdString(e.what());
-    }
-    return out;
-}
-
-SessionController::FileResult openJob(const QString& path)
-{
-    SessionController::FileResult out;
-    out.path = path;
-    try {
-        out.loaded = loadSession(path.toStdString());
-    } catch (const CalibError& e) {
-        out.error = QString::fromStdString(e.what());
-    } catch (const std::exception& e) {
-        out.error = path + QStringLiteral(": cannot open the session: ") + QString::fromStdString(e.what());
-    }
-    return out;
-}
 
 } // namespace
 
@@ -53,8 +23,13 @@ SessionController::SessionController(CalibrationDocument* document, QObject* par
     m_autosaveTimer.setSingleShot(true);
     m_autosaveTimer.setInterval(kDefaultAutosaveDelayMs);
     connect(&m_autosaveTimer, &QTimer::timeout, this, &SessionController::autosave);
-    connect(&m_saveWatcher, &QFutureWatcher<FileResult>::finished, this, &SessionController::saveFinished);
-    connect(&m_openWatcher, &QFutureWatcher<FileResult>::finished, this, &SessionController::openFinished);
+    m_saves.setParent(this);
+    m_opens.setParent(this);
+    connect(&m_saves, &JobRunner::failed, this, [this](const QString& message) {
+        Q_EMIT failed(message);
+        startQueuedSave();
+    });
+    connect(&m_opens, &JobRunner::failed, this, &SessionController::failed);
     // Every change restarts the countdown, so a burst of edits is written once.
     const auto schedule = [this] {
         if (m_document->isModified())
@@ -71,15 +46,11 @@ void SessionController::shutdown()
 {
     m_autosaveTimer.stop();
     m_queuedSave.reset();
-    // takeResult() leaves a finished watcher's future in NoState, which waitForFinished()
-    // would wait on forever: only wait for what still runs.
-    if (m_saveWatcher.isRunning())
-        m_saveWatcher.waitForFinished();
-    if (m_openWatcher.isRunning())
-        m_openWatcher.waitForFinished();
+    m_saves.shutdown();
+    m_opens.shutdown();
 }
 
-bool SessionController::isBusy() const { return m_saving || m_opening; }
+bool SessionController::isBusy() const { return m_saves.isRunning() || m_opens.isRunning(); }
 
 void SessionController::setAutosaveDelay(int milliseconds) { m_autosaveTimer.setInterval(milliseconds); }
 
@@ -111,7 +82,7 @@ void SessionController::startSave(const QString& path, bool autosave)
 {
     if (!m_document->hasResult())
         return;
-    if (m_saving) {
+    if (m_saves.isRunning()) {
         // One writer at a time; the newest request wins.
         if (!m_queuedSave || !autosave)
             m_queuedSave = std::make_pair(path, autosave);
@@ -123,24 +94,22 @@ void SessionController::startSave(const QString& path, bool autosave)
     // A copy with its own observers: the worker writes their states while the GUI keeps
     // retuning the originals.
     const quint64 generation = m_document->generation();
-    QFuture<FileResult> future = QtConcurrent::run(
-        [result = detachedCopy(*m_document->result()), path, autosave, generation] {
-            FileResult out = saveJob(result, path);
+    m_saves.start(
+        [result = detachedCopy(*m_document->result()), path, autosave, generation](const ProgressCallback&) {
+            QDir().mkpath(QFileInfo(path).absolutePath());
+            saveSession(result, path.toStdString());
+            FileResult out;
+            out.path = path;
             out.autosave = autosave;
             out.generation = generation;
             return out;
-        });
-    m_saveWatcher.setFuture(future);
-    m_saving = true;
+        },
+        [this](const FileResult& out) { saveFinished(out); }, path + QStringLiteral(": cannot save the session"));
 }
 
-void SessionController::saveFinished()
+void SessionController::saveFinished(const FileResult& out)
 {
-    const FileResult out = m_saveWatcher.future().takeResult();
-    m_saving = false;
-    if (!out.error.isEmpty()) {
-        Q_EMIT failed(out.error);
-    } else if (out.autosave) {
+    if (out.autosave) {
         logInfo("Autosaved to " + out.path.toStdString());
         Q_EMIT autosaved(out.path);
     } else {
@@ -149,32 +118,37 @@ void SessionController::saveFinished()
         logInfo("Saved session " + out.path.toStdString());
         Q_EMIT saved(out.path);
     }
-    if (m_queuedSave) {
-        const auto [path, autosave] = *m_queuedSave;
-        m_queuedSave.reset();
-        startSave(path, autosave);
-    }
+    startQueuedSave();
+}
+
+void SessionController::startQueuedSave()
+{
+    if (!m_queuedSave)
+        return;
+    const auto [path, autosave] = *m_queuedSave;
+    m_queuedSave.reset();
+    startSave(path, autosave);
 }
 
 void SessionController::open(const QString& path)
 {
-    if (m_opening) {
-        Q_EMIT failed(tr("%1: another session is still being opened").arg(path));
-        return;
-    }
     logInfo("Opening session " + path.toStdString());
-    m_openWatcher.setFuture(QtConcurrent::run([path] { return openJob(path); }));
-    m_opening = true;
+    const quint64 id = m_opens.start(
+        [path](const ProgressCallback&) {
+            FileResult out;
+            out.path = path;
+            out.loaded = loadSession(path.toStdString());
+            return out;
+        },
+        [this](FileResult out) { openFinished(std::move(out)); }, path + QStringLiteral(": cannot open the session"));
+    if (id == 0)
+        Q_EMIT failed(tr("%1: another session is still being opened").arg(path));
 }
 
-void SessionController::openFinished()
+void SessionController::openFinished(FileResult out)
 {
-    FileResult out = m_openWatcher.future().takeResult();
-    m_opening = false;
-    if (!out.error.isEmpty() || !out.loaded) {
-        Q_EMIT failed(out.error);
+    if (!out.loaded)
         return;
-    }
     m_autosaveTimer.stop();
     m_document->setResult(std::move(*out.loaded), false);
     m_document->setSessionPath(out.path);

@@ -1,7 +1,7 @@
 #pragma once
 #include "core/calibration.h"
+#include "gui/job_runner.h"
 
-#include <QFutureWatcher>
 #include <QObject>
 #include <QTimer>
 
@@ -23,6 +23,7 @@ public:
     void save(const QString& path);
     void open(const QString& path);
     bool isBusy() const;
+    // Waits for the file work: for the owner's destructor.
     void shutdown();
 
     // Autosave goes to the cache dir a few seconds after the last change.
@@ -31,7 +32,6 @@ public:
 
     struct FileResult {
         QString path;
-        QString error;
         bool autosave = false;
         quint64 generation = 0;
         std::optional<CalibrationResult> loaded;
@@ -45,17 +45,18 @@ Q_SIGNALS:
 
 private:
     void startSave(const QString& path, bool autosave);
-    void saveFinished();
-    void openFinished();
+    void saveFinished(const FileResult& out);
+    void openFinished(FileResult out);
+    void startQueuedSave();
     void autosave();
 
     CalibrationDocument* m_document;
-    QFutureWatcher<FileResult> m_saveWatcher;
-    QFutureWatcher<FileResult> m_openWatcher;
+    // One writer and one reader at a time: a save asked for meanwhile is queued here (the
+    // newest wins), a second open is refused.
+    JobRunner m_saves{JobRunner::Policy::Refuse};
+    JobRunner m_opens{JobRunner::Policy::Refuse};
     std::optional<std::pair<QString, bool>> m_queuedSave;
     QTimer m_autosaveTimer;
-    bool m_saving = false;  // until the finished handlers ran: the futures report done
-    bool m_opening = false; // a moment before their results reach this thread
 };
 
 } // namespace cs::app

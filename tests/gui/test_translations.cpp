@@ -42,8 +42,11 @@ private Q_SLOTS:
         QCOMPARE(translator.translate("cs::app::MainWindow", "Ready"), QStringLiteral("就绪"));
         QCOMPARE(translator.translate("cs::ui::OpTableModel", "Output shape"), QStringLiteral("输出形状"));
         QCOMPARE(translator.translate("cs::ui::PointTableModel", "Clip high"), QStringLiteral("截断上限"));
-        QCOMPARE(translator.translate("cs::app::MainWindow", "Re-running the calibration for %n edited point(s)", nullptr, 3),
+        QCOMPARE(translator.translate("cs::app::CalibrationWorkflow", "Re-running the calibration for %n edited point(s)", nullptr, 3),
                  QStringLiteral("正在为 %n 个已编辑的量化点重新运行校准"));
+        // The About box translates in the context it is written with.
+        QCOMPARE(translator.translate("cs::app::MainWindow", "BLAS: %1\nLibTorch threads: %2"),
+                 QStringLiteral("BLAS：%1\nLibTorch 线程数：%2"));
     }
 };
 

@@ -1,6 +1,4 @@
-// File ▸ Export…, Import… and Export Report…: the main window's side of the exchange
-// controller and the report writer.
-#include "gui/main_window.h"
+#include "gui/exchange_actions.h"
 
 #include "core/errors.h"
 #include "core/platform/logging.h"
@@ -9,50 +7,78 @@
 #include "gui/export_dialog.h"
 #include "gui/file_dialogs.h"
 #include "gui/import_dialog.h"
-#include "widgets/job_progress.h"
 #include "gui/report_export.h"
+#include "widgets/job_progress.h"
 
 #include <QAction>
 #include <QFileInfo>
 #include <QMenu>
-#include <QStatusBar>
 
 namespace cs::app {
 
-void MainWindow::createExchangeActions(QMenu* file)
+ExchangeActions::ExchangeActions(CalibrationDocument* document, ui::JobProgress* progress, QWidget* window,
+                                 std::function<QString()> modelPath, QObject* parent)
+    : QObject(parent), m_document(document), m_exchange(new ExchangeController(document, this)),
+      m_progress(progress), m_window(window), m_modelPath(std::move(modelPath))
+{
+    connect(m_exchange, &ExchangeController::exported, this, [this](const QStringList& paths) {
+        m_progress->finish();
+        Q_EMIT statusMessage(tr("Exported %1").arg(paths.join(QStringLiteral(", "))), 8000);
+        Q_EMIT filesExported(paths);
+    });
+    connect(m_exchange, &ExchangeController::failed, this, [this](const QString& message) {
+        m_progress->finish();
+        Q_EMIT errorOccurred(message);
+    });
+}
+
+ExchangeActions::~ExchangeActions() { shutdown(); }
+
+void ExchangeActions::shutdown() { m_exchange->shutdown(); }
+
+bool ExchangeActions::isExporting() const { return m_exchange->isExporting(); }
+
+void ExchangeActions::addTo(QMenu* file)
 {
     m_exportAction = file->addAction(tr("&Export…"));
     m_exportAction->setObjectName(QStringLiteral("actionExport"));
     m_exportAction->setShortcut(QKeySequence(tr("Ctrl+E")));
-    connect(m_exportAction, &QAction::triggered, this, &MainWindow::showExportDialog);
+    connect(m_exportAction, &QAction::triggered, this, &ExchangeActions::showExportDialog);
     m_importAction = file->addAction(tr("&Import qconfig…"));
     m_importAction->setObjectName(QStringLiteral("actionImport"));
     connect(m_importAction, &QAction::triggered, this, [this] {
-        openFileDialog(this, tr("Import qconfig"), tr("qconfig JSON (*.json);;All files (*)"),
+        openFileDialog(m_window, tr("Import qconfig"), tr("qconfig JSON (*.json);;All files (*)"),
                        [this](const QString& path) { importQconfig(path); });
     });
     m_reportAction = file->addAction(tr("Export &Report…"));
     m_reportAction->setObjectName(QStringLiteral("actionExportReport"));
     connect(m_reportAction, &QAction::triggered, this, [this] {
-        saveFileDialog(this, tr("Export report"), tr("HTML report (*.html)"), QStringLiteral("html"),
+        saveFileDialog(m_window, tr("Export report"), tr("HTML report (*.html)"), QStringLiteral("html"),
                        [this](const QString& path) { exportReport(path); });
     });
 }
 
-QString MainWindow::exportBasePath() const
+void ExchangeActions::setEnabled(bool enabled)
+{
+    m_exportAction->setEnabled(enabled);
+    m_importAction->setEnabled(enabled);
+    m_reportAction->setEnabled(enabled);
+}
+
+QString ExchangeActions::exportBasePath() const
 {
     QString base = m_document->sessionPath();
     if (base.isEmpty())
-        base = m_modelPath;
+        base = m_modelPath();
     const QFileInfo info(base);
     return info.absolutePath() + QLatin1Char('/') + info.completeBaseName();
 }
 
-ExportDialog* MainWindow::showExportDialog()
+ExportDialog* ExchangeActions::showExportDialog()
 {
     if (!m_document->hasResult())
         return nullptr;
-    auto* dialog = new ExportDialog(exportBasePath(), this);
+    auto* dialog = new ExportDialog(exportBasePath(), m_window);
     dialog->setObjectName(QStringLiteral("exportDialog"));
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &QDialog::accepted, this, [this, dialog] { exportFiles(dialog->request()); });
@@ -60,16 +86,16 @@ ExportDialog* MainWindow::showExportDialog()
     return dialog;
 }
 
-void MainWindow::exportFiles(const ExportRequest& request)
+void ExchangeActions::exportFiles(const ExportRequest& request)
 {
-    m_jobProgress->start(tr("Exporting"));
+    m_progress->start(tr("Exporting"));
     m_exchange->exportFiles(request);
 }
 
-ImportDialog* MainWindow::importQconfig(const QString& path)
+ImportDialog* ExchangeActions::importQconfig(const QString& path)
 {
     if (!m_document->hasResult()) {
-        showError(tr("%1: calibrate or open a session before importing a qconfig").arg(path));
+        Q_EMIT errorOccurred(tr("%1: calibrate or open a session before importing a qconfig").arg(path));
         return nullptr;
     }
     ImportDialog* dialog = nullptr;
@@ -77,9 +103,10 @@ ImportDialog* MainWindow::importQconfig(const QString& path)
         // Read once up front, so that an unreadable file is an error and not an empty dialog.
         m_exchange->checkImport(path, {});
         dialog = new ImportDialog(
-            path, [this, path](const ImportOptions& options) { return m_exchange->checkImport(path, options); }, this);
+            path, [this, path](const ImportOptions& options) { return m_exchange->checkImport(path, options); },
+            m_window);
     } catch (const CalibError& e) {
-        showError(QString::fromStdString(e.what()));
+        Q_EMIT errorOccurred(QString::fromStdString(e.what()));
         return nullptr;
     }
     dialog->setObjectName(QStringLiteral("importDialog"));
@@ -87,41 +114,28 @@ ImportDialog* MainWindow::importQconfig(const QString& path)
     connect(dialog, &QDialog::accepted, this, [this, dialog] {
         const ImportReport outcome = m_exchange->applyImport(dialog->report());
         const int applied = outcome.count(ImportStatus::Recomputed) + outcome.count(ImportStatus::ValuesFromFile);
-        statusBar()->showMessage(tr("Imported %1: %n change(s) applied", nullptr, applied)
-                                     .arg(QFileInfo(QString::fromStdString(outcome.path)).fileName()),
-                                 8000);
+        Q_EMIT statusMessage(tr("Imported %1: %n change(s) applied", nullptr, applied)
+                                 .arg(QFileInfo(QString::fromStdString(outcome.path)).fileName()),
+                             8000);
         Q_EMIT qconfigImported(QString::fromStdString(outcome.path));
     });
     dialog->open();
     return dialog;
 }
 
-void MainWindow::exportReport(const QString& path)
+void ExchangeActions::exportReport(const QString& path)
 {
     if (!m_document->hasResult())
         return;
     // Drawn by the GUI's own widgets on this thread; a few hundred milliseconds at most.
     const QString error = exportHtmlReport(m_document->sharedResult(), path);
     if (!error.isEmpty()) {
-        showError(error);
+        Q_EMIT errorOccurred(error);
         return;
     }
     logInfo("Exported report " + path.toStdString());
-    statusBar()->showMessage(tr("Exported report %1").arg(path), 8000);
+    Q_EMIT statusMessage(tr("Exported report %1").arg(path), 8000);
     Q_EMIT reportExported(path);
-}
-
-void MainWindow::connectExchange()
-{
-    connect(m_exchange, &ExchangeController::exported, this, [this](const QStringList& paths) {
-        m_jobProgress->finish();
-        statusBar()->showMessage(tr("Exported %1").arg(paths.join(QStringLiteral(", "))), 8000);
-        Q_EMIT filesExported(paths);
-    });
-    connect(m_exchange, &ExchangeController::failed, this, [this](const QString& message) {
-        m_jobProgress->finish();
-        showError(message);
-    });
 }
 
 } // namespace cs::app

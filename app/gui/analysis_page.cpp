@@ -1,12 +1,10 @@
-// The analysis views (compare, heat map, accuracy, sensitivity, error propagation) and the
-// evaluation job: the main window's side of the analysis workflow. The views only ask; the
-// document makes every change undoable and the evaluation controller runs the job.
-#include "gui/main_window.h"
+#include "gui/analysis_page.h"
 
 #include "core/errors.h"
 #include "core/evaluation.h"
 #include "core/platform/logging.h"
 #include "gui/calibration_document.h"
+#include "gui/data_choices.h"
 #include "gui/dataset_dialog.h"
 #include "gui/evaluation_controller.h"
 #include "widgets/accuracy_view.h"
@@ -18,7 +16,7 @@
 #include "widgets/point_table_view.h"
 #include "widgets/sensitivity_view.h"
 
-#include <QStatusBar>
+#include <QCheckBox>
 #include <QTabWidget>
 
 #include <cmath>
@@ -33,29 +31,45 @@ constexpr int kEvaluationBatchSize = 100;
 
 } // namespace
 
-void MainWindow::buildAnalysisViews()
+AnalysisPage::AnalysisPage(CalibrationDocument* document, DataChoices* data, const Views& views, QObject* parent)
+    : QObject(parent), m_document(document), m_data(data), m_views(views)
 {
-    m_evaluation = new EvaluationController(this);
-    m_measurement = new EvaluationController(this);
-    m_compare = new ui::CompareView(m_pointModel, m_inspectorTabs);
-    m_inspectorTabs->insertTab(1, m_compare, tr("Compare observers"));
-    m_heatMap = new ui::ObserverHeatMap(m_tableTabs);
-    m_accuracy = new ui::AccuracyView(m_tableTabs);
+    m_evaluation = new EvaluationController(JobRunner::Policy::Refuse, this);
+    // A newer clip range supersedes the one being measured: its numbers would be stale.
+    m_measurement = new EvaluationController(JobRunner::Policy::Supersede, this);
+    m_compare = new ui::CompareView(views.pointModel, views.inspectorTabs);
+    views.inspectorTabs->insertTab(1, m_compare, tr("Compare observers"));
+    m_heatMap = new ui::ObserverHeatMap(views.tableTabs);
+    m_accuracy = new ui::AccuracyView(views.tableTabs);
     // A quick first look; the whole validation set is one click away (0 = all).
     m_accuracy->setMaxImages(2000);
-    m_sensitivity = new ui::SensitivityView(m_tableTabs);
-    m_propagation = new ui::ErrorPropagationView(m_tableTabs);
-    m_tableTabs->addTab(m_heatMap, tr("Observer heat map"));
-    m_tableTabs->addTab(m_accuracy, tr("Accuracy"));
-    m_tableTabs->addTab(m_sensitivity, tr("Sensitivity"));
-    m_tableTabs->addTab(m_propagation, tr("Error propagation"));
+    m_sensitivity = new ui::SensitivityView(views.tableTabs);
+    m_propagation = new ui::ErrorPropagationView(views.tableTabs);
+    views.tableTabs->addTab(m_heatMap, tr("Observer heat map"));
+    views.tableTabs->addTab(m_accuracy, tr("Accuracy"));
+    views.tableTabs->addTab(m_sensitivity, tr("Sensitivity"));
+    views.tableTabs->addTab(m_propagation, tr("Error propagation"));
+    connectViews();
+    connectJobs();
 }
 
-void MainWindow::connectAnalysis()
+AnalysisPage::~AnalysisPage() { shutdown(); }
+
+void AnalysisPage::shutdown()
+{
+    m_evaluation->shutdown();
+    m_measurement->shutdown();
+}
+
+void AnalysisPage::cancel() { m_evaluation->cancel(); }
+
+bool AnalysisPage::isEvaluating() const { return m_evaluation->isRunning(); }
+
+void AnalysisPage::connectViews()
 {
     connect(m_document, &CalibrationDocument::resultReplaced, this, [this] {
         m_heatMap->setResult(m_document->result());
-        m_compare->setPoint(m_pointTable->currentPoint());
+        m_compare->setPoint(m_views.pointTable->currentPoint());
         refreshEvaluationViews();
     });
     connect(m_document, &CalibrationDocument::pointsChanged, this, [this](const QStringList& points) {
@@ -63,53 +77,52 @@ void MainWindow::connectAnalysis()
         m_heatMap->setResult(m_document->result());
         // A measured error describes the range it was measured for.
         for (const QString& point : points)
-            m_histogram->clearMeasuredError(point);
+            m_views.histogram->clearMeasuredError(point);
         if (points.contains(m_compare->point()))
             m_compare->setPoint(m_compare->point());
         m_accuracy->setStale(m_document->evaluation() && !m_document->isEvaluationCurrent());
     });
-    connect(m_document, &CalibrationDocument::evaluationChanged, this, &MainWindow::refreshEvaluationViews);
-    connect(m_pointTable, &ui::PointTableView::currentPointChanged, this, [this](const QString& point) {
+    connect(m_document, &CalibrationDocument::evaluationChanged, this, &AnalysisPage::refreshEvaluationViews);
+    connect(m_views.pointTable, &ui::PointTableView::currentPointChanged, this, [this](const QString& point) {
         m_compare->setPoint(point);
         m_propagation->setCurrentPoint(point);
         m_heatMap->selectPoint(point);
     });
-
     // After a clip handle is released (PlanEditor, connected first, has applied the edit), the
     // exact error of the new range follows from the calibration data in the background.
-    connect(m_histogram, &ui::HistogramView::clipDragFinished, this,
+    connect(m_views.histogram, &ui::HistogramView::clipDragFinished, this,
             [this](const QString& point) { measurePoint(point); });
+
+    connect(m_compare, &ui::CompareView::useObserverRequested, this, &AnalysisPage::useObserver);
+    connect(m_heatMap, &ui::ObserverHeatMap::cellActivated, this, &AnalysisPage::useObserver);
+    connect(m_heatMap, &ui::ObserverHeatMap::pointSelected, this, [this](const QString& point) {
+        // Selecting in the heat map follows along without leaving it.
+        m_views.pointTable->selectPoint(point);
+    });
+    connect(m_sensitivity, &ui::SensitivityView::pointSelected, this, &AnalysisPage::showPoint);
+    connect(m_propagation, &ui::ErrorPropagationView::pointSelected, this, &AnalysisPage::showPoint);
+    connect(m_sensitivity, &ui::SensitivityView::protectWorstRequested, this, &AnalysisPage::protectPoints);
+    connect(m_accuracy, &ui::AccuracyView::evaluateRequested, this, &AnalysisPage::evaluate);
+    connect(m_accuracy, &ui::AccuracyView::cancelRequested, m_evaluation, &EvaluationController::cancel);
+}
+
+void AnalysisPage::connectJobs()
+{
     connect(m_measurement, &EvaluationController::evaluationAvailable, this,
             [this](std::shared_ptr<const EvaluationResult> result) { showMeasurement(*result); });
-    connect(m_measurement, &EvaluationController::evaluationCancelled, this, [this] {
-        if (std::exchange(m_measureAgain, false))
-            measurePoint(m_measuredPoint);
-    });
     connect(m_measurement, &EvaluationController::evaluationFailed, this,
             [](const QString& message) { logWarning("Measuring the clip range failed: " + message.toStdString()); });
 
-    connect(m_compare, &ui::CompareView::useObserverRequested, this, &MainWindow::useObserver);
-    connect(m_heatMap, &ui::ObserverHeatMap::cellActivated, this, &MainWindow::useObserver);
-    connect(m_heatMap, &ui::ObserverHeatMap::pointSelected, this, [this](const QString& point) {
-        // Selecting in the heat map follows along without leaving it.
-        m_pointTable->selectPoint(point);
-    });
-    connect(m_sensitivity, &ui::SensitivityView::pointSelected, this, &MainWindow::showPoint);
-    connect(m_propagation, &ui::ErrorPropagationView::pointSelected, this, &MainWindow::showPoint);
-    connect(m_sensitivity, &ui::SensitivityView::protectWorstRequested, this, &MainWindow::protectPoints);
-
-    connect(m_accuracy, &ui::AccuracyView::evaluateRequested, this, &MainWindow::evaluate);
-    connect(m_accuracy, &ui::AccuracyView::cancelRequested, m_evaluation, &EvaluationController::cancel);
     connect(m_evaluation, &EvaluationController::runningChanged, this, [this](bool running) {
         m_accuracy->setRunning(running);
         if (!running)
-            m_jobProgress->finish();
-        updateActions();
+            m_views.jobProgress->finish();
+        Q_EMIT evaluatingChanged(running);
     });
     connect(m_evaluation, &EvaluationController::progressChanged, this, [this](const JobProgressInfo& p) {
         const QString stage = p.stage.isEmpty() ? tr("Evaluating") : p.stage;
         m_accuracy->setProgress(stage, int(p.done), int(p.total));
-        m_jobProgress->setProgress(stage, p.done, p.total, p.itemsPerSecond, p.etaSeconds);
+        m_views.jobProgress->setProgress(stage, p.done, p.total, p.itemsPerSecond, p.etaSeconds);
     });
     connect(m_evaluation, &EvaluationController::evaluationAvailable, this,
             [this](std::shared_ptr<const EvaluationResult> result) {
@@ -117,16 +130,16 @@ void MainWindow::connectAnalysis()
                     logWarning(warning);
                 const EvaluationResult& e = *result;
                 m_document->setEvaluation(std::move(result));
-                statusBar()->showMessage(tr("Evaluated %1 images in %2 s").arg(e.images).arg(e.seconds, 0, 'f', 1),
-                                         10000);
+                Q_EMIT statusMessage(tr("Evaluated %1 images in %2 s").arg(e.images).arg(e.seconds, 0, 'f', 1),
+                                     10000);
                 Q_EMIT evaluationFinished();
             });
-    connect(m_evaluation, &EvaluationController::evaluationFailed, this, &MainWindow::showError);
+    connect(m_evaluation, &EvaluationController::evaluationFailed, this, &AnalysisPage::errorOccurred);
     connect(m_evaluation, &EvaluationController::evaluationCancelled, this,
-            [this] { statusBar()->showMessage(tr("Evaluation cancelled"), 5000); });
+            [this] { Q_EMIT statusMessage(tr("Evaluation cancelled"), 5000); });
 }
 
-void MainWindow::refreshEvaluationViews()
+void AnalysisPage::refreshEvaluationViews()
 {
     const auto evaluation = m_document->evaluation();
     if (!evaluation) {
@@ -139,18 +152,18 @@ void MainWindow::refreshEvaluationViews()
     m_accuracy->setEvaluation(*evaluation);
     m_sensitivity->setEvaluation(*evaluation);
     m_propagation->setEvaluation(*evaluation);
-    m_propagation->setCurrentPoint(m_pointTable->currentPoint());
+    m_propagation->setCurrentPoint(m_views.pointTable->currentPoint());
     m_accuracy->setStale(!m_document->isEvaluationCurrent());
 }
 
-void MainWindow::showPoint(const QString& point)
+void AnalysisPage::showPoint(const QString& point)
 {
-    m_tableTabs->setCurrentWidget(m_pointTable);
-    m_pointTable->selectPoint(point);
-    m_inspectorTabs->setCurrentWidget(m_histogram);
+    m_views.tableTabs->setCurrentWidget(m_views.pointTable);
+    m_views.pointTable->selectPoint(point);
+    m_views.inspectorTabs->setCurrentWidget(m_views.histogram);
 }
 
-void MainWindow::useObserver(const QString& point, const QString& observer)
+void AnalysisPage::useObserver(const QString& point, const QString& observer)
 {
     if (!m_document->hasResult() || !m_document->result()->point(point.toStdString()))
         return;
@@ -163,7 +176,7 @@ void MainWindow::useObserver(const QString& point, const QString& observer)
     m_document->editPoints({{point.toStdString(), config}}, tr("Use %1 for %2").arg(observer, point));
 }
 
-void MainWindow::protectPoints(const QStringList& points, const QString& action)
+void AnalysisPage::protectPoints(const QStringList& points, const QString& action)
 {
     if (!m_document->hasResult() || points.isEmpty())
         return;
@@ -192,7 +205,13 @@ void MainWindow::protectPoints(const QStringList& points, const QString& action)
         evaluate(m_accuracy->maxImages(), m_lastSensitivity);
 }
 
-EvaluationConfig MainWindow::evaluationConfig(int maxImages, bool sensitivity) const
+void AnalysisPage::rerunFinished()
+{
+    if (m_evaluateAfterRerun && !m_document->hasPending())
+        evaluate(m_accuracy->maxImages(), m_lastSensitivity);
+}
+
+EvaluationConfig AnalysisPage::evaluationConfig(int maxImages, bool sensitivity) const
 {
     EvaluationConfig config;
     config.data = validationData();
@@ -202,50 +221,37 @@ EvaluationConfig MainWindow::evaluationConfig(int maxImages, bool sensitivity) c
     return config;
 }
 
-DatasetSpec MainWindow::validationData() const
+DatasetSpec AnalysisPage::validationData() const
 {
-    if (m_hasValidation)
-        return m_validation;
+    if (m_data->hasValidation())
+        return m_data->validation();
     if (const auto evaluation = m_document->evaluation())
         return evaluation->data;
-    return m_dataset;
+    return m_data->dataset();
 }
 
-void MainWindow::setValidationData(const DatasetSpec& spec)
+void AnalysisPage::showValidationDialog(QWidget* parent)
 {
-    m_validation = spec;
-    m_hasValidation = true;
-    logInfo("Validation data: " + spec.path);
-}
-
-void MainWindow::showValidationDialog()
-{
-    auto* dialog = new DatasetDialog(this);
+    auto* dialog = new DatasetDialog(parent);
     dialog->setObjectName(QStringLiteral("validationDialog"));
     dialog->setWindowTitle(tr("Validation data"));
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->setValues(validationData(), kEvaluationBatchSize, -1);
     connect(dialog, &QDialog::accepted, this, [this, dialog] {
         try {
-            setValidationData(dialog->spec());
+            m_data->setValidation(dialog->spec());
         } catch (const CalibError& e) {
-            showError(QString::fromStdString(e.what()));
+            Q_EMIT errorOccurred(QString::fromStdString(e.what()));
         }
     });
     dialog->open();
 }
 
-void MainWindow::measurePoint(const QString& point)
+void AnalysisPage::measurePoint(const QString& point)
 {
     if (!m_document->hasResult() || !m_document->result()->point(point.toStdString()))
         return;
     m_measuredPoint = point;
-    if (m_measurement->isRunning()) {
-        // The running one measures an older range: its result is dropped, this one follows.
-        m_measurement->cancel();
-        m_measureAgain = true;
-        return;
-    }
     const CalibrationConfig& calibration = m_document->result()->config;
     EvaluationConfig config;
     // The calibration data the histogram was built from, so estimate and measurement
@@ -260,13 +266,8 @@ void MainWindow::measurePoint(const QString& point)
     m_measurement->start(*m_document->result(), config);
 }
 
-void MainWindow::showMeasurement(const EvaluationResult& result)
+void AnalysisPage::showMeasurement(const EvaluationResult& result)
 {
-    if (m_measureAgain) {
-        m_measureAgain = false;
-        measurePoint(m_measuredPoint);
-        return;
-    }
     const std::string name = m_measuredPoint.toStdString();
     const PointCalibration* point = m_document->hasResult() ? m_document->result()->point(name) : nullptr;
     const PointEvaluation* measured = result.point(name);
@@ -281,14 +282,14 @@ void MainWindow::showMeasurement(const EvaluationResult& result)
     e.clippedFraction = measured->local.clippedFraction;
     e.values = measured->local.count;
     e.images = result.images;
-    m_histogram->setMeasuredError(e);
+    m_views.histogram->setMeasuredError(e);
     Q_EMIT pointMeasured(m_measuredPoint);
 }
 
-bool MainWindow::evaluate(int maxImages, bool sensitivity)
+bool AnalysisPage::evaluate(int maxImages, bool sensitivity)
 {
     if (!m_document->hasResult()) {
-        showError(tr("Evaluation needs a calibration: calibrate or open a session first."));
+        Q_EMIT errorOccurred(tr("Evaluation needs a calibration: calibrate or open a session first."));
         return false;
     }
     if (m_evaluation->isRunning())
@@ -296,8 +297,14 @@ bool MainWindow::evaluate(int maxImages, bool sensitivity)
     m_lastSensitivity = sensitivity;
     m_evaluateAfterRerun = false;
     const EvaluationConfig config = evaluationConfig(maxImages, sensitivity);
-    m_jobProgress->start(tr("Evaluating on %1").arg(QString::fromStdString(config.data.path)));
+    m_views.jobProgress->start(tr("Evaluating on %1").arg(QString::fromStdString(config.data.path)));
     return m_evaluation->start(*m_document->result(), config);
+}
+
+void AnalysisPage::evaluateFromMenu()
+{
+    m_views.tableTabs->setCurrentWidget(m_accuracy);
+    evaluate(m_accuracy->maxImages(), m_accuracy->sensitivityBox()->isChecked());
 }
 
 } // namespace cs::app
