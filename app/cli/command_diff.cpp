@@ -23,10 +23,20 @@ int runDiff(const QStringList& arguments)
                                   QStringLiteral("model (default: the model's order) or change (largest scale "
                                                  "change first)."),
                                   QStringLiteral("ORDER"), QStringLiteral("model"));
-    parser.addOptions({format, sort});
-    int exitCode = Ok;
-    if (!parseOrExplain(parser, QStringLiteral("diff"), arguments, exitCode))
-        return exitCode;
+    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."));
+    parser.addOptions({format, sort, help});
+    // parseOrExplain refuses positional arguments; diff takes its two sessions as positionals.
+    QString usage = parser.helpText();
+    usage.replace(0, usage.indexOf(QLatin1Char('\n')),
+                  QStringLiteral("Usage: calibscope-cli diff A.cscope B.cscope [options]"));
+    if (!parser.parse(QStringList{QStringLiteral("calibscope-cli diff")} + arguments)) {
+        std::cerr << "calibscope-cli diff: " << parser.errorText().toStdString() << "\n\n" << usage.toStdString();
+        return BadUsage;
+    }
+    if (parser.isSet(help)) {
+        std::cout << usage.toStdString();
+        return Ok;
+    }
     const QStringList files = parser.positionalArguments();
     if (files.size() != 2) {
         printError("diff: give two session files");

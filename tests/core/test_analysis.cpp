@@ -9,6 +9,7 @@
 #include "core/stats/point_statistics.h"
 #include "../demo_test_config.h"
 
+#include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -119,7 +120,12 @@ private Q_SLOTS:
         const double few = relativeStd(bootstrapScales(stats, config, 3, 30, 1));
         const double some = relativeStd(bootstrapScales(stats, config, 30, 30, 1));
         const double many = relativeStd(bootstrapScales(stats, config, 200, 30, 1));
-        QVERIFY2(few > some && some > many, qPrintable(QStringLiteral("%1 %2 %3").arg(few).arg(some).arg(many)));
+        // An EMA with averaging constant 0.01 still weighs its first batch 0.99^29 = 0.75 after
+        // 30 batches, so its spread shrinks late; a global min/max shrinks all along.
+        const QString spreads = QStringLiteral("%1 %2 %3").arg(few).arg(some).arg(many);
+        QVERIFY2(few > many && some > many, qPrintable(spreads));
+        if (observer == QLatin1String("running_min_max"))
+            QVERIFY2(few > some, qPrintable(spreads));
         // Seeded: the same draws give the same scales.
         QCOMPARE(bootstrapScales(stats, config, 30, 30, 5), bootstrapScales(stats, config, 30, 30, 5));
     }
