@@ -17,6 +17,8 @@
 
 namespace cli {
 int runCalibrate(const QStringList& arguments);
+int runCheck(const QStringList& arguments);
+int runDiff(const QStringList& arguments);
 int runEvaluate(const QStringList& arguments);
 int runExport(const QStringList& arguments);
 int runInspect(const QStringList& arguments);
@@ -32,6 +34,8 @@ const cli::Command kCommands[] = {
     {"evaluate", "Measure a session's quantization error per point and end to end.", cli::runEvaluate},
     {"export", "Write a session's qconfig JSON, checkpoint, fake-quantized model or report.", cli::runExport},
     {"inspect", "List a model's ops, or a session's points and their clip ranges.", cli::runInspect},
+    {"diff", "Compare two sessions point by point (range, scale, observer, histogram).", cli::runDiff},
+    {"check", "A CI gate: evaluate a session and test accuracy/SQNR/convergence criteria.", cli::runCheck},
     {"merge", "Merge sessions of one model calibrated on different data shards.", cli::runMerge},
     {"make-demo", "Train the demo CNN on Fashion-MNIST (cached in the XDG cache folder).", cli::runMakeDemo},
     {"demo", "Make the demo model if needed and list its quantization points.", cli::runDemo},
@@ -45,7 +49,8 @@ void printUsage(std::ostream& out)
         out << "  " << c.name << std::string(12 - std::string(c.name).size(), ' ') << c.summary << '\n';
     out << "\nOptions:\n  -h, --help     Show this help (or: calibscope-cli <command> --help).\n"
            "  -v, --version  Show the version.\n\n"
-           "Exit status: 0 success, 1 the input or the computation failed, 2 bad usage.\n";
+           "Exit status: 0 success, 1 the input or the computation failed, 2 bad usage,\n"
+           "3 a criterion of `check` failed.\n";
 }
 
 // `export --report` draws its plots with the GUI's widgets, which need a QApplication. Only

@@ -60,6 +60,9 @@ int runCalibrate(const QStringList& arguments)
     const auto dataFormat = opt("data-format", "auto, imagefolder, idx, npy or pt (default auto).", "FORMAT", "auto");
     const auto start = opt("start", "First sample used (default 0).", "N", "0");
     const auto count = opt("count", "Samples used from --start (default all).", "N", "-1");
+    const auto sample = opt("sample", "A seeded random subset of N samples of the --start/--count window, in random "
+                                      "order (default: all of the window in file order).", "N");
+    const auto seed = opt("seed", "Seed of --sample (default 0).", "S", "0");
     const auto preprocess = opt("preprocess", "Preprocessing JSON (resize, crop, scale, mean, std, ...).", "PRE.json");
     const auto batchSize = opt("batch-size", "Images per batch (default 32).", "N", "32");
     const auto numBatches = opt("num-batches", "Batches to run; -1 = the whole dataset (default 30).", "N", "30");
@@ -77,7 +80,7 @@ int runCalibrate(const QStringList& arguments)
     const auto session = opt("session", "Output session file.", "OUT.cscope");
     const auto threads = opt("threads", "LibTorch threads (default: all cores).", "N", "0");
     const auto quiet = opt("quiet", "No progress bar.");
-    parser.addOptions({model, data, dataFormat, start, count, preprocess, batchSize, numBatches, actObserver, actParam,
+    parser.addOptions({model, data, dataFormat, start, count, sample, seed, preprocess, batchSize, numBatches, actObserver, actParam,
                        weightObserver, dtype, qscheme, narrow, pow2, overrides, compare, perOp, session, threads, quiet});
     int exitCode = Ok;
     if (!parseOrExplain(parser, QStringLiteral("calibrate"), arguments, exitCode))
@@ -103,6 +106,16 @@ int runCalibrate(const QStringList& arguments)
         printError("calibrate: --batch-size, --num-batches, --threads, --start and --count take integers "
                    "(batch size > 0, num-batches > 0 or -1)");
         return BadUsage;
+    }
+    if (parser.isSet(sample) || parser.isSet(seed)) {
+        bool okSample = true, okSeed = false;
+        config.data.sample = parser.isSet(sample) ? parser.value(sample).toLongLong(&okSample) : 0;
+        const qlonglong s = parser.value(seed).toLongLong(&okSeed);
+        if (!okSample || !okSeed || config.data.sample <= 0 || s < 0 || !parser.isSet(sample)) {
+            printError("calibrate: --sample takes a positive integer and --seed (with --sample) one >= 0");
+            return BadUsage;
+        }
+        config.data.sampleSeed = uint64_t(s);
     }
 
     const auto dt = cs::obs::dtypeFromString(parser.value(dtype).toStdString());

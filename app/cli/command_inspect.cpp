@@ -1,5 +1,6 @@
 #include "cli/cli_common.h"
 
+#include "core/analysis/convergence.h"
 #include "core/errors.h"
 #include "core/evaluation.h"
 #include "core/model/model_graph.h"
@@ -75,7 +76,10 @@ int runInspect(const QStringList& arguments)
                                     QStringLiteral("FORMAT"), QStringLiteral("table"));
     const QCommandLineOption threads(QStringLiteral("threads"), QStringLiteral("Worker threads (accepted for symmetry)."), QStringLiteral("N"));
     const QCommandLineOption quiet(QStringLiteral("quiet"), QStringLiteral("Accepted for symmetry (inspect prints no progress)."));
-    parser.addOptions({model, session, op, inputShape, perOp, format, threads, quiet});
+    const QCommandLineOption convergence(QStringLiteral("convergence"),
+        QStringLiteral("With --session: each point's range after 1..N batches (the observer replayed), a bootstrap "
+                       "band of the final scale and whether the ranges settled."));
+    parser.addOptions({model, session, op, inputShape, perOp, format, threads, quiet, convergence});
     int exitCode = Ok;
     if (!parseOrExplain(parser, QStringLiteral("inspect"), arguments, exitCode))
         return exitCode;
@@ -96,10 +100,19 @@ int runInspect(const QStringList& arguments)
             return BadUsage;
         }
     }
+    if (parser.isSet(convergence) && (!parser.isSet(session) || parser.isSet(op))) {
+        printError("inspect: --convergence needs --session (and no --op)");
+        return BadUsage;
+    }
     if (parser.isSet(session)) {
         try {
             const cs::CalibrationResult result = cs::loadSession(parser.value(session).toStdString());
-            if (parser.isSet(op))
+            if (parser.isSet(convergence)) {
+                const cs::ConvergenceReport report = cs::analyzeConvergence(result);
+                std::cout << (fmt == QLatin1String("json")  ? cs::formatConvergenceJson(report)
+                              : fmt == QLatin1String("csv") ? cs::formatConvergenceCsv(report)
+                                                            : cs::formatConvergenceTable(report));
+            } else if (parser.isSet(op))
                 std::cout << cs::formatPointDetails(result, parser.value(op).toStdString(), fmt == QLatin1String("json"));
             else if (fmt == QLatin1String("json")) {
                 QJsonObject root = QJsonDocument::fromJson(QByteArray::fromStdString(cs::formatPointsJson(result))).object();

@@ -1,6 +1,7 @@
 #include "core/dataset/dataset_source.h"
 
 #include "core/dataset/sources_p.h"
+#include "core/dataset/data_choices_p.h"
 
 #include "core/dataset/data_error_p.h"
 
@@ -88,7 +89,7 @@ std::unique_ptr<DatasetSource> openDataset(const DatasetSpec& spec, const Progre
     }
     if (!source || source->size() == 0)
         throw dataError(spec.path, "empty dataset");
-    return openWindow(std::move(source), spec);
+    return applyDataChoices(openWindow(std::move(source), spec), spec);
 }
 
 void checkSampleShape(const std::vector<int64_t>& expectedInputShape, const std::vector<int64_t>& sampleShape)

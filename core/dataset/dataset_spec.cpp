@@ -47,13 +47,15 @@ bool PreprocessConfig::operator==(const PreprocessConfig& o) const
 {
     return resizeWidth == o.resizeWidth && resizeHeight == o.resizeHeight && resizeShorter == o.resizeShorter
         && cropWidth == o.cropWidth && cropHeight == o.cropHeight && colorOrder == o.colorOrder
-        && grayscale == o.grayscale && scale == o.scale && mean == o.mean && stddev == o.stddev && layout == o.layout;
+        && grayscale == o.grayscale && scale == o.scale && mean == o.mean && stddev == o.stddev && layout == o.layout
+        && flipHorizontal == o.flipHorizontal && (flipHorizontal != FlipMode::Random || flipSeed == o.flipSeed);
 }
 
 bool DatasetSpec::operator==(const DatasetSpec& o) const
 {
     return format == o.format && path == o.path && labelsPath == o.labelsPath && start == o.start
-        && count == o.count && preprocess == o.preprocess;
+        && count == o.count && sample == o.sample && (sample == 0 || sampleSeed == o.sampleSeed)
+        && preprocess == o.preprocess;
 }
 
 std::string datasetFormatName(DatasetFormat format)

@@ -10,6 +10,10 @@ namespace cs {
 
 enum class ColorOrder { Rgb, Bgr };
 enum class TensorLayout { Nchw };
+// Mirrors samples left to right (their last axis): never, every sample, or each sample with
+// probability 1/2 decided by the seed and the sample's index in the file (so a sample flips
+// the same way in every run and in every window that holds it).
+enum class FlipMode { None, Always, Random };
 
 // How raw samples become model input. Image steps run in the order torchvision users
 // expect: colour conversion, resize (exact or shorter side), center crop, then
@@ -28,6 +32,8 @@ struct PreprocessConfig {
     std::vector<double> mean;     // empty = none; one value for all channels, or one per channel
     std::vector<double> stddev;   // "std" in JSON; empty = none; same rule as mean
     TensorLayout layout = TensorLayout::Nchw;
+    FlipMode flipHorizontal = FlipMode::None;  // "flip_horizontal": false, true or "random"
+    uint64_t flipSeed = 0;                     // "flip_seed", for FlipMode::Random
 
     bool hasResize() const { return resizeWidth > 0 || resizeShorter > 0; }
     bool hasCrop() const { return cropWidth > 0; }
@@ -62,6 +68,10 @@ struct DatasetSpec {
     std::string labelsPath;       // IDX: defaults to the labels file beside the images; .npy/.pt: optional
     int64_t start = 0;            // first sample used
     int64_t count = -1;           // samples used from `start`; -1 = all
+    // A seeded random subset of `sample` samples of that window, in a seeded random order,
+    // instead of all of them in file order; 0 = none.
+    int64_t sample = 0;
+    uint64_t sampleSeed = 0;
     PreprocessConfig preprocess;
 
     QJsonObject toJson() const;

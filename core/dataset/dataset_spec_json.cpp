@@ -145,6 +145,13 @@ QJsonObject PreprocessConfig::toJson() const
     json[QStringLiteral("mean")] = numbersToJson(mean);
     json[QStringLiteral("std")] = numbersToJson(stddev);
     json[QStringLiteral("layout")] = QStringLiteral("NCHW");
+    // Written only when set, so files without a flip read the same in older versions.
+    if (flipHorizontal == FlipMode::Always)
+        json[QStringLiteral("flip_horizontal")] = true;
+    else if (flipHorizontal == FlipMode::Random) {
+        json[QStringLiteral("flip_horizontal")] = QStringLiteral("random");
+        json[QStringLiteral("flip_seed")] = qint64(flipSeed);
+    }
     return json;
 }
 
@@ -153,7 +160,8 @@ PreprocessConfig PreprocessConfig::fromJson(const QJsonObject& json, const std::
     const FieldReader in(json, subject);
     in.rejectUnknownKeys({QStringLiteral("resize"), QStringLiteral("resize_shorter"), QStringLiteral("center_crop"),
                           QStringLiteral("color_order"), QStringLiteral("grayscale"), QStringLiteral("scale"),
-                          QStringLiteral("mean"), QStringLiteral("std"), QStringLiteral("layout")});
+                          QStringLiteral("mean"), QStringLiteral("std"), QStringLiteral("layout"),
+                          QStringLiteral("flip_horizontal"), QStringLiteral("flip_seed")});
     PreprocessConfig config;
     std::tie(config.resizeWidth, config.resizeHeight) = in.size(QStringLiteral("resize"), false);
     config.resizeShorter = int(in.integer(QStringLiteral("resize_shorter"), 0));
@@ -183,6 +191,23 @@ PreprocessConfig PreprocessConfig::fromJson(const QJsonObject& json, const std::
     const std::string layout = in.string(QStringLiteral("layout"), "NCHW");
     if (layout != "NCHW")
         in.fail(QStringLiteral("layout"), "\"" + layout + "\" is not supported; only NCHW");
+    if (in.has(QStringLiteral("flip_horizontal"))) {
+        const QJsonValue flip = in.value(QStringLiteral("flip_horizontal"));
+        if (flip.isBool())
+            config.flipHorizontal = flip.toBool() ? FlipMode::Always : FlipMode::None;
+        else if (flip.isString() && flip.toString() == QLatin1String("random"))
+            config.flipHorizontal = FlipMode::Random;
+        else
+            in.fail(QStringLiteral("flip_horizontal"), "must be true, false or \"random\"");
+    }
+    if (in.has(QStringLiteral("flip_seed"))) {
+        if (config.flipHorizontal != FlipMode::Random)
+            in.fail(QStringLiteral("flip_seed"), "needs \"flip_horizontal\": \"random\"");
+        const int64_t seed = in.integer(QStringLiteral("flip_seed"), 0);
+        if (seed < 0)
+            in.fail(QStringLiteral("flip_seed"), "must not be negative");
+        config.flipSeed = uint64_t(seed);
+    }
     config.validate(subject);
     return config;
 }
@@ -212,6 +237,10 @@ QJsonObject DatasetSpec::toJson() const
     json[QStringLiteral("labels")] = QString::fromStdString(labelsPath);
     json[QStringLiteral("start")] = qint64(start);
     json[QStringLiteral("count")] = qint64(count);
+    if (sample > 0) {
+        json[QStringLiteral("sample")] = qint64(sample);
+        json[QStringLiteral("sample_seed")] = qint64(sampleSeed);
+    }
     json[QStringLiteral("preprocess")] = preprocess.toJson();
     return json;
 }
@@ -220,7 +249,8 @@ DatasetSpec DatasetSpec::fromJson(const QJsonObject& json, const std::string& su
 {
     const FieldReader in(json, subject);
     in.rejectUnknownKeys({QStringLiteral("format"), QStringLiteral("path"), QStringLiteral("labels"),
-                          QStringLiteral("start"), QStringLiteral("count"), QStringLiteral("preprocess")});
+                          QStringLiteral("start"), QStringLiteral("count"), QStringLiteral("preprocess"),
+                          QStringLiteral("sample"), QStringLiteral("sample_seed")});
     DatasetSpec spec;
     const std::string format = in.string(QStringLiteral("format"), "auto");
     try {
@@ -238,6 +268,13 @@ DatasetSpec DatasetSpec::fromJson(const QJsonObject& json, const std::string& su
         in.fail(QStringLiteral("start"), "must not be negative");
     if (spec.count < -1)
         in.fail(QStringLiteral("count"), "must be -1 (all) or a sample count");
+    spec.sample = in.integer(QStringLiteral("sample"), 0);
+    if (spec.sample < 0)
+        in.fail(QStringLiteral("sample"), "must not be negative");
+    const int64_t sampleSeed = in.integer(QStringLiteral("sample_seed"), 0);
+    if (sampleSeed < 0)
+        in.fail(QStringLiteral("sample_seed"), "must not be negative");
+    spec.sampleSeed = uint64_t(sampleSeed);
     if (in.has(QStringLiteral("preprocess"))) {
         if (!in.value(QStringLiteral("preprocess")).isObject())
             in.fail(QStringLiteral("preprocess"), "must be an object");
