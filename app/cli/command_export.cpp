@@ -49,9 +49,15 @@ int runExport(const QStringList& arguments)
                                  "N", "8");
     const auto title = opt("title", "With --report: the report's title (default: \"Calibration report: <model>\").",
                            "TEXT");
+    const auto qatMode = opt("qat-mode",
+                             "With --checkpoint/--qconfig: the QAT model's treatment of conv+batch norm (HAT's qat_mode): "
+                             "fuse_bn (BN folded into the conv; default), with_bn (BN kept after the conv, weight scales of "
+                             "the conv's own weight), with_bn_reverse_fold (BN kept inside PyTorch's ConvBn QAT module, "
+                             "weight scales of the folded weight).",
+                             "MODE", "fuse_bn");
     const auto threads = opt("threads", "LibTorch threads (default: all cores).", "N", "0");
     const auto quiet = opt("quiet", "Print nothing on success.");
-    parser.addOptions({session, qconfig, checkpoint, fakeQuant, model, report, worstPoints, title, threads, quiet});
+    parser.addOptions({session, qconfig, checkpoint, fakeQuant, model, report, worstPoints, title, qatMode, threads, quiet});
     int exitCode = Ok;
     if (!parseOrExplain(parser, QStringLiteral("export"), arguments, exitCode))
         return exitCode;
@@ -61,6 +67,11 @@ int runExport(const QStringList& arguments)
     }
     if (!parser.isSet(qconfig) && !parser.isSet(checkpoint) && !parser.isSet(fakeQuant) && !parser.isSet(report)) {
         printError("export: nothing to write: give --qconfig, --checkpoint, --fakequant-model and/or --report");
+        return BadUsage;
+    }
+    const std::optional<cs::QatMode> mode = cs::parseQatMode(parser.value(qatMode).toStdString());
+    if (!mode) {
+        printError("export: --qat-mode takes fuse_bn, with_bn or with_bn_reverse_fold");
         return BadUsage;
     }
     bool ok = false;
@@ -80,14 +91,18 @@ int runExport(const QStringList& arguments)
         const cs::CalibrationResult result = cs::loadSession(sessionPath);
         std::vector<std::string> written;
         if (parser.isSet(qconfig)) {
-            cs::saveQconfig(result, parser.value(qconfig).toStdString());
+            cs::saveQconfig(result, parser.value(qconfig).toStdString(), *mode);
             written.push_back("qconfig:    " + parser.value(qconfig).toStdString() + " (" + std::to_string(result.model.ops.size())
                               + " ops)");
         }
         if (parser.isSet(checkpoint)) {
-            cs::saveCheckpoint(result, parser.value(checkpoint).toStdString());
+            cs::saveCheckpoint(result, parser.value(checkpoint).toStdString(), *mode);
             written.push_back("checkpoint: " + parser.value(checkpoint).toStdString() + " ("
-                              + std::to_string(cs::checkpointTensors(result).size()) + " tensors)");
+                              + std::to_string(cs::checkpointTensors(result, *mode).size()) + " tensors, qat mode "
+                              + cs::qatModeName(*mode) + ")");
+            if (parser.isSet(qatMode) && !cs::qatModesDiffer(result))
+                written.push_back("note:       no batch norm is folded into a conv in this model: the QAT modes are "
+                                  "identical here");
         }
         if (parser.isSet(fakeQuant)) {
             cs::setComputeThreads(threadCount);
