@@ -3,6 +3,7 @@
 #include "core/errors.h"
 #include "core/exchange/checkpoint.h"
 #include "core/exchange/fakequant_export.h"
+#include "core/exchange/onnx_export.h"
 #include "core/exchange/qconfig.h"
 #include "core/model/instrumented_model.h"
 #include "core/session.h"
@@ -55,9 +56,15 @@ int runExport(const QStringList& arguments)
                              "the conv's own weight), with_bn_reverse_fold (BN kept inside PyTorch's ConvBn QAT module, "
                              "weight scales of the folded weight).",
                              "MODE", "fuse_bn");
+    const auto onnx = opt("onnx",
+                          "Write ONNX with QuantizeLinear/DequantizeLinear at every point (PyTorch's exporter through "
+                          "/usr/bin/python3; needs python3-torch and python3-onnx) and M.onnx.names.json beside it.",
+                          "M.onnx");
+    const auto opset = opt("opset", "With --onnx: the ONNX opset (default 13, the first with per-channel Q/DQ).", "N",
+                           "13");
     const auto threads = opt("threads", "LibTorch threads (default: all cores).", "N", "0");
     const auto quiet = opt("quiet", "Print nothing on success.");
-    parser.addOptions({session, qconfig, checkpoint, fakeQuant, model, report, worstPoints, title, qatMode, threads, quiet});
+    parser.addOptions({session, qconfig, checkpoint, fakeQuant, model, report, worstPoints, title, qatMode, onnx, opset, threads, quiet});
     int exitCode = Ok;
     if (!parseOrExplain(parser, QStringLiteral("export"), arguments, exitCode))
         return exitCode;
@@ -65,8 +72,9 @@ int runExport(const QStringList& arguments)
         printError("export: --session is required");
         return BadUsage;
     }
-    if (!parser.isSet(qconfig) && !parser.isSet(checkpoint) && !parser.isSet(fakeQuant) && !parser.isSet(report)) {
-        printError("export: nothing to write: give --qconfig, --checkpoint, --fakequant-model and/or --report");
+    if (!parser.isSet(qconfig) && !parser.isSet(checkpoint) && !parser.isSet(fakeQuant) && !parser.isSet(report)
+        && !parser.isSet(onnx)) {
+        printError("export: nothing to write: give --qconfig, --checkpoint, --fakequant-model, --onnx and/or --report");
         return BadUsage;
     }
     const std::optional<cs::QatMode> mode = cs::parseQatMode(parser.value(qatMode).toStdString());
@@ -75,6 +83,11 @@ int runExport(const QStringList& arguments)
         return BadUsage;
     }
     bool ok = false;
+    const int opsetVersion = parser.value(opset).toInt(&ok);
+    if (!ok) {
+        printError("export: --opset takes an integer");
+        return BadUsage;
+    }
     const int threadCount = parser.value(threads).toInt(&ok);
     if (!ok || threadCount < 0) {
         printError("export: --threads takes a non-negative integer");
@@ -109,6 +122,14 @@ int runExport(const QStringList& arguments)
             const std::string modelPath = cs::locateModel(result, sessionPath, parser.value(model).toStdString());
             cs::saveFakeQuantModel(result, modelPath, parser.value(fakeQuant).toStdString());
             written.push_back("fake-quant: " + parser.value(fakeQuant).toStdString() + " (from " + modelPath + ")");
+        }
+        if (parser.isSet(onnx)) {
+            cs::setComputeThreads(threadCount);
+            const std::string modelPath = cs::locateModel(result, sessionPath, parser.value(model).toStdString());
+            const cs::OnnxExportInfo info = cs::saveOnnx(result, modelPath, parser.value(onnx).toStdString(), opsetVersion);
+            written.push_back("onnx:       " + parser.value(onnx).toStdString() + " (" + std::to_string(info.activationPairs)
+                              + " activation and " + std::to_string(info.weightPairs) + " weight Q/DQ pairs; names in "
+                              + info.namesPath + ")");
         }
         if (parser.isSet(report)) {
             // cli_main.cpp made a QApplication on the offscreen platform for this option.
