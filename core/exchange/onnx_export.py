@@ -69,19 +69,35 @@ def main():
         sys.exit(1)
     import numpy as np
     nodes = list(graph.node)
-    for k, (layer, w) in enumerate(zip(layers, weights)):
-        if w is None:
-            continue
+    weight_names = {}
+
+    def on_grid(values, w, axis):
+        # The TorchScript weights are fake-quantized: value / scale is an integer in the grid.
+        scale = np.array(w["scale"], dtype=np.float64)
+        if len(scale) > 1:
+            if values.shape[axis] != len(scale):
+                return False
+            shape = [1] * values.ndim
+            shape[axis] = len(scale)
+            scale = scale.reshape(shape)
+        q = values.astype(np.float64) / scale + np.array(w["zero_point"], dtype=np.float64).reshape(scale.shape)
+        return bool(np.all(np.abs(q - np.round(q)) < 1e-3) and q.min() >= w["quant_min"] - 0.5
+                    and q.max() <= w["quant_max"] + 0.5)
+
+    # Independent branches may come out in another order than calibscope's (a ResNet's
+    # downsample), so each conv/linear takes the first unused weight whose grid its values sit on.
+    unused = [w for w in weights if w is not None]
+    for k, layer in enumerate(layers):
         weight = layer.input[1]
-        channels = len(w["scale"])
-        shape = constants[weight].shape
         transposed = layer.op_type == "Gemm" and not any(a.name == "transB" and a.i for a in layer.attribute)
         axis = 1 if layer.op_type == "MatMul" or transposed else 0
+        w = next((c for c in unused if on_grid(constants[weight], c, axis)), None)
+        if w is None:
+            continue  # a weight kept in float
+        unused.remove(w)
+        channels = len(w["scale"])
         if channels > 1 and opset < 13:
             print("ERROR per-channel weights need --opset 13 or later")
-            sys.exit(1)
-        if channels > 1 and shape[axis] != channels:
-            print("ERROR weight %s has %d channels on axis %d, calibscope %d" % (w["name"], shape[axis], axis, channels))
             sys.exit(1)
         zp_type = np.int8 if w["quant_min"] < 0 else np.uint8
         prefix = "calibscope_weight_%d" % k
@@ -92,6 +108,7 @@ def main():
         graph.initializer.extend([numpy_helper.from_array(scale, prefix + "_scale"),
                                   numpy_helper.from_array(zero_point, prefix + "_zero_point")])
         constants[prefix + "_scale"] = scale
+        constants[prefix + "_zero_point"] = zero_point
         attrs = {"axis": axis} if channels > 1 else {}
         q = onnx.helper.make_node("QuantizeLinear", [weight, prefix + "_scale", prefix + "_zero_point"],
                                   [prefix + "_quantized"], name=prefix + "_QuantizeLinear", **attrs)
@@ -117,15 +134,28 @@ def main():
               % (len(act_q), len(weight_q), len(activations), len(quantized_weights)))
         sys.exit(1)
     names = {"activations": {}, "weights": {}}
+    # The exporter may order independent branches differently from the TorchScript graph
+    # (a ResNet's downsample beside its main path), so each point takes the first unused
+    # QuantizeLinear with its own scale and zero point, in graph order.
     for kind, nodes, planned in [("activations", act_q, activations), ("weights", weight_q, quantized_weights)]:
-        for n, p in zip(nodes, planned):
-            scale = constants[n.input[1]].astype("float32").reshape(-1).tolist()
-            if scale != [float(torch.tensor(v, dtype=torch.float32)) for v in p["scale"]]:
-                print("ERROR the QuantizeLinear of %s carries scale %s, calibscope's is %s" % (p["name"], scale[:4],
-                                                                                            p["scale"][:4]))
+        unused = list(nodes)
+        for p in planned:
+            want_scale = [float(torch.tensor(v, dtype=torch.float32)) for v in p["scale"]]
+            want_zero = [int(v) for v in p["zero_point"]]
+            match = None
+            for n in unused:
+                scale = constants[n.input[1]].astype("float32").reshape(-1).tolist()
+                zero = constants[n.input[2]].astype("int64").reshape(-1).tolist() if len(n.input) > 2 else [0]
+                if scale == want_scale and zero == want_zero:
+                    match = n
+                    break
+            if match is None:
+                print("ERROR no QuantizeLinear in the ONNX graph carries the scale %s of %s" % (p["scale"][:4],
+                                                                                          p["name"]))
                 sys.exit(1)
-            dq = [c for c in consumers.get(n.output[0], []) if c.op_type == "DequantizeLinear"]
-            names[kind][p["name"]] = {"tensor": n.input[0], "quantize_linear": n.name,
+            unused.remove(match)
+            dq = [c for c in consumers.get(match.output[0], []) if c.op_type == "DequantizeLinear"]
+            names[kind][p["name"]] = {"tensor": match.input[0], "quantize_linear": match.name,
                                       "dequantized": dq[0].output[0] if dq else ""}
     onnx.checker.check_model(onnx_model)
     onnx.save(onnx_model, out_path)
