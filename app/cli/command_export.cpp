@@ -38,7 +38,7 @@ int runExport(const QStringList& arguments)
     const auto checkpoint = opt("checkpoint", "Write the checkpoint (a dict of tensors for torch.load) here.", "C.pt");
     const auto fakeQuant = opt("fakequant-model", "Write the fake-quantized TorchScript model here.", "FQ.pt");
     const auto model = opt("model",
-                           "The calibrated model file, for --fakequant-model (default: the path in the session, "
+                           "The calibrated model file, for --fakequant-model and --onnx (default: the path in the session, "
                            "or that file beside the session).",
                            "M.pt");
     const auto report = opt("report",
