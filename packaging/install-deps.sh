@@ -17,6 +17,7 @@ packages=(
   libqcustomplot-dev libqcustomplot2.1-qt6
   # demo data and PyTorch interop tests
   dataset-fashion-mnist python3 python3-torch python3-torchvision python3-numpy
+  python3-onnx
   # headless GUI runs, screenshots with CJK text, packaging checks
   xvfb xauth fonts-dejavu-core fonts-noto-cjk desktop-file-utils appstream dpkg-dev
   # the .deb: icon PNGs rendered from the SVG; man page and MIME type checks

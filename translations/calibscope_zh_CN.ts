@@ -417,6 +417,26 @@
         <source>Choose the file</source>
         <translation>选择文件</translation>
     </message>
+    <message>
+        <source>QAT mode</source>
+        <translation>QAT 模式</translation>
+    </message>
+    <message>
+        <source>fuse_bn: batch norm folded into the conv</source>
+        <translation>fuse_bn：批归一化折叠进卷积</translation>
+    </message>
+    <message>
+        <source>with_bn: batch norm kept after the conv</source>
+        <translation>with_bn：批归一化保留在卷积之后</translation>
+    </message>
+    <message>
+        <source>with_bn_reverse_fold: batch norm kept inside PyTorch's ConvBn module</source>
+        <translation>with_bn_reverse_fold：批归一化保留在 PyTorch 的 ConvBn 模块内</translation>
+    </message>
+    <message>
+        <source>How the QAT model that loads the checkpoint treats a conv followed by batch norm; it sets the checkpoint&apos;s keys and weight scales (identical for models without batch norm)</source>
+        <translation>加载该检查点的 QAT 模型如何处理卷积后接的批归一化；它决定检查点的键名和权重缩放因子（对没有批归一化的模型三种模式相同）</translation>
+    </message>
 </context>
 <context>
     <name>cs::app::ImportDialog</name>

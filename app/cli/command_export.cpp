@@ -3,6 +3,7 @@
 #include "core/errors.h"
 #include "core/exchange/checkpoint.h"
 #include "core/exchange/fakequant_export.h"
+#include "core/exchange/onnx_export.h"
 #include "core/exchange/qconfig.h"
 #include "core/model/instrumented_model.h"
 #include "core/session.h"
@@ -37,7 +38,7 @@ int runExport(const QStringList& arguments)
     const auto checkpoint = opt("checkpoint", "Write the checkpoint (a dict of tensors for torch.load) here.", "C.pt");
     const auto fakeQuant = opt("fakequant-model", "Write the fake-quantized TorchScript model here.", "FQ.pt");
     const auto model = opt("model",
-                           "The calibrated model file, for --fakequant-model (default: the path in the session, "
+                           "The calibrated model file, for --fakequant-model and --onnx (default: the path in the session, "
                            "or that file beside the session).",
                            "M.pt");
     const auto report = opt("report",
@@ -49,9 +50,21 @@ int runExport(const QStringList& arguments)
                                  "N", "8");
     const auto title = opt("title", "With --report: the report's title (default: \"Calibration report: <model>\").",
                            "TEXT");
+    const auto qatMode = opt("qat-mode",
+                             "With --checkpoint/--qconfig: the QAT model's treatment of conv+batch norm (HAT's qat_mode): "
+                             "fuse_bn (BN folded into the conv; default), with_bn (BN kept after the conv, weight scales of "
+                             "the conv's own weight), with_bn_reverse_fold (BN kept inside PyTorch's ConvBn QAT module, "
+                             "weight scales of the folded weight).",
+                             "MODE", "fuse_bn");
+    const auto onnx = opt("onnx",
+                          "Write ONNX with QuantizeLinear/DequantizeLinear at every point (PyTorch's exporter through "
+                          "/usr/bin/python3; needs python3-torch and python3-onnx) and M.onnx.names.json beside it.",
+                          "M.onnx");
+    const auto opset = opt("opset", "With --onnx: the ONNX opset (default 13, the first with per-channel Q/DQ).", "N",
+                           "13");
     const auto threads = opt("threads", "LibTorch threads (default: all cores).", "N", "0");
     const auto quiet = opt("quiet", "Print nothing on success.");
-    parser.addOptions({session, qconfig, checkpoint, fakeQuant, model, report, worstPoints, title, threads, quiet});
+    parser.addOptions({session, qconfig, checkpoint, fakeQuant, model, report, worstPoints, title, qatMode, onnx, opset, threads, quiet});
     int exitCode = Ok;
     if (!parseOrExplain(parser, QStringLiteral("export"), arguments, exitCode))
         return exitCode;
@@ -59,11 +72,22 @@ int runExport(const QStringList& arguments)
         printError("export: --session is required");
         return BadUsage;
     }
-    if (!parser.isSet(qconfig) && !parser.isSet(checkpoint) && !parser.isSet(fakeQuant) && !parser.isSet(report)) {
-        printError("export: nothing to write: give --qconfig, --checkpoint, --fakequant-model and/or --report");
+    if (!parser.isSet(qconfig) && !parser.isSet(checkpoint) && !parser.isSet(fakeQuant) && !parser.isSet(report)
+        && !parser.isSet(onnx)) {
+        printError("export: nothing to write: give --qconfig, --checkpoint, --fakequant-model, --onnx and/or --report");
+        return BadUsage;
+    }
+    const std::optional<cs::QatMode> mode = cs::parseQatMode(parser.value(qatMode).toStdString());
+    if (!mode) {
+        printError("export: --qat-mode takes fuse_bn, with_bn or with_bn_reverse_fold");
         return BadUsage;
     }
     bool ok = false;
+    const int opsetVersion = parser.value(opset).toInt(&ok);
+    if (!ok) {
+        printError("export: --opset takes an integer");
+        return BadUsage;
+    }
     const int threadCount = parser.value(threads).toInt(&ok);
     if (!ok || threadCount < 0) {
         printError("export: --threads takes a non-negative integer");
@@ -80,20 +104,32 @@ int runExport(const QStringList& arguments)
         const cs::CalibrationResult result = cs::loadSession(sessionPath);
         std::vector<std::string> written;
         if (parser.isSet(qconfig)) {
-            cs::saveQconfig(result, parser.value(qconfig).toStdString());
+            cs::saveQconfig(result, parser.value(qconfig).toStdString(), *mode);
             written.push_back("qconfig:    " + parser.value(qconfig).toStdString() + " (" + std::to_string(result.model.ops.size())
                               + " ops)");
         }
         if (parser.isSet(checkpoint)) {
-            cs::saveCheckpoint(result, parser.value(checkpoint).toStdString());
+            cs::saveCheckpoint(result, parser.value(checkpoint).toStdString(), *mode);
             written.push_back("checkpoint: " + parser.value(checkpoint).toStdString() + " ("
-                              + std::to_string(cs::checkpointTensors(result).size()) + " tensors)");
+                              + std::to_string(cs::checkpointTensors(result, *mode).size()) + " tensors, qat mode "
+                              + cs::qatModeName(*mode) + ")");
+            if (parser.isSet(qatMode) && !cs::qatModesDiffer(result))
+                written.push_back("note:       no batch norm is folded into a conv in this model: the QAT modes are "
+                                  "identical here");
         }
         if (parser.isSet(fakeQuant)) {
             cs::setComputeThreads(threadCount);
             const std::string modelPath = cs::locateModel(result, sessionPath, parser.value(model).toStdString());
             cs::saveFakeQuantModel(result, modelPath, parser.value(fakeQuant).toStdString());
             written.push_back("fake-quant: " + parser.value(fakeQuant).toStdString() + " (from " + modelPath + ")");
+        }
+        if (parser.isSet(onnx)) {
+            cs::setComputeThreads(threadCount);
+            const std::string modelPath = cs::locateModel(result, sessionPath, parser.value(model).toStdString());
+            const cs::OnnxExportInfo info = cs::saveOnnx(result, modelPath, parser.value(onnx).toStdString(), opsetVersion);
+            written.push_back("onnx:       " + parser.value(onnx).toStdString() + " (" + std::to_string(info.activationPairs)
+                              + " activation and " + std::to_string(info.weightPairs) + " weight Q/DQ pairs; names in "
+                              + info.namesPath + ")");
         }
         if (parser.isSet(report)) {
             // cli_main.cpp made a QApplication on the offscreen platform for this option.

@@ -25,11 +25,11 @@ ExchangeController::ExportOutcome runExport(const CalibrationResult& result, con
         return path.toStdString();
     };
     if (!request.qconfig.isEmpty()) {
-        saveQconfig(result, prepare(request.qconfig));
+        saveQconfig(result, prepare(request.qconfig), request.qatMode);
         out.written << request.qconfig;
     }
     if (!request.checkpoint.isEmpty()) {
-        saveCheckpoint(result, prepare(request.checkpoint));
+        saveCheckpoint(result, prepare(request.checkpoint), request.qatMode);
         out.written << request.checkpoint;
     }
     if (!request.fakeQuantModel.isEmpty()) {

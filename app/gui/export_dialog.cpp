@@ -3,6 +3,7 @@
 #include "gui/file_dialogs.h"
 
 #include <QCheckBox>
+#include <QComboBox>
 #include <QDialogButtonBox>
 #include <QGridLayout>
 #include <QLabel>
@@ -35,6 +36,16 @@ ExportDialog::ExportDialog(const QString& basePath, QWidget* parent) : QDialog(p
                          tr("The model with BN-folded fake-quantized weights and fake_quantize at every point; "
                             "torch.jit.load runs it"));
     m_fakeQuant.box->setChecked(false);
+    grid->addWidget(new QLabel(tr("QAT mode")), 3, 0);
+    m_qatMode = new QComboBox;
+    m_qatMode->addItem(tr("fuse_bn: batch norm folded into the conv"), int(QatMode::FuseBn));
+    m_qatMode->addItem(tr("with_bn: batch norm kept after the conv"), int(QatMode::WithBn));
+    m_qatMode->addItem(tr("with_bn_reverse_fold: batch norm kept inside PyTorch's ConvBn module"),
+                       int(QatMode::WithBnReverseFold));
+    m_qatMode->setToolTip(tr("How the QAT model that loads the checkpoint treats a conv followed by batch norm; "
+                             "it sets the checkpoint's keys and weight scales (identical for models without "
+                             "batch norm)"));
+    grid->addWidget(m_qatMode, 3, 1, 1, 2);
     layout->addLayout(grid);
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
     m_ok = buttons->button(QDialogButtonBox::Ok);
@@ -81,7 +92,7 @@ void ExportDialog::updateOk()
 ExportRequest ExportDialog::request() const
 {
     const auto path = [](const Row& r) { return r.box->isChecked() ? r.edit->text().trimmed() : QString(); };
-    return {path(m_qconfig), path(m_checkpoint), path(m_fakeQuant)};
+    return {path(m_qconfig), path(m_checkpoint), path(m_fakeQuant), QatMode(m_qatMode->currentData().toInt())};
 }
 
 } // namespace cs::app

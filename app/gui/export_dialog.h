@@ -1,8 +1,11 @@
 #pragma once
+#include "core/exchange/checkpoint.h"
+
 #include <QDialog>
 #include <QString>
 
 class QCheckBox;
+class QComboBox;
 class QGridLayout;
 class QLineEdit;
 class QPushButton;
@@ -14,6 +17,7 @@ struct ExportRequest {
     QString qconfig;
     QString checkpoint;
     QString fakeQuantModel;
+    QatMode qatMode = QatMode::FuseBn; // for the checkpoint and the qconfig's "qat" block
     bool isEmpty() const { return qconfig.isEmpty() && checkpoint.isEmpty() && fakeQuantModel.isEmpty(); }
 };
 
@@ -33,6 +37,7 @@ public:
     QLineEdit* qconfigEdit() const { return m_qconfig.edit; }
     QLineEdit* checkpointEdit() const { return m_checkpoint.edit; }
     QLineEdit* fakeQuantEdit() const { return m_fakeQuant.edit; }
+    QComboBox* qatModeCombo() const { return m_qatMode; }
 
 private:
     struct Row {
@@ -46,6 +51,7 @@ private:
     Row m_qconfig;
     Row m_checkpoint;
     Row m_fakeQuant;
+    QComboBox* m_qatMode = nullptr;
     QPushButton* m_ok = nullptr;
 };
 

@@ -12,8 +12,28 @@
 // with <p> = <module>.activation_post_process for an activation point and
 // <module>.weight_fake_quant for a conv/linear weight. <module> is the op name; a fused
 // conv/linear [+bn] [+relu] point is keyed by its head (the conv), where fuse_modules puts
-// the fused QAT module. Points kept in float are left out; min/max only when known.
+// the fused QAT module. Points kept in float are left out.
+//
+// min_val/max_val are not the observed range but the range that PyTorch's calculate_qparams
+// (for the QAT model's MinMax/MovingAverage observers) turns back into exactly the exported
+// scale and zero point: the first QAT forward with observers on recomputes the scale from
+// them, so anything else would move every scale at step one. The observed range stays in the
+// qconfig.
+//
+// The QAT mode (HAT's qat_mode) says how the QAT model treats a conv followed by batch norm:
+//   fuse_bn              BN folded into the conv (fuse_modules in eval mode); the weight
+//                        quantizer sees the folded weight. Keys as above.
+//   with_bn              BN stays a module after the conv; the weight quantizer sees the
+//                        conv's own weight W, so its scales are computed on W. The point after
+//                        conv->bn[->relu] is keyed by the bn (fuse_modules([bn, relu]) puts
+//                        BNReLU2d there).
+//   with_bn_reverse_fold BN stays inside the fused QAT module (fuse_modules_qat: ConvBn*2d,
+//                        `<conv>.bn.*`); the weight quantizer sees W*gamma/sqrt(var+eps), so
+//                        the scales and keys are those of fuse_bn.
+// Models without a folded batch norm give the same checkpoint in every mode.
 #include "core/calibration.h"
+
+#include <optional>
 
 #include <cstdint>
 #include <string>
@@ -29,12 +49,29 @@ struct CheckpointTensor {
     bool isInt = false;
 };
 
-// The tensors in a stable order (points in graph order, then weights).
-std::vector<CheckpointTensor> checkpointTensors(const CalibrationResult& result);
+enum class QatMode { FuseBn, WithBn, WithBnReverseFold };
+
+// "fuse_bn", "with_bn", "with_bn_reverse_fold" (HAT's names).
+const char* qatModeName(QatMode mode);
+std::optional<QatMode> parseQatMode(const std::string& name);
+
+// True when some conv/linear weight has a batch norm folded into it: only then do the QAT
+// modes give different checkpoints.
+bool qatModesDiffer(const CalibrationResult& result);
+
+// The tensors in a stable order (graph order; per op its activation point, then its weight).
+// Throws CalibError for with_bn when a weight's observer needs more than the unfolded
+// weight's per-channel range (the only part of the unfolded weight a session keeps).
+std::vector<CheckpointTensor> checkpointTensors(const CalibrationResult& result, QatMode mode = QatMode::FuseBn);
+
+// The observer range [min, max] that PyTorch's calculate_qparams (per-tensor or per-channel
+// MinMax, no power-of-two rounding) maps to exactly `scale` and `zeroPoint` under `spec`.
+// Returns false (leaving min/max untouched) when no float32 range does.
+bool survivingRange(float scale, int64_t zeroPoint, const obs::QuantSpec& spec, float& min, float& max);
 
 // torch::pickle_save of a c10::Dict<std::string, Tensor>, written atomically. Throws
 // CalibError naming the file; the previous file survives a failed write.
-void saveCheckpoint(const CalibrationResult& result, const std::string& path);
+void saveCheckpoint(const CalibrationResult& result, const std::string& path, QatMode mode = QatMode::FuseBn);
 
 // Reads a checkpoint back (tests, tools). Throws CalibError when it is not a dict of tensors.
 std::vector<CheckpointTensor> loadCheckpoint(const std::string& path);

@@ -12,10 +12,10 @@
 
 namespace cs {
 
-void saveCheckpoint(const CalibrationResult& result, const std::string& path)
+void saveCheckpoint(const CalibrationResult& result, const std::string& path, QatMode mode)
 {
     c10::Dict<std::string, at::Tensor> dict;
-    for (const CheckpointTensor& t : checkpointTensors(result)) {
+    for (const CheckpointTensor& t : checkpointTensors(result, mode)) {
         at::Tensor tensor = t.isInt ? torch::tensor(at::ArrayRef<int32_t>(t.ints), torch::kInt32)
                                     : torch::tensor(at::ArrayRef<float>(t.floats), torch::kFloat32);
         dict.insert(t.key, tensor.reshape(t.shape).clone());

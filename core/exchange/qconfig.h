@@ -4,6 +4,7 @@
 // the model hash and the calibration description. Keys come in a fixed order and numbers
 // in their shortest exact form, so the same result always gives the same bytes.
 #include "core/calibration.h"
+#include "core/exchange/checkpoint.h"
 
 #include <string>
 
@@ -12,9 +13,11 @@ namespace cs {
 inline constexpr const char* kQconfigFormat = "calibscope-qconfig";
 inline constexpr int kQconfigVersion = 1;
 
-std::string formatQconfig(const CalibrationResult& result);
+// `mode` is the QAT mode the checkpoint is written for; the "qat" block names it beside the
+// observer settings that keep the exported scales through the first QAT steps.
+std::string formatQconfig(const CalibrationResult& result, QatMode mode = QatMode::FuseBn);
 
 // Written atomically; throws CalibError naming the file (the previous file survives).
-void saveQconfig(const CalibrationResult& result, const std::string& path);
+void saveQconfig(const CalibrationResult& result, const std::string& path, QatMode mode = QatMode::FuseBn);
 
 } // namespace cs

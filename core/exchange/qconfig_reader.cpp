@@ -255,7 +255,7 @@ QconfigFile parseQconfig(const std::string& bytes, const std::string& path)
         throw CalibError(path, "expected an object with an \"ops\" array (a calibscope qconfig)");
     for (auto it = root.begin(); it != root.end(); ++it) {
         static const std::set<QString> known{QStringLiteral("format"), QStringLiteral("version"), QStringLiteral("model"),
-                                             QStringLiteral("calibration"), QStringLiteral("ops")};
+                                             QStringLiteral("calibration"), QStringLiteral("qat"), QStringLiteral("ops")};
         if (!known.count(it.key()))
             file.notes.push_back("unknown top-level key '" + it.key().toStdString() + "' ignored");
     }

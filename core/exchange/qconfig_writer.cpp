@@ -88,6 +88,41 @@ void writeCalibration(JsonWriter& w, const CalibrationResult& result)
     w.endObject();
 }
 
+// How to start QAT from the checkpoint without losing the calibration: activation observers
+// that keep their loaded range (averaging_constant 0: min/max and hence scale stay as
+// exported while the network trains), weight observers that follow the weight being trained
+// (averaging_constant 1: each step's own min/max).
+void writeQat(JsonWriter& w, const CalibrationResult& result, QatMode mode)
+{
+    w.beginObject();
+    w.key("mode");
+    w.string(qatModeName(mode));
+    w.key("modes_differ");
+    w.boolean(qatModesDiffer(result));
+    w.key("activation");
+    w.beginObject(true);
+    w.key("fake_quantize");
+    w.string("torch.ao.quantization.FakeQuantize");
+    w.key("observer");
+    w.string("torch.ao.quantization.MovingAverageMinMaxObserver");
+    w.key("averaging_constant");
+    w.number(0);
+    w.endObject();
+    w.key("weight");
+    w.beginObject(true);
+    w.key("fake_quantize");
+    w.string("torch.ao.quantization.FakeQuantize");
+    w.key("observer");
+    w.string("torch.ao.quantization.MovingAveragePerChannelMinMaxObserver");
+    w.key("averaging_constant");
+    w.number(1);
+    w.endObject();
+    w.key("note");
+    w.string("A starting point: averaging_constant 0 freezes the calibrated activation ranges; raise it (PyTorch's "
+             "default is 0.01) or call disable_observer later to let QAT adapt them.");
+    w.endObject();
+}
+
 void writeOp(JsonWriter& w, const OpInfo& op, const ExportPoints& points)
 {
     const PointCalibration* act = points.activation(op.name);
@@ -116,7 +151,7 @@ void writeOp(JsonWriter& w, const OpInfo& op, const ExportPoints& points)
 
 } // namespace
 
-std::string formatQconfig(const CalibrationResult& result)
+std::string formatQconfig(const CalibrationResult& result, QatMode mode)
 {
     const ExportPoints points(result);
     JsonWriter w;
@@ -130,6 +165,8 @@ std::string formatQconfig(const CalibrationResult& result)
     w.endObject();
     w.key("calibration");
     writeCalibration(w, result);
+    w.key("qat");
+    writeQat(w, result, mode);
     w.key("ops");
     w.beginArray();
     for (const OpInfo& op : result.model.ops)
@@ -139,9 +176,9 @@ std::string formatQconfig(const CalibrationResult& result)
     return w.finish();
 }
 
-void saveQconfig(const CalibrationResult& result, const std::string& path)
+void saveQconfig(const CalibrationResult& result, const std::string& path, QatMode mode)
 {
-    writeFileAtomically(path, formatQconfig(result));
+    writeFileAtomically(path, formatQconfig(result, mode));
 }
 
 } // namespace cs

@@ -38,7 +38,11 @@ FoldedWeight foldedWeight(const ModelGraphImpl& model, size_t opIndex, bool fold
     bshape[0] = f.weight.size(0);
     f.weight = f.weight * g.reshape(bshape);
     at::Tensor b = f.bias.defined() ? f.bias : torch::zeros({f.weight.size(0)});
-    b = (b - mean->toTensor().to(at::kFloat)) * g;
+    // The association of torch.nn.utils.fusion.fuse_conv_bn_weights, so that a model fused by
+    // PyTorch (QAT from calibscope's checkpoint) computes the same float32 bias to the bit.
+    b = (b - mean->toTensor().to(at::kFloat)) * inv;
+    if (gamma && gamma->isTensor())
+        b = b * gamma->toTensor().to(at::kFloat);
     if (beta && beta->isTensor())
         b = b + beta->toTensor().to(at::kFloat);
     f.bias = b;

@@ -114,8 +114,10 @@ def main():
         fq = model.get_submodule(path)
         same(path + ".scale", fq.scale, values["scale"], torch.float32)
         same(path + ".zero_point", fq.zero_point, values["zero_point"], torch.int32)
-        same(path + ".min_val", fq.activation_post_process.min_val, values["min"], torch.float32)
-        same(path + ".max_val", fq.activation_post_process.max_val, values["max"], torch.float32)
+        # The loaded range is the one PyTorch's observer turns back into the exported scale.
+        scale, zero_point = fq.activation_post_process.calculate_qparams()
+        same(path + " calculate_qparams scale", scale, values["scale"], torch.float32)
+        same(path + " calculate_qparams zero_point", zero_point.to(torch.int32), values["zero_point"], torch.int32)
         if fq.activation_post_process.min_val.dim() != (1 if "weight" in path else 0):
             fail(path + ": min_val has the wrong rank")
 

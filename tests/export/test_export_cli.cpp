@@ -136,6 +136,37 @@ private Q_SLOTS:
         QVERIFY(r.out.contains(QStringLiteral("--fakequant-model")));
     }
 
+    void qatModeOption()
+    {
+        QTemporaryDir dir;
+        const QString session = dir.filePath(QStringLiteral("qat.cscope"));
+        QVERIFY(calibrateQat(session).exitCode == 0);
+        const QString c = dir.filePath(QStringLiteral("c.pt"));
+        Run r = cli({QStringLiteral("export"), QStringLiteral("--session"), session, QStringLiteral("--checkpoint"), c,
+                     QStringLiteral("--qat-mode"), QStringLiteral("fold")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(oneLineError(r, QStringLiteral("fuse_bn, with_bn or with_bn_reverse_fold")), qPrintable(r.out));
+        QVERIFY(!QFile::exists(c));
+        // conv-bn-relu: with_bn keys the point by the bn and quantizes the conv's own weight.
+        r = cli({QStringLiteral("export"), QStringLiteral("--session"), session, QStringLiteral("--checkpoint"), c,
+                 QStringLiteral("--qat-mode"), QStringLiteral("with_bn")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.out));
+        QVERIFY(r.out.contains(QStringLiteral("qat mode with_bn)")));
+        QVERIFY(!r.out.contains(QStringLiteral("identical")));
+        bool bnKeyed = false;
+        for (const CheckpointTensor& t : loadCheckpoint(c.toStdString()))
+            bnKeyed = bnKeyed || t.key == "bn.activation_post_process.scale";
+        QVERIFY(bnKeyed);
+        // Without batch norm folding (per-op points) the modes are one, and the CLI says so.
+        const QString perOp = dir.filePath(QStringLiteral("perop.cscope"));
+        QVERIFY(calibrateQat(perOp, {QStringLiteral("--per-op")}).exitCode == 0);
+        r = cli({QStringLiteral("export"), QStringLiteral("--session"), perOp, QStringLiteral("--checkpoint"), c,
+                 QStringLiteral("--qat-mode"), QStringLiteral("with_bn_reverse_fold")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.out));
+        QVERIFY2(r.out.contains(QStringLiteral("the QAT modes are identical here")), qPrintable(r.out));
+        QVERIFY(QFile::exists(c));
+    }
+
     void demoSessionExportLoadsInPython()
     {
         QTemporaryDir dir;

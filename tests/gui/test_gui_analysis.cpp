@@ -316,12 +316,20 @@ private Q_SLOTS:
         dialog->qconfigEdit()->setText(qconfig);
         dialog->checkpointEdit()->setText(m_dir.filePath(QStringLiteral("plan.qparams.pt")));
         dialog->fakeQuantBox()->setChecked(false);
+        dialog->qatModeCombo()->setCurrentIndex(2);
+        QCOMPARE(dialog->request().qatMode, cs::QatMode::WithBnReverseFold);
         saveScreenshot(*dialog, QStringLiteral("analysis_export_dialog.png"));
         QSignalSpy exported(m_window.get(), &MainWindow::filesExported);
         dialog->accept();
         QVERIFY(exported.wait(60000));
         QCOMPARE(exported.first().first().toStringList().size(), 2);
         QVERIFY(QFile::exists(m_dir.filePath(QStringLiteral("plan.qparams.pt"))));
+        QFile written(qconfig);
+        QVERIFY(written.open(QIODevice::ReadOnly));
+        QCOMPARE(QJsonDocument::fromJson(written.readAll()).object().value(QStringLiteral("qat")).toObject().value(
+                     QStringLiteral("mode")).toString(),
+                 QStringLiteral("with_bn_reverse_fold"));
+        written.close();
 
         // A hand edit: one point to percentile 99.9, plus a name the model does not have.
         QFile file(qconfig);

@@ -1,0 +1,68 @@
+// The QAT hand-off in PyTorch: the demo calibrated and exported through the real binary in
+// each QAT mode, then made a QAT model the PyTorch way, loaded, evaluated and trained a few
+// steps by tests/export/check_qat_handoff.py.
+#include "export_test_utils.h"
+
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace exporttest;
+
+#define FASHION_DIR "/usr/share/datasets/fashion-mnist"
+
+class TestQatHandoff : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        m_session = m_dir.filePath(QStringLiteral("demo.cscope"));
+        const Run calibrated = run(QStringLiteral(CALIBSCOPE_CLI),
+                                   {QStringLiteral("calibrate"), QStringLiteral("--model"), kDemo,
+                                    QStringLiteral("--data"), QStringLiteral(FASHION_DIR "/train-images-idx3-ubyte.gz"),
+                                    QStringLiteral("--start"), QStringLiteral("59000"), QStringLiteral("--count"),
+                                    QStringLiteral("1000"), QStringLiteral("--num-batches"), QStringLiteral("8"),
+                                    QStringLiteral("--quiet"), QStringLiteral("--session"), m_session});
+        QVERIFY2(calibrated.exitCode == 0, qPrintable(calibrated.out));
+        m_fakeQuant = m_dir.filePath(QStringLiteral("demo_fq.pt"));
+        const Run exported = run(QStringLiteral(CALIBSCOPE_CLI),
+                                 {QStringLiteral("export"), QStringLiteral("--session"), m_session,
+                                  QStringLiteral("--fakequant-model"), m_fakeQuant, QStringLiteral("--quiet")});
+        QVERIFY2(exported.exitCode == 0, qPrintable(exported.out));
+    }
+
+    void pytorchTrainsFromTheCheckpoint_data()
+    {
+        QTest::addColumn<QString>("mode");
+        for (const char* mode : {"fuse_bn", "with_bn", "with_bn_reverse_fold"})
+            QTest::newRow(mode) << QString::fromLatin1(mode);
+    }
+
+    void pytorchTrainsFromTheCheckpoint()
+    {
+        QFETCH(QString, mode);
+        const QString checkpoint = m_dir.filePath(mode + QStringLiteral(".pt"));
+        const QString qconfig = m_dir.filePath(mode + QStringLiteral(".json"));
+        const Run exported = run(QStringLiteral(CALIBSCOPE_CLI),
+                                 {QStringLiteral("export"), QStringLiteral("--session"), m_session,
+                                  QStringLiteral("--checkpoint"), checkpoint, QStringLiteral("--qconfig"), qconfig,
+                                  QStringLiteral("--qat-mode"), mode});
+        QVERIFY2(exported.exitCode == 0, qPrintable(exported.out));
+        QVERIFY(exported.out.contains(QStringLiteral("qat mode ") + mode));
+        QVERIFY(!exported.out.contains(QStringLiteral("identical")));
+        const Run py = python(QStringLiteral("check_qat_handoff.py"),
+                              {mode, kDemo, checkpoint, qconfig, m_fakeQuant, QStringLiteral(FASHION_DIR)});
+        qInfo("%s", qPrintable(py.out));
+        QCOMPARE(py.exitCode, 0);
+        QVERIFY(py.out.contains(QStringLiteral("PASS")));
+    }
+
+private:
+    const QString kDemo = QStringLiteral(CALIBSCOPE_TEST_DEMO_DIR "/demo.pt");
+    QTemporaryDir m_dir;
+    QString m_session;
+    QString m_fakeQuant;
+};
+
+QTEST_GUILESS_MAIN(TestQatHandoff)
+#include "test_qat_handoff.moc"
