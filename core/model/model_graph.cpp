@@ -279,15 +279,28 @@ static std::string expectedInputFromGraph(const detail::ModelGraphImpl& d)
 void ModelGraph::inferShapes(const std::vector<int64_t>& inputShape)
 {
     c10::InferenceMode guard;
+    const at::Tensor sample = torch::zeros(inputShape);
     auto fail = [&](const std::exception& e) {
+        std::string message = detail::torchErrorMessage(e);
+        if (message.find("INTERNAL ASSERT FAILED") != std::string::npos) {
+            // The interpreter sometimes trips over its own frames while unwinding an error
+            // in a frozen graph (TransformerEncoder given the wrong feature size); the model
+            // as saved gives the op's own message.
+            try {
+                torch::jit::Module original = torch::jit::load(d->summary.path, c10::kCPU);
+                original.eval();
+                original.forward({sample});
+            } catch (const std::exception& again) {
+                message = detail::torchErrorMessage(again);
+            }
+        }
         std::string expected = shapeToString(metadataInputShape());
         if (metadataInputShape().empty())
             expected = expectedInputFromGraph(*d);
         throw CalibError(d->summary.path, "input of shape " + shapeToString(inputShape) + " does not fit the model"
                                               + (expected.empty() ? std::string() : " (expects " + expected + ")")
-                                              + ": " + detail::torchErrorMessage(e));
+                                              + ": " + message);
     };
-    const at::Tensor sample = torch::zeros(inputShape);
     if (d->unfrozen) {
         try {
             d->unfrozen->forward({sample});
