@@ -2,7 +2,7 @@
 
 #include "core/platform/background_worker.h"
 #include "core/errors.h"
-#include "core/model/model_graph_p.h"
+#include "core/model/graph_rewrite_p.h"
 #include "core/observers/kernels.h"
 
 #include <torch/csrc/jit/ir/alias_analysis.h>
@@ -57,6 +57,8 @@ at::Tensor tapKernel(const at::Tensor& x, int64_t point)
     const FakeQuantParams* q = handler->fakeQuant(static_cast<int>(point));
     if (!q || q->scale.empty())
         return x;
+    if (x.scalar_type() != at::kFloat) // PyTorch fake-quantizes float32 only
+        return tapKernel(x.to(at::kFloat), point).to(x.scalar_type());
     if (q->chAxis < 0)
         return at::fake_quantize_per_tensor_affine(x, q->scale[0], q->zeroPoint.empty() ? 0 : q->zeroPoint[0],
                                                    q->quantMin, q->quantMax);
@@ -143,41 +145,17 @@ InstrumentedModel::InstrumentedModel(const ModelGraph& modelGraph) : d(std::make
     d->model = &model;
     d->graph = model.graph->copy();
 
-    // Map the original graph's values onto the copy (same node order).
-    std::unordered_map<const torch::jit::Value*, torch::jit::Value*> toCopy;
-    for (size_t i = 0; i < model.graph->inputs().size(); ++i)
-        toCopy[model.graph->inputs()[i]] = d->graph->inputs()[i];
-    auto copied = d->graph->nodes().begin();
-    for (torch::jit::Node* node : model.graph->nodes()) {
-        for (size_t k = 0; k < node->outputs().size(); ++k)
-            toCopy[node->output(k)] = copied->output(k);
-        ++copied;
-    }
-
-    const auto tapSymbol = c10::Symbol::fromQualString("calibscope::tap");
+    const auto toCopy = detail::mapValues(*model.graph, *d->graph);
     const auto& ops = model.summary.ops;
     const torch::jit::AliasDb aliases(model.graph);
     for (size_t i = 0; i < ops.size(); ++i) {
-        if (!ops[i].isActivationPoint() || (!ops[i].dtype.empty() && ops[i].dtype.rfind("float", 0) != 0
-                                             && ops[i].dtype != "bfloat16"))
+        if (!detail::isTappable(ops[i]))
             continue;
-        torch::jit::Value* value = toCopy.at(model.opValues[i]);
         const int point = static_cast<int>(d->points.size());
         d->points.push_back(TapPoint{static_cast<int>(i), ops[i].name});
         d->writtenLater.push_back(model.opValues[i]->node()->kind() == c10::prim::Param
                                   || aliases.hasWriters(model.opValues[i]));
-
-        torch::jit::Node* anchor = value->node()->kind() == c10::prim::Param ? nullptr : value->node();
-        torch::jit::Node* tap = d->graph->create(tapSymbol, 1);
-        if (anchor)
-            tap->insertAfter(anchor);
-        else
-            tap->insertBefore(d->graph->nodes().front());
-        torch::jit::WithInsertPoint guard(tap);
-        tap->addInput(value);
-        tap->addInput(d->graph->insertConstant(static_cast<int64_t>(point)));
-        tap->output()->setType(value->type());
-        value->replaceAllUsesAfterNodeWith(tap, tap->output());
+        detail::insertTap(*d->graph, toCopy.at(model.opValues[i]), point);
     }
     d->code = std::make_unique<torch::jit::Code>(d->graph, "calibscope_instrumented");
 }
@@ -211,7 +189,7 @@ BatchOutput runInstrumented(torch::jit::Code& code, const c10::IValue& self, con
         }
         throw CalibError(summary.path, "forward failed on a batch of shape " + shapeToString(shape)
                                            + " (expected input " + shapeToString(summary.inputShape)
-                                           + "): " + firstLine(e.what()));
+                                           + "): " + detail::torchErrorMessage(e));
     }
     t_tap = previous;
     if (offThread.worker)

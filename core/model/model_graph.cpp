@@ -1,7 +1,7 @@
 #include "core/model/model_graph.h"
 
 #include "core/errors.h"
-#include "core/model/model_graph_p.h"
+#include "core/model/graph_rewrite_p.h"
 #include "core/model/op_naming.h"
 
 #include <torch/csrc/jit/passes/freeze_module.h>
@@ -14,6 +14,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <map>
 #include <set>
 #include <unordered_map>
 
@@ -110,6 +111,30 @@ std::string readMetadata(const std::string& path, torch::jit::ExtraFilesMap& ext
     return it == extra.end() ? std::string() : it->second;
 }
 
+// Freezes `module` keeping its other methods. Freezing inlines the methods forward calls
+// (ResNet's _forward_impl) and then deletes them, but the inlined nodes' call stacks still
+// point at the deleted functions: when an op inside fails, the interpreter reads those
+// pointers to format its traceback and crashes (PyTorch 1.13 does the same). Kept methods
+// stay alive with the frozen module.
+torch::jit::Module freezeKeepingMethods(const torch::jit::Module& module, bool& kept)
+{
+    kept = true;
+    std::vector<std::string> methods;
+    for (const auto& method : module.get_methods())
+        if (method.name() != "forward")
+            methods.push_back(method.name());
+    if (!methods.empty()) {
+        try {
+            return torch::jit::freeze_module(module, methods);
+        } catch (const std::exception&) {
+            // A method that cannot be frozen: freeze forward alone; inferShapes() then checks
+            // a sample through the unfrozen module first.
+        }
+        kept = false;
+    }
+    return torch::jit::freeze_module(module);
+}
+
 } // namespace
 
 ModelGraph::ModelGraph(const std::string& path, PointMode mode)
@@ -142,7 +167,10 @@ ModelGraph::ModelGraph(const std::string& path, PointMode mode)
 
     try {
         module.eval();
-        d->frozen = torch::jit::freeze_module(module);
+        bool methodsKept = true;
+        d->frozen = freezeKeepingMethods(module, methodsKept);
+        if (!methodsKept)
+            d->unfrozen = module;
         d->graph = d->frozen.get_method("forward").graph();
     } catch (const std::exception& e) {
         throw CalibError(path, "cannot freeze the model (" + firstLine(e.what()) + ")");
@@ -207,38 +235,94 @@ std::vector<int64_t> ModelGraph::metadataInputShape() const
     return shape;
 }
 
+// What the first conv/linear reading the model's input expects, as a shape ("[N, 3, H, W]"),
+// or "" when the input does not go straight into one.
+static std::string expectedInputFromGraph(const detail::ModelGraphImpl& d)
+{
+    for (size_t i = 0; i < d.summary.ops.size(); ++i) {
+        if (d.summary.ops[i].kind != "input")
+            continue;
+        for (const auto& use : d.opValues[i]->uses()) {
+            const torch::jit::Node* node = use.user;
+            const std::string kind = node->kind().toQualString();
+            if (node->inputs().size() < 2 || use.offset != 0)
+                continue;
+            const auto weight = torch::jit::toIValue(node->input(1));
+            if (!weight || !weight->isTensor())
+                continue;
+            const at::Tensor w = weight->toTensor();
+            if (kind == "aten::linear" && w.dim() == 2)
+                return "[..., " + std::to_string(w.size(1)) + "]";
+            // conv1d/2d/3d(input, weight, bias, stride, padding, dilation, groups); traced models
+            // have _convolution(input, weight, bias, stride, padding, dilation, transposed,
+            // output_padding, groups, ...).
+            const bool traced = kind == "aten::_convolution";
+            const bool conv = kind == "aten::conv1d" || kind == "aten::conv2d" || kind == "aten::conv3d";
+            if ((!traced && !conv) || w.dim() < 3 || w.dim() > 5 || (traced && node->inputs().size() < 9))
+                continue;
+            if (traced)
+                if (auto transposed = torch::jit::toIValue(node->input(6)); !transposed || !transposed->isBool()
+                                                                             || transposed->toBool())
+                    continue;
+            static const char* const spatial[] = {"L", "H, W", "D, H, W"};
+            const size_t groupsAt = traced ? 8 : 6;
+            int64_t groups = 1;
+            if (node->inputs().size() > groupsAt)
+                if (auto g = torch::jit::toIValue(node->input(groupsAt)); g && g->isInt())
+                    groups = g->toInt();
+            return "[N, " + std::to_string(w.size(1) * groups) + ", " + spatial[w.dim() - 3] + "]";
+        }
+    }
+    return {};
+}
+
 void ModelGraph::inferShapes(const std::vector<int64_t>& inputShape)
 {
     c10::InferenceMode guard;
-    // Run a copy of the graph that returns every op's value as an extra output.
-    auto graph = d->graph->copy();
-    std::unordered_map<const torch::jit::Value*, torch::jit::Value*> toCopy;
-    {
-        auto original = d->graph->inputs();
-        auto copied = graph->inputs();
-        for (size_t i = 0; i < original.size(); ++i)
-            toCopy[original[i]] = copied[i];
-        auto it = graph->nodes().begin();
-        for (torch::jit::Node* node : d->graph->nodes()) {
-            for (size_t k = 0; k < node->outputs().size(); ++k)
-                toCopy[node->output(k)] = it->output(k);
-            ++it;
+    const at::Tensor sample = torch::zeros(inputShape);
+    auto fail = [&](const std::exception& e) {
+        std::string message = detail::torchErrorMessage(e);
+        if (message.find("INTERNAL ASSERT FAILED") != std::string::npos) {
+            // The interpreter sometimes trips over its own frames while unwinding an error
+            // in a frozen graph (TransformerEncoder given the wrong feature size); the model
+            // as saved gives the op's own message.
+            try {
+                torch::jit::Module original = torch::jit::load(d->summary.path, c10::kCPU);
+                original.eval();
+                original.forward({sample});
+            } catch (const std::exception& again) {
+                message = detail::torchErrorMessage(again);
+            }
+        }
+        std::string expected = shapeToString(metadataInputShape());
+        if (metadataInputShape().empty())
+            expected = expectedInputFromGraph(*d);
+        throw CalibError(d->summary.path, "input of shape " + shapeToString(inputShape) + " does not fit the model"
+                                              + (expected.empty() ? std::string() : " (expects " + expected + ")")
+                                              + ": " + message);
+    };
+    if (d->unfrozen) {
+        try {
+            d->unfrozen->forward({sample});
+        } catch (const std::exception& e) {
+            fail(e);
         }
     }
+    // Run a copy of the graph that returns every op's value as an extra output.
+    auto graph = d->graph->copy();
+    const auto toCopy = detail::mapValues(*d->graph, *graph);
     const size_t firstExtra = graph->outputs().size();
     for (const torch::jit::Value* value : d->opValues)
         graph->registerOutput(toCopy.at(value));
 
     torch::jit::Stack stack;
     stack.emplace_back(d->frozen._ivalue());
-    stack.emplace_back(torch::zeros(inputShape));
+    stack.emplace_back(sample);
     try {
         torch::jit::Code code(graph, "calibscope_shapes");
         torch::jit::InterpreterState(code).run(stack);
     } catch (const std::exception& e) {
-        throw CalibError(d->summary.path, "input of shape " + shapeToString(inputShape)
-                                              + " does not fit the model ("
-                                              + firstLine(e.what()) + ")");
+        fail(e);
     }
     d->summary.inputShape = inputShape;
     for (size_t i = 0; i < d->opValues.size(); ++i) {

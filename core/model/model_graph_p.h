@@ -3,6 +3,8 @@
 #include "core/model/model_graph.h"
 
 #include <torch/script.h>
+
+#include <optional>
 #include <torch/csrc/jit/runtime/interpreter.h>
 
 namespace cs::detail {
@@ -14,17 +16,11 @@ struct ModelGraphImpl {
     torch::jit::Module frozen;                  // eval-mode, frozen copy that owns the constants
     std::shared_ptr<torch::jit::Graph> graph;   // frozen.forward, inlined
     std::vector<torch::jit::Value*> opValues;   // opValues[i] is the output of summary.ops[i]
+    // The eval-mode module before freezing, kept only when freezing had to drop the methods
+    // forward calls: an op failing below them crashes the frozen graph's interpreter, so
+    // inferShapes() runs a sample through this one first.
+    std::optional<torch::jit::Module> unfrozen;
 };
-
-// A conv/linear weight ready for quantization: BN-folded when asked and the graph has a
-// fused conv→batch_norm (then `batchNorm` is that node).
-struct FoldedWeight {
-    at::Tensor weight;
-    at::Tensor unfolded;
-    at::Tensor bias;                       // undefined when the op has none and nothing was folded
-    torch::jit::Node* batchNorm = nullptr;
-};
-FoldedWeight foldedWeight(const ModelGraphImpl& model, size_t opIndex, bool foldBatchNorm);
 
 } // namespace cs::detail
 

@@ -2,7 +2,7 @@
 
 #include "core/platform/atomic_file.h"
 #include "core/errors.h"
-#include "core/model/model_graph_p.h"
+#include "core/model/graph_rewrite_p.h"
 
 #include <torch/csrc/jit/api/function_impl.h>
 #include <torch/csrc/jit/ir/ir.h>
@@ -12,45 +12,6 @@
 #include <unordered_map>
 
 namespace cs {
-namespace detail {
-
-FoldedWeight foldedWeight(const ModelGraphImpl& model, size_t opIndex, bool foldBatchNorm)
-{
-    FoldedWeight f;
-    const OpInfo& op = model.summary.ops[opIndex];
-    torch::jit::Node* node = model.opValues[opIndex]->node();
-    f.weight = torch::jit::toIValue(node->input(1))->toTensor().to(at::kFloat);
-    f.unfolded = f.weight;
-    if (node->inputs().size() > 2)
-        if (auto b = torch::jit::toIValue(node->input(2)); b && b->isTensor())
-            f.bias = b->toTensor().to(at::kFloat);
-    const auto& uses = model.opValues[opIndex]->uses();
-    torch::jit::Node* bn = uses.size() == 1 ? uses[0].user : nullptr;
-    if (!foldBatchNorm || !bn || bn->kind() != c10::Symbol::fromQualString("aten::batch_norm") || op.fusedInto.empty())
-        return f;
-    auto constant = [&](size_t k) { return torch::jit::toIValue(bn->input(k)); };
-    const auto gamma = constant(1), beta = constant(2), mean = constant(3), var = constant(4), eps = constant(7);
-    if (!mean || !var || !mean->isTensor() || !var->isTensor() || !eps)
-        return f;
-    const at::Tensor inv = (var->toTensor().to(at::kFloat) + eps->toDouble()).rsqrt();
-    const at::Tensor g = gamma && gamma->isTensor() ? gamma->toTensor().to(at::kFloat) * inv : inv;
-    std::vector<int64_t> bshape(size_t(f.weight.dim()), 1);
-    bshape[0] = f.weight.size(0);
-    f.weight = f.weight * g.reshape(bshape);
-    at::Tensor b = f.bias.defined() ? f.bias : torch::zeros({f.weight.size(0)});
-    // The association of torch.nn.utils.fusion.fuse_conv_bn_weights, so that a model fused by
-    // PyTorch (QAT from calibscope's checkpoint) computes the same float32 bias to the bit.
-    b = (b - mean->toTensor().to(at::kFloat)) * inv;
-    if (gamma && gamma->isTensor())
-        b = b * gamma->toTensor().to(at::kFloat);
-    if (beta && beta->isTensor())
-        b = b + beta->toTensor().to(at::kFloat);
-    f.bias = b;
-    f.batchNorm = bn;
-    return f;
-}
-
-} // namespace detail
 
 namespace {
 
@@ -63,27 +24,22 @@ at::Tensor fakeQuantizeWeight(const at::Tensor& w, const FakeQuantParams& q)
     return at::fake_quantize_per_tensor_affine(w, q.scale.at(0), q.zeroPoint.at(0), q.quantMin, q.quantMax);
 }
 
-std::unordered_map<const torch::jit::Value*, torch::jit::Value*> mapValues(const torch::jit::Graph& from,
-                                                                          torch::jit::Graph& to)
+// fake_quantize(value) after value's producer; its readers read the result. PyTorch
+// fake-quantizes float32 only, so a bfloat16/float16 point goes through float32 and back.
+torch::jit::Node* insertFakeQuantize(torch::jit::Graph& graph, torch::jit::Value* value, const FakeQuantParams& q,
+                                     const std::string& dtype)
 {
-    std::unordered_map<const torch::jit::Value*, torch::jit::Value*> map;
-    for (size_t i = 0; i < from.inputs().size(); ++i)
-        map[from.inputs()[i]] = to.inputs()[i];
-    auto it = to.nodes().begin();
-    for (const torch::jit::Node* node : from.nodes()) {
-        for (size_t k = 0; k < node->outputs().size(); ++k)
-            map[node->output(k)] = it->output(k);
-        ++it;
-    }
-    return map;
-}
-
-void insertAfterProducer(torch::jit::Graph& graph, torch::jit::Value* value, torch::jit::Node* node)
-{
-    if (value->node()->kind() == c10::prim::Param)
-        node->insertBefore(graph.nodes().front());
-    else
-        node->insertAfter(value->node());
+    static const auto fakeQuantize = c10::Symbol::fromQualString("aten::fake_quantize_per_tensor_affine");
+    static const auto to = c10::Symbol::fromQualString("aten::to");
+    const std::vector<c10::IValue> params{double(q.scale.at(0)), q.zeroPoint.at(0), q.quantMin, q.quantMax};
+    const c10::ScalarType narrow = dtype == "bfloat16" ? c10::kBFloat16 : dtype == "float16" ? c10::kHalf
+                                                                                               : c10::kFloat;
+    if (narrow == c10::kFloat)
+        return detail::insertAfter(graph, value, fakeQuantize, params);
+    // aten::to(Tensor self, ScalarType dtype, bool non_blocking, bool copy, MemoryFormat? memory_format)
+    torch::jit::Node* wide = detail::insertAfter(graph, value, to, {c10::IValue(c10::kFloat), false, false, c10::IValue()});
+    torch::jit::Node* fq = detail::insertAfter(graph, wide->output(), fakeQuantize, params);
+    return detail::insertAfter(graph, fq->output(), to, {c10::IValue(narrow), false, false, c10::IValue()});
 }
 
 } // namespace
@@ -104,7 +60,7 @@ QuantizedModel::QuantizedModel(const ModelGraph& modelGraph, const QuantPlan& pl
     d->model = &model;
     d->module = model.frozen.clone();
     d->graph = torch::jit::toGraphFunction(d->module.get_method("forward").function()).graph();
-    auto toClone = mapValues(*model.graph, *d->graph);
+    auto toClone = detail::mapValues(*model.graph, *d->graph);
     const auto& ops = model.summary.ops;
 
     std::map<std::string, size_t> opByName;
@@ -144,16 +100,7 @@ QuantizedModel::QuantizedModel(const ModelGraph& modelGraph, const QuantPlan& pl
 
     for (const auto& [name, q] : plan.activations) {
         torch::jit::Value* value = valueOf[opByName.at(name)];
-        torch::jit::Node* fq = d->graph->create(c10::Symbol::fromQualString("aten::fake_quantize_per_tensor_affine"), 1);
-        insertAfterProducer(*d->graph, value, fq);
-        torch::jit::WithInsertPoint guard(fq);
-        fq->addInput(value);
-        fq->addInput(d->graph->insertConstant(double(q.scale.at(0))));
-        fq->addInput(d->graph->insertConstant(q.zeroPoint.at(0)));
-        fq->addInput(d->graph->insertConstant(q.quantMin));
-        fq->addInput(d->graph->insertConstant(q.quantMax));
-        fq->output()->setType(value->type());
-        value->replaceAllUsesAfterNodeWith(fq, fq->output());
+        torch::jit::Node* fq = insertFakeQuantize(*d->graph, value, q, ops[opByName.at(name)].dtype);
         // An in-place op (relu_) returns an alias of its input and later code often reads the
         // input (y.relu_(); cat([y, z])): those reads must see the quantized value too.
         torch::jit::Node* producer = value->node();
@@ -168,7 +115,7 @@ QuantizedModel::QuantizedModel(const ModelGraph& modelGraph, const QuantPlan& pl
     // The runnable copy observes every point after its quantization, and quantizes with
     // calibscope's kernel (the same values as the saved model's aten op, without its mask).
     d->tapped = d->graph->copy();
-    auto toTapped = mapValues(*d->graph, *d->tapped);
+    auto toTapped = detail::mapValues(*d->graph, *d->tapped);
     const auto atenFakeQuantize = c10::Symbol::fromQualString("aten::fake_quantize_per_tensor_affine");
     const auto ownFakeQuantize = c10::Symbol::fromQualString("calibscope::fake_quantize");
     for (auto it = d->tapped->nodes().begin(); it != d->tapped->nodes().end(); ++it) {
@@ -183,20 +130,12 @@ QuantizedModel::QuantizedModel(const ModelGraph& modelGraph, const QuantPlan& pl
                 to = own->output();
         it.destroyCurrent();
     }
-    const auto tapSymbol = c10::Symbol::fromQualString("calibscope::tap");
     for (size_t i = 0; i < ops.size(); ++i) {
-        if (!ops[i].isActivationPoint() || (!ops[i].dtype.empty() && ops[i].dtype.rfind("float", 0) != 0))
+        if (!detail::isTappable(ops[i]))
             continue;
-        torch::jit::Value* value = toTapped.at(valueOf[i]);
         const int point = int(d->points.size());
         d->points.push_back(TapPoint{int(i), ops[i].name});
-        torch::jit::Node* tap = d->tapped->create(tapSymbol, 1);
-        insertAfterProducer(*d->tapped, value, tap);
-        torch::jit::WithInsertPoint guard(tap);
-        tap->addInput(value);
-        tap->addInput(d->tapped->insertConstant(int64_t(point)));
-        tap->output()->setType(value->type());
-        value->replaceAllUsesAfterNodeWith(tap, tap->output());
+        detail::insertTap(*d->tapped, toTapped.at(valueOf[i]), point);
     }
     d->code = std::make_unique<torch::jit::Code>(d->tapped, "calibscope_quantized");
 }

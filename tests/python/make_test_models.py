@@ -90,7 +90,8 @@ def main():
     resnet = torchvision.models.resnet18().eval()
     torch.jit.save(torch.jit.script(resnet), os.path.join(out, "resnet18_scripted.pt"))
     torch.jit.save(torch.jit.trace(resnet, torch.randn(1, 3, 224, 224)), os.path.join(out, "resnet18_traced.pt"))
-    write_qat_model(out)  # last: the models above keep their random streams
+    write_qat_model(out)  # the models above keep their random streams
+    write_rewrite_models(out)  # own seeds, after every older model
 
 
 class QatModel(nn.Module):
@@ -128,6 +129,50 @@ def write_qat_model(out):
     torch.save(model.state_dict(), os.path.join(out, "qat_float_state.pt"))
     g = torch.Generator().manual_seed(3)
     np.save(os.path.join(out, "qat_input.npy"), (torch.randn(64, 3, 8, 8, generator=g) * 1.5).numpy())
+
+
+class Bf16Model(nn.Module):
+    """A bfloat16 stretch inside a float model: its points calibrate and evaluate."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 4, 3, padding=1)
+        self.fc = nn.Linear(4, 3)
+
+    def forward(self, x):
+        y = self.conv(x).to(torch.bfloat16)
+        y = torch.sigmoid(y) * 2.0
+        y = F.adaptive_avg_pool2d(y.float(), 1)
+        return self.fc(torch.flatten(y, 1))
+
+
+class HelperModel(nn.Module):
+    """forward calls a helper method whose view() fails on any input: an op error below a
+    method call must be a clean error, not a crash."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 8, 3)
+
+    def _impl(self, x):
+        return self.conv(x).view(7, -1, 13)
+
+    def forward(self, x):
+        return self._impl(x)
+
+
+def write_rewrite_models(out):
+    """bf16_scripted.pt + bf16_input.npy; helper_scripted.pt; transformer_scripted.pt (a
+    2-layer TransformerEncoder, input [N, 6, 16])."""
+    import numpy as np
+    torch.manual_seed(11)
+    torch.jit.save(torch.jit.script(Bf16Model().eval()), os.path.join(out, "bf16_scripted.pt"))
+    g = torch.Generator().manual_seed(12)
+    np.save(os.path.join(out, "bf16_input.npy"), torch.randn(32, 3, 8, 8, generator=g).numpy())
+    torch.jit.save(torch.jit.script(HelperModel().eval()), os.path.join(out, "helper_scripted.pt"))
+    layer = nn.TransformerEncoderLayer(d_model=16, nhead=2, dim_feedforward=32, batch_first=True)
+    encoder = nn.TransformerEncoder(layer, num_layers=2, enable_nested_tensor=False).eval()
+    torch.jit.save(torch.jit.script(encoder), os.path.join(out, "transformer_scripted.pt"))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,135 @@
+#include "core/model/graph_rewrite_p.h"
+
+#include "core/errors.h"
+
+#include <cstring>
+#include <regex>
+#include <sstream>
+
+namespace cs::detail {
+namespace {
+
+void mapBlock(const torch::jit::Block* from, torch::jit::Block* to, ValueMap& map)
+{
+    for (size_t i = 0; i < from->inputs().size(); ++i)
+        map[from->inputs()[i]] = to->inputs()[i];
+    auto it = to->nodes().begin();
+    for (const torch::jit::Node* node : from->nodes()) {
+        for (size_t k = 0; k < node->outputs().size(); ++k)
+            map[node->output(k)] = it->output(k);
+        for (size_t b = 0; b < node->blocks().size(); ++b)
+            mapBlock(node->blocks()[b], it->blocks()[b], map);
+        ++it;
+    }
+}
+
+} // namespace
+
+ValueMap mapValues(const torch::jit::Graph& from, torch::jit::Graph& to)
+{
+    ValueMap map;
+    mapBlock(from.block(), to.block(), map);
+    return map;
+}
+
+bool isTappable(const OpInfo& op)
+{
+    // bfloat16 is floating point too ("bfloat16" does not start with "float").
+    return op.isActivationPoint()
+        && (op.dtype.empty() || op.dtype.rfind("float", 0) == 0 || op.dtype == "bfloat16");
+}
+
+void insertAfterProducer(torch::jit::Value* value, torch::jit::Node* node)
+{
+    torch::jit::Node* producer = value->node();
+    if (producer->kind() == c10::prim::Param)
+        node->insertBefore(producer->owningBlock()->nodes().front());
+    else
+        node->insertAfter(producer);
+}
+
+torch::jit::Node* insertAfter(torch::jit::Graph& graph, torch::jit::Value* value, c10::Symbol kind,
+                              const std::vector<c10::IValue>& constants)
+{
+    torch::jit::Node* node = graph.create(kind, 1);
+    insertAfterProducer(value, node);
+    torch::jit::WithInsertPoint guard(node);
+    node->addInput(value);
+    for (const auto& c : constants)
+        node->addInput(graph.insertConstant(c));
+    node->output()->setType(value->type());
+    value->replaceAllUsesAfterNodeWith(node, node->output());
+    return node;
+}
+
+torch::jit::Node* insertTap(torch::jit::Graph& graph, torch::jit::Value* value, int point)
+{
+    static const auto tapSymbol = c10::Symbol::fromQualString("calibscope::tap");
+    return insertAfter(graph, value, tapSymbol, {c10::IValue(int64_t(point))});
+}
+
+FoldedWeight foldedWeight(const ModelGraphImpl& model, size_t opIndex, bool foldBatchNorm)
+{
+    FoldedWeight f;
+    const OpInfo& op = model.summary.ops[opIndex];
+    torch::jit::Node* node = model.opValues[opIndex]->node();
+    f.weight = torch::jit::toIValue(node->input(1))->toTensor().to(at::kFloat);
+    f.unfolded = f.weight;
+    if (node->inputs().size() > 2)
+        if (auto b = torch::jit::toIValue(node->input(2)); b && b->isTensor())
+            f.bias = b->toTensor().to(at::kFloat);
+    const auto& uses = model.opValues[opIndex]->uses();
+    torch::jit::Node* bn = uses.size() == 1 ? uses[0].user : nullptr;
+    if (!foldBatchNorm || !bn || bn->kind() != c10::Symbol::fromQualString("aten::batch_norm") || op.fusedInto.empty())
+        return f;
+    auto constant = [&](size_t k) { return torch::jit::toIValue(bn->input(k)); };
+    const auto gamma = constant(1), beta = constant(2), mean = constant(3), var = constant(4), eps = constant(7);
+    if (!mean || !var || !mean->isTensor() || !var->isTensor() || !eps)
+        return f;
+    const at::Tensor inv = (var->toTensor().to(at::kFloat) + eps->toDouble()).rsqrt();
+    const at::Tensor g = gamma && gamma->isTensor() ? gamma->toTensor().to(at::kFloat) * inv : inv;
+    std::vector<int64_t> bshape(size_t(f.weight.dim()), 1);
+    bshape[0] = f.weight.size(0);
+    f.weight = f.weight * g.reshape(bshape);
+    at::Tensor b = f.bias.defined() ? f.bias : torch::zeros({f.weight.size(0)});
+    // The association of torch.nn.utils.fusion.fuse_conv_bn_weights, so that a model fused by
+    // PyTorch (QAT from calibscope's checkpoint) computes the same float32 bias to the bit.
+    b = (b - mean->toTensor().to(at::kFloat)) * inv;
+    if (gamma && gamma->isTensor())
+        b = b * gamma->toTensor().to(at::kFloat);
+    if (beta && beta->isTensor())
+        b = b + beta->toTensor().to(at::kFloat);
+    f.bias = b;
+    f.batchNorm = bn;
+    return f;
+}
+
+
+std::string torchErrorMessage(const std::exception& e)
+{
+    const std::string text = e.what();
+    if (text.rfind("The following operation failed in the TorchScript interpreter.", 0) != 0)
+        return firstLine(text);
+    // The traceback ends with the failing op's source ("~~~ <--- HERE" and a few lines of
+    // context); the error follows as "RuntimeError: shape '[7, -1, 13]' is invalid ...".
+    const size_t here = text.rfind("<--- HERE");
+    static const std::regex errorLine(R"(^[A-Za-z_][A-Za-z0-9_.]*(Error|Exception): .*)");
+    std::istringstream lines(text.substr(here == std::string::npos ? 0 : here));
+    std::string line, fallback;
+    std::getline(lines, line); // the HERE line itself
+    while (std::getline(lines, line)) {
+        if (!line.empty() && line.back() == '\r')
+            line.pop_back();
+        if (std::regex_match(line, errorLine)) {
+            std::string message = line;
+            if (message.rfind("RuntimeError: ", 0) == 0)
+                message = message.substr(std::strlen("RuntimeError: "));
+            return firstLine(message);
+        }
+        if (fallback.empty() && !line.empty() && line[0] != ' ' && line[0] != '\t')
+            fallback = line;
+    }
+    return firstLine(fallback.empty() ? text : fallback);
+}
+
+} // namespace cs::detail
