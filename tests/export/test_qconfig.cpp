@@ -390,7 +390,7 @@ private Q_SLOTS:
             {"relu op", "unknown key 'activaton'"},
             {"x activation", "min[0] 1 is above max -1"},
             {"cat op", "\"narrow_range\" must be true or false, got a string"},
-            {"bn activation", "observer 'percentile' is per-tensor only"}};
+            {"bn op", "\"activation\" qscheme per_channel_symmetric is not supported: activations are quantized per tensor"}};
         for (const auto& [where, words] : expected) {
             bool found = false;
             for (const ImportEntry& e : more.entries)
