@@ -121,6 +121,12 @@ CalibrationResult runCalibration(const CalibrationConfig& config, const Progress
     for (const TapPoint& tap : model.points()) {
         auto it = config.overrides.find(tap.name);
         const ObserverConfig& pointConfig = it == config.overrides.end() ? config.activation : it->second;
+        // The quantized model applies one scale per activation: a per-channel activation
+        // configuration, from any entry point, would silently use channel 0's for all.
+        if (pointConfig.spec.perChannel())
+            throw CalibError("point " + tap.name, obs::toString(pointConfig.spec.qscheme)
+                                                      + " is not supported for activations; use per_tensor_symmetric "
+                                                        "or per_tensor_affine");
         ObserverBank::Point& observers = result.bank->points[tap.name];
         observers.configured = makeObserver(pointConfig, "point " + tap.name);
         observers.compareSpec = pointConfig.spec;
@@ -129,6 +135,12 @@ CalibrationResult runCalibration(const CalibrationConfig& config, const Progress
                 ObserverConfig defaults = pointConfig;
                 defaults.name = name;
                 defaults.params.clear();
+                // A user-set range joins the comparison only with the user's own parameters.
+                if (obs::rangeSetByUser(name)) {
+                    if (pointConfig.name != name || pointConfig.params.empty())
+                        continue;
+                    defaults.params = pointConfig.params;
+                }
                 // An observer that cannot serve this point's grid is left out of the
                 // comparison rather than failing the whole run.
                 if (obs::validateParams(name, {}, defaults.spec).empty())
@@ -192,6 +204,9 @@ CalibrationResult runCalibration(const CalibrationConfig& config, const Progress
         wc.folded = channelRanges(w.data, w.shape);
         wc.unfolded = channelRanges(w.unfolded, w.shape);
         wc.foldedBatchNorm = w.foldedBatchNorm;
+        if (wc.config.spec.perChannel() && (wc.config.spec.chAxis < 0 || size_t(wc.config.spec.chAxis) >= w.shape.size()))
+            throw CalibError("weight of " + w.opName, "ch_axis " + std::to_string(wc.config.spec.chAxis) + " is not an axis of its "
+                                                          + std::to_string(w.shape.size()) + "-D weight");
         auto observer = makeObserver(wc.config, "weight of " + w.opName);
         observer->observe(obs::TensorView(w.data.data(), w.shape));
         wc.result = observer->result();

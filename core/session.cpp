@@ -9,11 +9,13 @@
 
 #include <QCborArray>
 #include <QCborMap>
+#include <QCborStreamReader>
 #include <QCborValue>
 #include <QDateTime>
 #include <QFile>
 #include <QJsonArray>
 
+#include <cmath>
 #include <cstring>
 
 namespace cs {
@@ -284,6 +286,111 @@ CalibrationResult detachedCopy(const CalibrationResult& result)
     return copy;
 }
 
+namespace {
+
+// A parsed CBOR container costs far more memory than its encoding (an empty array is one
+// byte in the file and hundreds in a QCborValue): before parsing, the file's containers are
+// counted, and a file with more than its size can hold as real session data is refused.
+// Also refuses bytes after the one top-level item. Returns "" when fine.
+std::string checkCborShape(const QByteArray& bytes)
+{
+    QCborStreamReader reader(bytes);
+    const qint64 maxContainers = 4096 + bytes.size() / 16;
+    qint64 containers = 0;
+    int depth = 0;
+    do {
+        if (reader.lastError() != QCborError::NoError)
+            return "corrupt CBOR (" + reader.lastError().toString().toStdString() + ")";
+        if (!reader.hasNext()) {
+            if (depth == 0)
+                return "corrupt CBOR (no value)";
+            reader.leaveContainer();
+            --depth;
+            continue;
+        }
+        if (reader.isArray() || reader.isMap()) {
+            if (++containers > maxContainers)
+                return "corrupt session (more than " + std::to_string(maxContainers) + " arrays and maps in "
+                       + std::to_string(bytes.size()) + " bytes)";
+            if (++depth > 64)
+                return "corrupt session (arrays or maps nested more than 64 deep)";
+            reader.enterContainer();
+            continue;
+        }
+        if (reader.isString()) {
+            auto chunk = reader.readString(); // strings come in chunks: skip them, keep nothing
+            while (chunk.status == QCborStreamReader::Ok)
+                chunk = reader.readString();
+            continue;
+        }
+        if (reader.isByteArray()) {
+            auto chunk = reader.readByteArray();
+            while (chunk.status == QCborStreamReader::Ok)
+                chunk = reader.readByteArray();
+            continue;
+        }
+        reader.next();
+    } while (depth > 0);
+    if (reader.lastError() != QCborError::NoError)
+        return "corrupt CBOR (" + reader.lastError().toString().toStdString() + ")";
+    if (reader.currentOffset() != bytes.size())
+        return "corrupt session (" + std::to_string(bytes.size() - reader.currentOffset())
+               + " bytes after the session's data)";
+    return {};
+}
+
+// An observer state sees each batch of its point at most once, and the point's statistics
+// hold one summary per batch: a state claiming more batches (which would let its compressed
+// arrays claim more room) is corrupt.
+void checkObserverBatches(const QCborMap& observers, const PointCalibration& p, const std::string& path)
+{
+    auto check = [&](const QCborValue& state, const std::string& which) {
+        const double batches = state.toMap().value(K("scalars")).toMap().value(K("batches")).toDouble(0);
+        if (!(batches >= 0) || batches > double(p.stats.batches.size()))
+            throw CalibError(path, "corrupt session (point " + p.name + " observer " + which + " claims "
+                                       + std::to_string(batches) + " batches; its statistics hold "
+                                       + std::to_string(p.stats.batches.size()) + ")");
+    };
+    check(observers.value(K("configured")), "configured");
+    const QCborMap compare = observers.value(K("compare")).toMap();
+    for (auto it = compare.begin(); it != compare.end(); ++it)
+        check(it.value(), it.key().toString().toStdString());
+}
+
+bool positiveFinite(float v) { return std::isfinite(v) && v > 0; }
+
+// What every later step relies on, checked once on load: the error names the field.
+void validateSession(const CalibrationResult& r, const std::string& path)
+{
+    auto fail = [&](const std::string& what) { throw CalibError(path, "corrupt session (" + what + ")"); };
+    if (r.model.path.empty())
+        fail("model.path is empty: the session names no model");
+    if (r.points.empty())
+        fail("no quantization points");
+    auto checkResult = [&](const obs::ObserverResult& res, const std::string& where) {
+        for (size_t c = 0; c < res.scale.size(); ++c)
+            if (!positiveFinite(res.scale[c]))
+                fail(where + " scale[" + std::to_string(c) + "] is " + std::to_string(res.scale[c])
+                     + "; scales must be positive and finite");
+        if (res.zeroPoint.size() != res.scale.size())
+            fail(where + " has " + std::to_string(res.scale.size()) + " scales and " + std::to_string(res.zeroPoint.size())
+                 + " zero points");
+    };
+    for (const PointCalibration& p : r.points) {
+        checkResult(p.result, "point " + p.name + " result");
+        for (const auto& [name, res] : p.compare)
+            checkResult(res, "point " + p.name + " compare." + name);
+    }
+    for (const WeightCalibration& w : r.weights) {
+        if (w.opIndex < 0 || size_t(w.opIndex) >= r.model.ops.size())
+            fail("weight " + w.name + " op_index " + std::to_string(w.opIndex) + " is not one of the "
+                 + std::to_string(r.model.ops.size()) + " ops");
+        checkResult(w.result, "weight " + w.name + " result");
+    }
+}
+
+} // namespace
+
 CalibrationResult loadSession(const std::string& path)
 {
     QFile file(QString::fromStdString(path));
@@ -291,14 +398,20 @@ CalibrationResult loadSession(const std::string& path)
         throw CalibError(path, "no such file");
     if (!file.open(QIODevice::ReadOnly))
         throw CalibError(path, "cannot read (" + file.errorString().toStdString() + ")");
+    const QByteArray bytes = file.readAll();
+    if (const std::string problem = checkCborShape(bytes); !problem.empty())
+        throw CalibError(path, problem.rfind("corrupt CBOR", 0) == 0 ? "not a calibscope session (" + problem + ")" : problem);
     QCborParserError error;
-    const QCborValue value = QCborValue::fromCbor(file.readAll(), &error);
+    const QCborValue value = QCborValue::fromCbor(bytes, &error);
     if (error.error != QCborError::NoError || !value.isMap())
         throw CalibError(path, "not a calibscope session (corrupt or not CBOR)");
     const QCborMap root = value.toMap();
     if (root.value(K("format")).toString() != K("calibscope-session"))
         throw CalibError(path, "not a calibscope session");
-    const qint64 version = root.value(K("version")).toInteger();
+    const QCborValue versionValue = root.value(K("version"));
+    const qint64 version = versionValue.toInteger(-1);
+    if (!versionValue.isInteger() || version < 1)
+        throw CalibError(path, "corrupt session (version must be a positive integer)");
     if (version > kSessionVersion)
         throw CalibError(path, "made by a newer calibscope (session version " + std::to_string(version) + ")");
 
@@ -324,8 +437,18 @@ CalibrationResult loadSession(const std::string& path)
         p.stats = statsFromCbor(m.value(K("stats")).toMap());
         if (p.opIndex < 0 || size_t(p.opIndex) >= r.model.ops.size())
             throw CalibError(path, "corrupt session (point " + p.name + " has no op)");
-        if (m.contains(K("observers")))
-            restorePointObservers(r, p, m.value(K("observers")).toMap(), path);
+        if (m.contains(K("observers"))) {
+            try {
+                checkObserverBatches(m.value(K("observers")).toMap(), p, path);
+                restorePointObservers(r, p, m.value(K("observers")).toMap(), path);
+            } catch (const CalibError& e) { // like any damaged state: the point loads without its observers
+                if (!r.bank)
+                    r.bank = std::make_shared<ObserverBank>();
+                r.warnings.push_back(std::string(e.what()) + "; the observers of point " + p.name
+                                     + " are not restored, changing its observer needs a new calibration");
+                logWarning(r.warnings.back());
+            }
+        }
         r.points.push_back(std::move(p));
     }
     for (const auto& v : root.value(K("weights")).toArray()) {
@@ -357,6 +480,7 @@ CalibrationResult loadSession(const std::string& path)
             logWarning(r.warnings.back());
         }
     }
+    validateSession(r, path);
     return r;
 }
 

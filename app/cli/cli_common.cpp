@@ -1,7 +1,9 @@
 #include "cli/cli_common.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
+#include <thread>
 #include <unistd.h>
 
 namespace cli {
@@ -45,6 +47,18 @@ bool parseOrExplain(QCommandLineParser& parser, const QString& command, const QS
 }
 
 void printError(const std::string& message) { std::cerr << "calibscope-cli: " << message << std::endl; }
+
+void printWarning(const std::string& message) { std::cerr << "calibscope-cli: warning: " << message << std::endl; }
+
+int boundThreads(int requested, const char* command)
+{
+    const int cores = std::max(1, int(std::thread::hardware_concurrency()));
+    if (requested <= cores)
+        return requested;
+    printWarning(std::string(command) + ": --threads " + std::to_string(requested) + " is more than the "
+                 + std::to_string(cores) + " cores of this machine; using " + std::to_string(cores));
+    return cores;
+}
 
 std::vector<int64_t> parseShape(const QString& text)
 {

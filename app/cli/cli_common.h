@@ -23,6 +23,14 @@ bool parseOrExplain(QCommandLineParser& parser, const QString& command, const QS
 // "calibscope-cli: <message>" on stderr, one line.
 void printError(const std::string& message);
 
+// "calibscope-cli: warning: <message>" on stderr, one line; --quiet does not silence it.
+void printWarning(const std::string& message);
+
+// A --threads value (0 = all cores) bounded by the machine's cores: more threads than cores
+// only add contention (and 100000 would exhaust the process), so a larger request is
+// lowered to the core count with a warning.
+int boundThreads(int requested, const char* command);
+
 // Parses "1,3,224,224"; empty vector on error.
 std::vector<int64_t> parseShape(const QString& text);
 

@@ -129,8 +129,9 @@ int main(int argc, char** argv)
             std::cerr << "calibscope-cli: warning: " << warning << '\n';
         return cli::Ok;
     }
-    const bool quiet = arguments.contains(QStringLiteral("--quiet"));
-    cs::initLogging(!quiet, cs::LogLevel::Warning);
+    // Warnings and errors reach stderr even with --quiet, which only drops summaries and
+    // progress: a user must not miss that something was skipped or refused.
+    cs::initLogging(true, cs::LogLevel::Warning);
     cs::warnOnceIfReferenceBlas();
     for (const auto& c : kCommands) {
         if (command == QLatin1String(c.name)) {

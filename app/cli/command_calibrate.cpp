@@ -117,12 +117,15 @@ int runCalibrate(const QStringList& arguments)
         }
         config.data.sampleSeed = uint64_t(s);
     }
+    config.threads = boundThreads(config.threads, "calibrate");
 
     const auto dt = cs::obs::dtypeFromString(parser.value(dtype).toStdString());
     const auto qs = cs::obs::qschemeFromString(parser.value(qscheme).toStdString());
     if (!dt || !qs || (*qs != cs::obs::QScheme::PerTensorSymmetric && *qs != cs::obs::QScheme::PerTensorAffine)) {
-        printError("calibrate: --dtype must be one of qint4, quint4, qint8, quint8, qint16 and --qscheme "
-                   "per_tensor_symmetric or per_tensor_affine");
+        printError(qs && !dt ? "calibrate: --dtype must be one of qint4, quint4, qint8, quint8, qint16"
+                   : qs ? "calibrate: --qscheme " + cs::obs::toString(*qs) + " is not supported for activations: the quantized "
+                          "model applies one scale per activation tensor; use per_tensor_symmetric or per_tensor_affine"
+                        : "calibrate: --qscheme must be per_tensor_symmetric or per_tensor_affine");
         return BadUsage;
     }
     config.activation.name = parser.value(actObserver).toStdString();
@@ -163,8 +166,9 @@ int runCalibrate(const QStringList& arguments)
         });
         cs::saveSession(result, parser.value(session).toStdString());
         if (!overridesFile.modelSha256.empty() && overridesFile.modelSha256 != result.model.sha256)
-            std::cerr << "calibscope-cli: warning: " << parser.value(overrides).toStdString()
-                      << " was made for another model (sha256 differs)\n";
+            printWarning(parser.value(overrides).toStdString() + " was made for another model (sha256 differs)");
+        for (const auto& w : result.warnings)
+            printWarning(w);
         if (!parser.isSet(quiet)) {
             std::cout << "session:  " << parser.value(session).toStdString() << '\n'
                       << "points:   " << result.points.size() << " activation, " << result.weights.size()
@@ -173,8 +177,6 @@ int runCalibrate(const QStringList& arguments)
                       << int(result.imagesPerSecond) << " images/s\n";
             for (const auto& n : overridesFile.notes)
                 std::cout << "overrides: " << n << '\n';
-            for (const auto& w : result.warnings)
-                std::cout << "warning:  " << w << '\n';
         }
     } catch (const cs::CalibError& e) {
         printError(e.what());

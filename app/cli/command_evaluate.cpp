@@ -5,10 +5,55 @@
 #include "core/exchange/evaluation_report.h"
 #include "core/session.h"
 
+#include <QCryptographicHash>
+#include <QFile>
+
 #include <iostream>
 #include <memory>
 
+#include <sys/stat.h>
+
 namespace cli {
+
+namespace {
+
+// Identity and content of a file: inode, size, modification time to the nanosecond and a
+// hash of the bytes (a rewrite within one timestamp tick still differs).
+struct FileStamp {
+    bool exists = false;
+    dev_t device = 0;
+    ino_t inode = 0;
+    off_t size = 0;
+    long long mtimeNs = 0;
+    QByteArray sha256;
+    bool operator!=(const FileStamp& o) const
+    {
+        return exists != o.exists || device != o.device || inode != o.inode || size != o.size || mtimeNs != o.mtimeNs
+               || sha256 != o.sha256;
+    }
+};
+
+FileStamp fileStamp(const std::string& path)
+{
+    FileStamp s;
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0)
+        return s;
+    s.exists = true;
+    s.device = st.st_dev;
+    s.inode = st.st_ino;
+    s.size = st.st_size;
+    s.mtimeNs = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+    QFile f(QString::fromStdString(path));
+    if (f.open(QIODevice::ReadOnly)) {
+        QCryptographicHash h(QCryptographicHash::Sha256);
+        h.addData(&f);
+        s.sha256 = h.result();
+    }
+    return s;
+}
+
+} // namespace
 
 int runEvaluate(const QStringList& arguments)
 {
@@ -62,6 +107,7 @@ int runEvaluate(const QStringList& arguments)
         printError("evaluate: --max-batches, --batch-size, --threads, --start and --count take integers");
         return BadUsage;
     }
+    config.threads = boundThreads(config.threads, "evaluate");
     if (parser.value(observers) != QLatin1String("all"))
         for (const QString& name : parser.value(observers).split(QLatin1Char(','), Qt::SkipEmptyParts))
             config.observers.push_back(name.trimmed().toStdString());
@@ -87,7 +133,10 @@ int runEvaluate(const QStringList& arguments)
         }
     }
     try {
-        cs::CalibrationResult calibration = cs::loadSession(parser.value(session).toStdString());
+        const std::string sessionPath = parser.value(session).toStdString();
+        // The file as read: the evaluation replaces it only if nobody changed it meanwhile.
+        const FileStamp before = fileStamp(sessionPath);
+        cs::CalibrationResult calibration = cs::loadSession(sessionPath);
         config.data.format = cs::parseDatasetFormat(parser.value(dataFormat).toStdString());
         config.data.path = parser.value(data).toStdString();
         config.data.labelsPath = parser.value(labels).toStdString();
@@ -108,7 +157,12 @@ int runEvaluate(const QStringList& arguments)
             // The session keeps its last evaluation (written atomically: the old file
             // survives a failure); `inspect --session` and the GUI show it.
             calibration.evaluation = std::make_shared<const cs::EvaluationResult>(result);
-            cs::saveSession(calibration, parser.value(session).toStdString());
+            if (fileStamp(sessionPath) != before) {
+                printError(sessionPath + ": changed while the evaluation ran; not overwritten (evaluate again, or "
+                                         "use --no-save)");
+                return Failed;
+            }
+            cs::saveSession(calibration, sessionPath);
         }
         if (!parser.isSet(quiet)) {
             std::cout << cs::formatEvaluation(result);

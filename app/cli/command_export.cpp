@@ -9,6 +9,13 @@
 #include "core/session.h"
 #include "widgets/report/html_report.h"
 
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <iostream>
 
 namespace cli {
@@ -88,28 +95,47 @@ int runExport(const QStringList& arguments)
         printError("export: --opset takes an integer");
         return BadUsage;
     }
-    const int threadCount = parser.value(threads).toInt(&ok);
+    int threadCount = parser.value(threads).toInt(&ok);
     if (!ok || threadCount < 0) {
         printError("export: --threads takes a non-negative integer");
         return BadUsage;
     }
+    threadCount = boundThreads(threadCount, "export");
     const int worstPointCount = parser.value(worstPoints).toInt(&ok);
     if (!ok || worstPointCount < 0) {
         printError("export: --worst-points takes a non-negative integer");
         return BadUsage;
     }
 
+    // All or nothing: every output is written to a temporary file beside its destination, and
+    // the temporaries are renamed into place only when all of them were written; a failure
+    // leaves every destination as it was.
+    std::vector<std::pair<std::string, std::string>> pending; // temporary, destination
+    auto staged = [&](const QString& destination) {
+        const QFileInfo info(destination);
+        const QString suffix = info.completeSuffix().isEmpty() ? QString() : QStringLiteral(".") + info.suffix();
+        const std::string temporary = info.dir().filePath(QStringLiteral(".%1.partial-%2%3")
+                                                              .arg(info.fileName())
+                                                              .arg(QCoreApplication::applicationPid())
+                                                              .arg(suffix)).toStdString();
+        pending.emplace_back(temporary, destination.toStdString());
+        return temporary;
+    };
+    auto discard = [&] {
+        for (const auto& [temporary, unused] : pending)
+            std::remove(temporary.c_str());
+    };
     try {
         const std::string sessionPath = parser.value(session).toStdString();
         const cs::CalibrationResult result = cs::loadSession(sessionPath);
         std::vector<std::string> written;
         if (parser.isSet(qconfig)) {
-            cs::saveQconfig(result, parser.value(qconfig).toStdString(), *mode);
+            cs::saveQconfig(result, staged(parser.value(qconfig)), *mode);
             written.push_back("qconfig:    " + parser.value(qconfig).toStdString() + " (" + std::to_string(result.model.ops.size())
                               + " ops)");
         }
         if (parser.isSet(checkpoint)) {
-            cs::saveCheckpoint(result, parser.value(checkpoint).toStdString(), *mode);
+            cs::saveCheckpoint(result, staged(parser.value(checkpoint)), *mode);
             written.push_back("checkpoint: " + parser.value(checkpoint).toStdString() + " ("
                               + std::to_string(cs::checkpointTensors(result, *mode).size()) + " tensors, qat mode "
                               + cs::qatModeName(*mode) + ")");
@@ -120,33 +146,44 @@ int runExport(const QStringList& arguments)
         if (parser.isSet(fakeQuant)) {
             cs::setComputeThreads(threadCount);
             const std::string modelPath = cs::locateModel(result, sessionPath, parser.value(model).toStdString());
-            cs::saveFakeQuantModel(result, modelPath, parser.value(fakeQuant).toStdString());
+            cs::saveFakeQuantModel(result, modelPath, staged(parser.value(fakeQuant)));
             written.push_back("fake-quant: " + parser.value(fakeQuant).toStdString() + " (from " + modelPath + ")");
         }
         if (parser.isSet(onnx)) {
             cs::setComputeThreads(threadCount);
             const std::string modelPath = cs::locateModel(result, sessionPath, parser.value(model).toStdString());
-            const cs::OnnxExportInfo info = cs::saveOnnx(result, modelPath, parser.value(onnx).toStdString(), opsetVersion);
+            const std::string onnxPath = parser.value(onnx).toStdString();
+            const cs::OnnxExportInfo info = cs::saveOnnx(result, modelPath, staged(parser.value(onnx)), opsetVersion);
+            // The name map is written beside the staged model: it moves into place with it.
+            pending.emplace_back(info.namesPath, onnxPath + ".names.json");
             written.push_back("onnx:       " + parser.value(onnx).toStdString() + " (" + std::to_string(info.activationPairs)
                               + " activation and " + std::to_string(info.weightPairs) + " weight Q/DQ pairs; names in "
-                              + info.namesPath + ")");
+                              + onnxPath + ".names.json)");
         }
         if (parser.isSet(report)) {
             // cli_main.cpp made a QApplication on the offscreen platform for this option.
             cs::ui::ReportOptions options;
             options.worstPoints = worstPointCount;
             options.title = parser.value(title);
-            cs::ui::writeHtmlReport(result, options, parser.value(report).toStdString());
+            cs::ui::writeHtmlReport(result, options, staged(parser.value(report)));
             written.push_back("report:     " + parser.value(report).toStdString() + " ("
                               + std::to_string(result.points.size()) + " points"
                               + (result.evaluation ? ", with evaluation" : ", no evaluation") + ")");
         }
+        for (const auto& [temporary, destination] : pending)
+            if (std::rename(temporary.c_str(), destination.c_str()) != 0)
+                throw cs::CalibError(destination, std::string("cannot write (") + std::strerror(errno) + ")");
+        pending.clear();
         if (!parser.isSet(quiet))
             for (const std::string& line : written)
                 std::cout << line << '\n';
     } catch (const cs::CalibError& e) {
+        discard();
         printError(cs::firstLine(e.what()));
         return Failed;
+    } catch (...) {
+        discard();
+        throw;
     }
     return Ok;
 }

@@ -48,6 +48,7 @@ bool readConfig(const QCommandLineParser& parser, const DemoOptions& o, cs::Demo
         printError("make-demo: --train-images, --epochs, --batch-size, --threads and --learning-rate take positive numbers");
         return false;
     }
+    config.threads = boundThreads(config.threads, "make-demo");
     return true;
 }
 

@@ -6,6 +6,7 @@
 
 #include <QFileInfo>
 
+#include <algorithm>
 #include <cstring>
 #include <memory>
 
@@ -27,6 +28,30 @@ void readExactly(gzFile file, void* dst, size_t size, const std::string& path)
             throw dataError(path, "truncated IDX file");
         out += got;
         size -= static_cast<size_t>(got);
+    }
+}
+
+// Reads `size` bytes into `out`, growing it only as the data actually arrives: a header that
+// declares more than the file holds fails as truncated after reading what is there, instead
+// of allocating what it declares first.
+void readGrowing(gzFile file, std::vector<unsigned char>& out, size_t size, const std::string& path)
+{
+    constexpr size_t kChunk = size_t(64) << 20;
+    out.clear();
+    out.reserve(std::min(size, kChunk));
+    while (out.size() < size) {
+        const size_t at = out.size();
+        const size_t want = std::min(size - at, std::max(kChunk, at)); // doubles, so O(size) copies
+        out.resize(at + want);
+        size_t got = 0;
+        while (got < want) {
+            const unsigned chunk = static_cast<unsigned>(std::min<size_t>(want - got, 1u << 30));
+            const int n = gzread(file, out.data() + at + got, chunk);
+            if (n <= 0)
+                throw dataError(path, "truncated IDX file: the header declares " + std::to_string(size)
+                                          + " data bytes, the file holds " + std::to_string(at + got));
+            got += size_t(n);
+        }
     }
 }
 
@@ -97,13 +122,21 @@ IdxArray readIdx(const std::string& path)
         total *= n;
     }
 
+    // An uncompressed file must hold what its header declares; say so before reading.
+    const size_t header = 4 + 4 * size_t(magic[3]);
+    if (gzdirect(file.get())) {
+        const auto fileSize = size_t(QFileInfo(QString::fromStdString(path)).size());
+        if (total * elementSize > fileSize - std::min(fileSize, header))
+            throw dataError(path, "truncated IDX file: the header declares " + formatShape(array.shape) + " ("
+                                      + std::to_string(total * elementSize) + " data bytes), the file holds "
+                                      + std::to_string(fileSize - std::min(fileSize, header)));
+    }
     if (type == 0x08) {
-        array.bytes.resize(total);
-        readExactly(file.get(), array.bytes.data(), total, path);
+        readGrowing(file.get(), array.bytes, total, path);
         return array;
     }
-    std::vector<unsigned char> raw(total * elementSize);
-    readExactly(file.get(), raw.data(), raw.size(), path);
+    std::vector<unsigned char> raw;
+    readGrowing(file.get(), raw, total * elementSize, path);
     switch (type) {
     case 0x09: decodeBigEndian<int8_t>(raw, array.values); break;
     case 0x0B: decodeBigEndian<int16_t>(raw, array.values); break;

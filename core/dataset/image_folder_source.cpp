@@ -13,6 +13,8 @@
 #include <QFile>
 #include <QFileInfo>
 
+#include <sys/stat.h>
+
 #include <opencv2/imgcodecs.hpp>
 
 #include <algorithm>
@@ -104,15 +106,51 @@ public:
     }
 
 private:
-    cv::Mat decode(const std::string& path) const
+    // Empty when OpenCV cannot decode the file; `why` then says why if OpenCV did (an image
+    // whose header declares more pixels than OpenCV accepts raises instead of returning empty).
+    cv::Mat decode(const std::string& path, std::string* why = nullptr) const
     {
-        return cv::imread(QFile::encodeName(QString::fromStdString(path)).toStdString(), m_pipeline.imreadFlags());
+        try {
+            return cv::imread(QFile::encodeName(QString::fromStdString(path)).toStdString(), m_pipeline.imreadFlags());
+        } catch (const cv::Exception& e) {
+            if (why)
+                *why = e.err.empty() ? std::string("OpenCV refused it") : e.err;
+            return {};
+        }
+    }
+
+    // cv::haveImageReader reads the header too, and raises on some (a BMP declaring more
+    // pixels than OpenCV accepts).
+    static bool sniffImage(const std::string& encodedPath, std::string* why)
+    {
+        try {
+            return cv::haveImageReader(encodedPath);
+        } catch (const cv::Exception& e) {
+            *why = e.err.empty() ? std::string("OpenCV refused it") : e.err;
+            return false;
+        }
+    }
+
+    // Only regular files (after following symlinks) are read: a FIFO or device would block
+    // or never end.
+    static bool isRegularFile(const std::string& encodedPath)
+    {
+        struct stat st {};
+        return ::stat(encodedPath.c_str(), &st) == 0 && S_ISREG(st.st_mode);
     }
 
     std::vector<ImageFile> listCandidates(const QString& root)
     {
         const QDir dir(root);
-        const std::vector<std::string> classes = sortedNames(dir.entryList(QDir::Dirs | QDir::NoDotAndDotDot));
+        // QDir lists a symlink to a FIFO among the folders: only real folders are classes (the
+        // rest are files, which validate() skips when they are not regular).
+        std::vector<std::string> classes;
+        for (const std::string& name : sortedNames(dir.entryList(QDir::Dirs | QDir::NoDotAndDotDot))) {
+            struct stat st {};
+            const QByteArray encoded = QFile::encodeName(dir.filePath(QString::fromStdString(name)));
+            if (::stat(encoded.constData(), &st) == 0 && S_ISDIR(st.st_mode))
+                classes.push_back(name);
+        }
         const std::vector<std::string> loose = sortedNames(dir.entryList(QDir::Files));
         std::vector<ImageFile> files;
         if (classes.empty()) {
@@ -157,12 +195,17 @@ private:
                 skip(file.path, "not a .jpg/.jpeg/.png/.bmp image");
                 continue;
             }
+            if (!isRegularFile(encoded)) {
+                skip(file.path, "not a regular file");
+                continue;
+            }
             // haveImageReader only sniffs the signature; the decode catches corrupt bodies.
             cv::Mat image;
-            if (cv::haveImageReader(encoded))
-                image = decode(file.path);
+            std::string why;
+            if (sniffImage(encoded, &why))
+                image = decode(file.path, &why);
             if (image.empty()) {
-                skip(file.path, "not a readable image");
+                skip(file.path, "not a readable image" + (why.empty() ? std::string() : " (" + why + ")"));
                 continue;
             }
             std::string problem;

@@ -11,7 +11,33 @@
 
 namespace cs {
 
+namespace {
+
+// Labels are class indices: a negative one would silently count as unlabelled and a huge
+// one can never match a model's output, so both mean the file is not what the user thinks.
+constexpr int64_t kMaxLabel = int64_t(1) << 24;
+
+std::vector<int64_t> checkedLabels(std::vector<int64_t> labels, const std::string& path)
+{
+    for (size_t i = 0; i < labels.size(); ++i)
+        if (labels[i] < 0 || labels[i] >= kMaxLabel)
+            throw dataError(path, "label " + std::to_string(i) + " is " + std::to_string(labels[i])
+                                      + "; labels must be class indices in [0, " + std::to_string(kMaxLabel) + ")");
+    return labels;
+}
+
+std::vector<int64_t> readLabelsUnchecked(const std::string& path);
+
+} // namespace
+
 std::vector<int64_t> readLabelsFile(const std::string& path)
+{
+    return checkedLabels(readLabelsUnchecked(path), path);
+}
+
+namespace {
+
+std::vector<int64_t> readLabelsUnchecked(const std::string& path)
 {
     const QFileInfo info(QString::fromStdString(path));
     if (!info.exists() || info.isDir())
@@ -34,6 +60,8 @@ std::vector<int64_t> readLabelsFile(const std::string& path)
     }
     return labels;
 }
+
+} // namespace
 
 void checkLabelCount(const std::string& labelsPath, size_t labels, int64_t samples)
 {

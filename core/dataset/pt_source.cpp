@@ -11,6 +11,7 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <limits>
 
 namespace cs {
 namespace {
@@ -81,6 +82,42 @@ std::string topLevelKind(const std::vector<char>& bytes, const std::string& path
     }
 }
 
+// The sizes, strides and storage offset come from the file as written: every element they
+// address must lie inside the storage the file holds, or reading the tensor reads beyond it.
+void checkInsideStorage(const at::Tensor& tensor, const std::string& path)
+{
+    const int64_t offset = tensor.storage_offset();
+    if (offset < 0)
+        throw dataError(path, "corrupt tensor: negative storage offset " + std::to_string(offset));
+    bool empty = false;
+    for (int64_t d = 0; d < tensor.dim(); ++d) {
+        if (tensor.size(d) < 0)
+            throw dataError(path, "corrupt tensor: negative size in shape " + formatShape(tensor.sizes().vec()));
+        empty = empty || tensor.size(d) == 0;
+    }
+    if (empty)
+        return;
+    // The last element addressed, in elements from the storage's start, without overflow.
+    constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+    int64_t last = offset;
+    for (int64_t d = 0; d < tensor.dim(); ++d) {
+        const int64_t stride = tensor.stride(d);
+        const int64_t steps = tensor.size(d) - 1;
+        if (stride < 0)
+            throw dataError(path, "corrupt tensor: negative stride " + std::to_string(stride));
+        if (steps > 0 && stride > (kMax - last) / steps)
+            throw dataError(path, "corrupt tensor: its strides address elements beyond any storage");
+        last += steps * stride;
+    }
+    const auto itemSize = int64_t(tensor.element_size());
+    const auto storageBytes = int64_t(tensor.storage().nbytes());
+    if (last >= storageBytes / itemSize)
+        throw dataError(path, "corrupt tensor: shape " + formatShape(tensor.sizes().vec()) + " with strides "
+                                  + formatShape(tensor.strides().vec()) + " and offset " + std::to_string(offset)
+                                  + " addresses element " + std::to_string(last) + " of a storage of "
+                                  + std::to_string(storageBytes / itemSize) + " elements");
+}
+
 at::Tensor loadTensor(const std::string& path)
 {
     const std::vector<char> bytes = readFileBytes(path);
@@ -101,6 +138,7 @@ at::Tensor loadTensor(const std::string& path)
     if (tensor.is_complex() || tensor.is_quantized())
         throw dataError(path, "unsupported tensor dtype " + std::string(c10::toString(tensor.scalar_type()))
                                   + "; use a real floating-point or integer tensor");
+    checkInsideStorage(tensor, path);
     return tensor.contiguous();
 }
 

@@ -110,6 +110,16 @@ auto optionalKey(const QJsonObject& o, const char* key, Parse parse)
     return parse(v, key);
 }
 
+// The quantized model applies one scale and zero point to an activation: a per-channel
+// activation scheme would silently use channel 0's for every channel.
+void checkActivationScheme(const QconfigBlock& b)
+{
+    if (b.qscheme && (*b.qscheme == obs::QScheme::PerChannelSymmetric || *b.qscheme == obs::QScheme::PerChannelAffine))
+        throw BadEntry{"\"activation\" qscheme " + obs::toString(*b.qscheme)
+                       + " is not supported: activations are quantized per tensor (per_tensor_symmetric or "
+                         "per_tensor_affine); per-channel schemes are for weights"};
+}
+
 QconfigBlock parseBlock(const QJsonValue& value, const std::string& which)
 {
     if (!value.isObject())
@@ -208,6 +218,8 @@ QconfigOp parseOp(const QJsonValue& value, int index)
         op.passthrough = optionalKey(o, "passthrough", flag);
         op.quantize = optionalKey(o, "quantize", flag);
         op.activation = optionalKey(o, "activation", parseBlock);
+        if (op.activation)
+            checkActivationScheme(*op.activation);
         op.weight = optionalKey(o, "weight", parseBlock);
     } catch (const BadEntry& e) {
         op.problem = e.reason;
@@ -238,8 +250,8 @@ QconfigFile parseQconfig(const std::string& bytes, const std::string& path)
         if (!version.isDouble() || v != std::floor(v) || v < 1)
             throw CalibError(path, "\"version\" must be a positive integer");
         if (v > kQconfigVersion)
-            throw CalibError(path, "qconfig version " + std::to_string(int64_t(v)) + " is newer than this calibscope reads ("
-                                       + std::to_string(kQconfigVersion) + ")");
+            throw CalibError(path, "qconfig version " + QString::number(v, 'g', 17).toStdString()
+                                       + " is newer than this calibscope reads (" + std::to_string(kQconfigVersion) + ")");
         file.version = static_cast<int>(v);
     }
     const QJsonValue model = root.value(QLatin1String("model"));

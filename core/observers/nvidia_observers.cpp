@@ -30,18 +30,44 @@ protected:
     };
 
     void observeFinite(const FiniteBatch& b) override {
+        float mn = 0.0f, mx = 0.0f;
+        if (b.size > 0) aminmax(b, mn, mx);
+        dataMin_ = std::min(dataMin_, mn);
         hist_.add(b.data, b.size, boolParam("skip_zeros"));
         if (hist_.mergeFactor() > 1)
             addWarning("the range grew more than " + std::to_string(hist_.maxBins()) +
                        " bins' worth: bins were merged by " + std::to_string(hist_.mergeFactor()));
     }
     bool retuneState(const std::set<std::string>&) override { return true; }  // computed on demand
-    void resetState() override { hist_ = GrowingAbsHistogram(intParam("num_bins")); }
-    // The one growing histogram is the whole state; every amax search runs on demand.
-    void saveStateData(ObserverState& s) const override { putHistogram(s, "hist_", hist_); }
-    void loadStateData(const StateReader& r) override { hist_ = r.histogram("hist_", intParam("num_bins")); }
+    void resetState() override {
+        hist_ = GrowingAbsHistogram(intParam("num_bins"));
+        dataMin_ = 0.0f;
+    }
+    // The one growing histogram and the smallest value seen are the whole state; every amax
+    // search runs on demand.
+    void saveStateData(ObserverState& s) const override {
+        putHistogram(s, "hist_", hist_);
+        s.scalars["data_min"] = static_cast<double>(dataMin_);
+    }
+    void loadStateData(const StateReader& r) override {
+        GrowingAbsHistogram h = r.histogram("hist_", intParam("num_bins"));
+        // States written before the sign was kept have no data_min: they keep the unsigned
+        // grid they were computed with.
+        float mn = 0.0f;
+        if (r.state().scalars.count("data_min")) {
+            mn = r.real32("data_min");
+            if (mn > 0.0f) r.fail("data_min must not be positive");
+        }
+        hist_ = std::move(h);
+        dataMin_ = mn;
+    }
 
-    bool isUnsigned() const { return !isSigned(spec().dtype); }
+    // The unsigned grid [0, amax] (NVIDIA's unsigned mode) serves only data without a
+    // negative side; data with one takes the signed mode's symmetric [-amax, amax] even on
+    // an unsigned dtype (zero point at the middle of the grid), or its negative side would
+    // be clipped to 0.
+    bool isUnsignedDtype() const { return !isSigned(spec().dtype); }
+    bool isUnsigned() const { return isUnsignedDtype() && !(dataMin_ < 0.0f); }
     int bits() const { return bitWidth(spec().dtype); }
 
     virtual Amax computeAmax(const std::vector<double>& counts, const std::vector<float>& edges) const = 0;
@@ -68,6 +94,11 @@ protected:
         if (spec().powerOfTwo) scale = horizonPowerOfTwoScale(scale);
         r.scale = {scale};
         r.zeroPoint = {0};
+        if (isUnsignedDtype() && !isUnsigned()) {
+            const QuantRange q = quantRange(spec());
+            r.zeroPoint = {(q.qmin + q.qmax + 1) / 2};
+        }
+        r.extras["signed"] = isUnsigned() ? 0.0 : 1.0;
         r.hasStatistics = true;
         r.extras["amax"] = a.amax;
         r.extras["selected_index"] = static_cast<double>(a.index);
@@ -75,6 +106,7 @@ protected:
     }
 
     GrowingAbsHistogram hist_;
+    float dataMin_ = 0.0f;  // smallest finite value observed (0 when none was negative)
 };
 
 // ---------------------------------------------------------------------------------------

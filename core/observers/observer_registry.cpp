@@ -157,6 +157,8 @@ const std::vector<ObserverInfo>& observerRegistry() {
     return infos;
 }
 
+bool rangeSetByUser(const std::string& name) { return name == "clip" || name == "fixed_scale"; }
+
 const ObserverInfo* findObserver(const std::string& name) {
     for (const ObserverInfo& i : observerRegistry())
         if (i.name == name) return &i;

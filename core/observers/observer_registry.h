@@ -40,6 +40,10 @@ const std::vector<ObserverInfo>& observerRegistry();
 // nullptr when unknown.
 const ObserverInfo* findObserver(const std::string& name);
 std::vector<std::string> observerNames();
+// Observers whose range the user sets rather than the data (clip's fixed xmin/xmax,
+// fixed_scale): with their default parameters they say nothing about the data, so
+// comparisons, rankings and automatic plans leave them out unless the user gave parameters.
+bool rangeSetByUser(const std::string& name);
 
 // Empty when `params` (a subset; missing keys take their defaults) are valid for `name`
 // with `spec`; otherwise one message naming the problem and what is accepted.

@@ -118,6 +118,12 @@ protected:
         r.max = {clipMax_};
         r.scale = {m / levels};
         r.zeroPoint = {0};
+        // A signed clip range on an unsigned dtype: TI's signed grid [-m, m) with the zero
+        // point at the middle of the unsigned one, so the negative side is not clipped to 0.
+        if (isSignedRange && !isSigned(spec().dtype)) {
+            const QuantRange q = quantRange(spec());
+            r.zeroPoint = {(q.qmin + q.qmax + 1) / 2};
+        }
         r.hasStatistics = true;
         r.extras["clip_min"] = isSignedRange ? -m : 0.0f;
         r.extras["clip_max"] = m;

@@ -6,6 +6,7 @@
 #include <QCborArray>
 #include <QCborValue>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <stdexcept>
@@ -79,10 +80,19 @@ QCborMap packArray(const std::vector<double>& values)
     return m;
 }
 
-std::vector<double> unpackArray(const QCborMap& m)
+// maxElements bounds what a compressed array may inflate to (zlib turns 1 MiB into 1 GiB of
+// zeros): qCompress's 4-byte big-endian size header is checked before inflating.
+std::vector<double> unpackArray(const QCborMap& m, double maxElements)
 {
     QByteArray bytes = m.value(K("data")).toByteArray();
     if (m.value(K("zlib")).toBool()) {
+        if (bytes.size() < 4)
+            throw std::invalid_argument("array data cannot be decompressed");
+        const auto* h = reinterpret_cast<const unsigned char*>(bytes.constData());
+        const double declared = double((uint32_t(h[0]) << 24) | (uint32_t(h[1]) << 16) | (uint32_t(h[2]) << 8) | h[3]);
+        if (declared > maxElements * 8)
+            throw std::invalid_argument("compressed array declares " + std::to_string(int64_t(declared))
+                                        + " bytes, more than the state's batch and bin counts allow");
         bytes = qUncompress(bytes); // only long arrays are compressed: empty means corrupt
         if (bytes.isEmpty())
             throw std::invalid_argument("array data cannot be decompressed");
@@ -186,9 +196,21 @@ obs::ObserverState observerStateFromCbor(const QCborMap& map)
     s.params = numbersFromCbor(map.value(K("params")));
     s.spec = specFromCbor(map.value(K("spec")).toMap());
     s.scalars = numbersFromCbor(map.value(K("scalars")));
+    // The most elements one array of this state can hold: per batch (or KL interval) and
+    // channel, one histogram of at most max(16 x its bins parameter, 2^16) bins plus a few
+    // values; loadState checks the exact sizes after decompression.
+    auto count = [&](const char* key) {
+        const auto it = s.scalars.find(key);
+        return it == s.scalars.end() || !std::isfinite(it->second) ? 0.0 : std::max(0.0, it->second);
+    };
+    double bins = 0;
+    for (const auto& [key, value] : s.params)
+        if (key.find("bins") != std::string::npos && std::isfinite(value))
+            bins = std::max(bins, value);
+    const double maxElements = (count("batches") + 2) * std::max(1.0, count("channels")) * (std::max(16 * bins, 65536.0) + 8);
     const QCborMap arrays = map.value(K("arrays")).toMap();
     for (auto it = arrays.begin(); it != arrays.end(); ++it)
-        s.arrays[it.key().toString().toStdString()] = unpackArray(it.value().toMap());
+        s.arrays[it.key().toString().toStdString()] = unpackArray(it.value().toMap(), maxElements);
     for (const auto& w : map.value(K("warnings")).toArray())
         s.warnings.push_back(w.toString().toStdString());
     return s;

@@ -83,16 +83,19 @@ PointStatistics mergeStatistics(const std::vector<const PointStatistics*>& stats
                                 const std::string& point, bool& exactHistogram)
 {
     PointStatistics merged;
+    size_t shard = 0; // the shard whose histogram is being read, for the error
     try {
         AccumulatedHistogram histogram = AccumulatedHistogram::fromData(stats.front()->histogram);
         for (size_t i = 0; i < stats.size(); ++i) {
+            shard = i;
             merged.batches.insert(merged.batches.end(), stats[i]->batches.begin(), stats[i]->batches.end());
             if (i > 0 && stats[i]->hasData())
                 exactHistogram = histogram.merge(stats[i]->histogram, stats[i]->min, stats[i]->max) && exactHistogram;
         }
         merged.histogram = histogram.data();
     } catch (const std::invalid_argument& e) {
-        throw CalibError(labels.front(), "corrupt session (histogram of point " + point + ": " + e.what() + ")");
+        throw CalibError(labels.at(std::min(shard, labels.size() - 1)),
+                         "corrupt session (histogram of point " + point + ": " + e.what() + ")");
     }
     merged.shape = stats.back()->shape;
     merged.computeTotals();

@@ -245,6 +245,7 @@ AccumulatedHistogram AccumulatedHistogram::fromData(const HistogramData& saved)
     if (bins == 0)
         return h;
     if (bins % 2 != 0 || bins > size_t(1) << 30 || !(saved.hi > 0) || !std::isfinite(saved.hi)
+        || saved.hi > 2 * double(std::numeric_limits<float>::max())
         || (saved.lo != 0.0 && saved.lo != -saved.hi))
         throw std::invalid_argument("not an accumulated histogram (" + std::to_string(bins) + " bins on ["
                                     + std::to_string(saved.lo) + ", " + std::to_string(saved.hi) + "])");
@@ -258,6 +259,19 @@ bool AccumulatedHistogram::merge(const HistogramData& other, float dataMin, floa
 {
     if (other.counts.empty())
         return true;
+    // Bounds and extremes come from float32 data: anything else (±inf, NaN, 1e300, an empty
+    // or reversed range) is a corrupt file, and would make the regridding below spin.
+    constexpr double kFloatMax = double(std::numeric_limits<float>::max());
+    auto inFloatRange = [&](double v) { return std::isfinite(v) && std::fabs(v) <= 2 * kFloatMax; };
+    if (!inFloatRange(other.lo) || !inFloatRange(other.hi) || !(other.hi > other.lo))
+        throw std::invalid_argument("histogram bounds [" + std::to_string(other.lo) + ", " + std::to_string(other.hi)
+                                    + "] are not a finite float32 range");
+    if (!std::isfinite(dataMin) || !std::isfinite(dataMax) || dataMin > dataMax)
+        throw std::invalid_argument("data range [" + std::to_string(dataMin) + ", " + std::to_string(dataMax)
+                                    + "] is not finite");
+    for (double c : other.counts)
+        if (!std::isfinite(c) || c < 0)
+            throw std::invalid_argument("a histogram count is negative or not finite");
     if (m_counts.empty() && int(other.counts.size()) == m_bins) {
         // Nothing here yet: a run over both would have started from other's first batch.
         *this = fromData(other);
@@ -275,8 +289,11 @@ bool AccumulatedHistogram::merge(const HistogramData& other, float dataMin, floa
         const double c = other.counts[i];
         if (c == 0)
             continue;
-        const double a = (other.lo + double(i) * otherWidth - start) / width;
-        const double b = a + otherWidth / width;
+        // Positions outside this grid land in its edge bins, as add() clamps values; clamping
+        // before the integer conversion keeps the loops below within m_bins + 2 steps.
+        const double lim = double(m_bins) + 1;
+        const double a = std::clamp((other.lo + double(i) * otherWidth - start) / width, -1.0, lim);
+        const double b = std::clamp(a + otherWidth / width, -1.0, lim + 1);
         const auto first = int64_t(std::floor(a + kEps));
         const auto last = int64_t(std::ceil(b - kEps)) - 1;
         auto bin = [&](int64_t k) { return size_t(std::clamp<int64_t>(k, 0, m_bins - 1)); };

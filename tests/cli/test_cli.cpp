@@ -1,4 +1,7 @@
 // calibscope-cli as scripts use it: exit codes, output formats, one-line errors.
+#include <QCborArray>
+#include <QCborMap>
+#include <QCborValue>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -8,6 +11,9 @@
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QDir>
+
+#include <limits>
 
 namespace {
 
@@ -22,8 +28,11 @@ Run cli(const QStringList& arguments)
     QProcess p;
     p.start(QStringLiteral(CALIBSCOPE_CLI), arguments);
     Run r;
-    if (!p.waitForFinished(300000))
+    if (!p.waitForFinished(300000)) {
+        p.kill(); // a test ends every process it starts
+        p.waitForFinished();
         return r;
+    }
     r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
     r.out = QString::fromUtf8(p.readAllStandardOutput());
     r.err = QString::fromUtf8(p.readAllStandardError());
@@ -302,6 +311,200 @@ private Q_SLOTS:
         QCOMPARE(evaluation.value(QStringLiteral("has_labels")).toBool(), true);
         const double top1 = evaluation.value(QStringLiteral("plan_top1")).toDouble(-1);
         QVERIFY2(top1 > 0.5 && top1 <= 1.0, QByteArray::number(top1).constData());
+    }
+
+    // Options and sessions that must never crash, hang or pass silently: --threads bounded by
+    // the cores with a warning that --quiet keeps, per-channel activation schemes refused, every
+    // corrupt session field refused on load naming the field, export all or nothing.
+    void badOptionsAndCorruptSessions()
+    {
+        QTemporaryDir dir;
+        const QString session = dir.filePath(QStringLiteral("s.cscope"));
+        const QString train = QStringLiteral("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz");
+        const QStringList calibrate{QStringLiteral("calibrate"), QStringLiteral("--model"), kDemo, QStringLiteral("--data"),
+                                    train, QStringLiteral("--start"), QStringLiteral("59000"), QStringLiteral("--count"),
+                                    QStringLiteral("64"), QStringLiteral("--num-batches"), QStringLiteral("2"),
+                                    QStringLiteral("--compare"), QStringLiteral("--session"), session};
+        const Run threads = cli(calibrate + QStringList{QStringLiteral("--threads"), QStringLiteral("100000"),
+                                                        QStringLiteral("--quiet")});
+        QCOMPARE(threads.exitCode, 0);
+        QVERIFY2(threads.err.contains(QStringLiteral("warning: calibrate: --threads 100000 is more than")), qPrintable(threads.err));
+        QVERIFY(threads.out.isEmpty());
+
+        for (const char* scheme : {"per_channel_symmetric", "per_channel_affine"}) {
+            const Run perChannel = cli(calibrate + QStringList{QStringLiteral("--qscheme"), QLatin1String(scheme)});
+            QCOMPARE(perChannel.exitCode, 2);
+            QVERIFY2(perChannel.err.contains(QStringLiteral("not supported for activations")), qPrintable(perChannel.err));
+        }
+
+        QFile f(session);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray bytes = f.readAll();
+        f.close();
+        const QCborMap root = QCborValue::fromCbor(bytes).toMap();
+        QVERIFY(!root.isEmpty());
+        auto expectRefused = [&](const QByteArray& content, const QString& needle, const char* what) {
+            const QString bad = dir.filePath(QStringLiteral("bad.cscope"));
+            QFile out(bad);
+            QVERIFY(out.open(QIODevice::WriteOnly | QIODevice::Truncate));
+            out.write(content);
+            out.close();
+            const Run r = cli({QStringLiteral("inspect"), QStringLiteral("--session"), bad});
+            QVERIFY2(r.exitCode == 1, what);
+            const QStringList lines = r.err.trimmed().split(QLatin1Char('\n'));
+            QVERIFY2(lines.size() == 1 && lines[0].contains(bad) && lines[0].contains(needle),
+                     qPrintable(QLatin1String(what) + QStringLiteral(": ") + r.err));
+        };
+        auto withPointScale = [&](double scale) {
+            QCborMap m = root;
+            QCborArray points = m.value(QStringLiteral("points")).toArray();
+            QCborMap p = points.at(0).toMap();
+            QCborMap result = p.value(QStringLiteral("result")).toMap();
+            result.insert(QStringLiteral("scale"), QCborArray{scale});
+            p.insert(QStringLiteral("result"), result);
+            points[0] = p;
+            m.insert(QStringLiteral("points"), points);
+            return m.toCborValue().toCbor();
+        };
+        for (double scale : {0.0, -1.0, std::numeric_limits<double>::infinity(), std::numeric_limits<double>::quiet_NaN()})
+            expectRefused(withPointScale(scale), QStringLiteral("scale[0]"), "bad scale");
+        {
+            QCborMap m = root;
+            QCborArray weights = m.value(QStringLiteral("weights")).toArray();
+            QCborMap w = weights.at(0).toMap();
+            w.insert(QStringLiteral("op_index"), 100000);
+            weights[0] = w;
+            m.insert(QStringLiteral("weights"), weights);
+            expectRefused(m.toCborValue().toCbor(), QStringLiteral("op_index 100000"), "weight op_index");
+        }
+        {
+            QCborMap m = root;
+            m.insert(QStringLiteral("points"), QCborArray{});
+            expectRefused(m.toCborValue().toCbor(), QStringLiteral("no quantization points"), "no points");
+        }
+        expectRefused(bytes + QByteArray("trailing"), QStringLiteral("8 bytes after"), "trailing bytes");
+        {
+            QCborMap m = root;
+            m.insert(QStringLiteral("version"), -1);
+            expectRefused(m.toCborValue().toCbor(), QStringLiteral("version"), "version -1");
+        }
+        {
+            QCborMap m = root;
+            QCborMap model = m.value(QStringLiteral("model")).toMap();
+            model.insert(QStringLiteral("path"), QString());
+            m.insert(QStringLiteral("model"), model);
+            expectRefused(m.toCborValue().toCbor(), QStringLiteral("model.path is empty"), "no model path");
+        }
+        {
+            // 10 MB of empty arrays: refused before parsing (parsed, they take gigabytes).
+            QByteArray many = QCborMap{{QStringLiteral("format"), QStringLiteral("calibscope-session")},
+                                       {QStringLiteral("version"), 1}}.toCborValue().toCbor();
+            many[0] = char(0xa3); // three pairs: the third is "x": [10M empty arrays]
+            many += QCborValue(QStringLiteral("x")).toCbor();
+            many += QByteArray("\x9a\x00\x98\x96\x80", 5) + QByteArray(10000000, char(0x80));
+            expectRefused(many, QStringLiteral("arrays and maps"), "10 MB of empty arrays");
+        }
+        {
+            // A compressed observer array declaring 1 GiB: refused before inflating.
+            QCborMap m = root;
+            QCborArray points = m.value(QStringLiteral("points")).toArray();
+            bool found = false;
+            for (qsizetype i = 0; i < points.size() && !found; ++i) {
+                QCborMap p = points.at(i).toMap();
+                QCborMap observers = p.value(QStringLiteral("observers")).toMap();
+                QCborMap compare = observers.value(QStringLiteral("compare")).toMap();
+                for (auto it = compare.begin(); it != compare.end() && !found; ++it) {
+                    QCborMap state = it.value().toMap();
+                    QCborMap arrays = state.value(QStringLiteral("arrays")).toMap();
+                    for (auto a = arrays.begin(); a != arrays.end() && !found; ++a) {
+                        QCborMap array = a.value().toMap();
+                        if (!array.value(QStringLiteral("zlib")).toBool())
+                            continue;
+                        array.insert(QStringLiteral("data"), QByteArray(QByteArray("\x40\x00\x00\x00", 4) + qCompress(QByteArray(64, 0)).mid(4)));
+                        arrays.insert(a.key(), array);
+                        state.insert(QStringLiteral("arrays"), arrays);
+                        compare.insert(it.key(), state);
+                        found = true;
+                    }
+                }
+                if (found) {
+                    observers.insert(QStringLiteral("compare"), compare);
+                    p.insert(QStringLiteral("observers"), observers);
+                    points[i] = p;
+                }
+            }
+            QVERIFY(found);
+            m.insert(QStringLiteral("points"), points);
+            // Like any damaged observer state, it costs only that point's observers: a warning.
+            const QString bad = dir.filePath(QStringLiteral("bomb.cscope"));
+            QFile out(bad);
+            QVERIFY(out.open(QIODevice::WriteOnly));
+            out.write(m.toCborValue().toCbor());
+            out.close();
+            const Run r = cli({QStringLiteral("inspect"), QStringLiteral("--session"), bad, QStringLiteral("--quiet")});
+            QCOMPARE(r.exitCode, 0);
+            QVERIFY2(r.err.contains(QStringLiteral("compressed array declares")), qPrintable(r.err));
+        }
+
+        // export: one output fails (no model for the fake-quant model), so none is written.
+        const QString qconfig = dir.filePath(QStringLiteral("q.json"));
+        const Run partial = cli({QStringLiteral("export"), QStringLiteral("--session"), session, QStringLiteral("--qconfig"),
+                                 qconfig, QStringLiteral("--fakequant-model"), dir.filePath(QStringLiteral("fq.pt")),
+                                 QStringLiteral("--model"), dir.filePath(QStringLiteral("missing.pt"))});
+        QCOMPARE(partial.exitCode, 1);
+        QVERIFY2(!QFile::exists(qconfig), qPrintable(partial.err));
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden).filter(QStringLiteral("partial")), QStringList());
+        const Run whole = cli({QStringLiteral("export"), QStringLiteral("--session"), session, QStringLiteral("--qconfig"), qconfig});
+        QCOMPARE(whole.exitCode, 0);
+        QVERIFY(QFile::exists(qconfig));
+    }
+
+    // evaluate replaces the session only if it is still the file it read: a session rewritten
+    // meanwhile (another evaluate, the GUI) is not lost.
+    void evaluateRefusesToOverwriteAChangedSession()
+    {
+        QTemporaryDir dir;
+        const QString session = dir.filePath(QStringLiteral("s.cscope"));
+        const Run calibrate = cli({QStringLiteral("calibrate"), QStringLiteral("--model"), kDemo, QStringLiteral("--data"),
+                                   QStringLiteral("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"),
+                                   QStringLiteral("--start"), QStringLiteral("59000"), QStringLiteral("--count"),
+                                   QStringLiteral("64"), QStringLiteral("--session"), session, QStringLiteral("--quiet")});
+        QCOMPARE(calibrate.exitCode, 0);
+        QFile f(session);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray bytes = f.readAll();
+        f.close();
+        QProcess p;
+        p.start(QStringLiteral(CALIBSCOPE_CLI),
+                {QStringLiteral("evaluate"), QStringLiteral("--session"), session, QStringLiteral("--data"),
+                 QStringLiteral("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz"), QStringLiteral("--quiet")});
+        QVERIFY(p.waitForStarted());
+        // Rewrite the session (same bytes, new modification time) while evaluate runs: at least
+        // one rewrite falls after it read the file.
+        int rewrites = 0;
+        while (!p.waitForFinished(250)) {
+            if (p.state() != QProcess::Running)
+                break;
+            QFile w(session);
+            QVERIFY(w.open(QIODevice::WriteOnly | QIODevice::Truncate));
+            w.write(bytes);
+            w.close();
+            ++rewrites;
+            if (rewrites > 1200)
+                break;
+        }
+        const bool running = rewrites >= 2;
+        if (p.state() != QProcess::NotRunning && !p.waitForFinished(300000)) {
+            p.kill();
+            p.waitForFinished();
+            QFAIL("evaluate did not finish");
+        }
+        if (!running)
+            QSKIP("evaluate finished before the session could be rewritten");
+        QCOMPARE(p.exitCode(), 1);
+        QVERIFY(QString::fromUtf8(p.readAllStandardError()).contains(QStringLiteral("changed while the evaluation ran")));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.readAll(), bytes);
     }
 
     void badFilesExitOneWithOneLine_data()

@@ -289,10 +289,26 @@ private Q_SLOTS:
         config.compareObservers = true;
         const CalibrationResult r = runCalibration(config);
         const PointCalibration* p = r.point("bn");
-        QVERIFY(p->compare.size() >= 13);
+        QVERIFY(p->compare.size() >= 12);
         for (const char* name : {"min_max", "percentile", "mse", "kl", "mix", "torch_histogram", "hist_entropy", "pact2"})
             QVERIFY2(p->compare.count(name), name);
         QCOMPARE(p->compare.at("min_max").scale, p->result.scale);
+        // Observers whose range the user sets are not compared with their default parameters.
+        QVERIFY(!p->compare.count("clip"));
+        QVERIFY(!p->compare.count("fixed_scale"));
+    }
+
+    void compareModeKeepsAUserSetRangeWithTheUsersParameters()
+    {
+        CalibrationConfig config = inplaceConfig("inplace_scripted.pt");
+        config.compareObservers = true;
+        config.activation.name = "clip";
+        config.activation.params = {{"xmin", -0.5}, {"xmax", 0.5}};
+        const CalibrationResult r = runCalibration(config);
+        const PointCalibration* p = r.point("bn");
+        QVERIFY(p->compare.count("clip"));
+        QVERIFY(!p->compare.count("fixed_scale"));
+        QCOMPARE(p->compare.at("clip").max, p->result.max);
     }
 
     void sessionRoundTripIsExact()

@@ -304,6 +304,18 @@ private Q_SLOTS:
         other = m_b;
         other.weights[0].folded.max[0] += 1.0f;
         expectError({m_a, other}, "weight ranges");
+        // Corrupt histogram bounds or extremes end in an error naming the shard, not a spin.
+        const double inf = std::numeric_limits<double>::infinity();
+        for (const auto& [lo, hi] : std::vector<std::pair<double, double>>{
+                 {-inf, inf}, {-1e300, 1e300}, {std::nan(""), 1.0}, {0.0, inf}, {1.0, -1.0}}) {
+            other = m_b;
+            other.points[1].stats.histogram.lo = lo;
+            other.points[1].stats.histogram.hi = hi;
+            expectError({m_a, other}, "histogram of point");
+        }
+        other = m_b;
+        other.points[1].stats.max = std::numeric_limits<float>::infinity();
+        expectError({m_a, other}, "histogram of point");
         QVERIFY_THROWS_EXCEPTION(CalibError, mergeSessions({m_a}));
     }
 

@@ -6,11 +6,15 @@
 #include "dataset_test_utils.h"
 
 #include <QDir>
+#include <QFileInfo>
+#include <QProcess>
 #include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
 
 #include <cmath>
+
+#include <sys/resource.h>
 
 using namespace cs;
 using namespace cs::testing;
@@ -128,6 +132,45 @@ private Q_SLOTS:
         const QString empty = dir.filePath(QStringLiteral("empty-images-idx3-ubyte"));
         writeFile(empty, idxBytes({0, 2, 2}, {}));
         CS_VERIFY_CONTAINS(calibErrorOf([&] { openDataset(specFor(empty)); }), empty + QStringLiteral(": holds no samples"));
+    }
+
+    // Headers that declare more than the file holds fail as truncated without allocating what
+    // they declare (65535 x 65535 x 4 is 16 GiB); labels are class indices.
+    void declaredSizesAreChecked()
+    {
+        QTemporaryDir dir;
+        rusage before{};
+        getrusage(RUSAGE_SELF, &before);
+        const QString images = dir.filePath(QStringLiteral("huge-images-idx3-ubyte"));
+        writeFile(images, idxBytes({65535, 65535, 4}, QByteArray(100, '\x01')));
+        QCOMPARE(QFileInfo(images).size(), qint64(116));
+        CS_VERIFY_CONTAINS(calibErrorOf([&] { openDataset(specFor(images)); }), images + QStringLiteral(": truncated IDX file"));
+        // The same compressed: the size is only known by reading.
+        QProcess gzip;
+        gzip.start(QStringLiteral("gzip"), {QStringLiteral("-k"), QStringLiteral("-n"), images});
+        QVERIFY(gzip.waitForFinished(30000) && gzip.exitCode() == 0);
+        CS_VERIFY_CONTAINS(calibErrorOf([&] { openDataset(specFor(images + QStringLiteral(".gz"))); }),
+                           images + QStringLiteral(".gz: truncated IDX file"));
+        // A labels file declaring 2^32 - 1 entries.
+        const QString small = dir.filePath(QStringLiteral("small-images-idx3-ubyte"));
+        writeFile(small, idxBytes({3, 2, 2}, QByteArray(12, '\x01')));
+        const QString labels = dir.filePath(QStringLiteral("small-labels-idx1-ubyte"));
+        writeFile(labels, idxBytes({0xFFFFFFFFu}, QByteArray("\x01\x02\x03", 3)));
+        CS_VERIFY_CONTAINS(calibErrorOf([&] { openDataset(specFor(small)); }), labels + QStringLiteral(": truncated IDX file"));
+        rusage after{};
+        getrusage(RUSAGE_SELF, &after);
+        QVERIFY2(after.ru_maxrss - before.ru_maxrss < 512 * 1024, QByteArray::number(qint64(after.ru_maxrss - before.ru_maxrss)).constData());
+
+        // Labels out of the class-index range name the file and the entry.
+        for (const auto& [bad, text] : std::vector<std::pair<int64_t, QString>>{
+                 {-5, QStringLiteral("label 1 is -5")}, {2147483647, QStringLiteral("label 1 is 2147483647")}}) {
+            const QString npyLabels = dir.filePath(QStringLiteral("labels.npy"));
+            std::vector<int64_t> values{1, bad, 2};
+            writeFile(npyLabels, npyBytes("<i8", {3}, QByteArray(reinterpret_cast<const char*>(values.data()), 24)));
+            DatasetSpec spec = specFor(small);
+            spec.labelsPath = npyLabels.toStdString();
+            CS_VERIFY_CONTAINS(calibErrorOf([&] { openDataset(spec); }), npyLabels + QStringLiteral(": ") + text);
+        }
     }
 
     void npyDtypes_data()

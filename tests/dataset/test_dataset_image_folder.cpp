@@ -9,6 +9,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <sys/stat.h>
+
 #include <opencv2/imgcodecs.hpp>
 
 #include <cmath>
@@ -99,6 +101,37 @@ private Q_SLOTS:
         CS_VERIFY_CONTAINS(QString::fromStdString(warnings[1]), QStringLiteral("/dog/notes.txt: skipped, not a .jpg/.jpeg/.png/.bmp image"));
         CS_VERIFY_CONTAINS(QString::fromStdString(warnings[2]), QStringLiteral("/dog/truncated.png: skipped, not a readable image"));
         QCOMPARE(describeDataset(*source), std::string("5 samples of [3, 30, 40], labelled (2 classes), 3 files skipped"));
+    }
+
+    // A symlink to a FIFO is skipped without opening it (opening would block forever), and a
+    // BMP whose header declares more pixels than OpenCV accepts is skipped like any bad image.
+    void specialAndOversizedFilesAreSkipped()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString root = dir.filePath(QStringLiteral("flat"));
+        writeImage(root + QStringLiteral("/a.png"), solidImage(40, 30, 10, 20, 30));
+        const QString fifo = dir.filePath(QStringLiteral("fifo"));
+        QCOMPARE(::mkfifo(QFile::encodeName(fifo).constData(), 0600), 0);
+        QVERIFY(QFile::link(fifo, root + QStringLiteral("/pipe.png")));
+        QByteArray bmp("BM", 2);
+        auto le32 = [&](uint32_t v) { for (int i = 0; i < 4; ++i) bmp.append(char((v >> (8 * i)) & 0xFF)); };
+        auto le16 = [&](uint16_t v) { bmp.append(char(v & 0xFF)).append(char(v >> 8)); };
+        le32(54 + 16); le32(0); le32(54);                 // file size, reserved, pixel offset
+        le32(40); le32(100000); le32(100000);             // DIB header size, width, height
+        le16(1); le16(24); le32(0); le32(0); le32(2835); le32(2835); le32(0); le32(0);
+        bmp.append(QByteArray(16, '\x7f'));
+        writeFile(root + QStringLiteral("/huge.bmp"), bmp);
+
+        DatasetSpec spec;
+        spec.path = root.toStdString();
+        const auto source = openDataset(spec);
+        QCOMPARE(source->size(), int64_t(1));
+        QCOMPARE(source->skippedCount(), int64_t(2));
+        const std::vector<std::string> warnings = source->warnings();
+        QCOMPARE(warnings.size(), size_t(2));
+        CS_VERIFY_CONTAINS(QString::fromStdString(warnings[0]), QStringLiteral("/huge.bmp: skipped, not a readable image"));
+        CS_VERIFY_CONTAINS(QString::fromStdString(warnings[1]), QStringLiteral("/pipe.png: skipped, not a regular file"));
     }
 
     void defaultPreprocessingIsRgbOver255()

@@ -51,7 +51,22 @@ private Q_SLOTS:
                       "torch.save(torch.zeros(2, 2, dtype=torch.complex64), 'complex.pt')\n"
                       "torch.save(torch.nn.Parameter(torch.ones(2, 2)), 'param.pt')\n"
                       "torch.save(torch.ones(2, 2), 'legacy.pt', _use_new_zipfile_serialization=False)\n"
-                      "torch.save(torch.ones(5, 2), 'labels2d.pt')\n"),
+                      "torch.save(torch.ones(5, 2), 'labels2d.pt')\n"
+                      // Sizes, strides and offsets that point outside the saved storage (what a
+                      // corrupt or hostile file holds): Python refuses to load them, so write
+                      // them through the pickler's reduce hook.
+                      "orig = torch.Tensor._reduce_ex_internal\n"
+                      "def bad(field, value):\n"
+                      "    def reduce(self, proto):\n"
+                      "        f, args = orig(self, proto)\n"
+                      "        args = list(args); args[field] = value\n"
+                      "        return (f, tuple(args))\n"
+                      "    return reduce\n"
+                      "for name, field, value in [('stride', 3, (1000000, 1)), ('size', 2, (2, 3000000)),\n"
+                      "                           ('overflow', 3, (1 << 62, 1))]:\n"
+                      "    torch.Tensor._reduce_ex_internal = bad(field, value)\n"
+                      "    torch.save(torch.arange(6.).reshape(2, 3), 'bad_' + name + '.pt')\n"
+                      "torch.Tensor._reduce_ex_internal = orig\n"),
                   m_dir.path());
     }
 
@@ -139,6 +154,9 @@ private Q_SLOTS:
         QTest::addRow("complex") << QStringLiteral("complex.pt")
                                  << QStringLiteral(": unsupported tensor dtype ComplexFloat; use a real floating-point or integer tensor");
         QTest::addRow("legacy") << QStringLiteral("legacy.pt") << QStringLiteral(": not a zip-format torch.save file");
+        for (const char* name : {"stride", "size", "overflow"})
+            QTest::addRow("outside storage: %s", name)
+                << QStringLiteral("bad_%1.pt").arg(QLatin1String(name)) << QStringLiteral(": corrupt tensor");
     }
 
     void notATensor()

@@ -390,7 +390,7 @@ private Q_SLOTS:
             {"relu op", "unknown key 'activaton'"},
             {"x activation", "min[0] 1 is above max -1"},
             {"cat op", "\"narrow_range\" must be true or false, got a string"},
-            {"bn activation", "observer 'percentile' is per-tensor only"}};
+            {"bn op", "\"activation\" qscheme per_channel_symmetric is not supported: activations are quantized per tensor"}};
         for (const auto& [where, words] : expected) {
             bool found = false;
             for (const ImportEntry& e : more.entries)
@@ -475,6 +475,38 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(CalibError, loadOverrides(dir.filePath(QStringLiteral("missing.json")).toStdString()));
         QVERIFY(writeAll(dir.filePath(QStringLiteral("other.json")), R"({"format": "something-else", "ops": []})"));
         QVERIFY_THROWS_EXCEPTION(CalibError, loadOverrides(dir.filePath(QStringLiteral("other.json")).toStdString()));
+        // A per-channel activation scheme is refused (the quantized model applies one scale to an
+        // activation), a weight ch_axis beyond the weight's rank stops the run, and a version
+        // too large for an integer is reported as written.
+        QVERIFY(writeAll(dir.filePath(QStringLiteral("perchannel.json")),
+                         R"({"ops": [{"name": "add", "activation": {"qscheme": "per_channel_affine"}}]})"));
+        try {
+            loadOverrides(dir.filePath(QStringLiteral("perchannel.json")).toStdString());
+            QFAIL("no exception");
+        } catch (const CalibError& e) {
+            QVERIFY2(std::string(e.what()).find("perchannel.json: op add: \"activation\" qscheme per_channel_affine is not supported")
+                         != std::string::npos, e.what());
+        }
+        CalibrationConfig perChannel = inplaceConfig();
+        perChannel.activation.spec.qscheme = obs::QScheme::PerChannelSymmetric;
+        perChannel.activation.spec.chAxis = 1;
+        QVERIFY_THROWS_EXCEPTION(CalibError, runCalibration(perChannel));
+        CalibrationConfig axis = inplaceConfig();
+        axis.weightOverrides["conv"] = defaultWeightConfig();
+        axis.weightOverrides["conv"].spec.chAxis = 7;
+        try {
+            runCalibration(axis);
+            QFAIL("no exception");
+        } catch (const CalibError& e) {
+            QVERIFY2(std::string(e.what()).find("ch_axis 7 is not an axis of its 4-D weight") != std::string::npos, e.what());
+        }
+        QVERIFY(writeAll(dir.filePath(QStringLiteral("huge.json")), R"({"version": 1e308, "ops": []})"));
+        try {
+            loadOverrides(dir.filePath(QStringLiteral("huge.json")).toStdString());
+            QFAIL("no exception");
+        } catch (const CalibError& e) {
+            QVERIFY2(std::string(e.what()).find("qconfig version 1e+308 is newer") != std::string::npos, e.what());
+        }
         QVERIFY(writeAll(dir.filePath(QStringLiteral("newer.json")), R"({"version": 2, "ops": []})"));
         QVERIFY_THROWS_EXCEPTION(CalibError, checkImport(tuned, dir.filePath(QStringLiteral("newer.json")).toStdString()));
     }

@@ -132,6 +132,10 @@ private Q_SLOTS:
     void shapeProblemsAreSkipped();
     void extremeRangeGrowthStaysBounded();
     void cloneAndReset();
+    void signedDataKeepsItsNegativeSide_data();
+    void signedDataKeepsItsNegativeSide();
+    void nonNegativeDataKeepsTheUnsignedGrid_data();
+    void nonNegativeDataKeepsTheUnsignedGrid();
 };
 
 void TestObserverBehaviour::registryListsEveryObserver() {
@@ -485,6 +489,80 @@ void TestObserverBehaviour::cloneAndReset() {
         QCOMPARE(o->batchesObserved(), int64_t{0});
         for (const Batch& b : batches) o->observe(b.view());
         QVERIFY2(sameResult(o->result(), c->result()), name.c_str());
+    }
+}
+
+namespace {
+// Observers whose range the user sets: their range is the user's, not the data's.
+bool userSetRange(const std::string& name) { return name == "clip" || name == "fixed_scale"; }
+
+void addEveryObserverDtypeScheme() {
+    QTest::addColumn<QString>("observer");
+    QTest::addColumn<int>("dtype");
+    QTest::addColumn<int>("qscheme");
+    for (const ObserverInfo& info : observerRegistry()) {
+        if (userSetRange(info.name)) continue;
+        for (const std::string& d : dtypeNames())
+            for (QScheme q : {QScheme::PerTensorSymmetric, QScheme::PerTensorAffine}) {
+                const std::string row = info.name + "/" + d + "/" + toString(q);
+                QTest::newRow(row.c_str()) << QString::fromStdString(info.name) << int(*dtypeFromString(d)) << int(q);
+            }
+    }
+}
+}  // namespace
+
+void TestObserverBehaviour::signedDataKeepsItsNegativeSide_data() { addEveryObserverDtypeScheme(); }
+
+// Data with a negative side: whatever the dtype (unsigned included) and scheme, the reported
+// range and the integer grid reach well into the negative side.
+void TestObserverBehaviour::signedDataKeepsItsNegativeSide()
+{
+    QFETCH(QString, observer);
+    QFETCH(int, dtype);
+    QFETCH(int, qscheme);
+    QuantSpec spec;
+    spec.dtype = static_cast<DType>(dtype);
+    spec.qscheme = static_cast<QScheme>(qscheme);
+    std::vector<Batch> batches = randomBatches(6, 4096, 11);
+    float dataMin = 0.0f;
+    for (Batch& b : batches) {
+        b.data[7] = -9.0f;  // a clear negative tail, as deep as the positive outliers
+        for (float v : b.data) dataMin = std::min(dataMin, v);
+    }
+    const ObserverResult r = run(observer.toStdString(), {}, spec, batches);
+    QVERIFY(r.hasStatistics);
+    QCOMPARE(r.scale.size(), std::size_t{1});
+    const QuantRange range = quantRange(spec);
+    const double gridMin = static_cast<double>(range.qmin - r.zeroPoint[0]) * r.scale[0];
+    const double gridMax = static_cast<double>(range.qmax - r.zeroPoint[0]) * r.scale[0];
+    QVERIFY2(!r.min.empty() && r.min[0] < 0.0f, describe(r));
+    const QByteArray what = describe(r) + " grid min " + QByteArray::number(gridMin) + " data min " + QByteArray::number(dataMin);
+    QVERIFY2(gridMin <= 0.25 * dataMin, what.constData());
+    QVERIFY2(gridMax > 0.0, describe(r));
+}
+
+void TestObserverBehaviour::nonNegativeDataKeepsTheUnsignedGrid_data() { addEveryObserverDtypeScheme(); }
+
+// Non-negative data on an unsigned dtype: the amax observers keep the whole unsigned grid for
+// [0, amax] (zero point 0), as NVIDIA's and TI's unsigned modes do.
+void TestObserverBehaviour::nonNegativeDataKeepsTheUnsignedGrid()
+{
+    QFETCH(QString, observer);
+    QFETCH(int, dtype);
+    QFETCH(int, qscheme);
+    QuantSpec spec;
+    spec.dtype = static_cast<DType>(dtype);
+    spec.qscheme = static_cast<QScheme>(qscheme);
+    const ObserverResult r = run(observer.toStdString(), {}, spec, randomBatches(6, 4096, 12, true));
+    QVERIFY(r.hasStatistics);
+    const QuantRange range = quantRange(spec);
+    const double gridMax = static_cast<double>(range.qmax - r.zeroPoint[0]) * r.scale[0];
+    QVERIFY2(gridMax > 0.0, describe(r));
+    const std::string name = observer.toStdString();
+    const bool amaxObserver = name == "hist_percentile" || name == "hist_entropy" || name == "hist_mse" || name == "pact2";
+    if (amaxObserver && !isSigned(spec.dtype)) {
+        QCOMPARE(r.zeroPoint[0], int64_t{0});
+        QVERIFY2(r.min[0] >= 0.0f, describe(r).constData());
     }
 }
 

@@ -171,9 +171,10 @@ done
 # Run the unpacked programs in a clean environment: nothing of the build tree on any path.
 mkdir -p "$work/home" "$work/runtime"
 chmod 700 "$work/runtime"
+clean_env=(env -i PATH="$bin:/usr/bin:/bin" HOME="$work/home" XDG_CACHE_HOME="$work/home/.cache"
+           XDG_RUNTIME_DIR="$work/runtime" LANG=C.UTF-8 QT_QPA_PLATFORM=offscreen)
 run() {
-  env -i PATH="$bin:/usr/bin:/bin" HOME="$work/home" XDG_CACHE_HOME="$work/home/.cache" \
-    XDG_RUNTIME_DIR="$work/runtime" LANG=C.UTF-8 QT_QPA_PLATFORM=offscreen "$@"
+  "${clean_env[@]}" "$@"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -240,23 +241,38 @@ else
   fail "calibscope --help: $out"
 fi
 
-# start_gui LOG ARGS...: starts the GUI in the background (pid in $gui_pid).
+# start_gui LOG ARGS...: starts the GUI in the background (pid in $gui_pid). The background
+# subshell execs env, which execs calibscope, so $! is the pid of calibscope itself: a signal to
+# it reaches the GUI, not a shell that would leave the GUI running as an orphan.
+gui_pid=
 start_gui() {
   local log=$1
   shift
-  run calibscope "$@" > "$log" 2>&1 &
+  (exec "${clean_env[@]}" calibscope "$@") > "$log" 2>&1 &
   gui_pid=$!
 }
-# stop_gui: ends the GUI started by start_gui; returns 0 if it was still running.
+# stop_gui: ends the GUI started by start_gui (TERM, then KILL after 10 s); returns 0 if it was
+# still running.
 stop_gui() {
-  if kill -0 "$gui_pid" 2>/dev/null; then
-    kill -TERM "$gui_pid" 2>/dev/null || true
-    wait "$gui_pid" 2>/dev/null || true
+  [ -n "$gui_pid" ] || return 1
+  local pid=$gui_pid i
+  gui_pid=
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid" 2>/dev/null || true
+    for ((i = 0; i < 40; i++)); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.25
+    done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
     return 0
   fi
-  wait "$gui_pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
   return 1
 }
+# Whatever way the script ends (a failed check, die, set -e, a signal), no GUI outlives it.
+trap 'stop_gui || true' EXIT
+trap 'exit 130' INT TERM
 # wait_for LOG PATTERN SECONDS: polls LOG until PATTERN appears, the GUI exits or time runs out.
 wait_for() {
   local log=$1 pattern=$2 seconds=$3 i
@@ -297,6 +313,16 @@ reported=0
 wait_for "$work/gui-missing.log" "\[error\] .*missing\.pt" 30 && reported=1
 stop_gui || true
 check "calibscope missing.pt logs the error" test $reported -eq 1
+# Every GUI this test started has ended: no process runs the unpacked calibscope.
+left=()
+for exe in /proc/[0-9]*/exe; do
+  [ "$(readlink "$exe" 2>/dev/null)" = "$bin/calibscope" ] && left+=("$(basename "$(dirname "$exe")")")
+done
+if [ ${#left[@]} -eq 0 ]; then
+  pass "no calibscope started by this test is still running"
+else
+  fail "calibscope started by this test still running: pid ${left[*]}"
+fi
 
 # ---------------------------------------------------------------------------------------------
 step "desktop entry, AppStream metadata, icons"
