@@ -193,13 +193,11 @@ obs::ObserverResult resultFromCbor(const QCborValue& v) { return observerResultF
 
 // A point whose observers cannot be rebuilt (a state from another calibscope, a damaged
 // file) still loads: it just needs a re-run to retune, which the warning says.
-void restorePointObservers(CalibrationResult& r, const PointCalibration& p, const QCborMap& observers,
-                           const std::string& path)
+void restorePointObservers(CalibrationResult& r, ObserverBank& bank, const PointCalibration& p,
+                           const QCborMap& observers, const std::string& path)
 {
-    if (!r.bank)
-        r.bank = std::make_shared<ObserverBank>();
     try {
-        r.bank->points.emplace(p.name, bankPointFromCbor(observers, p.config));
+        bank.points.emplace(p.name, bankPointFromCbor(observers, p.config));
     } catch (const std::exception& e) { // std::invalid_argument from the observers, CalibError
         r.warnings.push_back(path + ": the observers of point " + p.name + " could not be restored (" + e.what()
                              + "); changing its observer needs a new calibration");
@@ -209,7 +207,7 @@ void restorePointObservers(CalibrationResult& r, const PointCalibration& p, cons
 
 } // namespace
 
-void saveSession(const CalibrationResult& r, const std::string& path)
+void saveSession(const CalibrationResult& r, const ObserverBank& bank, const std::string& path)
 {
     QCborArray ops;
     for (const auto& op : r.model.ops)
@@ -227,9 +225,8 @@ void saveSession(const CalibrationResult& r, const std::string& path)
                        {K("stats"), statsToCbor(p.stats)}};
         // The live observers, so that a reopened session still retunes instantly. Older
         // sessions lack them and load with an empty bank (retunes then need a re-run).
-        if (r.bank)
-            if (auto it = r.bank->points.find(p.name); it != r.bank->points.end())
-                point.insert(K("observers"), bankPointToCbor(it->second));
+        if (auto it = bank.points.find(p.name); it != bank.points.end())
+            point.insert(K("observers"), bankPointToCbor(it->second));
         points.append(point);
     }
     QCborArray weights;
@@ -268,23 +265,7 @@ void saveSession(const CalibrationResult& r, const std::string& path)
     writeFileAtomically(path, root.toCborValue().toCbor().toStdString());
 }
 
-CalibrationResult detachedCopy(const CalibrationResult& result)
-{
-    CalibrationResult copy = result;
-    if (result.bank) {
-        copy.bank = std::make_shared<ObserverBank>();
-        for (const auto& [name, point] : result.bank->points) {
-            ObserverBank::Point& p = copy.bank->points[name];
-            p.configured = point.configured ? point.configured->clone() : nullptr;
-            p.compareSpec = point.compareSpec;
-            for (const auto& [observer, o] : point.compare)
-                p.compare[observer] = o->clone();
-        }
-    }
-    return copy;
-}
-
-CalibrationResult loadSession(const std::string& path)
+CalibrationResult loadSession(const std::string& path, ObserverBank* bankOut)
 {
     QFile file(QString::fromStdString(path));
     if (!file.exists())
@@ -303,6 +284,7 @@ CalibrationResult loadSession(const std::string& path)
         throw CalibError(path, "made by a newer calibscope (session version " + std::to_string(version) + ")");
 
     CalibrationResult r;
+    ObserverBank bank;
     const QCborMap model = root.value(K("model")).toMap();
     r.model.path = model.value(K("path")).toString().toStdString();
     r.model.sha256 = model.value(K("sha256")).toString().toStdString();
@@ -325,7 +307,7 @@ CalibrationResult loadSession(const std::string& path)
         if (p.opIndex < 0 || size_t(p.opIndex) >= r.model.ops.size())
             throw CalibError(path, "corrupt session (point " + p.name + " has no op)");
         if (m.contains(K("observers")))
-            restorePointObservers(r, p, m.value(K("observers")).toMap(), path);
+            restorePointObservers(r, bank, p, m.value(K("observers")).toMap(), path);
         r.points.push_back(std::move(p));
     }
     for (const auto& v : root.value(K("weights")).toArray()) {
@@ -357,6 +339,8 @@ CalibrationResult loadSession(const std::string& path)
             logWarning(r.warnings.back());
         }
     }
+    if (bankOut)
+        *bankOut = std::move(bank);
     return r;
 }
 

@@ -87,7 +87,8 @@ int runEvaluate(const QStringList& arguments)
         }
     }
     try {
-        cs::CalibrationResult calibration = cs::loadSession(parser.value(session).toStdString());
+        cs::ObserverBank bank; // written back with the session
+        cs::CalibrationResult calibration = cs::loadSession(parser.value(session).toStdString(), &bank);
         config.data.format = cs::parseDatasetFormat(parser.value(dataFormat).toStdString());
         config.data.path = parser.value(data).toStdString();
         config.data.labelsPath = parser.value(labels).toStdString();
@@ -108,7 +109,7 @@ int runEvaluate(const QStringList& arguments)
             // The session keeps its last evaluation (written atomically: the old file
             // survives a failure); `inspect --session` and the GUI show it.
             calibration.evaluation = std::make_shared<const cs::EvaluationResult>(result);
-            cs::saveSession(calibration, parser.value(session).toStdString());
+            cs::saveSession(calibration, bank, parser.value(session).toStdString());
         }
         if (!parser.isSet(quiet)) {
             std::cout << cs::formatEvaluation(result);

@@ -17,7 +17,9 @@ CalibrationOutcome runJob(const CalibrationConfig& config, const ProgressCallbac
 {
     CalibrationOutcome outcome;
     try {
-        outcome.result = runCalibration(config, progress);
+        auto bank = std::make_shared<ObserverBank>();
+        outcome.result = runCalibration(config, progress, bank.get());
+        outcome.bank = std::move(bank);
     } catch (const JobCancelled&) {
         outcome.cancelled = true;
     } catch (const CalibError& e) {
@@ -115,7 +117,7 @@ void CalibrationController::finished()
     } else if (!outcome.error.isEmpty()) {
         Q_EMIT calibrationFailed(outcome.error, purpose);
     } else if (outcome.result) {
-        Q_EMIT calibrationAvailable(*outcome.result, purpose);
+        Q_EMIT calibrationAvailable(*outcome.result, purpose, outcome.bank);
     }
 }
 

@@ -17,6 +17,7 @@ using CalibrationProgress = JobProgressInfo;
 // What a calibration job hands back to the GUI thread: a result or the reason there is none.
 struct CalibrationOutcome {
     std::optional<CalibrationResult> result;
+    std::shared_ptr<ObserverBank> bank; // the result's live observers
     QString error;
     bool cancelled = false;
 };
@@ -49,7 +50,8 @@ public:
 Q_SIGNALS:
     void runningChanged(bool running);
     void progressChanged(const cs::app::JobProgressInfo& progress);
-    void calibrationAvailable(const cs::CalibrationResult& result, cs::app::CalibrationController::Purpose purpose);
+    void calibrationAvailable(const cs::CalibrationResult& result, cs::app::CalibrationController::Purpose purpose,
+                              const std::shared_ptr<cs::ObserverBank>& bank);
     void calibrationFailed(const QString& message, cs::app::CalibrationController::Purpose purpose);
     void calibrationCancelled(cs::app::CalibrationController::Purpose purpose);
 

@@ -11,18 +11,17 @@ namespace cs::app {
 
 namespace {
 
-EvaluationOutcome runJob(const CalibrationResult& calibration, const EvaluationConfig& config,
-                         const ProgressCallback& progress)
+EvaluationOutcome runJob(const EvaluationInput& input, const EvaluationConfig& config, const ProgressCallback& progress)
 {
     EvaluationOutcome outcome;
     try {
-        outcome.result = std::make_shared<const EvaluationResult>(runEvaluation(calibration, config, progress));
+        outcome.result = std::make_shared<const EvaluationResult>(runEvaluation(input, config, progress));
     } catch (const JobCancelled&) {
         outcome.cancelled = true;
     } catch (const CalibError& e) {
         outcome.error = QString::fromStdString(e.what());
     } catch (const std::exception& e) {
-        outcome.error = QString::fromStdString(calibration.model.path + ": evaluation failed: " + firstLine(e.what()));
+        outcome.error = QString::fromStdString(input.modelPath + ": evaluation failed: " + firstLine(e.what()));
     }
     return outcome;
 }
@@ -44,16 +43,14 @@ bool EvaluationController::start(const CalibrationResult& calibration, Evaluatio
     const quint64 jobId = ++m_jobId;
     if (config.threads <= 0)
         config.threads = CalibrationController::workerThreads();
-    // The worker gets its own copy without the live observers: evaluation reads only the
-    // results, and the GUI thread keeps retuning the observers meanwhile.
-    CalibrationResult snapshot = calibration;
-    snapshot.bank.reset();
-    snapshot.evaluation.reset();
+    // The worker gets only what the evaluation reads (the plan, the candidates, the observer
+    // rows: no statistics or histograms), taken now; the GUI thread keeps tuning meanwhile.
+    EvaluationInput input = evaluationInput(calibration, config);
     m_job = std::make_shared<JobState>();
     ProgressCallback progress = makeProgressRelay(this, m_job, jobId, &EvaluationController::reportProgress);
     logInfo("Evaluating on " + config.data.path);
-    m_watcher.setFuture(QtConcurrent::run([snapshot = std::move(snapshot), config = std::move(config), progress] {
-        return runJob(snapshot, config, progress);
+    m_watcher.setFuture(QtConcurrent::run([input = std::move(input), config = std::move(config), progress] {
+        return runJob(input, config, progress);
     }));
     m_active = true;
     Q_EMIT runningChanged(true);

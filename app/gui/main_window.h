@@ -151,7 +151,8 @@ private:
     void connectExchange();
     QString exportBasePath() const;
     void onModelLoaded(const ModelLoadResult& result);
-    void onCalibrationAvailable(const CalibrationResult& result, CalibrationController::Purpose purpose);
+    void onCalibrationAvailable(const CalibrationResult& result, CalibrationController::Purpose purpose,
+                                const std::shared_ptr<ObserverBank>& bank);
     void onCalibrationFailed(const QString& message, CalibrationController::Purpose purpose);
     void updateHeader();
     void updateTitle();

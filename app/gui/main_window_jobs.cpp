@@ -240,11 +240,12 @@ void MainWindow::cancelJob()
     m_evaluation->cancel();
 }
 
-void MainWindow::onCalibrationAvailable(const CalibrationResult& result, CalibrationController::Purpose purpose)
+void MainWindow::onCalibrationAvailable(const CalibrationResult& result, CalibrationController::Purpose purpose,
+                                        const std::shared_ptr<ObserverBank>& bank)
 {
     m_jobProgress->finish();
     const bool rerun = purpose == CalibrationController::Purpose::Rerun;
-    m_document->setResult(result, rerun);
+    m_document->setResult(result, rerun, bank ? std::move(*bank) : ObserverBank());
     if (!rerun) {
         m_opModel->setSummary(result.model);
         m_opTable->resizeColumnsToContents();

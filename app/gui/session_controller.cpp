@@ -16,13 +16,13 @@ namespace {
 
 constexpr int kDefaultAutosaveDelayMs = 5000;
 
-SessionController::FileResult saveJob(const CalibrationResult& result, const QString& path)
+SessionController::FileResult saveJob(const CalibrationResult& result, const ObserverBank& bank, const QString& path)
 {
     SessionController::FileResult out;
     out.path = path;
     try {
         QDir().mkpath(QFileInfo(path).absolutePath());
-        saveSession(result, path.toStdString());
+        saveSession(result, bank, path.toStdString());
     } catch (const CalibError& e) {
         out.error = QString::fromStdString(e.what());
     } catch (const std::exception& e) {
@@ -36,7 +36,9 @@ SessionController::FileResult openJob(const QString& path)
     SessionController::FileResult out;
     out.path = path;
     try {
-        out.loaded = loadSession(path.toStdString());
+        auto bank = std::make_shared<ObserverBank>();
+        out.loaded = loadSession(path.toStdString(), bank.get());
+        out.loadedBank = std::move(bank);
     } catch (const CalibError& e) {
         out.error = QString::fromStdString(e.what());
     } catch (const std::exception& e) {
@@ -120,12 +122,13 @@ void SessionController::startSave(const QString& path, bool autosave)
     if (m_document->hasPending())
         logWarning("Saving " + path.toStdString() + " while " + std::to_string(m_document->pendingPoints().size())
                    + " edits wait for a re-run; the file has the configurations realised so far");
-    // A copy with its own observers: the worker writes their states while the GUI keeps
-    // retuning the originals.
+    // A copy of the observers: the worker writes their states while the GUI keeps retuning
+    // the originals.
     const quint64 generation = m_document->generation();
     QFuture<FileResult> future = QtConcurrent::run(
-        [result = detachedCopy(*m_document->result()), path, autosave, generation] {
-            FileResult out = saveJob(result, path);
+        [result = *m_document->result(), bank = std::make_shared<const ObserverBank>(m_document->bank().clone()),
+         path, autosave, generation] {
+            FileResult out = saveJob(result, *bank, path);
             out.autosave = autosave;
             out.generation = generation;
             return out;
@@ -176,7 +179,8 @@ void SessionController::openFinished()
         return;
     }
     m_autosaveTimer.stop();
-    m_document->setResult(std::move(*out.loaded), false);
+    m_document->setResult(std::move(*out.loaded), false,
+                          out.loadedBank ? std::move(*out.loadedBank) : ObserverBank());
     m_document->setSessionPath(out.path);
     m_document->markSaved(m_document->generation());
     Q_EMIT opened(out.path);
