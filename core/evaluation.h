@@ -93,7 +93,7 @@ struct AccuracyRow {
 // The number a row is ranked by: top-1 accuracy in percent with labels; without, the output
 // SQNR in dB capped at kHeadlineSqnrCapDb, so that "no error" (infinite SQNR) stays a finite
 // number: it ranks first in a sweep and has no drop in the sensitivity ranking. The
-// sensitivity drops, the sweep ranking and the views use it.
+// sensitivity drops and the sweep ranking use it (the views show rowAccuracy).
 inline constexpr double kHeadlineSqnrCapDb = 200.0;
 double headlineMetric(const OutputMetrics& metrics, bool labels);
 
