@@ -93,7 +93,21 @@ const PointCalibration* CalibrationResult::point(const std::string& name) const
     return nullptr;
 }
 
-CalibrationResult runCalibration(const CalibrationConfig& config, const ProgressCallback& progress)
+ObserverBank ObserverBank::clone() const
+{
+    ObserverBank copy;
+    for (const auto& [name, point] : points) {
+        Point& p = copy.points[name];
+        p.configured = point.configured ? point.configured->clone() : nullptr;
+        p.compareSpec = point.compareSpec;
+        for (const auto& [observer, o] : point.compare)
+            p.compare[observer] = o->clone();
+    }
+    return copy;
+}
+
+CalibrationResult runCalibration(const CalibrationConfig& config, const ProgressCallback& progress,
+                                 ObserverBank* bankOut)
 {
     if (config.batchSize <= 0)
         throw CalibError("calibration", "batch size must be positive");
@@ -115,7 +129,7 @@ CalibrationResult runCalibration(const CalibrationConfig& config, const Progress
         result.warnings.push_back(w);
 
     InstrumentedModel model(graph);
-    result.bank = std::make_shared<ObserverBank>();
+    ObserverBank bank;
     CalibrationHandler handler;
     handler.slots.reserve(model.points().size());
     for (const TapPoint& tap : model.points()) {
@@ -127,7 +141,7 @@ CalibrationResult runCalibration(const CalibrationConfig& config, const Progress
             throw CalibError("point " + tap.name, obs::toString(pointConfig.spec.qscheme)
                                                       + " is not supported for activations; use per_tensor_symmetric "
                                                         "or per_tensor_affine");
-        ObserverBank::Point& observers = result.bank->points[tap.name];
+        ObserverBank::Point& observers = bank.points[tap.name];
         observers.configured = makeObserver(pointConfig, "point " + tap.name);
         observers.compareSpec = pointConfig.spec;
         if (config.compareObservers)
@@ -150,7 +164,7 @@ CalibrationResult runCalibration(const CalibrationConfig& config, const Progress
         handler.slots.back().observers = &observers;
     }
     for (const auto& [name, unused] : config.overrides)
-        if (!result.bank->points.count(name))
+        if (!bank.points.count(name))
             result.warnings.push_back("override for '" + name + "' matches no quantization point");
     for (const auto& [name, unused] : config.weightOverrides) {
         const OpInfo* op = result.model.find(name);
@@ -181,7 +195,7 @@ CalibrationResult runCalibration(const CalibrationConfig& config, const Progress
         p.opIndex = tap.opIndex;
         auto it = config.overrides.find(tap.name);
         p.config = it == config.overrides.end() ? config.activation : it->second;
-        const ObserverBank::Point& observers = result.bank->points[tap.name];
+        const ObserverBank::Point& observers = bank.points[tap.name];
         p.result = observers.configured->result();
         for (const auto& [name, observer] : observers.compare)
             p.compare[name] = observer->result();
@@ -215,17 +229,18 @@ CalibrationResult runCalibration(const CalibrationConfig& config, const Progress
 
     result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     result.imagesPerSecond = result.seconds > 0 ? double(result.images) / result.seconds : 0.0;
+    if (bankOut)
+        *bankOut = std::move(bank);
     logInfo("Calibrated " + std::to_string(result.points.size()) + " points on " + std::to_string(result.images)
             + " images in " + std::to_string(result.seconds) + " s");
     return result;
 }
 
-RetuneOutcome retunePoint(CalibrationResult& result, const std::string& pointName, const obs::ParamMap& changes)
+RetuneOutcome retunePoint(CalibrationResult& result, ObserverBank& bank, const std::string& pointName,
+                          const obs::ParamMap& changes)
 {
-    if (!result.bank)
-        return RetuneOutcome::NoObserver;
-    auto it = result.bank->points.find(pointName);
-    if (it == result.bank->points.end() || !it->second.configured)
+    auto it = bank.points.find(pointName);
+    if (it == bank.points.end() || !it->second.configured)
         return RetuneOutcome::NoObserver;
     obs::Observer& observer = *it->second.configured;
     if (!observer.retune(changes))
@@ -250,7 +265,8 @@ bool operator==(const ObserverConfig& a, const ObserverConfig& b)
            && x.quantMax == y.quantMax;
 }
 
-RetuneOutcome applyPointConfig(CalibrationResult& result, const std::string& pointName, const ObserverConfig& config)
+RetuneOutcome applyPointConfig(CalibrationResult& result, ObserverBank& bank, const std::string& pointName,
+                               const ObserverConfig& config)
 {
     PointCalibration* point = nullptr;
     for (auto& p : result.points)
@@ -264,9 +280,9 @@ RetuneOutcome applyPointConfig(CalibrationResult& result, const std::string& poi
         point->config.keepFloat = config.keepFloat;
         return RetuneOutcome::Recomputed;
     }
-    if (!result.bank || !result.bank->points.count(pointName))
+    if (!bank.points.count(pointName))
         return RetuneOutcome::NeedsData;
-    ObserverBank::Point& observers = result.bank->points[pointName];
+    ObserverBank::Point& observers = bank.points[pointName];
     const bool sameGrid = ObserverConfig{config.name, {}, config.spec, false}
                           == ObserverConfig{config.name, {}, point->config.spec, false};
 

@@ -61,9 +61,29 @@ struct WeightCalibration {
     std::string foldedBatchNorm;  // "" when nothing was folded
 };
 
-// The live observers behind a result: instant retune works on them. Shared by copies of
-// a CalibrationResult; use from one thread at a time (the GUI thread once the job is done).
-class ObserverBank;
+// The live observers behind a result: instant retune works on them. Kept beside the
+// CalibrationResult by its owner (the result itself is a plain value, copied freely); not
+// thread-safe: use from one thread at a time, clone() it to hand a copy to another thread.
+class ObserverBank {
+public:
+    struct Point {
+        std::unique_ptr<obs::Observer> configured;
+        std::map<std::string, std::unique_ptr<obs::Observer>> compare; // default params
+        obs::QuantSpec compareSpec;
+    };
+    std::map<std::string, Point> points; // by point name; empty when there are no live observers
+
+    ObserverBank() = default;
+    ObserverBank(ObserverBank&&) noexcept = default;
+    ObserverBank& operator=(ObserverBank&&) noexcept = default;
+    ObserverBank(const ObserverBank&) = delete; // a copy is deliberate: clone()
+    ObserverBank& operator=(const ObserverBank&) = delete;
+
+    // An independent copy of every observer (to save on a worker thread while this one
+    // keeps retuning).
+    ObserverBank clone() const;
+    bool empty() const { return points.empty(); }
+};
 
 // The evaluation of a calibration (core/evaluation.h); kept with the result and its session.
 struct EvaluationResult;
@@ -78,7 +98,6 @@ struct CalibrationResult {
     double seconds = 0;
     double imagesPerSecond = 0;
     std::vector<std::string> warnings;
-    std::shared_ptr<ObserverBank> bank;
     // The last evaluation run on this calibration, or null. It describes the plan as it was
     // when evaluated: EvaluationResult::planConfigs tells whether it is still current.
     std::shared_ptr<const EvaluationResult> evaluation;
@@ -87,19 +106,25 @@ struct CalibrationResult {
 };
 
 // Throws CalibError on bad input (model, dataset, shapes, observer parameters) and
-// JobCancelled when `progress` returns false (checked after every batch).
-CalibrationResult runCalibration(const CalibrationConfig& config, const ProgressCallback& progress = {});
+// JobCancelled when `progress` returns false (checked after every batch). The live observers
+// go to `bank` when given (what retunePoint/applyPointConfig need later).
+CalibrationResult runCalibration(const CalibrationConfig& config, const ProgressCallback& progress = {},
+                                 ObserverBank* bank = nullptr);
 
 enum class RetuneOutcome { Recomputed, NeedsData, NoObserver };
 
-// Instant retune of one point's configured observer (e.g. a new percentile): updates
-// `result` in place when the retained statistics allow it, else says the data is needed.
-RetuneOutcome retunePoint(CalibrationResult& result, const std::string& pointName, const obs::ParamMap& changes);
+// Instant retune of one point's configured observer in `bank` (e.g. a new percentile):
+// updates `result` and `bank` in place when the retained statistics allow it, else says the
+// data is needed. NoObserver when `bank` has no live observer for the point.
+RetuneOutcome retunePoint(CalibrationResult& result, ObserverBank& bank, const std::string& pointName,
+                          const obs::ParamMap& changes);
 
 // Applies a new configuration to one point. Recomputes instantly when the retained state
 // allows it (a retunable parameter, an observer the compare pass already ran, keep-float);
-// otherwise leaves `result` unchanged and returns NeedsData: re-run with the new overrides.
-RetuneOutcome applyPointConfig(CalibrationResult& result, const std::string& pointName, const ObserverConfig& config);
+// otherwise leaves `result` and `bank` unchanged and returns NeedsData: re-run with the new
+// overrides.
+RetuneOutcome applyPointConfig(CalibrationResult& result, ObserverBank& bank, const std::string& pointName,
+                               const ObserverConfig& config);
 
 // The per-point configurations of `result` that differ from its default, as overrides for
 // a re-run (what the GUI sends after edits that need the data again).

@@ -4,14 +4,32 @@
 // observer accuracy table, per-point sensitivity, automatic plan, NaN/Inf events.
 #include "core/calibration.h"
 #include "core/dataset/dataset_spec.h"
+#include "core/quant_plan.h"
 #include "core/stats/metrics.h"
 #include "core/progress.h"
 
+#include <functional>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace cs {
+
+struct EvaluationResult;
+
+// The stages of an evaluation, in the order they finish.
+enum class EvaluationStage {
+    MainPass,      // float and plan metrics, per-point errors, NaN/Inf events; accuracy rows float, plan
+    AutoPlan,      // the automatic plan's choices
+    AccuracyTable, // the accuracy rows auto and the observers
+    Sensitivity,   // the per-point sensitivity, ranked
+};
+
+// Called on the evaluating thread as each stage finishes, with everything known so far (the
+// later stages' fields still empty), so that a view can show the accuracy while the
+// sensitivity passes still run.
+using EvaluationStageCallback = std::function<void(EvaluationStage stage, const EvaluationResult& sofar)>;
 
 struct EvaluationConfig {
     DatasetSpec data;                   // validation data; labels optional
@@ -29,7 +47,29 @@ struct EvaluationConfig {
     // with the float outputs; no quantized forward, so no accumulated error, no plan row, no
     // accuracy table and no sensitivity. Half the work: what the GUI measures after a clip edit.
     bool localErrorsOnly = false;
+    EvaluationStageCallback onStage; // optional
 };
+
+// What an evaluation needs of a calibration, and no more: the model, the plan, the automatic
+// plan's candidates and the observer rows (no statistics or histograms). Cheap to take on the
+// GUI thread and hand to a worker.
+struct EvaluationInput {
+    std::string modelPath;
+    std::string modelSha256;          // of the calibrated model: a changed file gets a warning
+    std::vector<int64_t> inputShape;  // of one sample, as calibrated
+    PointMode mode = PointMode::Deployment;
+    QuantPlan plan;                   // the user's plan
+    std::map<std::string, ObserverConfig> planConfigs; // every point's configuration
+    // Automatic-plan candidates: point → compare observer → its parameters on the point's grid.
+    std::map<std::string, std::map<std::string, FakeQuantParams>> candidates;
+    // Accuracy-table rows besides float, plan and auto: observer → its plan.
+    std::vector<std::pair<std::string, QuantPlan>> observerPlans;
+    std::vector<std::string> warnings; // asked-for observers the calibration lacks
+};
+
+// The input `config` asks of `calibration` (candidates only with autoPlan, observer rows only
+// with the accuracy table).
+EvaluationInput evaluationInput(const CalibrationResult& calibration, const EvaluationConfig& config);
 
 // Local: only this point's output quantized, its input float (weights stay float).
 // Accumulated: everything of the plan quantized up to and including this point.
@@ -39,10 +79,27 @@ struct PointEvaluation {
     PointMetrics accumulated;
 };
 
+// The labels of the accuracy rows that are not observers (the other rows are named by their
+// observer); defined here once for the views, the reports and the CLI.
+inline constexpr const char kFloatRow[] = "float";
+inline constexpr const char kPlanRow[] = "plan";
+inline constexpr const char kAutoRow[] = "auto";
+
 struct AccuracyRow {
-    std::string label;     // "float", "plan", "auto", or an observer name
+    std::string label;     // kFloatRow, kPlanRow, kAutoRow, or an observer name
     OutputMetrics metrics;
 };
+
+// The number a row is ranked by: top-1 accuracy in percent with labels; without, the output
+// SQNR in dB capped at kHeadlineSqnrCapDb, so that "no error" (infinite SQNR) stays a finite
+// number: it ranks first in a sweep and has no drop in the sensitivity ranking. The
+// sensitivity drops and the sweep ranking use it (the views show rowAccuracy).
+inline constexpr double kHeadlineSqnrCapDb = 200.0;
+double headlineMetric(const OutputMetrics& metrics, bool labels);
+
+// The accuracy a row shows and is compared by in the views and reports (a fraction): top-1
+// with labels; without, how often the row's argmax agrees with the float model's.
+double rowAccuracy(const OutputMetrics& metrics, bool labels);
 
 struct SensitivityEntry {
     std::string point;
@@ -99,6 +156,9 @@ struct EvaluationResult {
 };
 
 // Throws CalibError on bad input and JobCancelled when `progress` returns false.
+EvaluationResult runEvaluation(const EvaluationInput& input, const EvaluationConfig& config,
+                               const ProgressCallback& progress = {});
+// The same with evaluationInput(calibration, config).
 EvaluationResult runEvaluation(const CalibrationResult& calibration, const EvaluationConfig& config,
                                const ProgressCallback& progress = {});
 
@@ -112,6 +172,11 @@ std::vector<SweepRow> runSweep(const CalibrationConfig& calibration, const Evalu
 // True when `calibration` holds an evaluation and that evaluation describes its current plan
 // (EvaluationResult::planConfigs equal the points' configurations, keep-float included).
 bool evaluationIsCurrent(const CalibrationResult& calibration);
+// The same rule for an evaluation and the points it is compared with.
+bool evaluationIsCurrent(const EvaluationResult& evaluation, const std::vector<PointCalibration>& points);
+// The points whose configuration differs from the one `evaluation` measured (or that it did
+// not measure): what makes it stale.
+std::vector<std::string> stalePoints(const EvaluationResult& evaluation, const std::vector<PointCalibration>& points);
 
 // The automatic plan's configurations, ready for applyPointConfig / overrides.
 std::map<std::string, ObserverConfig> autoPlanConfigs(const CalibrationResult& calibration,

@@ -195,13 +195,11 @@ obs::ObserverResult resultFromCbor(const QCborValue& v) { return observerResultF
 
 // A point whose observers cannot be rebuilt (a state from another calibscope, a damaged
 // file) still loads: it just needs a re-run to retune, which the warning says.
-void restorePointObservers(CalibrationResult& r, const PointCalibration& p, const QCborMap& observers,
-                           const std::string& path)
+void restorePointObservers(CalibrationResult& r, ObserverBank& bank, const PointCalibration& p,
+                           const QCborMap& observers, const std::string& path)
 {
-    if (!r.bank)
-        r.bank = std::make_shared<ObserverBank>();
     try {
-        r.bank->points.emplace(p.name, bankPointFromCbor(observers, p.config));
+        bank.points.emplace(p.name, bankPointFromCbor(observers, p.config));
     } catch (const std::exception& e) { // std::invalid_argument from the observers, CalibError
         r.warnings.push_back(path + ": the observers of point " + p.name + " could not be restored (" + e.what()
                              + "); changing its observer needs a new calibration");
@@ -211,7 +209,7 @@ void restorePointObservers(CalibrationResult& r, const PointCalibration& p, cons
 
 } // namespace
 
-void saveSession(const CalibrationResult& r, const std::string& path)
+void saveSession(const CalibrationResult& r, const ObserverBank& bank, const std::string& path)
 {
     QCborArray ops;
     for (const auto& op : r.model.ops)
@@ -229,9 +227,8 @@ void saveSession(const CalibrationResult& r, const std::string& path)
                        {K("stats"), statsToCbor(p.stats)}};
         // The live observers, so that a reopened session still retunes instantly. Older
         // sessions lack them and load with an empty bank (retunes then need a re-run).
-        if (r.bank)
-            if (auto it = r.bank->points.find(p.name); it != r.bank->points.end())
-                point.insert(K("observers"), bankPointToCbor(it->second));
+        if (auto it = bank.points.find(p.name); it != bank.points.end())
+            point.insert(K("observers"), bankPointToCbor(it->second));
         points.append(point);
     }
     QCborArray weights;
@@ -268,22 +265,6 @@ void saveSession(const CalibrationResult& r, const std::string& path)
     if (r.evaluation)
         root.insert(K("evaluation"), evaluationToCbor(*r.evaluation));
     writeFileAtomically(path, root.toCborValue().toCbor().toStdString());
-}
-
-CalibrationResult detachedCopy(const CalibrationResult& result)
-{
-    CalibrationResult copy = result;
-    if (result.bank) {
-        copy.bank = std::make_shared<ObserverBank>();
-        for (const auto& [name, point] : result.bank->points) {
-            ObserverBank::Point& p = copy.bank->points[name];
-            p.configured = point.configured ? point.configured->clone() : nullptr;
-            p.compareSpec = point.compareSpec;
-            for (const auto& [observer, o] : point.compare)
-                p.compare[observer] = o->clone();
-        }
-    }
-    return copy;
 }
 
 namespace {
@@ -391,7 +372,7 @@ void validateSession(const CalibrationResult& r, const std::string& path)
 
 } // namespace
 
-CalibrationResult loadSession(const std::string& path)
+CalibrationResult loadSession(const std::string& path, ObserverBank* bankOut)
 {
     QFile file(QString::fromStdString(path));
     if (!file.exists())
@@ -416,6 +397,7 @@ CalibrationResult loadSession(const std::string& path)
         throw CalibError(path, "made by a newer calibscope (session version " + std::to_string(version) + ")");
 
     CalibrationResult r;
+    ObserverBank bank;
     const QCborMap model = root.value(K("model")).toMap();
     r.model.path = model.value(K("path")).toString().toStdString();
     r.model.sha256 = model.value(K("sha256")).toString().toStdString();
@@ -440,10 +422,8 @@ CalibrationResult loadSession(const std::string& path)
         if (m.contains(K("observers"))) {
             try {
                 checkObserverBatches(m.value(K("observers")).toMap(), p, path);
-                restorePointObservers(r, p, m.value(K("observers")).toMap(), path);
+                restorePointObservers(r, bank, p, m.value(K("observers")).toMap(), path);
             } catch (const CalibError& e) { // like any damaged state: the point loads without its observers
-                if (!r.bank)
-                    r.bank = std::make_shared<ObserverBank>();
                 r.warnings.push_back(std::string(e.what()) + "; the observers of point " + p.name
                                      + " are not restored, changing its observer needs a new calibration");
                 logWarning(r.warnings.back());
@@ -481,6 +461,8 @@ CalibrationResult loadSession(const std::string& path)
         }
     }
     validateSession(r, path);
+    if (bankOut)
+        *bankOut = std::move(bank);
     return r;
 }
 

@@ -2050,8 +2050,8 @@ accumulated SQNR %4 dB</source>
         <translation>浮点 top-1 减去只量化此点时的 top-1，单位为百分点</translation>
     </message>
     <message>
-        <source>Without labels: how far the output SQNR falls below 200 dB (no error) with only this point quantized</source>
-        <translation>无标签时：只量化此点时输出 SQNR 比 200 dB（无误差）低多少</translation>
+        <source>Without labels: how far the output SQNR falls below %1 dB (no error) with only this point quantized</source>
+        <translation>无标签时：只量化此点时输出 SQNR 比 %1 dB（无误差）低多少</translation>
     </message>
     <message>
         <source>The model with only this point (and its weights) quantized</source>

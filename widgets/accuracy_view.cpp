@@ -24,16 +24,16 @@ namespace cs::ui {
 
 namespace {
 
-// The number the chart and Δ compare: top-1 with labels, else agreement with the float model.
-double headline(const OutputMetrics& m, bool labels) { return labels ? m.top1 : m.argmaxAgreement; }
+// The number the chart and Δ compare (core's rule for a row).
+double headline(const OutputMetrics& m, bool labels) { return rowAccuracy(m, labels); }
 
 QColor rowColor(const std::string& label)
 {
-    if (label == "float")
+    if (label == kFloatRow)
         return seriesColor(8);
-    if (label == "plan")
+    if (label == kPlanRow)
         return clipColor();
-    if (label == "auto")
+    if (label == kAutoRow)
         return seriesColor(2);
     return seriesColor(0);
 }
@@ -136,11 +136,11 @@ void AccuracyView::retranslateUi()
 
 QString AccuracyView::displayLabel(const std::string& label)
 {
-    if (label == "float")
+    if (label == kFloatRow)
         return tr("Float");
-    if (label == "plan")
+    if (label == kPlanRow)
         return tr("Your plan");
-    if (label == "auto")
+    if (label == kAutoRow)
         return tr("Automatic plan");
     return QString::fromStdString(label);
 }
@@ -226,7 +226,7 @@ void AccuracyView::rebuild()
     // The best quantized row is what the user is looking for.
     int best = -1;
     for (size_t i = 0; i < m_evaluation.accuracy.size(); ++i)
-        if (m_evaluation.accuracy[i].label != "float"
+        if (m_evaluation.accuracy[i].label != kFloatRow
             && (best < 0
                 || headline(m_evaluation.accuracy[i].metrics, labels)
                        > headline(m_evaluation.accuracy[size_t(best)].metrics, labels)))
@@ -251,7 +251,7 @@ void AccuracyView::rebuild()
         m_table->setItem(row, OutputSqnr, numberItem(formatNumber(m.sqnrDb, 4), m.sqnrDb, ValueRole));
         m_table->setItem(row, Cosine, numberItem(QString::number(m.cosine, 'f', 5), m.cosine, ValueRole));
         const double delta = (headline(m, labels) - floatHeadline) * 100.0;
-        m_table->setItem(row, Delta, r.label == "float" ? noneItem() : numberItem(signedPoints(delta), delta, ValueRole));
+        m_table->setItem(row, Delta, r.label == kFloatRow ? noneItem() : numberItem(signedPoints(delta), delta, ValueRole));
         if (row == best)
             for (int c = 0; c < ColumnCount; ++c) {
                 QTableWidgetItem* item = m_table->item(row, c);

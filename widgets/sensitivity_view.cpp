@@ -128,8 +128,9 @@ void SensitivityView::rebuild()
                                         tr("Output SQNR (dB)")});
     m_table->horizontalHeaderItem(Drop)->setToolTip(
         m_hasLabels ? tr("Float top-1 minus the top-1 with only this point quantized, in percentage points")
-                    : tr("Without labels: how far the output SQNR falls below 200 dB (no error) with only this "
-                         "point quantized"));
+                    : tr("Without labels: how far the output SQNR falls below %1 dB (no error) with only this "
+                         "point quantized")
+                          .arg(kHeadlineSqnrCapDb));
     m_table->horizontalHeaderItem(OnlyThis)->setToolTip(tr("The model with only this point (and its weights) quantized"));
 
     QString hint;

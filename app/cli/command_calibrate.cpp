@@ -160,11 +160,15 @@ int runCalibrate(const QStringList& arguments)
             config.weightOverrides = overridesFile.weightOverrides;
         }
         ProgressPrinter printer(!parser.isSet(quiet));
-        const cs::CalibrationResult result = cs::runCalibration(config, [&](const cs::ProgressInfo& p) {
-            printer.update(p.stage, p.done, p.total, p.itemsPerSecond, p.message);
-            return true;
-        });
-        cs::saveSession(result, parser.value(session).toStdString());
+        cs::ObserverBank bank;
+        const cs::CalibrationResult result = cs::runCalibration(
+            config,
+            [&](const cs::ProgressInfo& p) {
+                printer.update(p.stage, p.done, p.total, p.itemsPerSecond, p.message);
+                return true;
+            },
+            &bank);
+        cs::saveSession(result, bank, parser.value(session).toStdString());
         if (!overridesFile.modelSha256.empty() && overridesFile.modelSha256 != result.model.sha256)
             printWarning(parser.value(overrides).toStdString() + " was made for another model (sha256 differs)");
         for (const auto& w : result.warnings)

@@ -136,7 +136,8 @@ int runEvaluate(const QStringList& arguments)
         const std::string sessionPath = parser.value(session).toStdString();
         // The file as read: the evaluation replaces it only if nobody changed it meanwhile.
         const FileStamp before = fileStamp(sessionPath);
-        cs::CalibrationResult calibration = cs::loadSession(sessionPath);
+        cs::ObserverBank bank; // written back with the session
+        cs::CalibrationResult calibration = cs::loadSession(sessionPath, &bank);
         config.data.format = cs::parseDatasetFormat(parser.value(dataFormat).toStdString());
         config.data.path = parser.value(data).toStdString();
         config.data.labelsPath = parser.value(labels).toStdString();
@@ -162,7 +163,7 @@ int runEvaluate(const QStringList& arguments)
                                          "use --no-save)");
                 return Failed;
             }
-            cs::saveSession(calibration, sessionPath);
+            cs::saveSession(calibration, bank, sessionPath);
         }
         if (!parser.isSet(quiet)) {
             std::cout << cs::formatEvaluation(result);

@@ -127,11 +127,12 @@ int runDemo(const QStringList& arguments)
             printer.update(p.stage, p.done, p.total, p.itemsPerSecond, p.message);
             return true;
         };
-        const cs::CalibrationResult result = cs::runCalibration(calibration, show);
+        cs::ObserverBank bank;
+        const cs::CalibrationResult result = cs::runCalibration(calibration, show, &bank);
         const std::string sessionPath =
             QString(QString::fromStdString(info.modelPath).section(QLatin1Char('/'), 0, -2) + QStringLiteral("/demo.cscope"))
                 .toStdString();
-        cs::saveSession(result, sessionPath);
+        cs::saveSession(result, bank, sessionPath);
         std::cout << "\nCalibration (" << result.images << " images, every observer) saved to " << sessionPath << "\n\n"
                   << cs::formatPointsTable(result);
 

@@ -53,14 +53,19 @@ int runMerge(const QStringList& arguments)
     }
     try {
         std::vector<cs::CalibrationResult> sessions;
+        std::vector<cs::ObserverBank> banks(size_t(inputs.size()));
+        std::vector<const cs::ObserverBank*> bankPointers;
         std::vector<std::string> labels;
         for (const QString& path : inputs) {
-            sessions.push_back(cs::loadSession(path.toStdString()));
+            cs::ObserverBank& bank = banks[sessions.size()];
+            sessions.push_back(cs::loadSession(path.toStdString(), &bank));
+            bankPointers.push_back(&bank);
             labels.push_back(QFileInfo(path).fileName().toStdString());
         }
         std::vector<std::string> notes;
-        const cs::CalibrationResult merged = cs::mergeSessions(sessions, &notes, labels);
-        cs::saveSession(merged, parser.value(session).toStdString());
+        cs::ObserverBank mergedBank;
+        const cs::CalibrationResult merged = cs::mergeSessions(sessions, bankPointers, &mergedBank, &notes, labels);
+        cs::saveSession(merged, mergedBank, parser.value(session).toStdString());
         // Never silent: what could not be merged is said even with --quiet.
         for (const auto& n : notes)
             std::cerr << "calibscope-cli: warning: " << n << '\n';

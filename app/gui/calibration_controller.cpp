@@ -11,8 +11,8 @@ namespace cs::app {
 CalibrationController::CalibrationController(QObject* parent) : QObject(parent)
 {
     qRegisterMetaType<cs::CalibrationResult>();
-    m_work = [](const CalibrationConfig& config, const ProgressCallback& progress) {
-        return runCalibration(config, progress);
+    m_work = [](const CalibrationConfig& config, const ProgressCallback& progress, ObserverBank* bank) {
+        return runCalibration(config, progress, bank);
     };
     m_runner.setParent(this);
     connect(&m_runner, &JobRunner::runningChanged, this, &CalibrationController::runningChanged);
@@ -42,8 +42,16 @@ quint64 CalibrationController::start(CalibrationConfig config, Purpose purpose)
             + " threads)");
     const QString context = QString::fromStdString(config.modelPath) + QStringLiteral(": calibration failed");
     return m_runner.start(
-        [work = m_work, config = std::move(config)](const ProgressCallback& progress) { return work(config, progress); },
-        [this, purpose](CalibrationResult result) { Q_EMIT calibrationAvailable(result, purpose); }, context);
+        [work = m_work, config = std::move(config)](const ProgressCallback& progress) {
+            // The bank travels beside the result value; a shared pointer keeps the pair copyable.
+            auto bank = std::make_shared<ObserverBank>();
+            CalibrationResult result = work(config, progress, bank.get());
+            return std::make_pair(std::move(result), std::move(bank));
+        },
+        [this, purpose](std::pair<CalibrationResult, std::shared_ptr<ObserverBank>> run) {
+            Q_EMIT calibrationAvailable(run.first, purpose, run.second);
+        },
+        context);
 }
 
 void CalibrationController::cancel() { m_runner.cancel(); }

@@ -5,6 +5,7 @@
 #include <QObject>
 
 #include <functional>
+#include <memory>
 
 namespace cs::app {
 
@@ -20,8 +21,9 @@ public:
     enum class Purpose { Calibrate, Rerun };
     Q_ENUM(Purpose)
 
-    // The work a job runs: cs::runCalibration unless a test puts a fake in its place.
-    using Job = std::function<CalibrationResult(const CalibrationConfig&, const ProgressCallback&)>;
+    // The work a job runs: cs::runCalibration unless a test puts a fake in its place. It fills
+    // the bank with the result's live observers.
+    using Job = std::function<CalibrationResult(const CalibrationConfig&, const ProgressCallback&, ObserverBank*)>;
 
     explicit CalibrationController(QObject* parent = nullptr);
     ~CalibrationController() override;
@@ -42,7 +44,9 @@ public:
 Q_SIGNALS:
     void runningChanged(bool running);
     void progressChanged(const cs::app::JobProgressInfo& progress);
-    void calibrationAvailable(const cs::CalibrationResult& result, cs::app::CalibrationController::Purpose purpose);
+    // `bank` holds the result's live observers; the receiver takes them (it is never null).
+    void calibrationAvailable(const cs::CalibrationResult& result, cs::app::CalibrationController::Purpose purpose,
+                              const std::shared_ptr<cs::ObserverBank>& bank);
     void calibrationFailed(const QString& message, cs::app::CalibrationController::Purpose purpose);
     void calibrationCancelled(cs::app::CalibrationController::Purpose purpose);
 

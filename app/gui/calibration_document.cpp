@@ -34,13 +34,14 @@ CalibrationDocument::~CalibrationDocument()
     m_undo->clear();
 }
 
-void CalibrationDocument::setResult(CalibrationResult result, bool rerun)
+void CalibrationDocument::setResult(CalibrationResult result, bool rerun, ObserverBank bank)
 {
     Q_ASSERT(QThread::currentThread() == thread());
     // A re-run realises edits: the last evaluation still describes the plan it measured.
     if (rerun && m_result && !result.evaluation)
         result.evaluation = m_result->evaluation;
     m_result = std::make_shared<CalibrationResult>(std::move(result));
+    m_bank = std::move(bank);
     if (!rerun) {
         m_wanted.clear();
         m_triedRerun.clear();
@@ -60,6 +61,7 @@ void CalibrationDocument::setResult(CalibrationResult result, bool rerun)
 void CalibrationDocument::clear()
 {
     m_result.reset();
+    m_bank = ObserverBank();
     m_wanted.clear();
     m_pending.clear();
     m_triedRerun.clear();
@@ -170,7 +172,7 @@ void CalibrationDocument::reconcile(const std::set<std::string>& points)
         }
         RetuneOutcome outcome = RetuneOutcome::NoObserver;
         try {
-            outcome = applyPointConfig(*m_result, name, wanted->second);
+            outcome = applyPointConfig(*m_result, m_bank, name, wanted->second);
         } catch (const CalibError& e) {
             Q_EMIT editFailed(QString::fromStdString(e.what()));
             m_wanted.erase(wanted);
@@ -231,21 +233,22 @@ void CalibrationDocument::setEvaluation(std::shared_ptr<const EvaluationResult> 
 
 bool CalibrationDocument::isEvaluationCurrent() const { return m_result && evaluationIsCurrent(*m_result); }
 
-void CalibrationDocument::replacePlan(CalibrationResult next, const QString& description)
+void CalibrationDocument::replacePlan(CalibrationResult next, ObserverBank nextBank, const QString& description)
 {
     if (!m_result)
         return;
-    CalibrationResult before = detachedCopy(*m_result);
     next.evaluation = m_result->evaluation;
-    m_undo->push(new PlanReplaceCommand(this, std::move(before), std::move(next), description));
+    m_undo->push(new PlanReplaceCommand(this, *m_result, m_bank.clone(), std::move(next), std::move(nextBank),
+                                        description));
 }
 
-void CalibrationDocument::restorePlan(const CalibrationResult& snapshot)
+void CalibrationDocument::restorePlan(const CalibrationResult& snapshot, const ObserverBank& bank)
 {
     Q_ASSERT(QThread::currentThread() == thread());
     auto evaluation = m_result ? m_result->evaluation : nullptr;
-    m_result = std::make_shared<CalibrationResult>(detachedCopy(snapshot));
+    m_result = std::make_shared<CalibrationResult>(snapshot);
     m_result->evaluation = std::move(evaluation);
+    m_bank = bank.clone(); // the command's snapshot stays as it was for the next undo/redo
     // The snapshot's configurations are the plan now; nothing is waiting for data.
     m_wanted.clear();
     m_triedRerun.clear();

@@ -30,11 +30,13 @@ public:
     bool hasResult() const { return bool(m_result); }
     const CalibrationResult* result() const { return m_result.get(); }
     std::shared_ptr<const CalibrationResult> sharedResult() const { return m_result; }
+    // The live observers behind the result (instant retune); empty without a result.
+    const ObserverBank& bank() const { return m_bank; }
     QUndoStack* undoStack() const { return m_undo; }
 
     // A fresh calibration or a loaded session replaces the plan and the history; a re-run
     // keeps both and reconciles the wanted configurations with the new result.
-    void setResult(CalibrationResult result, bool rerun);
+    void setResult(CalibrationResult result, bool rerun, ObserverBank bank = ObserverBank());
     void clear();
 
     QString sessionPath() const { return m_sessionPath; }
@@ -59,11 +61,13 @@ public:
     void setEvaluation(std::shared_ptr<const EvaluationResult> evaluation);
     bool isEvaluationCurrent() const;
 
-    // One undoable step that replaces the whole plan by `next` (an import that may change
-    // weights and take values from a file, which configuration edits cannot express).
-    void replacePlan(CalibrationResult next, const QString& description);
-    // Used by that command: makes a copy of `snapshot` the result, keeping the evaluation.
-    void restorePlan(const CalibrationResult& snapshot);
+    // One undoable step that replaces the whole plan by `next` and its observers (an import
+    // that may change weights and take values from a file, which configuration edits cannot
+    // express).
+    void replacePlan(CalibrationResult next, ObserverBank nextBank, const QString& description);
+    // Used by that command: makes a copy of `snapshot` (and of its observers) the result,
+    // keeping the evaluation.
+    void restorePlan(const CalibrationResult& snapshot, const ObserverBank& bank);
 
     QStringList pendingPoints() const;
     bool hasPending() const { return !m_pending.empty(); }
@@ -89,6 +93,7 @@ private:
     void updateModified();
 
     std::shared_ptr<CalibrationResult> m_result;
+    ObserverBank m_bank;
     std::map<std::string, ObserverConfig> m_wanted;
     std::set<std::string> m_pending;
     std::set<std::string> m_triedRerun; // pending points a re-run has already been asked for

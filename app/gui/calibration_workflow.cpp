@@ -193,11 +193,12 @@ void CalibrationWorkflow::calibrate()
 }
 
 void CalibrationWorkflow::onCalibrationAvailable(const CalibrationResult& result,
-                                                 CalibrationController::Purpose purpose)
+                                                 CalibrationController::Purpose purpose,
+                                                 const std::shared_ptr<ObserverBank>& bank)
 {
     m_parts.progress->finish();
     const bool rerun = purpose == CalibrationController::Purpose::Rerun;
-    m_parts.document->setResult(result, rerun);
+    m_parts.document->setResult(result, rerun, bank ? std::move(*bank) : ObserverBank());
     if (!rerun)
         m_parts.points->setSummary(result.model);
     for (const auto& warning : result.warnings)

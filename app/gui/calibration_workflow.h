@@ -76,7 +76,8 @@ private:
     void connectCalibration();
     void connectSessions();
     void onModelLoaded(const ModelLoadResult& result);
-    void onCalibrationAvailable(const CalibrationResult& result, CalibrationController::Purpose purpose);
+    void onCalibrationAvailable(const CalibrationResult& result, CalibrationController::Purpose purpose,
+                                const std::shared_ptr<ObserverBank>& bank);
     void onCalibrationEnded(CalibrationController::Purpose purpose);
 
     Parts m_parts;

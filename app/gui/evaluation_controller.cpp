@@ -8,8 +8,8 @@ namespace cs::app {
 EvaluationController::EvaluationController(JobRunner::Policy policy, QObject* parent)
     : QObject(parent), m_runner(policy, this)
 {
-    m_work = [](const CalibrationResult& calibration, const EvaluationConfig& config, const ProgressCallback& progress) {
-        return runEvaluation(calibration, config, progress);
+    m_work = [](const EvaluationInput& input, const EvaluationConfig& config, const ProgressCallback& progress) {
+        return runEvaluation(input, config, progress);
     };
     connect(&m_runner, &JobRunner::runningChanged, this, &EvaluationController::runningChanged);
     connect(&m_runner, &JobRunner::progressChanged, this, &EvaluationController::progressChanged);
@@ -28,16 +28,14 @@ bool EvaluationController::start(const CalibrationResult& calibration, Evaluatio
         return false;
     if (config.threads <= 0)
         config.threads = CalibrationController::workerThreads();
-    // The worker gets its own copy without the live observers: evaluation reads only the
-    // results, and the GUI thread keeps retuning the observers meanwhile.
-    CalibrationResult snapshot = calibration;
-    snapshot.bank.reset();
-    snapshot.evaluation.reset();
+    // The worker gets only what the evaluation reads (the plan, the candidates, the observer
+    // rows: no statistics or histograms), taken now; the GUI thread keeps tuning meanwhile.
+    EvaluationInput input = evaluationInput(calibration, config);
     logInfo("Evaluating on " + config.data.path);
     const QString context = QString::fromStdString(calibration.model.path) + QStringLiteral(": evaluation failed");
     const quint64 id = m_runner.start(
-        [work = m_work, snapshot = std::move(snapshot), config = std::move(config)](const ProgressCallback& progress) {
-            return std::make_shared<const EvaluationResult>(work(snapshot, config, progress));
+        [work = m_work, input = std::move(input), config = std::move(config)](const ProgressCallback& progress) {
+            return std::make_shared<const EvaluationResult>(work(input, config, progress));
         },
         [this](std::shared_ptr<const EvaluationResult> result) { Q_EMIT evaluationAvailable(std::move(result)); },
         context);

@@ -9,15 +9,15 @@
 
 namespace cs::app {
 
-// Runs cs::runEvaluation on a worker thread. The calibration is a snapshot taken when the
-// job starts: the user keeps tuning the live one meanwhile, and the result's planConfigs
+// Runs cs::runEvaluation on a worker thread. What it reads of the calibration is taken when
+// the job starts: the user keeps tuning the live one meanwhile, and the result's planConfigs
 // tell which plan it measured. The policy says what start() does while a job runs: the
 // evaluation refuses, the measurement of a clip range supersedes (the older range is gone).
 class EvaluationController : public QObject {
     Q_OBJECT
 public:
     // The work a job runs: cs::runEvaluation unless a test puts a fake in its place.
-    using Job = std::function<EvaluationResult(const CalibrationResult&, const EvaluationConfig&,
+    using Job = std::function<EvaluationResult(const EvaluationInput&, const EvaluationConfig&,
                                                const ProgressCallback&)>;
 
     explicit EvaluationController(JobRunner::Policy policy = JobRunner::Policy::Refuse, QObject* parent = nullptr);

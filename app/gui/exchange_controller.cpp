@@ -61,9 +61,8 @@ void ExchangeController::exportFiles(const ExportRequest& request)
         Q_EMIT failed(tr("An export is still being written"));
         return;
     }
-    // The exports read only the results: a copy without the live observers is enough.
+    // The exports read only the results (a plain value), not the live observers.
     CalibrationResult snapshot = *m_document->result();
-    snapshot.bank.reset();
     const QString sessionPath = m_document->sessionPath();
     m_runner.start(
         [snapshot = std::move(snapshot), request, sessionPath](const ProgressCallback&) {
@@ -90,9 +89,10 @@ ImportReport ExchangeController::applyImport(const ImportReport& checked)
 {
     if (!m_document->hasResult())
         return checked;
-    CalibrationResult next = detachedCopy(*m_document->result());
-    ImportReport outcome = cs::applyImport(next, checked);
-    m_document->replacePlan(std::move(next), tr("Import %1").arg(QFileInfo(QString::fromStdString(checked.path)).fileName()));
+    CalibrationResult next = *m_document->result();
+    ObserverBank nextBank = m_document->bank().clone();
+    ImportReport outcome = cs::applyImport(next, nextBank, checked);
+    m_document->replacePlan(std::move(next), std::move(nextBank), tr("Import %1").arg(QFileInfo(QString::fromStdString(checked.path)).fileName()));
     // What needs the data again becomes an ordinary edit: the document re-runs for it.
     std::map<std::string, ObserverConfig> rerun;
     for (const ImportEntry& e : outcome.entries)

@@ -14,12 +14,14 @@ void PlanEditCommand::undo() { m_document->applyConfigs(m_before); }
 void PlanEditCommand::redo() { m_document->applyConfigs(m_after); }
 
 PlanReplaceCommand::PlanReplaceCommand(CalibrationDocument* document, CalibrationResult before,
-                                       CalibrationResult after, const QString& text)
-    : QUndoCommand(text), m_document(document), m_before(std::move(before)), m_after(std::move(after))
+                                       ObserverBank beforeBank, CalibrationResult after, ObserverBank afterBank,
+                                       const QString& text)
+    : QUndoCommand(text), m_document(document), m_before(std::move(before)), m_beforeBank(std::move(beforeBank)),
+      m_after(std::move(after)), m_afterBank(std::move(afterBank))
 {
 }
 
-void PlanReplaceCommand::undo() { m_document->restorePlan(m_before); }
-void PlanReplaceCommand::redo() { m_document->restorePlan(m_after); }
+void PlanReplaceCommand::undo() { m_document->restorePlan(m_before, m_beforeBank); }
+void PlanReplaceCommand::redo() { m_document->restorePlan(m_after, m_afterBank); }
 
 } // namespace cs::app

@@ -28,15 +28,17 @@ private:
 // each with its own observers so that later edits cannot change them.
 class PlanReplaceCommand : public QUndoCommand {
 public:
-    PlanReplaceCommand(CalibrationDocument* document, CalibrationResult before, CalibrationResult after,
-                       const QString& text);
+    PlanReplaceCommand(CalibrationDocument* document, CalibrationResult before, ObserverBank beforeBank,
+                       CalibrationResult after, ObserverBank afterBank, const QString& text);
     void undo() override;
     void redo() override;
 
 private:
     CalibrationDocument* m_document;
     CalibrationResult m_before;
+    ObserverBank m_beforeBank;
     CalibrationResult m_after;
+    ObserverBank m_afterBank;
 };
 
 } // namespace cs::app

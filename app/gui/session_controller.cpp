@@ -91,13 +91,14 @@ void SessionController::startSave(const QString& path, bool autosave)
     if (m_document->hasPending())
         logWarning("Saving " + path.toStdString() + " while " + std::to_string(m_document->pendingPoints().size())
                    + " edits wait for a re-run; the file has the configurations realised so far");
-    // A copy with its own observers: the worker writes their states while the GUI keeps
-    // retuning the originals.
+    // A copy of the observers: the worker writes their states while the GUI keeps retuning
+    // the originals.
     const quint64 generation = m_document->generation();
     m_saves.start(
-        [result = detachedCopy(*m_document->result()), path, autosave, generation](const ProgressCallback&) {
+        [result = *m_document->result(), bank = std::make_shared<const ObserverBank>(m_document->bank().clone()), path,
+         autosave, generation](const ProgressCallback&) {
             QDir().mkpath(QFileInfo(path).absolutePath());
-            saveSession(result, path.toStdString());
+            saveSession(result, *bank, path.toStdString());
             FileResult out;
             out.path = path;
             out.autosave = autosave;
@@ -137,7 +138,9 @@ void SessionController::open(const QString& path)
         [path](const ProgressCallback&) {
             FileResult out;
             out.path = path;
-            out.loaded = loadSession(path.toStdString());
+            auto bank = std::make_shared<ObserverBank>();
+            out.loaded = loadSession(path.toStdString(), bank.get());
+            out.loadedBank = std::move(bank);
             return out;
         },
         [this](FileResult out) { openFinished(std::move(out)); }, path + QStringLiteral(": cannot open the session"));
@@ -150,7 +153,8 @@ void SessionController::openFinished(FileResult out)
     if (!out.loaded)
         return;
     m_autosaveTimer.stop();
-    m_document->setResult(std::move(*out.loaded), false);
+    m_document->setResult(std::move(*out.loaded), false,
+                          out.loadedBank ? std::move(*out.loadedBank) : ObserverBank());
     m_document->setSessionPath(out.path);
     m_document->markSaved(m_document->generation());
     Q_EMIT opened(out.path);

@@ -5,6 +5,7 @@
 #include <QObject>
 #include <QTimer>
 
+#include <memory>
 #include <optional>
 
 namespace cs::app {
@@ -35,6 +36,7 @@ public:
         bool autosave = false;
         quint64 generation = 0;
         std::optional<CalibrationResult> loaded;
+        std::shared_ptr<ObserverBank> loadedBank; // its live observers
     };
 
 Q_SIGNALS:

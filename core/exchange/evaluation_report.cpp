@@ -137,7 +137,7 @@ std::string formatEvaluation(const EvaluationResult& e, int worstPoints)
         out << std::left << std::setw(18) << row.label << std::setw(9) << fixed(100 * row.metrics.top1, 2)
             << std::setw(9) << fixed(100 * row.metrics.top5, 2) << std::setw(9)
             << fixed(100 * (row.metrics.top1 - e.floatMetrics.top1), 2) << std::setw(12)
-            << (row.label == "float" ? std::string("-") : fixed(row.metrics.sqnrDb, 1))
+            << (row.label == kFloatRow ? std::string("-") : fixed(row.metrics.sqnrDb, 1))
             << fixed(100 * row.metrics.argmaxAgreement, 2) << '\n';
 
     std::vector<const PointEvaluation*> worst;

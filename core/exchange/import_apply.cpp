@@ -29,7 +29,7 @@ void noteRecomputed(ImportEntry& e, const obs::ObserverResult& now)
         e.message += "; recomputed from this session's statistics (the file's " + describeValueChange(now, e.values) + ")";
 }
 
-void applyActivation(CalibrationResult& result, ImportEntry& e, const ImportReport& report)
+void applyActivation(CalibrationResult& result, ObserverBank& bank, ImportEntry& e, const ImportReport& report)
 {
     PointCalibration* p = nullptr;
     for (auto& candidate : result.points)
@@ -44,7 +44,7 @@ void applyActivation(CalibrationResult& result, ImportEntry& e, const ImportRepo
     RetuneOutcome outcome = RetuneOutcome::Recomputed;
     if (!sameConfig(e.config, p->config)) {
         try {
-            outcome = applyPointConfig(result, e.op, e.config);
+            outcome = applyPointConfig(result, bank, e.op, e.config);
         } catch (const CalibError& error) {
             e.status = ImportStatus::Rejected;
             e.message = error.what();
@@ -68,8 +68,7 @@ void applyActivation(CalibrationResult& result, ImportEntry& e, const ImportRepo
     }
     // The live observer (if any) no longer matches the configuration: drop it, so that a
     // later retune asks for the data instead of recomputing the old observer.
-    if (result.bank)
-        result.bank->points.erase(e.op);
+    bank.points.erase(e.op);
     p->config = e.config;
     takeValues(p->result, e.values, report.path);
     e.status = ImportStatus::ValuesFromFile;
@@ -149,14 +148,14 @@ void applyWeight(CalibrationResult& result, ImportEntry& e, const ImportReport& 
 
 } // namespace
 
-ImportReport applyImport(CalibrationResult& result, const ImportReport& checked)
+ImportReport applyImport(CalibrationResult& result, ObserverBank& bank, const ImportReport& checked)
 {
     ImportReport report = checked;
     for (ImportEntry& e : report.entries) {
         if (e.status != ImportStatus::Change)
             continue;
         if (e.point == "activation")
-            applyActivation(result, e, report);
+            applyActivation(result, bank, e, report);
         else if (e.point == "weight")
             applyWeight(result, e, report);
     }

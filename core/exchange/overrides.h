@@ -5,7 +5,7 @@
 // Import is two steps so that nothing changes behind the user's back:
 //   ImportReport report = checkImport(result, "q.json");   // result untouched
 //   ... show report.text(); if the user agrees (or !report.hasProblems()):
-//   report = applyImport(result, report);                  // outcome per point
+//   report = applyImport(result, bank, report);            // outcome per point
 // Every op entry of the file ends up in the report: applied, unchanged, rejected with the
 // reason (unknown observer, wrong type, value out of range), or a name the model lacks.
 #include "core/calibration.h"
@@ -94,7 +94,7 @@ ImportReport checkImportText(const CalibrationResult& result, const std::string&
 
 // Applies the Change entries of `checked` (a report of checkImport on this result) and
 // returns the report with each entry's outcome. Rejected, unmatched and unchanged entries
-// change nothing.
-ImportReport applyImport(CalibrationResult& result, const ImportReport& checked);
+// change nothing. `bank` holds the result's live observers (instant recomputation).
+ImportReport applyImport(CalibrationResult& result, ObserverBank& bank, const ImportReport& checked);
 
 } // namespace cs

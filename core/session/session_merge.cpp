@@ -134,18 +134,19 @@ ObserverOutcome mergeObservers(const std::vector<const obs::Observer*>& observer
     return out;
 }
 
-const ObserverBank::Point* bankPoint(const CalibrationResult& r, const std::string& name)
+const ObserverBank::Point* bankPoint(const ObserverBank* bank, const std::string& name)
 {
-    if (!r.bank)
+    if (!bank)
         return nullptr;
-    auto it = r.bank->points.find(name);
-    return it == r.bank->points.end() ? nullptr : &it->second;
+    auto it = bank->points.find(name);
+    return it == bank->points.end() ? nullptr : &it->second;
 }
 
 } // namespace
 
-CalibrationResult mergeSessions(const std::vector<CalibrationResult>& sessions, std::vector<std::string>* notesOut,
-                                const std::vector<std::string>& labelsIn)
+CalibrationResult mergeSessions(const std::vector<CalibrationResult>& sessions,
+                                const std::vector<const ObserverBank*>& sessionBanks, ObserverBank* mergedBank,
+                                std::vector<std::string>* notesOut, const std::vector<std::string>& labelsIn)
 {
     if (sessions.size() < 2)
         throw CalibError("merge", "needs at least two sessions");
@@ -160,7 +161,7 @@ CalibrationResult mergeSessions(const std::vector<CalibrationResult>& sessions, 
     r.model = first.model;
     r.config = first.config;
     r.weights = first.weights; // equal in every session (checked)
-    r.bank = std::make_shared<ObserverBank>();
+    ObserverBank bank;
     std::vector<std::string> notes;
     std::map<std::string, std::string> reasons; // observer -> why it could not be merged
     std::vector<std::string> pointNotes;
@@ -176,8 +177,8 @@ CalibrationResult mergeSessions(const std::vector<CalibrationResult>& sessions, 
         approximateHistograms += exact ? 0 : 1;
 
         std::vector<const ObserverBank::Point*> banks;
-        for (const auto& s : sessions)
-            banks.push_back(bankPoint(s, p.name));
+        for (size_t s = 0; s < sessions.size(); ++s)
+            banks.push_back(bankPoint(s < sessionBanks.size() ? sessionBanks[s] : nullptr, p.name));
         ObserverBank::Point merged;
         merged.compareSpec = banks.front() ? banks.front()->compareSpec : p.config.spec;
 
@@ -230,7 +231,7 @@ CalibrationResult mergeSessions(const std::vector<CalibrationResult>& sessions, 
                                  + " could not be merged and are left out of the comparison");
         }
         if (merged.configured)
-            r.bank->points.emplace(p.name, std::move(merged));
+            bank.points.emplace(p.name, std::move(merged));
         r.points.push_back(std::move(p));
     }
 
@@ -262,6 +263,8 @@ CalibrationResult mergeSessions(const std::vector<CalibrationResult>& sessions, 
     r.warnings.insert(r.warnings.end(), notes.begin(), notes.end());
     if (notesOut)
         *notesOut = notes;
+    if (mergedBank)
+        *mergedBank = std::move(bank);
     return r;
 }
 

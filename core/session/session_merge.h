@@ -23,7 +23,11 @@ namespace cs {
 // configured one keeps the first session's result and observer. The evaluation is dropped
 // (it described another calibration); images/batches/seconds are sums and config.data
 // describes the shards ("A + B").
-CalibrationResult mergeSessions(const std::vector<CalibrationResult>& sessions, std::vector<std::string>* notes = nullptr,
-                                const std::vector<std::string>& labels = {});
+//
+// `banks[i]` holds the live observers of `sessions[i]` (null or missing = none); the merged
+// observers go to `mergedBank` when given.
+CalibrationResult mergeSessions(const std::vector<CalibrationResult>& sessions,
+                                const std::vector<const ObserverBank*>& banks, ObserverBank* mergedBank = nullptr,
+                                std::vector<std::string>* notes = nullptr, const std::vector<std::string>& labels = {});
 
 } // namespace cs

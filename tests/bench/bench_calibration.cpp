@@ -117,6 +117,7 @@ struct CalibrationFigures {
     double retainedPerBatchKiB = 0;  // per-batch statistics the result keeps by design
     std::vector<double> rssPerBatch; // first run
     CalibrationResult result;
+    ObserverBank bank; // the result's live observers, kept alive like the GUI keeps them
 };
 
 void calibrate(const CalibrationConfig& config, CalibrationFigures& f, bool first)
@@ -125,6 +126,7 @@ void calibrate(const CalibrationConfig& config, CalibrationFigures& f, bool firs
     const auto t0 = Clock::now();
     double rss5 = 0, rssEnd = 0;
     std::vector<double> rss;
+    ObserverBank bank;
     CalibrationResult r = runCalibration(config, [&](const ProgressInfo& p) {
         if (p.stage == "calibrating") {
             done.push_back(Clock::now());
@@ -135,7 +137,7 @@ void calibrate(const CalibrationConfig& config, CalibrationFigures& f, bool firs
                 rssEnd = bench::currentAnonRssMiB();
         }
         return true;
-    });
+    }, &bank);
     f.wall = std::min(f.wall, secondsSince(t0));
     const bool partialLast = r.images % config.batchSize != 0;
     for (size_t k = 1; k + (partialLast ? 1 : 0) < done.size(); ++k)
@@ -153,6 +155,7 @@ void calibrate(const CalibrationConfig& config, CalibrationFigures& f, bool firs
         f.retainedPerBatchKiB = bytes / 1024.0;
     }
     f.result = std::move(r);
+    f.bank = std::move(bank);
 }
 
 CalibrationFigures calibrations(const CalibrationConfig& config, int repeat)
@@ -169,19 +172,18 @@ void printLine(const char* label, const bench::BatchTimes& t, const bench::Batch
                 bench::ratio(t.min(), ref.min()).c_str(), bench::ratio(t.median(), ref.median()).c_str());
 }
 
-void sessionFigures(const CalibrationResult& r, const std::string& dir)
+void sessionFigures(const CalibrationResult& r, const ObserverBank& bank, const std::string& dir)
 {
     const std::string path = dir + "/bench.cscope";
     auto t0 = Clock::now();
-    saveSession(r, path);
+    saveSession(r, bank, path);
     const double save = secondsSince(t0);
     const auto withState = std::filesystem::file_size(path);
     t0 = Clock::now();
-    const CalibrationResult back = loadSession(path);
+    ObserverBank backBank;
+    const CalibrationResult back = loadSession(path, &backBank);
     const double load = secondsSince(t0);
-    CalibrationResult without = r;
-    without.bank.reset();
-    saveSession(without, path);
+    saveSession(r, ObserverBank(), path);
     const auto withoutState = std::filesystem::file_size(path);
     std::filesystem::remove(path);
     std::printf("  session of the compare result: %.1f MiB with observer states (%.1f MiB without); save %.2f s, "
@@ -313,7 +315,7 @@ void runCase(const Case& c, const Options& o)
     std::printf("  hist_entropy search (up to %d bins): mean %.2f ms, max %.2f ms per point; kl (2048 bins) search: "
                 "mean %.2f ms, max %.2f ms per point\n",
                 s.bins, s.histEntropyMeanMs, s.histEntropyMaxMs, s.kl2048MeanMs, s.kl2048MaxMs);
-    sessionFigures(compare.result, o.dataDir);
+    sessionFigures(compare.result, compare.bank, o.dataDir);
 }
 
 

@@ -239,31 +239,33 @@ private Q_SLOTS:
     {
         CalibrationConfig config = demoConfig(3);
         config.activation.name = "percentile";
-        CalibrationResult r = runCalibration(config);
-        QCOMPARE(retunePoint(r, "block1.add", {{"percentile", 99.0}}), RetuneOutcome::Recomputed);
+        ObserverBank bank;
+        CalibrationResult r = runCalibration(config, {}, &bank);
+        QCOMPARE(retunePoint(r, bank, "block1.add", {{"percentile", 99.0}}), RetuneOutcome::Recomputed);
         config.activation.params["percentile"] = 99.0;
         const CalibrationResult fresh = runCalibration(config);
         QCOMPARE(r.point("block1.add")->result.max, fresh.point("block1.add")->result.max);
         QCOMPARE(r.point("block1.add")->result.scale, fresh.point("block1.add")->result.scale);
         QCOMPARE(r.point("block1.add")->config.params.at("percentile"), 99.0);
-        QCOMPARE(retunePoint(r, "block1.add", {{"bins", 512}}), RetuneOutcome::NeedsData);
-        QCOMPARE(retunePoint(r, "no.such.point", {{"percentile", 99.0}}), RetuneOutcome::NoObserver);
+        QCOMPARE(retunePoint(r, bank, "block1.add", {{"bins", 512}}), RetuneOutcome::NeedsData);
+        QCOMPARE(retunePoint(r, bank, "no.such.point", {{"percentile", 99.0}}), RetuneOutcome::NoObserver);
     }
 
     void applyPointConfigRecomputesOrAsksForData()
     {
         CalibrationConfig config = demoConfig(3);
         config.compareObservers = true;
-        CalibrationResult r = runCalibration(config);
+        ObserverBank bank;
+        CalibrationResult r = runCalibration(config, {}, &bank);
         const std::string point = "block2.add";
 
         ObserverConfig percentile = r.point(point)->config;
         percentile.name = "percentile";
-        QCOMPARE(applyPointConfig(r, point, percentile), RetuneOutcome::Recomputed);
+        QCOMPARE(applyPointConfig(r, bank, point, percentile), RetuneOutcome::Recomputed);
         QCOMPARE(r.point(point)->result.max, r.point(point)->compare.at("percentile").max);
 
         percentile.params["percentile"] = 99.9;
-        QCOMPARE(applyPointConfig(r, point, percentile), RetuneOutcome::Recomputed);
+        QCOMPARE(applyPointConfig(r, bank, point, percentile), RetuneOutcome::Recomputed);
         CalibrationConfig fresh = demoConfig(3);
         fresh.overrides[point] = percentile;
         const CalibrationResult expected = runCalibration(fresh);
@@ -271,12 +273,12 @@ private Q_SLOTS:
 
         ObserverConfig qint16 = percentile;
         qint16.spec.dtype = obs::DType::QInt16;
-        QCOMPARE(applyPointConfig(r, point, qint16), RetuneOutcome::NeedsData);
+        QCOMPARE(applyPointConfig(r, bank, point, qint16), RetuneOutcome::NeedsData);
         QVERIFY(r.point(point)->config.spec.dtype == obs::DType::QInt8);
 
         ObserverConfig keepFloat = percentile;
         keepFloat.keepFloat = true;
-        QCOMPARE(applyPointConfig(r, point, keepFloat), RetuneOutcome::Recomputed);
+        QCOMPARE(applyPointConfig(r, bank, point, keepFloat), RetuneOutcome::Recomputed);
         QVERIFY(r.point(point)->config.keepFloat);
         const auto overrides = currentOverrides(r);
         QCOMPARE(overrides.size(), size_t(1));
@@ -315,11 +317,13 @@ private Q_SLOTS:
     {
         CalibrationConfig config = inplaceConfig("inplace_scripted.pt");
         config.compareObservers = true;
-        const CalibrationResult r = runCalibration(config);
+        ObserverBank bank;
+        const CalibrationResult r = runCalibration(config, {}, &bank);
         QTemporaryDir dir;
         const std::string path = dir.filePath(QStringLiteral("s.cscope")).toStdString();
-        saveSession(r, path);
-        const CalibrationResult back = loadSession(path);
+        saveSession(r, bank, path);
+        ObserverBank backBank;
+        const CalibrationResult back = loadSession(path, &backBank);
         QCOMPARE(back.model.ops.size(), r.model.ops.size());
         QCOMPARE(back.model.sha256, r.model.sha256);
         QCOMPARE(back.points.size(), r.points.size());
@@ -342,7 +346,7 @@ private Q_SLOTS:
         QCOMPARE(back.config.data, r.config.data);
         // Saving what was loaded gives the same statistics again.
         const std::string again = dir.filePath(QStringLiteral("again.cscope")).toStdString();
-        saveSession(back, again);
+        saveSession(back, backBank, again);
         QCOMPARE(loadSession(again).points[2].stats.histogram.counts, r.points[2].stats.histogram.counts);
     }
 

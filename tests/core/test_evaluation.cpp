@@ -15,6 +15,7 @@
 #include <algorithm>
 
 #include <cmath>
+#include <limits>
 #include <cstring>
 
 using namespace cs;
@@ -217,6 +218,94 @@ private Q_SLOTS:
         QCOMPARE(b.accuracy.size(), size_t(1));
         QVERIFY(b.sensitivity.empty());
         QCOMPARE(b.planMetrics.samples, int64_t(0));
+    }
+
+    // Each stage is reported as it finishes, with everything known so far: the float and plan
+    // metrics before any accuracy-table or sensitivity pass runs. The stages change nothing:
+    // the final result equals the one of a run without the callback.
+    void stagesReportAsTheyFinish()
+    {
+        EvaluationConfig e = demoValidation(2);
+        e.observers = {"min_max"};
+        const EvaluationResult plain = runEvaluation(m_demo, e);
+        struct Seen {
+            EvaluationStage stage;
+            size_t accuracy, autoPlan, sensitivity;
+            int64_t floatSamples, planSamples;
+            int64_t batchesDone; // quantized passes' progress so far
+        };
+        std::vector<Seen> seen;
+        int64_t quantizedBatches = 0;
+        e.onStage = [&](EvaluationStage stage, const EvaluationResult& sofar) {
+            seen.push_back({stage, sofar.accuracy.size(), sofar.autoPlan.size(), sofar.sensitivity.size(),
+                            sofar.floatMetrics.samples, sofar.planMetrics.samples, quantizedBatches});
+        };
+        const EvaluationResult staged = runEvaluation(evaluationInput(m_demo, e), e, [&](const ProgressInfo& p) {
+            if (p.stage == "accuracy table" || p.stage == "sensitivity")
+                ++quantizedBatches;
+            return true;
+        });
+        QCOMPARE(seen.size(), size_t(4));
+        QVERIFY(seen[0].stage == EvaluationStage::MainPass);
+        QCOMPARE(seen[0].accuracy, size_t(2)); // float, plan
+        QCOMPARE(seen[0].floatSamples, int64_t(200));
+        QCOMPARE(seen[0].planSamples, int64_t(200));
+        QCOMPARE(seen[0].autoPlan, size_t(0));
+        QCOMPARE(seen[0].batchesDone, int64_t(0));
+        QVERIFY(seen[1].stage == EvaluationStage::AutoPlan);
+        QCOMPARE(seen[1].autoPlan, size_t(15));
+        QCOMPARE(seen[1].batchesDone, int64_t(0));
+        QVERIFY(seen[2].stage == EvaluationStage::AccuracyTable);
+        QCOMPARE(seen[2].accuracy, size_t(4)); // float, plan, auto, min_max
+        QCOMPARE(seen[2].sensitivity, size_t(0));
+        QCOMPARE(seen[2].batchesDone, int64_t(2 * 2));
+        QVERIFY(seen[3].stage == EvaluationStage::Sensitivity);
+        QCOMPARE(seen[3].sensitivity, size_t(15));
+        QCOMPARE(seen[3].batchesDone, int64_t((2 + 15) * 2));
+
+        QCOMPARE(staged.accuracy.size(), plain.accuracy.size());
+        for (size_t i = 0; i < plain.accuracy.size(); ++i) {
+            QCOMPARE(staged.accuracy[i].label, plain.accuracy[i].label);
+            QCOMPARE(staged.accuracy[i].metrics.top1, plain.accuracy[i].metrics.top1);
+            QCOMPARE(staged.accuracy[i].metrics.sqnrDb, plain.accuracy[i].metrics.sqnrDb);
+        }
+        QCOMPARE(staged.sensitivity.size(), plain.sensitivity.size());
+        for (size_t i = 0; i < plain.sensitivity.size(); ++i) {
+            QCOMPARE(staged.sensitivity[i].point, plain.sensitivity[i].point);
+            QCOMPARE(staged.sensitivity[i].drop, plain.sensitivity[i].drop);
+        }
+        for (size_t i = 0; i < plain.points.size(); ++i)
+            QCOMPARE(staged.points[i].accumulated.l2, plain.points[i].accumulated.l2);
+        QCOMPARE(staged.autoPlan.size(), plain.autoPlan.size());
+        for (size_t i = 0; i < plain.autoPlan.size(); ++i)
+            QCOMPARE(staged.autoPlan[i].reason, plain.autoPlan[i].reason);
+    }
+
+    // The shared rules: the headline metric (with its SQNR cap) and "is this evaluation current".
+    void sharedRules()
+    {
+        OutputMetrics m;
+        m.top1 = 0.875;
+        m.sqnrDb = std::numeric_limits<double>::infinity();
+        QCOMPARE(headlineMetric(m, true), 87.5);
+        QCOMPARE(headlineMetric(m, false), kHeadlineSqnrCapDb);
+        m.sqnrDb = 31.5;
+        QCOMPARE(headlineMetric(m, false), 31.5);
+        QCOMPARE(std::string(kFloatRow), std::string("float"));
+        QCOMPARE(std::string(kPlanRow), std::string("plan"));
+        QCOMPARE(std::string(kAutoRow), std::string("auto"));
+
+        EvaluationResult e;
+        for (const auto& p : m_demo.points)
+            e.planConfigs.emplace(p.name, p.config);
+        QVERIFY(evaluationIsCurrent(e, m_demo.points));
+        CalibrationResult edited = m_demo;
+        edited.points[2].config.keepFloat = true;
+        QVERIFY(!evaluationIsCurrent(e, edited.points));
+        QVERIFY(!evaluationIsCurrent(m_demo)); // holds no evaluation
+        edited = m_demo;
+        edited.evaluation = std::make_shared<const EvaluationResult>(e);
+        QVERIFY(evaluationIsCurrent(edited));
     }
 
     void accuracyTableSensitivityAutoPlanAndReport()

@@ -135,15 +135,16 @@ class TestSessionMerge : public QObject {
     Q_OBJECT
 private:
     CalibrationResult m_a, m_b, m_single;
+    ObserverBank m_aBank, m_bBank, m_singleBank; // their live observers
     QTemporaryDir m_dir;
 
 private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(m_dir.isValid());
-        m_a = runCalibration(shardConfig(59000, 64));
-        m_b = runCalibration(shardConfig(59064, 64));
-        m_single = runCalibration(shardConfig(59000, 128));
+        m_a = runCalibration(shardConfig(59000, 64), {}, &m_aBank);
+        m_b = runCalibration(shardConfig(59064, 64), {}, &m_bBank);
+        m_single = runCalibration(shardConfig(59000, 128), {}, &m_singleBank);
         QCOMPARE(m_a.batches, 2);
         QCOMPARE(m_b.batches, 2);
         QCOMPARE(m_single.batches, 4);
@@ -154,7 +155,8 @@ private Q_SLOTS:
     void statisticsEqualOneRun()
     {
         std::vector<std::string> notes;
-        const CalibrationResult merged = mergeSessions({m_a, m_b}, &notes, {"a.cscope", "b.cscope"});
+        const CalibrationResult merged =
+            mergeSessions({m_a, m_b}, {&m_aBank, &m_bBank}, nullptr, &notes, {"a.cscope", "b.cscope"});
         QCOMPARE(merged.images, m_single.images);
         QCOMPARE(merged.batches, 4);
         QVERIFY(!merged.evaluation);
@@ -201,7 +203,9 @@ private Q_SLOTS:
     void observersEqualOneRun()
     {
         std::vector<std::string> notes;
-        CalibrationResult merged = mergeSessions({m_a, m_b}, &notes, {"a.cscope", "b.cscope"});
+        ObserverBank mergedBank;
+        CalibrationResult merged =
+            mergeSessions({m_a, m_b}, {&m_aBank, &m_bBank}, &mergedBank, &notes, {"a.cscope", "b.cscope"});
         const std::set<std::string> unmergeable{"torch_histogram", "hist_percentile", "hist_entropy", "hist_mse"};
         int compared = 0;
         for (size_t i = 0; i < merged.points.size(); ++i) {
@@ -233,33 +237,36 @@ private Q_SLOTS:
         QVERIFY(reasonGiven);
 
         // The merged live observers retune like one run's.
-        CalibrationResult single = detachedCopy(m_single);
+        CalibrationResult single = m_single;
+        ObserverBank singleBank = m_singleBank.clone();
         const std::string point = merged.points[3].name;
-        QCOMPARE(retunePoint(merged, point, {{"averaging_constant", 0.5}}), RetuneOutcome::Recomputed);
-        QCOMPARE(retunePoint(single, point, {{"averaging_constant", 0.5}}), RetuneOutcome::Recomputed);
+        QCOMPARE(retunePoint(merged, mergedBank, point, {{"averaging_constant", 0.5}}), RetuneOutcome::Recomputed);
+        QCOMPARE(retunePoint(single, singleBank, point, {{"averaging_constant", 0.5}}), RetuneOutcome::Recomputed);
         QVERIFY(same(merged.point(point)->result, single.point(point)->result));
         ObserverConfig percentile = merged.point(point)->config;
         percentile.name = "percentile";
         percentile.params = {{"percentile", 99.5}};
-        QCOMPARE(applyPointConfig(merged, point, percentile), RetuneOutcome::Recomputed);
-        QCOMPARE(applyPointConfig(single, point, percentile), RetuneOutcome::Recomputed);
+        QCOMPARE(applyPointConfig(merged, mergedBank, point, percentile), RetuneOutcome::Recomputed);
+        QCOMPARE(applyPointConfig(single, singleBank, point, percentile), RetuneOutcome::Recomputed);
         QVERIFY2(same(merged.point(point)->result, single.point(point)->result),
                  QByteArray(show(merged.point(point)->result) + " vs " + show(single.point(point)->result)).constData());
 
         // And survive the session file.
         const std::string path = m_dir.filePath(QStringLiteral("merged.cscope")).toStdString();
-        saveSession(merged, path);
-        const CalibrationResult loaded = loadSession(path);
-        QVERIFY(loaded.bank && loaded.bank->points.size() == merged.points.size());
+        saveSession(merged, mergedBank, path);
+        ObserverBank loadedBank;
+        const CalibrationResult loaded = loadSession(path, &loadedBank);
+        QVERIFY(loadedBank.points.size() == merged.points.size());
         QVERIFY(same(loaded.point(point)->result, merged.point(point)->result));
     }
 
     // Three shards merge in argument order (A, B, C), like one run over all three.
     void threeShardsInOrder()
     {
-        const CalibrationResult c = runCalibration(shardConfig(59128, 32));
+        ObserverBank cBank;
+        const CalibrationResult c = runCalibration(shardConfig(59128, 32), {}, &cBank);
         const CalibrationResult single = runCalibration(shardConfig(59000, 160));
-        const CalibrationResult merged = mergeSessions({m_a, m_b, c});
+        const CalibrationResult merged = mergeSessions({m_a, m_b, c}, {&m_aBank, &m_bBank, &cBank});
         QCOMPARE(merged.batches, 5);
         for (size_t i = 0; i < merged.points.size(); ++i) {
             QVERIFY(same(merged.points[i].result, single.points[i].result));
@@ -267,7 +274,7 @@ private Q_SLOTS:
             QVERIFY(same(merged.points[i].compare.at("pact2"), single.points[i].compare.at("pact2")));
         }
         // Another order is another EMA: B then A differs from A then B somewhere.
-        const CalibrationResult reversed = mergeSessions({m_b, m_a});
+        const CalibrationResult reversed = mergeSessions({m_b, m_a}, {&m_bBank, &m_aBank});
         bool differs = false;
         for (size_t i = 0; i < reversed.points.size(); ++i)
             differs = differs || !same(reversed.points[i].result, m_single.points[i].result);
@@ -278,7 +285,7 @@ private Q_SLOTS:
     {
         auto expectError = [](const std::vector<CalibrationResult>& sessions, const char* needle) {
             try {
-                mergeSessions(sessions, nullptr, {"a.cscope", "b.cscope"});
+                mergeSessions(sessions, {}, nullptr, nullptr, {"a.cscope", "b.cscope"});
             } catch (const CalibError& e) {
                 QVERIFY2(std::string(e.what()).find(needle) != std::string::npos, e.what());
                 QVERIFY2(std::string(e.what()).find("b.cscope") != std::string::npos, e.what());
@@ -316,7 +323,7 @@ private Q_SLOTS:
         other = m_b;
         other.points[1].stats.max = std::numeric_limits<float>::infinity();
         expectError({m_a, other}, "histogram of point");
-        QVERIFY_THROWS_EXCEPTION(CalibError, mergeSessions({m_a}));
+        QVERIFY_THROWS_EXCEPTION(CalibError, mergeSessions({m_a}, {&m_aBank}));
     }
 
     // States merged directly: per-channel grids, and kl with unfinished intervals (caveat).
@@ -370,7 +377,7 @@ private Q_SLOTS:
         CalibrationResult r = m_a;
         const std::string path = m_dir.filePath(QStringLiteral("evaluated.cscope")).toStdString();
         // None: loads as null, and the file has no "evaluation" key (older readers see nothing new).
-        saveSession(r, path);
+        saveSession(r, m_aBank, path);
         QVERIFY(!loadSession(path).evaluation);
         QFile f(QString::fromStdString(path));
         QVERIFY(f.open(QIODevice::ReadOnly));
@@ -380,8 +387,9 @@ private Q_SLOTS:
         const EvaluationResult e = sampleEvaluation(r);
         r.evaluation = std::make_shared<const EvaluationResult>(e);
         QVERIFY(evaluationIsCurrent(r));
-        saveSession(r, path);
-        const CalibrationResult loaded = loadSession(path);
+        saveSession(r, m_aBank, path);
+        ObserverBank loadedBank;
+        const CalibrationResult loaded = loadSession(path, &loadedBank);
         QVERIFY(loaded.evaluation);
         const EvaluationResult& l = *loaded.evaluation;
         QCOMPARE(l.hasLabels, e.hasLabels);
@@ -437,23 +445,24 @@ private Q_SLOTS:
         QVERIFY(evaluationIsCurrent(loaded));
 
         // Stale once a point's configuration changes; current again when it is undone.
-        CalibrationResult edited = detachedCopy(loaded);
+        CalibrationResult edited = loaded;
+        ObserverBank editedBank = loadedBank.clone();
         const std::string point = edited.points[1].name;
         const ObserverConfig before = edited.points[1].config;
         ObserverConfig keepFloat = before;
         keepFloat.keepFloat = true;
-        QCOMPARE(applyPointConfig(edited, point, keepFloat), RetuneOutcome::Recomputed);
+        QCOMPARE(applyPointConfig(edited, editedBank, point, keepFloat), RetuneOutcome::Recomputed);
         QVERIFY(!evaluationIsCurrent(edited));
-        saveSession(edited, path);
+        saveSession(edited, editedBank, path);
         QVERIFY(!evaluationIsCurrent(loadSession(path)));
-        QCOMPARE(applyPointConfig(edited, point, before), RetuneOutcome::Recomputed);
+        QCOMPARE(applyPointConfig(edited, editedBank, point, before), RetuneOutcome::Recomputed);
         QVERIFY(evaluationIsCurrent(edited));
         edited.evaluation.reset();
         QVERIFY(!evaluationIsCurrent(edited));
 
         // A damaged evaluation costs only itself: the session loads, with a warning.
         {
-            saveSession(loaded, path);
+            saveSession(loaded, loadedBank, path);
             QFile file(QString::fromStdString(path));
             QVERIFY(file.open(QIODevice::ReadOnly));
             QCborMap root = QCborValue::fromCbor(file.readAll()).toMap();
@@ -471,7 +480,7 @@ private Q_SLOTS:
         }
 
         // Merging drops it: it described another calibration.
-        QVERIFY(!mergeSessions({loaded, m_b}).evaluation);
+        QVERIFY(!mergeSessions({loaded, m_b}, {&loadedBank, &m_bBank}).evaluation);
     }
 };
 

@@ -54,6 +54,7 @@ class TestSessionState : public QObject {
     Q_OBJECT
 private:
     CalibrationResult m_original; // percentile activations, every compare observer
+    ObserverBank m_bank;          // its live observers
     QTemporaryDir m_dir;
 
 private Q_SLOTS:
@@ -63,22 +64,22 @@ private Q_SLOTS:
         CalibrationConfig config = demoConfig(3);
         config.compareObservers = true;
         config.activation.name = "percentile";
-        m_original = runCalibration(config);
+        m_original = runCalibration(config, {}, &m_bank);
         QCOMPARE(m_original.points.size(), size_t(15));
-        QVERIFY(m_original.bank);
+        QCOMPARE(m_bank.points.size(), m_original.points.size());
     }
 
     void restoredBankGivesTheSavedResults()
     {
         const std::string path = tempPath(m_dir, "restored.cscope");
-        saveSession(m_original, path);
-        const CalibrationResult back = loadSession(path);
-        QVERIFY(back.bank);
+        saveSession(m_original, m_bank, path);
+        ObserverBank backBank;
+        const CalibrationResult back = loadSession(path, &backBank);
         QVERIFY(back.warnings == m_original.warnings);
-        QCOMPARE(back.bank->points.size(), m_original.points.size());
+        QCOMPARE(backBank.points.size(), m_original.points.size());
         for (const PointCalibration& p : back.points) {
-            const ObserverBank::Point& restored = back.bank->points.at(p.name);
-            const ObserverBank::Point& live = m_original.bank->points.at(p.name);
+            const ObserverBank::Point& restored = backBank.points.at(p.name);
+            const ObserverBank::Point& live = m_bank.points.at(p.name);
             QCOMPARE(restored.configured->name(), std::string("percentile"));
             QCOMPARE(restored.configured->batchesObserved(), int64_t{3});
             QVERIFY2(same(restored.configured->result(), live.configured->result()), p.name.c_str());
@@ -93,27 +94,29 @@ private Q_SLOTS:
     void retuneAndSwitchAfterReopening()
     {
         const std::string path = tempPath(m_dir, "retune.cscope");
-        saveSession(m_original, path);
-        CalibrationResult back = loadSession(path);
-        // Its own observers: retuning `live` must leave m_original's bank untouched.
-        CalibrationResult live = detachedCopy(m_original);
-        QVERIFY(live.bank && live.bank != m_original.bank);
-        QCOMPARE(live.bank->points.size(), m_original.bank->points.size());
+        saveSession(m_original, m_bank, path);
+        ObserverBank backBank;
+        CalibrationResult back = loadSession(path, &backBank);
+        // Its own observers: retuning `live` must leave m_bank untouched.
+        CalibrationResult live = m_original;
+        ObserverBank liveBank = m_bank.clone();
+        QCOMPARE(liveBank.points.size(), m_bank.points.size());
+        QVERIFY(liveBank.points.at("block1.add").configured.get() != m_bank.points.at("block1.add").configured.get());
 
         // A new percentile on every point, from the retained per-batch histograms.
         for (const PointCalibration& p : m_original.points) {
-            QCOMPARE(retunePoint(live, p.name, {{"percentile", 99.0}}), RetuneOutcome::Recomputed);
-            QCOMPARE(retunePoint(back, p.name, {{"percentile", 99.0}}), RetuneOutcome::Recomputed);
+            QCOMPARE(retunePoint(live, liveBank, p.name, {{"percentile", 99.0}}), RetuneOutcome::Recomputed);
+            QCOMPARE(retunePoint(back, backBank, p.name, {{"percentile", 99.0}}), RetuneOutcome::Recomputed);
             QVERIFY2(same(back.point(p.name)->result, live.point(p.name)->result),
                      QByteArray(p.name.c_str() + QByteArray(": ") + show(back.point(p.name)->result) + " vs "
                                 + show(live.point(p.name)->result)).constData());
             QCOMPARE(back.point(p.name)->config.params.at("percentile"), 99.0);
         }
         // It really changed something: 99% clips inside the 99.99% range; the original's
-        // observers (not shared with the detached copy) still give the 99.99% result.
+        // observers (not shared with the clone) still give the 99.99% result.
         QVERIFY(back.point("block1.add")->result.max[0] < m_original.point("block1.add")->result.max[0]);
-        QVERIFY(same(m_original.bank->points.at("block1.add").configured->result(), m_original.point("block1.add")->result));
-        QCOMPARE(retunePoint(back, "block1.add", {{"bins", 512}}), RetuneOutcome::NeedsData);
+        QVERIFY(same(m_bank.points.at("block1.add").configured->result(), m_original.point("block1.add")->result));
+        QCOMPARE(retunePoint(back, backBank, "block1.add", {{"bins", 512}}), RetuneOutcome::NeedsData);
 
         // Switching observers uses the restored compare observers (with parameter changes).
         const std::string point = "block2.add";
@@ -133,24 +136,25 @@ private Q_SLOTS:
             ObserverConfig c = base;
             c.name = s.name;
             c.params = s.params;
-            QCOMPARE(applyPointConfig(live, point, c), RetuneOutcome::Recomputed);
-            QCOMPARE(applyPointConfig(back, point, c), RetuneOutcome::Recomputed);
+            QCOMPARE(applyPointConfig(live, liveBank, point, c), RetuneOutcome::Recomputed);
+            QCOMPARE(applyPointConfig(back, backBank, point, c), RetuneOutcome::Recomputed);
             QVERIFY2(same(back.point(point)->result, live.point(point)->result), s.name);
             QVERIFY(back.point(point)->config == c);
         }
         // A grid the compare pass did not run still needs the data, on both.
         ObserverConfig qint16 = base;
         qint16.spec.dtype = obs::DType::QInt16;
-        QCOMPARE(applyPointConfig(back, point, qint16), RetuneOutcome::NeedsData);
-        QCOMPARE(applyPointConfig(live, point, qint16), RetuneOutcome::NeedsData);
+        QCOMPARE(applyPointConfig(back, backBank, point, qint16), RetuneOutcome::NeedsData);
+        QCOMPARE(applyPointConfig(live, liveBank, point, qint16), RetuneOutcome::NeedsData);
 
         // Saving the edited, reopened result and reopening it again continues the same way.
         const std::string again = tempPath(m_dir, "again.cscope");
-        saveSession(back, again);
-        CalibrationResult twice = loadSession(again);
+        saveSession(back, backBank, again);
+        ObserverBank twiceBank;
+        CalibrationResult twice = loadSession(again, &twiceBank);
         QVERIFY(same(twice.point(point)->result, live.point(point)->result));
-        QCOMPARE(retunePoint(twice, point, {{"percentile", 99.9}}), RetuneOutcome::Recomputed);
-        QCOMPARE(retunePoint(live, point, {{"percentile", 99.9}}), RetuneOutcome::Recomputed);
+        QCOMPARE(retunePoint(twice, twiceBank, point, {{"percentile", 99.9}}), RetuneOutcome::Recomputed);
+        QCOMPARE(retunePoint(live, liveBank, point, {{"percentile", 99.9}}), RetuneOutcome::Recomputed);
         QVERIFY(same(twice.point(point)->result, live.point(point)->result));
         QCOMPARE(currentOverrides(twice).size(), currentOverrides(live).size());
 
@@ -165,24 +169,24 @@ private Q_SLOTS:
 
     void sessionWithoutStatesLoadsWithoutBank()
     {
-        CalibrationResult old = m_original;
-        old.bank.reset(); // what a session written before observer states looks like
+        // An empty bank: what a session written before observer states looks like.
         const std::string path = tempPath(m_dir, "old.cscope");
-        saveSession(old, path);
-        CalibrationResult back = loadSession(path);
-        QVERIFY(!back.bank);
+        saveSession(m_original, ObserverBank(), path);
+        ObserverBank bank;
+        CalibrationResult back = loadSession(path, &bank);
+        QVERIFY(bank.empty());
         QVERIFY(same(back.point("block1.add")->result, m_original.point("block1.add")->result));
-        QCOMPARE(retunePoint(back, "block1.add", {{"percentile", 99.0}}), RetuneOutcome::NoObserver);
+        QCOMPARE(retunePoint(back, bank, "block1.add", {{"percentile", 99.0}}), RetuneOutcome::NoObserver);
         ObserverConfig kl = back.point("block1.add")->config;
         kl.name = "kl";
         kl.params.clear();
-        QCOMPARE(applyPointConfig(back, "block1.add", kl), RetuneOutcome::NeedsData);
+        QCOMPARE(applyPointConfig(back, bank, "block1.add", kl), RetuneOutcome::NeedsData);
     }
 
     void damagedStateStillLoads()
     {
         const std::string path = tempPath(m_dir, "damaged.cscope");
-        saveSession(m_original, path);
+        saveSession(m_original, m_bank, path);
         QFile file(QString::fromStdString(path));
         QVERIFY(file.open(QIODevice::ReadOnly));
         QCborMap root = QCborValue::fromCbor(file.readAll()).toMap();
@@ -205,14 +209,14 @@ private Q_SLOTS:
         file.write(root.toCborValue().toCbor());
         file.close();
 
-        CalibrationResult back = loadSession(path);
-        QVERIFY(back.bank);
-        QCOMPARE(back.bank->points.size(), m_original.points.size() - 1);
-        QVERIFY(!back.bank->points.count(damagedName));
+        ObserverBank bank;
+        CalibrationResult back = loadSession(path, &bank);
+        QCOMPARE(bank.points.size(), m_original.points.size() - 1);
+        QVERIFY(!bank.points.count(damagedName));
         QCOMPARE(back.warnings.size(), m_original.warnings.size() + 1);
         QVERIFY2(QByteArray::fromStdString(back.warnings.back()).contains(QByteArray::fromStdString(damagedName)),
                  back.warnings.back().c_str());
-        QCOMPARE(retunePoint(back, damagedName, {{"percentile", 99.0}}), RetuneOutcome::NoObserver);
+        QCOMPARE(retunePoint(back, bank, damagedName, {{"percentile", 99.0}}), RetuneOutcome::NoObserver);
         QVERIFY(same(back.point(damagedName)->result, m_original.point(damagedName)->result));
     }
 

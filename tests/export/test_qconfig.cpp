@@ -87,10 +87,11 @@ CalibrationConfig tunedConfig()
     return c;
 }
 
-std::string importAndExport(CalibrationResult& target, const std::string& qconfigPath, ImportReport* outReport = nullptr)
+std::string importAndExport(CalibrationResult& target, ObserverBank& bank, const std::string& qconfigPath,
+                            ImportReport* outReport = nullptr)
 {
     const ImportReport checked = checkImport(target, qconfigPath);
-    const ImportReport applied = applyImport(target, checked);
+    const ImportReport applied = applyImport(target, bank, checked);
     if (outReport)
         *outReport = applied;
     return formatQconfig(target);
@@ -274,14 +275,15 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const std::string qconfigPath = dir.filePath(QStringLiteral("tuned.json")).toStdString();
-        CalibrationResult tuned = runCalibration(tunedConfig());
+        ObserverBank tunedBank;
+        CalibrationResult tuned = runCalibration(tunedConfig(), {}, &tunedBank);
         const std::string exported = formatQconfig(tuned);
         saveQconfig(tuned, qconfigPath);
         QCOMPARE(readAll(QString::fromStdString(qconfigPath)).toStdString(), exported);
 
         // Into itself: nothing to do.
         ImportReport report;
-        QCOMPARE(importAndExport(tuned, qconfigPath, &report), exported);
+        QCOMPARE(importAndExport(tuned, tunedBank, qconfigPath, &report), exported);
         QCOMPARE(report.count(ImportStatus::Unchanged), int(report.entries.size()));
         QVERIFY(!report.hasProblems());
         QVERIFY(report.unmatched.empty());
@@ -291,9 +293,10 @@ private Q_SLOTS:
         // statistics allow is recomputed, the rest comes from the file.
         CalibrationConfig plain = inplaceConfig();
         plain.compareObservers = true;
-        CalibrationResult live = runCalibration(plain);
+        ObserverBank liveBank;
+        CalibrationResult live = runCalibration(plain, {}, &liveBank);
         QVERIFY(formatQconfig(live) != exported);
-        QCOMPARE(importAndExport(live, qconfigPath, &report), exported);
+        QCOMPARE(importAndExport(live, liveBank, qconfigPath, &report), exported);
         QCOMPARE(entry(report, "add", "activation")->status, ImportStatus::Recomputed);   // percentile retuned
         QCOMPARE(entry(report, "relu", "activation")->status, ImportStatus::Recomputed);  // keep float
         QCOMPARE(entry(report, "conv", "weight")->status, ImportStatus::Recomputed);      // per-tensor from ranges
@@ -307,13 +310,18 @@ private Q_SLOTS:
 
         // Into a session read from disk (no live observers): values from the file.
         const std::string sessionPath = dir.filePath(QStringLiteral("plain.cscope")).toStdString();
-        saveSession(runCalibration(inplaceConfig()), sessionPath);
-        CalibrationResult loaded = loadSession(sessionPath);
-        QCOMPARE(importAndExport(loaded, qconfigPath, &report), exported);
+        {
+            ObserverBank bank;
+            const CalibrationResult plainResult = runCalibration(inplaceConfig(), {}, &bank);
+            saveSession(plainResult, bank, sessionPath);
+        }
+        ObserverBank loadedBank;
+        CalibrationResult loaded = loadSession(sessionPath, &loadedBank);
+        QCOMPARE(importAndExport(loaded, loadedBank, qconfigPath, &report), exported);
         QCOMPARE(entry(report, "add", "activation")->status, ImportStatus::ValuesFromFile);
         QCOMPARE(entry(report, "relu", "activation")->status, ImportStatus::Recomputed);
         // ... and it survives the session file.
-        saveSession(loaded, sessionPath);
+        saveSession(loaded, loadedBank, sessionPath);
         QCOMPARE(formatQconfig(loadSession(sessionPath)), exported);
     }
 
@@ -321,7 +329,8 @@ private Q_SLOTS:
     {
         CalibrationConfig c = inplaceConfig();
         c.compareObservers = true;
-        CalibrationResult r = runCalibration(c);
+        ObserverBank bank;
+        CalibrationResult r = runCalibration(c, {}, &bank);
         const std::string before = formatQconfig(r);
         const std::string json = R"({
           "format": "calibscope-qconfig", "version": 1,
@@ -372,7 +381,7 @@ private Q_SLOTS:
         QVERIFY(extraNoted);
 
         // Confirmed anyway: only the valid entry is applied.
-        const ImportReport applied = applyImport(r, report);
+        const ImportReport applied = applyImport(r, bank, report);
         QCOMPARE(entry(applied, "add", "activation")->status, ImportStatus::Recomputed);
         QCOMPARE(r.point("add")->config.name, std::string("percentile"));
         QCOMPARE(r.point("x")->config.name, std::string("min_max"));
@@ -404,7 +413,8 @@ private Q_SLOTS:
 
     void partialEditsAndValuesFromFile()
     {
-        CalibrationResult r = runCalibration(inplaceConfig());
+        ObserverBank bank;
+        CalibrationResult r = runCalibration(inplaceConfig(), {}, &bank);
         // Only the clip range given: the same observer, so in Recompute mode the session's
         // values stay and the report says the file's differ.
         const std::string json = R"({"ops": [{"name": "x", "activation": {"min": [-1.0], "max": [1.0]}},
@@ -416,13 +426,13 @@ private Q_SLOTS:
         QCOMPARE(entry(report, "cat", "activation")->message, std::string("keep in float"));
         QVERIFY(!report.hasProblems());
         QCOMPARE(report.notInFile.size(), size_t(4)); // bn, add, relu activations; conv weight
-        applyImport(r, report);
+        applyImport(r, bank, report);
         QVERIFY(r.point("cat")->config.keepFloat);
         QVERIFY(r.point("x")->result.scale[0] != 1.0f / 127.5f);
 
         ImportOptions fromFile;
         fromFile.values = ImportOptions::Values::FromFile;
-        report = applyImport(r, checkImportText(r, json, "edit.json", fromFile));
+        report = applyImport(r, bank, checkImportText(r, json, "edit.json", fromFile));
         QCOMPARE(entry(report, "x", "activation")->status, ImportStatus::ValuesFromFile);
         QCOMPARE(r.point("x")->result.min, std::vector<float>{-1.0f});
         QCOMPARE(r.point("x")->result.scale, std::vector<float>{1.0f / 127.5f}); // from min/max and the grid

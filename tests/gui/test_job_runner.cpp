@@ -238,7 +238,7 @@ private Q_SLOTS:
     {
         cs::app::CalibrationController controller;
         auto gate = std::make_shared<Gate>();
-        controller.setJob([gate](const cs::CalibrationConfig&, const cs::ProgressCallback& progress) {
+        controller.setJob([gate](const cs::CalibrationConfig&, const cs::ProgressCallback& progress, cs::ObserverBank*) {
             if (!progress(cs::ProgressInfo{"calibrating", 0, 1, 0, {}}))
                 throw cs::JobCancelled();
             gate->wait();
@@ -263,7 +263,7 @@ private Q_SLOTS:
         // must not replace what the session brings, even though it finishes its work.
         cs::app::MainWindow window;
         auto gate = std::make_shared<Gate>();
-        window.calibrations()->setJob([gate](const cs::CalibrationConfig&, const cs::ProgressCallback& progress) {
+        window.calibrations()->setJob([gate](const cs::CalibrationConfig&, const cs::ProgressCallback& progress, cs::ObserverBank*) {
             if (!progress(cs::ProgressInfo{"calibrating", 0, 1, 0, {}}))
                 throw cs::JobCancelled();
             gate->wait();
@@ -360,7 +360,7 @@ private Q_SLOTS:
     void evaluationErrorOfAnyTypeIsSignalled()
     {
         cs::app::EvaluationController controller(JobRunner::Policy::Refuse);
-        controller.setJob([](const cs::CalibrationResult&, const cs::EvaluationConfig&,
+        controller.setJob([](const cs::EvaluationInput&, const cs::EvaluationConfig&,
                              const cs::ProgressCallback&) -> cs::EvaluationResult { throw 42; });
         QSignalSpy failed(&controller, &cs::app::EvaluationController::evaluationFailed);
         QVERIFY(controller.start(cs::CalibrationResult{}, cs::EvaluationConfig{}));
@@ -373,7 +373,7 @@ private Q_SLOTS:
     {
         cs::app::EvaluationController controller(JobRunner::Policy::Refuse);
         auto gate = std::make_shared<Gate>();
-        controller.setJob([gate](const cs::CalibrationResult&, const cs::EvaluationConfig&,
+        controller.setJob([gate](const cs::EvaluationInput&, const cs::EvaluationConfig&,
                                  const cs::ProgressCallback&) {
             gate->wait();
             return cs::EvaluationResult{};

@@ -20,11 +20,11 @@ constexpr int kSensitivityRows = 10;
 
 QString rowDescription(const std::string& label)
 {
-    if (label == "float")
+    if (label == kFloatRow)
         return HtmlReport::tr("float model (reference)");
-    if (label == "plan")
+    if (label == kPlanRow)
         return HtmlReport::tr("your plan");
-    if (label == "auto")
+    if (label == kAutoRow)
         return HtmlReport::tr("automatic plan (best observer per point)");
     return HtmlReport::tr("%1 at every point").arg(esc(label));
 }
@@ -32,15 +32,7 @@ QString rowDescription(const std::string& label)
 // Points whose configuration changed since the evaluation: its numbers describe an older plan.
 int stalePoints(const CalibrationResult& c, const EvaluationResult& e)
 {
-    if (e.planConfigs.empty())
-        return 0;
-    int stale = 0;
-    for (const auto& p : c.points) {
-        const auto it = e.planConfigs.find(p.name);
-        if (it == e.planConfigs.end() || it->second != p.config)
-            ++stale;
-    }
-    return stale;
+    return e.planConfigs.empty() ? 0 : int(cs::stalePoints(e, c.points).size());
 }
 
 QString noEvaluation()
@@ -89,8 +81,8 @@ QString accuracySection(const ReportContext& context)
     Table table(headers, align, QStringLiteral("accuracy"));
     for (const AccuracyRow& row : e->accuracy) {
         const OutputMetrics& m = row.metrics;
-        const double value = labels ? m.top1 : m.argmaxAgreement;
-        const bool isFloat = row.label == "float";
+        const double value = rowAccuracy(m, labels);
+        const bool isFloat = row.label == kFloatRow;
         // Percentage points, signed: "-0.42".
         const QString delta = isFloat ? QStringLiteral("—")
                                       : HtmlReport::tr("%1 pp").arg(QString::number(100.0 * (value - reference), 'f', 2));
@@ -99,7 +91,7 @@ QString accuracySection(const ReportContext& context)
             cells << percent(m.top1) << percent(m.top5);
         cells << percent(m.argmaxAgreement) << delta << (isFloat ? QStringLiteral("—") : decibels(m.sqnrDb))
               << (isFloat ? QStringLiteral("—") : num(m.cosine, 6));
-        table.addRow(cells, isFloat ? QStringLiteral("ref") : row.label == "plan" ? QStringLiteral("chosen") : QString());
+        table.addRow(cells, isFloat ? QStringLiteral("ref") : row.label == kPlanRow ? QStringLiteral("chosen") : QString());
     }
     body += table.html();
     if (!labels)

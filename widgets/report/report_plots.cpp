@@ -1,5 +1,7 @@
 #include "widgets/report/report_plots.h"
 
+#include "core/evaluation.h"
+
 #include "widgets/histogram_view.h"
 #include "widgets/plot_style.h"
 #include "widgets/point_table_model.h"
@@ -39,7 +41,6 @@ QImage toImage(QCustomPlot& plot, QSize size)
 }
 
 // The metric the accuracy chart and table rank by.
-double primary(const OutputMetrics& m, bool labels) { return labels ? m.top1 : m.argmaxAgreement; }
 
 } // namespace
 
@@ -140,10 +141,10 @@ QImage renderAccuracyChart(const EvaluationResult& e, QSize size)
     double lo = 100, hi = 0;
     for (size_t i = 0; i < e.accuracy.size(); ++i) {
         const AccuracyRow& row = e.accuracy[i];
-        const double v = 100.0 * primary(row.metrics, labels);
-        QCPBars* bars = row.label == "float" ? floatBars
-                        : row.label == "plan" ? planBars
-                        : row.label == "auto" ? autoBars
+        const double v = 100.0 * rowAccuracy(row.metrics, labels);
+        QCPBars* bars = row.label == kFloatRow ? floatBars
+                        : row.label == kPlanRow ? planBars
+                        : row.label == kAutoRow ? autoBars
                                               : observerBars;
         bars->addData(double(i), v);
         ticker->addTick(double(i), QString::fromStdString(row.label));

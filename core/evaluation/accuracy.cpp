@@ -1,0 +1,60 @@
+// Stages 3 and 4 of an evaluation: the accuracy table and the per-point sensitivity, one
+// quantized pass each.
+#include "core/evaluation/stages_p.h"
+
+#include <algorithm>
+
+namespace cs::evaluation {
+namespace {
+
+QuantPlan onlyPoint(const QuantPlan& full, const ModelSummary& model, const std::string& point)
+{
+    QuantPlan plan;
+    plan.foldBatchNorm = full.foldBatchNorm;
+    if (auto it = full.activations.find(point); it != full.activations.end())
+        plan.activations.insert(*it);
+    for (const auto& op : model.ops)
+        if (op.hasWeightPoint() && (op.name == point || op.fusedInto == point))
+            if (auto it = full.weights.find(op.name); it != full.weights.end())
+                plan.weights.insert(*it);
+    return plan;
+}
+
+QuantPlan allButPoint(const QuantPlan& full, const ModelSummary& model, const std::string& point)
+{
+    QuantPlan plan = full;
+    plan.activations.erase(point);
+    for (const auto& op : model.ops)
+        if (op.hasWeightPoint() && (op.name == point || op.fusedInto == point))
+            plan.weights.erase(op.name);
+    return plan;
+}
+
+} // namespace
+
+void runAccuracyTable(PassRunner& runner, const std::vector<std::pair<std::string, QuantPlan>>& rows,
+                      EvaluationResult& result, int64_t& done, int64_t total)
+{
+    for (const auto& [label, rowPlan] : rows)
+        result.accuracy.push_back({label, runner.outputsOf(rowPlan, "accuracy table", done, total)});
+}
+
+void runSensitivity(PassRunner& runner, const QuantPlan& plan, bool allButOne, EvaluationResult& result,
+                    int64_t& done, int64_t total)
+{
+    const double floatHeadline = headlineMetric(result.floatMetrics, result.hasLabels);
+    for (const auto& [point, unused] : plan.activations) {
+        SensitivityEntry e;
+        e.point = point;
+        e.onlyThis = runner.outputsOf(onlyPoint(plan, runner.graph.summary(), point), "sensitivity", done, total);
+        if (allButOne)
+            e.allButThis = runner.outputsOf(allButPoint(plan, runner.graph.summary(), point), "sensitivity", done,
+                                            total);
+        e.drop = floatHeadline - headlineMetric(e.onlyThis, result.hasLabels);
+        result.sensitivity.push_back(std::move(e));
+    }
+    std::stable_sort(result.sensitivity.begin(), result.sensitivity.end(),
+                     [](const auto& a, const auto& b) { return a.drop > b.drop; });
+}
+
+} // namespace cs::evaluation

@@ -1,0 +1,285 @@
+// Stage 1 of an evaluation: the float forward and the plan's quantized forward over the
+// validation data, overlapped batch by batch; every point's local and accumulated error, the
+// end-to-end metrics and the automatic plan's candidates.
+#include "core/evaluation/stages_p.h"
+
+#include "core/dataset/batch_prefetcher.h"
+#include "core/errors.h"
+#include "core/model/instrumented_model.h"
+#include "core/model/quantized_model.h"
+#include "core/observers/kernels.h"
+#include "core/platform/background_worker.h"
+#include "core/platform/logging.h"
+
+#include <algorithm>
+#include <array>
+#include <limits>
+#include <memory>
+#include <optional>
+
+namespace cs::evaluation {
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+QuantGrid gridOf(const FakeQuantParams& q)
+{
+    return QuantGrid{q.scale.at(0), q.zeroPoint.at(0), q.quantMin, q.quantMax};
+}
+
+// The local error walks each tensor in blocks of 16 KiB of floats, so that every candidate's
+// pass over a block after the first reads it from cache.
+constexpr size_t kBlock = 4096;
+
+// A point's float activation, held for the quantized pass: the forward's own tensor where
+// nothing overwrites it later, a copy where something does.
+struct HeldValues {
+    const float* data = nullptr;
+    size_t n = 0;
+    std::shared_ptr<const void> owner;
+    std::vector<float> copy;
+};
+
+// What the float pass of one batch leaves for the quantized pass of the same batch.
+struct FloatBatch {
+    Batch batch;
+    BatchOutput output;
+    std::vector<HeldValues> values;  // per point
+    std::vector<int64_t> nonFinite;  // per point
+    size_t valueBytes() const
+    {
+        size_t bytes = 0;
+        for (const auto& v : values)
+            bytes += v.n * sizeof(float);
+        return bytes;
+    }
+};
+
+// The float pass: keeps each point's activation for the quantized pass and measures the
+// local error of the plan and of every automatic-plan candidate. The measuring runs as a task
+// on `worker` when one is set (see runMainPass), so the float forward goes on meanwhile.
+class FloatTap final : public TapHandler {
+public:
+    struct Candidate {
+        std::string observer;
+        FakeQuantParams params;
+        QuantGrid grid;
+        ErrorAccumulator error; // of the local error with this observer's grid
+        double squaredError() const
+        {
+            const PointMetrics m = error.result();
+            return m.clippingError + m.roundingError;
+        }
+    };
+    FloatBatch* current = nullptr;
+    BackgroundWorker* worker = nullptr;
+    std::vector<std::optional<QuantGrid>> plan; // per point, empty = float
+    std::vector<ErrorAccumulator> local;
+    std::vector<std::vector<Candidate>> candidates;
+
+    explicit FloatTap(size_t points) : plan(points), local(points), candidates(points) {}
+
+    bool keepsTensors() const override { return true; }
+    void observe(int point, const obs::TensorView& x) override { observeKept(point, x, nullptr); }
+
+    void observeKept(int point, const obs::TensorView& x, std::shared_ptr<const void> owner) override
+    {
+        const auto p = size_t(point);
+        HeldValues& held = current->values[p];
+        held.n = x.numel();
+        held.owner = std::move(owner);
+        if (held.owner) {
+            held.data = x.data;
+            held.copy.clear();
+        } else {
+            held.copy.assign(x.data, x.data + held.n);
+            held.data = held.copy.data();
+        }
+        // One task per point and batch, and a batch's tasks all end before the next batch's
+        // forward starts: each point's sums are added in batch order on whichever thread.
+        if (worker)
+            worker->post([this, p, batch = current] { measure(p, *batch); });
+        else
+            measure(p, *current);
+    }
+
+private:
+    void measure(size_t p, FloatBatch& batch)
+    {
+        const HeldValues& held = batch.values[p];
+        int64_t nonFinite = 0;
+        for (size_t begin = 0; begin < held.n; begin += kBlock) {
+            const size_t len = std::min(kBlock, held.n - begin);
+            const float* in = held.data + begin;
+            nonFinite += plan[p] ? local[p].addFakeQuantized(in, len, *plan[p]).x
+                                 : int64_t(obs::kernels::countNonFinite(in, len));
+            for (Candidate& c : candidates[p])
+                c.error.addFakeQuantized(in, len, c.grid);
+        }
+        batch.nonFinite[p] = nonFinite;
+    }
+};
+
+// The quantized pass: each point's quantized value against the float pass's value.
+class QuantTap final : public TapHandler {
+public:
+    const FloatBatch* reference = nullptr;
+    std::vector<ErrorAccumulator> accumulated;
+    std::vector<double> lo, hi; // per point, the representable range (infinite at float points)
+    std::vector<int64_t> nonFinite;
+
+    explicit QuantTap(size_t points) : accumulated(points), lo(points, -kInf), hi(points, kInf), nonFinite(points, 0)
+    {
+    }
+
+    void observe(int point, const obs::TensorView& x) override
+    {
+        const auto p = size_t(point);
+        const size_t n = x.numel();
+        const HeldValues& reference = this->reference->values[p];
+        if (reference.n != n) {
+            nonFinite[p] = int64_t(obs::kernels::countNonFinite(x.data, n));
+            return;
+        }
+        nonFinite[p] = accumulated[p].add(reference.data, x.data, n, lo[p], hi[p]).q;
+    }
+};
+
+} // namespace
+
+MainPassOutput runMainPass(PassRunner& runner, const EvaluationInput& input, EvaluationResult& result)
+{
+    const EvaluationConfig& config = runner.config;
+    const QuantPlan& plan = input.plan;
+    InstrumentedModel floatModel(runner.graph);
+    QuantizedModel quantModel(runner.graph, plan);
+    const auto& points = floatModel.points();
+    FloatTap floatTap(points.size());
+    QuantTap quantTap(points.size());
+    for (size_t p = 0; p < points.size(); ++p) {
+        if (quantModel.points().at(p).name != points[p].name)
+            throw CalibError("evaluation", "internal error: point order differs between float and quantized graphs");
+        if (auto it = plan.activations.find(points[p].name); it != plan.activations.end()) {
+            const QuantGrid grid = gridOf(it->second);
+            floatTap.plan[p] = grid;
+            quantTap.lo[p] = grid.lowest();
+            quantTap.hi[p] = grid.highest();
+            floatTap.local[p].setScale(it->second.scale.at(0));
+            quantTap.accumulated[p].setScale(it->second.scale.at(0));
+        }
+        if (config.autoPlan)
+            if (auto it = input.candidates.find(points[p].name); it != input.candidates.end())
+                for (const auto& [name, params] : it->second)
+                    floatTap.candidates[p].push_back({name, params, gridOf(params), {}});
+    }
+
+    // Main pass: float and quantized forward on each batch, every metric. The float forward
+    // of batch k runs on a helper thread while this one runs the quantized forward of batch
+    // k - 1, each with half the cores: one forward on two threads leaves part of the second
+    // core idle (the demo: 14 ms on two threads, 24 ms on one), two side by side do not.
+    // Holding two batches' float activations is allowed up to kOverlapBytes; above it the
+    // passes take turns.
+    constexpr size_t kOverlapBytes = size_t(256) << 20;
+    const int cores = computeThreadCount(config.threads);
+    const int halfCores = std::max(1, cores / 2);
+    OutputAccumulator floatAcc, planAcc;
+    std::array<FloatBatch, 2> slots;
+    for (FloatBatch& slot : slots) {
+        slot.values.resize(points.size());
+        slot.nonFinite.assign(points.size(), 0);
+    }
+    int64_t done = 0;
+    auto finishBatch = [&](const FloatBatch& fb) {
+        const int64_t n = fb.batch.shape.empty() ? 0 : fb.batch.shape.front();
+        floatAcc.add(fb.output.data, fb.output.data, n, fb.batch.labels);
+        if (!config.localErrorsOnly) {
+            quantTap.reference = &fb;
+            const BatchOutput quantOut = quantModel.forward(fb.batch.data.data(), fb.batch.shape, &quantTap);
+            planAcc.add(quantOut.data, fb.output.data, n, fb.batch.labels);
+        }
+        runner.reference.push_back(ReferenceBatch{fb.output.data, fb.batch.labels, n});
+        for (size_t p = 0; p < points.size(); ++p) {
+            if (fb.nonFinite[p])
+                result.nonFinite.push_back({points[p].name, "float", int(fb.batch.index), fb.nonFinite[p]});
+            if (quantTap.nonFinite[p])
+                result.nonFinite.push_back({points[p].name, "quantized", int(fb.batch.index), quantTap.nonFinite[p]});
+        }
+        result.images += n;
+        runner.report("evaluating", ++done, runner.batches);
+    };
+    {
+        struct RestoreThreads { // also when a cancel or an error leaves early
+            int threads;
+            ~RestoreThreads() { setComputeThreads(threads); }
+        } restore{config.threads};
+        // The local errors run on an idle-priority thread: it takes the core the quantized
+        // side leaves idle while it waits for the float forward, and the float forward's
+        // thread finishes what is left when its forward ends (BENCHMARKS.md, third round).
+        // Both workers are declared after everything their tasks use: on an exception they
+        // finish what runs before those go away.
+        BackgroundWorker localWorker(lowerToIdlePriority);
+        floatTap.worker = &localWorker;
+        BackgroundWorker floatWorker([halfCores] { setComputeThreads(halfCores); });
+        setComputeThreads(halfCores);
+        bool overlap = !config.localErrorsOnly; // without a quantized forward nothing runs beside
+        if (!overlap)
+            floatWorker.post([cores] { setComputeThreads(cores); });
+        FloatBatch* pending = nullptr; // float pass done, quantized pass not yet
+        size_t parity = 0;
+        BatchPrefetcher prefetcher(*runner.data, config.batchSize, runner.batches);
+        while (auto batch = prefetcher.next()) {
+            FloatBatch& slot = slots[parity ^= 1];
+            slot.batch = std::move(*batch);
+            // Nothing runs beside the first float forward: it gets every core.
+            const int floatThreads = pending || !overlap ? 0 : cores;
+            floatWorker.post([&floatModel, &floatTap, &slot, &localWorker, floatThreads, halfCores] {
+                if (floatThreads)
+                    setComputeThreads(floatThreads);
+                floatTap.current = &slot;
+                slot.output = floatModel.forward(slot.batch.data.data(), slot.batch.shape, floatTap, TapMode::Observe);
+                localWorker.helpAndWait();
+                if (floatThreads)
+                    setComputeThreads(halfCores);
+            });
+            if (pending)
+                finishBatch(*pending);
+            floatWorker.wait();
+            if (done == 0 && slot.valueBytes() > kOverlapBytes) {
+                overlap = false;
+                floatWorker.post([cores] { setComputeThreads(cores); });
+                setComputeThreads(cores);
+            }
+            pending = &slot;
+            if (!overlap) {
+                finishBatch(slot);
+                pending = nullptr;
+            }
+        }
+        if (pending) { // nothing runs beside the last quantized forward either
+            setComputeThreads(cores);
+            finishBatch(*pending);
+        }
+        floatWorker.wait();
+    }
+    result.batches = int(done);
+    result.floatMetrics = floatAcc.result();
+    result.planMetrics = planAcc.result();
+    for (size_t p = 0; p < points.size(); ++p)
+        result.points.push_back({points[p].name, floatTap.local[p].result(),
+                                 config.localErrorsOnly ? PointMetrics{} : quantTap.accumulated[p].result()});
+    for (const auto& e : result.nonFinite)
+        logWarning("NaN/Inf at " + e.point + " (" + e.pass + " pass, batch " + std::to_string(e.batch) + "): "
+                   + std::to_string(e.count) + " values");
+
+    MainPassOutput out;
+    for (size_t p = 0; p < points.size(); ++p) {
+        out.points.push_back(points[p].name);
+        std::vector<Candidate> candidates;
+        for (const auto& c : floatTap.candidates[p])
+            candidates.push_back({c.observer, c.params, c.squaredError()});
+        out.candidates.push_back(std::move(candidates));
+    }
+    return out;
+}
+
+} // namespace cs::evaluation
