@@ -4,6 +4,8 @@
 #include "core/model/graph_rewrite_p.h"
 #include "core/model/op_naming.h"
 
+#include <torch/csrc/jit/passes/constant_propagation.h>
+#include <torch/csrc/jit/passes/dead_code_elimination.h>
 #include <torch/csrc/jit/passes/freeze_module.h>
 #include <torch/csrc/jit/runtime/interpreter.h>
 
@@ -135,6 +137,146 @@ torch::jit::Module freezeKeepingMethods(const torch::jit::Module& module, bool& 
     return torch::jit::freeze_module(module);
 }
 
+
+template <typename F>
+void forEachNode(torch::jit::Block* block, F&& f)
+{
+    for (auto it = block->nodes().begin(); it != block->nodes().end();) {
+        torch::jit::Node* node = *it++;
+        for (torch::jit::Block* inner : node->blocks())
+            forEachNode(inner, f);
+        f(node);
+    }
+}
+
+// True when some tensor op sits inside a block (a branch or loop body), where it is not listed.
+// Frozen CNNs keep only assertion branches; their graphs stay exactly as frozen.
+bool hasOpsInBlocks(torch::jit::Block* block)
+{
+    bool any = false;
+    forEachNode(block, [&](torch::jit::Node* node) {
+        if (node->owningBlock() != block && node->kind().is_aten() && !node->outputs().empty()
+            && producesTensor(node->output(0)))
+            any = true;
+    });
+    return any;
+}
+
+// PyTorch's fused inference kernels: eager PyTorch takes them only without autograd, and they
+// hide the linear, bmm and softmax ops that are the quantization points.
+bool isFusedFastPath(c10::Symbol kind)
+{
+    static const std::set<std::string> kinds = {"aten::_transformer_encoder_layer_fwd",
+                                                "aten::_native_multi_head_attention",
+                                                "aten::_nested_tensor_from_mask",
+                                                "aten::_transformer_decoder_only_layer_fwd"};
+    return kinds.count(kind.toQualString()) != 0;
+}
+
+bool containsFusedFastPath(torch::jit::Block* block)
+{
+    bool any = false;
+    forEachNode(block, [&](torch::jit::Node* node) { any = any || isFusedFastPath(node->kind()); });
+    return any;
+}
+
+// True when `a` and `b` are the same tensor whichever way the branches producing them go.
+bool isSameValue(const torch::jit::Value* a, const torch::jit::Value* b)
+{
+    if (a == b)
+        return true;
+    const torch::jit::Node* node = a->node();
+    if (node != b->node() || node->kind() != c10::prim::If)
+        return false;
+    for (const torch::jit::Block* block : node->blocks())
+        if (!isSameValue(block->outputs()[a->offset()], block->outputs()[b->offset()]))
+            return false;
+    return true;
+}
+
+// Specializes a frozen graph with branches on how calibscope runs it: one CPU float input
+// that requires no grad, the other (optional) arguments absent, autocast off, and the
+// decomposed path eager PyTorch takes with autograd on (parameters require grad). Conditions
+// that depend only on these fold away, so the ops of the taken branches become top-level
+// nodes that are listed, observed and quantized like any other.
+void specializeBranches(std::shared_ptr<torch::jit::Graph> shared)
+{
+    torch::jit::Graph& graph = *shared;
+    using torch::jit::Node;
+    auto replaceWith = [&](Node* node, const c10::IValue& value) {
+        torch::jit::WithInsertPoint guard(node);
+        node->output()->replaceAllUsesWith(graph.insertConstant(value));
+        node->destroy();
+    };
+    // calibscope calls forward(self, input): trailing optional arguments are None, and they
+    // leave the signature so that the interpreter gets every argument it reads.
+    while (graph.inputs().size() > 2 && graph.inputs().back()->type()->kind() == c10::TypeKind::OptionalType) {
+        torch::jit::Value* input = graph.inputs().back();
+        torch::jit::WithInsertPoint guard(graph.block()->nodes().front());
+        input->replaceAllUsesWith(graph.insertConstant(c10::IValue()));
+        graph.eraseInput(graph.inputs().size() - 1);
+    }
+    // Folds the tuples the fast-path checks iterate over, so that requires_grad reads the
+    // parameters themselves.
+    torch::jit::ConstantPropagation(shared);
+    static const auto isGradEnabled = c10::Symbol::fromQualString("aten::is_grad_enabled");
+    static const auto isAutocastEnabled = c10::Symbol::fromQualString("aten::is_autocast_enabled");
+    static const auto isNested = c10::Symbol::fromQualString("prim::is_nested");
+    static const auto isCuda = c10::Symbol::fromQualString("prim::is_cuda");
+    static const auto requiresGrad = c10::Symbol::fromQualString("prim::requires_grad");
+    static const auto is = c10::Symbol::fromQualString("aten::__is__");
+    static const auto isNot = c10::Symbol::fromQualString("aten::__isnot__");
+    forEachNode(graph.block(), [&](Node* node) {
+        const auto kind = node->kind();
+        if (kind == isGradEnabled && node->inputs().empty())
+            replaceWith(node, true);
+        else if ((kind == isAutocastEnabled && node->inputs().empty()) || kind == isNested || kind == isCuda)
+            replaceWith(node, false);
+        else if (kind == requiresGrad)
+            replaceWith(node, node->input()->node()->kind() == c10::prim::Constant);
+    });
+    torch::jit::ConstantPropagation(shared);
+    // `q is k` on values that every branch makes the same tensor (MultiheadAttention's
+    // batch_first transposes, then its packed in-projection).
+    auto sameIdentity = [&](Node* node) {
+        if ((node->kind() != is && node->kind() != isNot) || node->inputs().size() != 2
+            || !isSameValue(node->input(0), node->input(1)))
+            return false;
+        replaceWith(node, node->kind() == is);
+        return true;
+    };
+    // Whatever the remaining flags say, the branch holding a fused kernel is not the one eager
+    // PyTorch runs with autograd on.
+    for (bool changed = true; changed;) {
+        changed = false;
+        forEachNode(graph.block(), [&](Node* node) {
+            if (changed)
+                return;
+            if (sameIdentity(node)) {
+                changed = true;
+                return;
+            }
+            if (node->kind() != c10::prim::If)
+                return;
+            const bool inThen = containsFusedFastPath(node->blocks()[0]);
+            const bool inElse = containsFusedFastPath(node->blocks()[1]);
+            if (inThen == inElse)
+                return;
+            // The condition often guards the early return too (a second branch on the same
+            // value): every reader of it takes the same side.
+            torch::jit::WithInsertPoint guard(graph.block()->nodes().front());
+            torch::jit::Value* side = graph.insertConstant(!inThen);
+            if (node->input(0)->node()->kind() == c10::prim::Constant)
+                node->replaceInput(0, side);
+            else
+                node->input(0)->replaceAllUsesWith(side);
+            changed = true;
+        });
+        torch::jit::ConstantPropagation(shared);
+    }
+    torch::jit::EliminateDeadCode(shared);
+}
+
 } // namespace
 
 ModelGraph::ModelGraph(const std::string& path, PointMode mode)
@@ -172,6 +314,8 @@ ModelGraph::ModelGraph(const std::string& path, PointMode mode)
         if (!methodsKept)
             d->unfrozen = module;
         d->graph = d->frozen.get_method("forward").graph();
+        if (hasOpsInBlocks(d->graph->block()))
+            specializeBranches(d->graph);
     } catch (const std::exception& e) {
         throw CalibError(path, "cannot freeze the model (" + firstLine(e.what()) + ")");
     }

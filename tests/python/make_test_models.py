@@ -92,6 +92,7 @@ def main():
     torch.jit.save(torch.jit.trace(resnet, torch.randn(1, 3, 224, 224)), os.path.join(out, "resnet18_traced.pt"))
     write_qat_model(out)  # the models above keep their random streams
     write_rewrite_models(out)  # own seeds, after every older model
+    write_transformer_reference(out)
 
 
 class QatModel(nn.Module):
@@ -173,6 +174,46 @@ def write_rewrite_models(out):
     layer = nn.TransformerEncoderLayer(d_model=16, nhead=2, dim_feedforward=32, batch_first=True)
     encoder = nn.TransformerEncoder(layer, num_layers=2, enable_nested_tensor=False).eval()
     torch.jit.save(torch.jit.script(encoder), os.path.join(out, "transformer_scripted.pt"))
+
+
+def write_transformer_reference(out):
+    """transformer_input.npy [8, 6, 16] + transformer_reference.json: the min/max of every
+    linear, bmm and softmax output of transformer_scripted.pt in the order eager PyTorch calls
+    them on the decomposed path (autograd on, as in training code), the ops calibscope must
+    list as points inside the encoder's fast-path branches."""
+    import json
+    import numpy as np
+    layer = nn.TransformerEncoderLayer(d_model=16, nhead=2, dim_feedforward=32, batch_first=True)
+    encoder = nn.TransformerEncoder(layer, num_layers=2, enable_nested_tensor=False).eval()
+    encoder.load_state_dict(torch.jit.load(os.path.join(out, "transformer_scripted.pt")).state_dict())
+    g = torch.Generator().manual_seed(13)
+    x = torch.randn(8, 6, 16, generator=g)
+    np.save(os.path.join(out, "transformer_input.npy"), x.numpy())
+    ops = []
+
+    weights = {id(p): name for name, p in encoder.named_parameters()}
+
+    def recording(kind, func):
+        def wrapper(*args, **kwargs):
+            result = func(*args, **kwargs)
+            op = {"kind": kind, "min": result.min().item(), "max": result.max().item()}
+            if kind == "aten::linear":
+                op["weight"] = weights.get(id(args[1]), "")
+            ops.append(op)
+            return result
+        return wrapper
+
+    # multi_head_attention_forward and nn.Linear look these names up at call time.
+    saved = F.linear, F.softmax, torch.bmm
+    F.linear, F.softmax, torch.bmm = (recording("aten::linear", saved[0]), recording("aten::softmax", saved[1]),
+                                      recording("aten::bmm", saved[2]))
+    try:
+        with torch.enable_grad():
+            y = encoder(x)
+    finally:
+        F.linear, F.softmax, torch.bmm = saved
+    with open(os.path.join(out, "transformer_reference.json"), "w") as f:
+        json.dump({"ops": ops, "input": x.flatten().tolist(), "output": y.detach().flatten().tolist()}, f)
 
 
 if __name__ == "__main__":
