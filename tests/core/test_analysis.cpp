@@ -178,9 +178,10 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         CalibrationConfig config = test::demoCalibrationConfig(demoModel(), 8, 2);
-        CalibrationResult live = runCalibration(config);
+        ObserverBank bank;
+        CalibrationResult live = runCalibration(config, {}, &bank);
         const std::string path = dir.filePath(QStringLiteral("demo.cscope")).toStdString();
-        saveSession(live, path);
+        saveSession(live, bank, path);
         const CalibrationResult result = loadSession(path);
         const ConvergenceReport report = analyzeConvergence(result);
         QCOMPARE(report.batches, 8);
