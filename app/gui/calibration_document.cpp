@@ -42,6 +42,7 @@ void CalibrationDocument::setResult(CalibrationResult result, bool rerun)
         result.evaluation = m_result->evaluation;
     m_result = std::make_shared<CalibrationResult>(std::move(result));
     if (!rerun) {
+        ++m_documentId;
         m_wanted.clear();
         m_triedRerun.clear();
         m_undo->clear();
@@ -59,6 +60,7 @@ void CalibrationDocument::setResult(CalibrationResult result, bool rerun)
 
 void CalibrationDocument::clear()
 {
+    ++m_documentId;
     m_result.reset();
     m_wanted.clear();
     m_pending.clear();
