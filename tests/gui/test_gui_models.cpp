@@ -6,6 +6,7 @@
 #include "core/stats/histogram_error.h"
 #include "core/observers/observer_registry.h"
 #include "gui/calibration_document.h"
+#include "gui/evaluation_progress.h"
 #include "gui/plan_editor.h"
 #include "widgets/point_filter_proxy.h"
 #include "widgets/point_table_model.h"
@@ -255,6 +256,41 @@ private Q_SLOTS:
         const double first = std::stod(conv->message.substr(number + 1));
         QVERIFY2(std::abs(first - fileScale) <= 1e-3 * fileScale, conv->message.c_str());
         QVERIFY(std::abs(result.weights.front().result.scale.front() - fileScale) > 1e-3 * fileScale);
+    }
+
+    void evaluationProgressIsOneWeightedBar()
+    {
+        using cs::app::EvaluationProgress;
+        EvaluationProgress progress;
+        // 10 batches; the plan expects 4 later passes, the job will report 5 (40 -> 50 steps).
+        progress.start(4, 0.0);
+        EvaluationProgress::Overall o = progress.update(QStringLiteral("indexing"), 3, 9, 0.1);
+        QCOMPARE(o.phase, EvaluationProgress::Phase::Preparing);
+        QVERIFY(o.fraction < 0);
+        double last = 0;
+        double t = 1.0;
+        for (int b = 1; b <= 10; ++b, t += 2.0) { // a first-phase step costs two later steps
+            o = progress.update(QStringLiteral("evaluating"), b, 10, t);
+            QCOMPARE(o.phase, EvaluationProgress::Phase::Evaluating);
+            QVERIFY(o.fraction >= last);
+            last = o.fraction;
+        }
+        // 20 of 20 + 40 expected units.
+        QVERIFY(std::abs(last - 20.0 / 60.0) < 1e-9);
+        for (int s = 1; s <= 50; ++s, t += 1.0) {
+            o = progress.update(s <= 20 ? QStringLiteral("accuracy table") : QStringLiteral("sensitivity"), s, 50, t);
+            QVERIFY2(o.fraction >= last, qPrintable(QStringLiteral("%1 < %2 at %3").arg(o.fraction).arg(last).arg(s)));
+            last = o.fraction;
+            if (s == 25) {
+                QCOMPARE(o.phase, EvaluationProgress::Phase::Sensitivity);
+                // 45 of 70 units at one unit per second: about 25 s to go.
+                const double expected = (1.0 - o.fraction) * (t - 1.0) / (o.fraction - 2.0 / 60.0);
+                QVERIFY(std::abs(o.etaSeconds - expected) < 1e-6);
+                QVERIFY(o.etaSeconds > 20 && o.etaSeconds < 40);
+            }
+        }
+        QCOMPARE(o.fraction, 1.0);
+        QCOMPARE(o.etaSeconds, 0.0);
     }
 
     void clipRangeConfigIsExact()
