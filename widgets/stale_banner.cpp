@@ -26,8 +26,9 @@ void StaleBanner::setStaleness(Staleness staleness)
 
 void StaleBanner::retranslateUi()
 {
+    // Hidden while current; it keeps the usual reason as its text meanwhile.
     switch (m_staleness) {
-    case Staleness::Current: clear(); break;
+    case Staleness::Current:
     case Staleness::PlanChanged: setText(tr("The plan changed since this evaluation — evaluate again")); break;
     case Staleness::DataChanged:
         setText(tr("The validation data changed since this evaluation — evaluate again"));

@@ -281,7 +281,8 @@ QString CalibrationWorkflow::proposedSessionPath() const
     const QString name = model.completeBaseName() + QStringLiteral(".cscope");
     if (m_demoAccuracy >= 0) {
         const QString documents = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
-        return QDir(documents.isEmpty() ? QDir::homePath() : documents).filePath(name);
+        const bool hasDocuments = !documents.isEmpty() && QFileInfo(documents).isDir();
+        return QDir(hasDocuments ? documents : QDir::homePath()).filePath(name);
     }
     return model.absoluteDir().filePath(name);
 }

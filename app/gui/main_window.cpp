@@ -56,7 +56,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
                                    m_points->tableTabs(), m_points->inspectorTabs(), m_jobProgress},
                                   this);
     m_workflow = new CalibrationWorkflow({m_document, m_data, m_points, m_analysis, m_jobProgress, this}, this);
-    m_exchange = new ExchangeActions(m_document, m_jobProgress, this, [this] { return m_workflow->proposedSessionPath(); }, this);
+    m_exchange = new ExchangeActions(m_document, m_jobProgress, this,
+                                     [this] { return m_workflow->proposedSessionPath(); }, this);
     connectFeatures();
     createActions();
     updateHeader();
@@ -368,14 +369,19 @@ void MainWindow::askToSave(const QString& question, std::function<void()> procee
         if (choice == QMessageBox::Discard) {
             proceed();
         } else if (choice == QMessageBox::Save) {
-            // Continues once the file is written (sessionSaved), or not at all if it fails.
+            // Continues once the file is written (sessionSaved), not at all if it fails, nor
+            // when an edit arrived while it was being written (that edit is not saved).
+            const auto afterSave = [this, proceed] {
+                if (!m_document->isModified())
+                    proceed();
+            };
             if (!m_document->sessionPath().isEmpty()) {
-                m_afterSave = proceed;
+                m_afterSave = afterSave;
                 save();
             } else {
                 saveFileDialog(this, tr("Save session"), tr("calibscope sessions (*.cscope)"), QStringLiteral("cscope"),
-                               [this, proceed](const QString& path) {
-                                   m_afterSave = proceed;
+                               [this, afterSave](const QString& path) {
+                                   m_afterSave = afterSave;
                                    saveSession(path);
                                },
                                m_workflow->proposedSessionPath());
