@@ -24,10 +24,6 @@
         <translation>误差传播</translation>
     </message>
     <message>
-        <source>Evaluating</source>
-        <translation>正在评估</translation>
-    </message>
-    <message>
         <source>Evaluated %1 images in %2 s</source>
         <translation>已在 %2 秒内评估 %1 张图像</translation>
     </message>
@@ -42,12 +38,14 @@
     <message numerus="yes">
         <source>Keep %n most sensitive point(s) in float</source>
         <translation>
-            <numerusform>将 %n 个最敏感的量化点保持为浮点</numerusform></translation>
+            <numerusform>将 %n 个最敏感的量化点保持为浮点</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>Quantize %n most sensitive point(s) to qint16</source>
         <translation>
-            <numerusform>将 %n 个最敏感的量化点量化为 qint16</numerusform></translation>
+            <numerusform>将 %n 个最敏感的量化点量化为 qint16</numerusform>
+        </translation>
     </message>
     <message>
         <source>Validation data</source>
@@ -60,6 +58,30 @@
     <message>
         <source>Evaluating on %1</source>
         <translation>正在 %1 上评估</translation>
+    </message>
+    <message>
+        <source>%1 · %2 % · %3 left</source>
+        <translation>%1 · %2 % · 剩余 %3</translation>
+    </message>
+    <message>
+        <source>Evaluating: preparing</source>
+        <translation>正在评估：准备中</translation>
+    </message>
+    <message>
+        <source>Evaluating: %1</source>
+        <translation>正在评估：%1</translation>
+    </message>
+    <message>
+        <source>Evaluating: float and quantized (phase %1 of %2)</source>
+        <translation>正在评估：浮点与量化（第 %1 阶段，共 %2 个）</translation>
+    </message>
+    <message>
+        <source>Evaluating: accuracy table (phase %1 of %2)</source>
+        <translation>正在评估：准确率表（第 %1 阶段，共 %2 个）</translation>
+    </message>
+    <message>
+        <source>Evaluating: sensitivity (phase %1 of %2)</source>
+        <translation>正在评估：敏感度（第 %1 阶段，共 %2 个）</translation>
     </message>
 </context>
 <context>
@@ -114,7 +136,8 @@
     <message numerus="yes">
         <source>Re-running the calibration for %n edited point(s)</source>
         <translation>
-            <numerusform>正在为 %n 个已编辑的量化点重新运行校准</numerusform></translation>
+            <numerusform>正在为 %n 个已编辑的量化点重新运行校准</numerusform>
+        </translation>
     </message>
     <message>
         <source>Saved %1</source>
@@ -345,11 +368,16 @@
     <message numerus="yes">
         <source>Imported %1: %n change(s) applied</source>
         <translation>
-            <numerusform>已导入 %1：应用了 %n 项更改</numerusform></translation>
+            <numerusform>已导入 %1：应用了 %n 项更改</numerusform>
+        </translation>
     </message>
     <message>
         <source>Exported report %1</source>
         <translation>已导出报告 %1</translation>
+    </message>
+    <message>
+        <source>Export needs a calibration of the open model: calibrate or open a session first.</source>
+        <translation>导出需要当前模型的校准结果：请先校准或打开会话。</translation>
     </message>
 </context>
 <context>
@@ -434,8 +462,43 @@
         <translation>with_bn_reverse_fold：批归一化保留在 PyTorch 的 ConvBn 模块内</translation>
     </message>
     <message>
-        <source>How the QAT model that loads the checkpoint treats a conv followed by batch norm; it sets the checkpoint&apos;s keys and weight scales (identical for models without batch norm)</source>
+        <source>How the QAT model that loads the checkpoint treats a conv followed by batch norm; it sets the checkpoint's keys and weight scales (identical for models without batch norm)</source>
         <translation>加载该检查点的 QAT 模型如何处理卷积后接的批归一化；它决定检查点的键名和权重缩放因子（对没有批归一化的模型三种模式相同）</translation>
+    </message>
+</context>
+<context>
+    <name>cs::app::HelpMenu</name>
+    <message>
+        <source>&amp;User Guide</source>
+        <translation>用户指南(&amp;U)</translation>
+    </message>
+    <message>
+        <source>User Guide</source>
+        <translation>用户指南</translation>
+    </message>
+    <message>
+        <source>The user guide (USER_GUIDE.md) is not installed.</source>
+        <translation>未安装用户指南（USER_GUIDE.md）。</translation>
+    </message>
+    <message>
+        <source>Open %1 to read the user guide.</source>
+        <translation>请打开 %1 阅读用户指南。</translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard Shortcuts</source>
+        <translation>键盘快捷键(&amp;K)</translation>
+    </message>
+    <message>
+        <source>Keyboard Shortcuts</source>
+        <translation>键盘快捷键</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>Shortcut</source>
+        <translation>快捷键</translation>
     </message>
 </context>
 <context>
@@ -677,6 +740,14 @@ Interactive post-training-quantization calibration.</source>
         <source>&amp;Validation Data…</source>
         <translation>验证数据(&amp;V)…</translation>
     </message>
+    <message>
+        <source>The calibration has unsaved changes. Save them before opening another model?</source>
+        <translation>校准有未保存的更改。打开另一个模型前要保存吗？</translation>
+    </message>
+    <message>
+        <source>The calibration has unsaved changes. Save them before opening another session?</source>
+        <translation>校准有未保存的更改。打开另一个会话前要保存吗？</translation>
+    </message>
 </context>
 <context>
     <name>cs::app::PlanEditor</name>
@@ -773,10 +844,6 @@ Interactive post-training-quantization calibration.</source>
     <message>
         <source>Cancel</source>
         <translation>取消</translation>
-    </message>
-    <message>
-        <source>The plan changed since this evaluation — evaluate again</source>
-        <translation>此次评估之后方案已更改 — 请重新评估</translation>
     </message>
     <message>
         <source>Float</source>
@@ -1641,6 +1708,10 @@ accumulated SQNR %4 dB</source>
         <source>%1 %2/%3 · %4 images/s · %5 left</source>
         <translation>%1 %2/%3 · %4 张/秒 · 剩余 %5</translation>
     </message>
+    <message>
+        <source>%1 · %2 % · %3 left</source>
+        <translation>%1 · %2 % · 剩余 %3</translation>
+    </message>
 </context>
 <context>
     <name>cs::ui::LogView</name>
@@ -1975,20 +2046,20 @@ accumulated SQNR %4 dB</source>
         <translation>全部</translation>
     </message>
     <message>
-        <source>Show only the N points with the largest estimated L2 error</source>
-        <translation>只显示估计 L2 误差最大的 N 个量化点</translation>
-    </message>
-    <message>
-        <source>Worst:</source>
-        <translation>最差：</translation>
-    </message>
-    <message>
         <source>All kinds</source>
         <translation>全部类型</translation>
     </message>
     <message>
         <source>All observers</source>
         <translation>全部观察器</translation>
+    </message>
+    <message>
+        <source>Show only the N points with the lowest estimated SQNR (the most quantization noise for their signal; L2 errors of points of different magnitude do not compare)</source>
+        <translation>只显示估计 SQNR 最低的 N 个量化点（相对其信号量化噪声最大；量级不同的量化点之间 L2 误差不可比较）</translation>
+    </message>
+    <message>
+        <source>Lowest SQNR:</source>
+        <translation>SQNR 最低：</translation>
     </message>
 </context>
 <context>
@@ -2076,6 +2147,17 @@ accumulated SQNR %4 dB</source>
     <message>
         <source>output SQNR drop (dB)</source>
         <translation>输出 SQNR 下降 (dB)</translation>
+    </message>
+</context>
+<context>
+    <name>cs::ui::StaleBanner</name>
+    <message>
+        <source>The plan changed since this evaluation — evaluate again</source>
+        <translation>此次评估之后方案已更改 — 请重新评估</translation>
+    </message>
+    <message>
+        <source>The validation data changed since this evaluation — evaluate again</source>
+        <translation>此次评估之后验证数据已更改 — 请重新评估</translation>
     </message>
 </context>
 <context>

@@ -42,15 +42,7 @@ QColor rowColor(const std::string& label)
 
 AccuracyView::AccuracyView(QWidget* parent) : QWidget(parent)
 {
-    m_banner = new QLabel(this);
-    m_banner->setObjectName(QStringLiteral("accuracyStale"));
-    m_banner->setWordWrap(true);
-    m_banner->setTextFormat(Qt::PlainText);
-    m_banner->setMargin(6);
-    m_banner->setAutoFillBackground(true);
-    // A warning tint that reads on light and dark palettes; the text keeps the palette's colour.
-    m_banner->setStyleSheet(QStringLiteral("QLabel { background: rgba(240, 160, 20, 90); border-radius: 3px; }"));
-    m_banner->hide();
+    m_banner = new StaleBanner(QStringLiteral("accuracyStale"), this);
 
     m_imagesLabel = new QLabel(this);
     m_images = new QSpinBox(this);
@@ -90,7 +82,6 @@ AccuracyView::AccuracyView(QWidget* parent) : QWidget(parent)
     m_summary = makeTextLabel(this, QStringLiteral("accuracySummary"));
     // Spare height goes to the table and the chart, never to the one-line texts.
     m_summary->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Maximum);
-    m_banner->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Maximum);
 
     m_table = makeResultTable(this, QStringLiteral("accuracyTable"), ColumnCount, 5, false);
 
@@ -130,7 +121,6 @@ void AccuracyView::retranslateUi()
                                  "(one more pass per point)"));
     m_evaluate->setText(tr("Evaluate"));
     m_cancel->setText(tr("Cancel"));
-    m_banner->setText(tr("The plan changed since this evaluation — evaluate again"));
     rebuild();
 }
 
@@ -185,11 +175,11 @@ void AccuracyView::setProgress(const QString& text, int done, int total)
     }
 }
 
-void AccuracyView::setStale(bool stale)
-{
-    m_stale = stale;
-    m_banner->setVisible(stale);
-}
+void AccuracyView::setStale(bool stale) { setStaleness(stale ? Staleness::PlanChanged : Staleness::Current); }
+
+void AccuracyView::setStaleness(Staleness staleness) { m_banner->setStaleness(staleness); }
+
+bool AccuracyView::isStale() const { return m_banner->isStale(); }
 
 void AccuracyView::setMaxImages(int images) { m_images->setValue(images); }
 int AccuracyView::maxImages() const { return m_images->value(); }

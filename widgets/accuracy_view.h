@@ -1,5 +1,6 @@
 #pragma once
 #include "core/evaluation.h"
+#include "widgets/stale_banner.h"
 
 #include <QWidget>
 
@@ -12,6 +13,7 @@ class QSpinBox;
 class QTableWidget;
 
 namespace cs::ui {
+
 
 // The evaluation's accuracy table (float, the user's plan, the automatic plan, one row per
 // observer) with a bar chart of the headline metric, and the controls to run an evaluation.
@@ -35,8 +37,10 @@ public:
     void setRunning(bool running);
     bool isRunning() const { return m_running; }
     void setProgress(const QString& text, int done, int total);
+    // Stale = the plan changed since the evaluation; setStaleness says what changed.
     void setStale(bool stale);
-    bool isStale() const { return m_stale; }
+    void setStaleness(Staleness staleness);
+    bool isStale() const;
     // 0 = the whole validation set.
     void setMaxImages(int images);
     int maxImages() const;
@@ -70,10 +74,9 @@ private:
     EvaluationResult m_evaluation;
     bool m_hasEvaluation = false;
     bool m_running = false;
-    bool m_stale = false;
     int m_bars = 0;
 
-    QLabel* m_banner;
+    StaleBanner* m_banner;
     QLabel* m_imagesLabel;
     QSpinBox* m_images;
     QCheckBox* m_sensitivity;

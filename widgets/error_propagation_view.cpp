@@ -31,6 +31,7 @@ bool finite(double v) { return std::isfinite(v); }
 
 ErrorPropagationView::ErrorPropagationView(QWidget* parent) : QWidget(parent)
 {
+    m_banner = new StaleBanner(QStringLiteral("propagationStale"), this);
     m_title = new QLabel(this);
     m_title->setObjectName(QStringLiteral("propagationTitle"));
     m_title->setWordWrap(true);
@@ -61,6 +62,7 @@ ErrorPropagationView::ErrorPropagationView(QWidget* parent) : QWidget(parent)
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_banner);
     layout->addWidget(m_title);
     layout->addWidget(m_plot, 1);
     layout->addWidget(m_summary);
@@ -132,8 +134,11 @@ void ErrorPropagationView::setEvaluation(const EvaluationResult& evaluation)
     rebuild();
 }
 
+void ErrorPropagationView::setStaleness(Staleness staleness) { m_banner->setStaleness(staleness); }
+
 void ErrorPropagationView::clear()
 {
+    m_banner->setStaleness(Staleness::Current);
     m_points.clear();
     m_names.clear();
     m_drops.clear();

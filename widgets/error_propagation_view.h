@@ -1,5 +1,6 @@
 #pragma once
 #include "core/evaluation.h"
+#include "widgets/stale_banner.h"
 
 #include <QPoint>
 #include <QStringList>
@@ -40,6 +41,10 @@ public:
 
     void setEvaluation(const EvaluationResult& evaluation);
     void clear();
+    // The banner over the chart when the evaluation no longer describes the plan or data.
+    void setStaleness(Staleness staleness);
+    bool isStale() const { return m_banner->isStale(); }
+    QLabel* staleBanner() const { return m_banner; }
     void setCurrentPoint(const QString& point);
     QString currentPoint() const { return m_current; }
 
@@ -89,6 +94,7 @@ private:
     QPoint m_pressPos;
     bool m_pressed = false;
 
+    StaleBanner* m_banner;
     QLabel* m_title;
     QCustomPlot* m_plot;
     QCPGraph* m_local = nullptr;

@@ -5,6 +5,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 
+#include <algorithm>
 #include <cmath>
 
 namespace cs::ui {
@@ -59,6 +60,21 @@ void JobProgress::setProgress(const QString& stage, qint64 done, qint64 total, d
                          .arg(done)
                          .arg(total)
                          .arg(imagesPerSecond, 0, 'f', 0)
+                         .arg(formatDuration(etaSeconds)));
+}
+
+void JobProgress::setOverallProgress(const QString& phase, double fraction, double etaSeconds)
+{
+    if (fraction < 0) {
+        m_bar->setRange(0, 0);
+        m_label->setText(phase);
+        return;
+    }
+    m_bar->setRange(0, kOverallSteps);
+    m_bar->setValue(int(std::lround(std::clamp(fraction, 0.0, 1.0) * kOverallSteps)));
+    m_label->setText(tr("%1 · %2 % · %3 left")
+                         .arg(phase)
+                         .arg(int(std::floor(fraction * 100.0)))
                          .arg(formatDuration(etaSeconds)));
 }
 

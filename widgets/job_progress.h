@@ -13,10 +13,15 @@ class JobProgress : public QWidget {
 public:
     explicit JobProgress(QWidget* parent = nullptr);
 
+    static constexpr int kOverallSteps = 1000; // the bar's range in overall mode
+
     // Busy without a known amount of work yet.
     void start(const QString& description);
     // `etaSeconds` < 0 = unknown.
     void setProgress(const QString& stage, qint64 done, qint64 total, double imagesPerSecond, double etaSeconds);
+    // A job of several phases as one bar: `fraction` (0..1, < 0 = not known yet) of the whole
+    // job, the phase it is in, and the time left of the whole job.
+    void setOverallProgress(const QString& phase, double fraction, double etaSeconds);
     void finish();
 
     QString text() const;

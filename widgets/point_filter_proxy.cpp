@@ -3,6 +3,7 @@
 #include "widgets/point_table_model.h"
 
 #include <algorithm>
+#include <cmath>
 #include <vector>
 
 namespace cs::ui {
@@ -70,20 +71,24 @@ void PointFilterProxy::updateWorstRows()
     const QAbstractItemModel* model = sourceModel();
     if (!model || m_worst <= 0)
         return;
+    // Lowest SQNR first: the noise relative to the signal, which compares points of any
+    // magnitude (an L2 error would rank the largest tensors first). Points without an
+    // estimate and exact ones (infinite SQNR) are never among the worst.
     std::vector<std::pair<double, int>> errors;
     for (int row = 0; row < model->rowCount(); ++row) {
-        const QVariant l2 = model->index(row, PointTableModel::L2).data(PointTableModel::SortRole);
-        errors.emplace_back(l2.isValid() ? l2.toDouble() : -1.0, row);
+        // The sort value puts infinite SQNR at 1e300 and a missing estimate at 1e301.
+        const double sqnr = model->index(row, PointTableModel::Sqnr).data(PointTableModel::SortRole).toDouble();
+        if (std::isfinite(sqnr) && sqnr < 1e299)
+            errors.emplace_back(sqnr, row);
     }
     const size_t n = std::min(errors.size(), size_t(m_worst));
-    // Largest error first; ties in graph order.
+    // Ties in graph order.
     const auto worse = [](const auto& a, const auto& b) {
-        return a.first > b.first || (a.first == b.first && a.second < b.second);
+        return a.first < b.first || (a.first == b.first && a.second < b.second);
     };
     std::partial_sort(errors.begin(), errors.begin() + std::ptrdiff_t(n), errors.end(), worse);
     for (size_t i = 0; i < n; ++i)
-        if (errors[i].first >= 0)
-            m_worstRows.insert(errors[i].second);
+        m_worstRows.insert(errors[i].second);
 }
 
 bool PointFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const

@@ -5,7 +5,7 @@
 namespace cs::ui {
 
 // Sorting and filtering of a PointTableModel: by name/module text, op kind, observer, and
-// "the N points with the largest estimated error".
+// "the N points with the lowest estimated SQNR".
 class PointFilterProxy : public QSortFilterProxyModel {
     Q_OBJECT
 public:
@@ -15,7 +15,7 @@ public:
     void setNameFilter(const QString& text);
     void setKindFilter(const QString& kind);         // empty = every kind
     void setObserverFilter(const QString& observer); // empty = every observer
-    void setWorstCount(int count);                   // 0 = no limit
+    void setWorstCount(int count);                   // the N lowest SQNRs; 0 = no limit
     int worstCount() const { return m_worst; }
 
 protected:

@@ -35,7 +35,8 @@ PointTableView::PointTableView(PointTableModel* model, QWidget* parent)
     m_worst->setObjectName(QStringLiteral("worstFilter"));
     m_worst->setRange(0, 9999);
     m_worst->setSpecialValueText(tr("all"));
-    m_worst->setToolTip(tr("Show only the N points with the largest estimated L2 error"));
+    m_worst->setToolTip(tr("Show only the N points with the lowest estimated SQNR (the most quantization noise "
+                           "for their signal; L2 errors of points of different magnitude do not compare)"));
     refillCombos();
 
     auto* bar = new QHBoxLayout;
@@ -43,7 +44,10 @@ PointTableView::PointTableView(PointTableModel* model, QWidget* parent)
     bar->addWidget(m_text, 1);
     bar->addWidget(m_kind);
     bar->addWidget(m_observer);
-    bar->addWidget(new QLabel(tr("Worst:"), this));
+    auto* worstLabel = new QLabel(tr("Lowest SQNR:"), this);
+    worstLabel->setObjectName(QStringLiteral("worstFilterLabel"));
+    worstLabel->setBuddy(m_worst);
+    bar->addWidget(worstLabel);
     bar->addWidget(m_worst);
 
     m_table = new QTableView(this);

@@ -22,6 +22,7 @@ namespace cs::ui {
 
 SensitivityView::SensitivityView(QWidget* parent) : QWidget(parent)
 {
+    m_banner = new StaleBanner(QStringLiteral("sensitivityStale"), this);
     m_hint = makeTextLabel(this, QStringLiteral("sensitivityHint"));
 
     m_table = makeResultTable(this, QStringLiteral("sensitivityTable"), ColumnCount, 6);
@@ -62,6 +63,7 @@ SensitivityView::SensitivityView(QWidget* parent) : QWidget(parent)
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_banner);
     layout->addWidget(m_hint);
     layout->addWidget(splitter, 1);
     layout->addLayout(bar);
@@ -101,10 +103,13 @@ void SensitivityView::setEvaluation(const EvaluationResult& evaluation)
     rebuild();
 }
 
+void SensitivityView::setStaleness(Staleness staleness) { m_banner->setStaleness(staleness); }
+
 void SensitivityView::clear()
 {
     m_entries.clear();
     m_hasEvaluation = false;
+    m_banner->setStaleness(Staleness::Current);
     rebuild();
 }
 

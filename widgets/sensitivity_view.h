@@ -1,5 +1,6 @@
 #pragma once
 #include "core/evaluation.h"
+#include "widgets/stale_banner.h"
 
 #include <QStringList>
 #include <QWidget>
@@ -29,6 +30,10 @@ public:
 
     void setEvaluation(const EvaluationResult& evaluation);
     void clear();
+    // The banner over the ranking when the evaluation no longer describes the plan or data.
+    void setStaleness(Staleness staleness);
+    bool isStale() const { return m_banner->isStale(); }
+    QLabel* staleBanner() const { return m_banner; }
 
     // The first `n` points of the ranking.
     QStringList worstPoints(int n) const;
@@ -60,6 +65,7 @@ private:
     bool m_hasEvaluation = false;
     int m_bars = 0;
 
+    StaleBanner* m_banner;
     QLabel* m_hint;
     QTableWidget* m_table;
     QCustomPlot* m_plot;

@@ -68,6 +68,14 @@ bool AnalysisPage::isEvaluating() const { return m_evaluation->isRunning(); }
 void AnalysisPage::connectViews()
 {
     connect(m_document, &CalibrationDocument::resultReplaced, this, [this] {
+        if (m_document->documentId() != m_shownDocument) {
+            // Another calibration: what was measured or is being evaluated belongs to the old one.
+            m_shownDocument = m_document->documentId();
+            m_evaluation->cancel();
+            m_measurement->cancel();
+            m_evaluateAfterRerun = false;
+            m_views.histogram->clearMeasuredError(m_views.histogram->measuredError().point);
+        }
         m_heatMap->setResult(m_document->result());
         m_compare->setPoint(m_views.pointTable->currentPoint());
         refreshEvaluationViews();
@@ -80,9 +88,10 @@ void AnalysisPage::connectViews()
             m_views.histogram->clearMeasuredError(point);
         if (points.contains(m_compare->point()))
             m_compare->setPoint(m_compare->point());
-        m_accuracy->setStale(m_document->evaluation() && !m_document->isEvaluationCurrent());
+        updateStaleness();
     });
     connect(m_document, &CalibrationDocument::evaluationChanged, this, &AnalysisPage::refreshEvaluationViews);
+    connect(m_data, &DataChoices::validationChanged, this, &AnalysisPage::updateStaleness);
     connect(m_views.pointTable, &ui::PointTableView::currentPointChanged, this, [this](const QString& point) {
         m_compare->setPoint(point);
         m_propagation->setCurrentPoint(point);
@@ -109,7 +118,10 @@ void AnalysisPage::connectViews()
 void AnalysisPage::connectJobs()
 {
     connect(m_measurement, &EvaluationController::evaluationAvailable, this,
-            [this](std::shared_ptr<const EvaluationResult> result) { showMeasurement(*result); });
+            [this](std::shared_ptr<const EvaluationResult> result) {
+                if (m_measuredDocument == m_document->documentId())
+                    showMeasurement(*result);
+            });
     connect(m_measurement, &EvaluationController::evaluationFailed, this,
             [](const QString& message) { logWarning("Measuring the clip range failed: " + message.toStdString()); });
 
@@ -120,12 +132,25 @@ void AnalysisPage::connectJobs()
         Q_EMIT evaluatingChanged(running);
     });
     connect(m_evaluation, &EvaluationController::progressChanged, this, [this](const JobProgressInfo& p) {
-        const QString stage = p.stage.isEmpty() ? tr("Evaluating") : p.stage;
-        m_accuracy->setProgress(stage, int(p.done), int(p.total));
-        m_views.jobProgress->setProgress(stage, p.done, p.total, p.itemsPerSecond, p.etaSeconds);
+        // One bar over all phases: a bar that restarts per phase says nothing about the end.
+        const EvaluationProgress::Overall overall =
+            m_progress.update(p.stage, p.done, p.total, double(m_progressClock.elapsed()) / 1000.0);
+        const QString phase = phaseText(overall);
+        if (overall.fraction < 0)
+            m_accuracy->setProgress(phase, 0, 0);
+        else
+            m_accuracy->setProgress(tr("%1 · %2 % · %3 left")
+                                        .arg(phase)
+                                        .arg(int(overall.fraction * 100.0))
+                                        .arg(ui::JobProgress::formatDuration(overall.etaSeconds)),
+                                    int(std::lround(overall.fraction * ui::JobProgress::kOverallSteps)),
+                                    ui::JobProgress::kOverallSteps);
+        m_views.jobProgress->setOverallProgress(phase, overall.fraction, overall.etaSeconds);
     });
     connect(m_evaluation, &EvaluationController::evaluationAvailable, this,
             [this](std::shared_ptr<const EvaluationResult> result) {
+                if (m_evaluatedDocument != m_document->documentId())
+                    return; // evaluated another calibration than the one open now
                 for (const auto& warning : result->warnings)
                     logWarning(warning);
                 const EvaluationResult& e = *result;
@@ -146,14 +171,26 @@ void AnalysisPage::refreshEvaluationViews()
         m_accuracy->clear();
         m_sensitivity->clear();
         m_propagation->clear();
-        m_accuracy->setStale(false);
         return;
     }
     m_accuracy->setEvaluation(*evaluation);
     m_sensitivity->setEvaluation(*evaluation);
     m_propagation->setEvaluation(*evaluation);
     m_propagation->setCurrentPoint(m_views.pointTable->currentPoint());
-    m_accuracy->setStale(!m_document->isEvaluationCurrent());
+    updateStaleness();
+}
+
+void AnalysisPage::updateStaleness()
+{
+    const auto evaluation = m_document->evaluation();
+    ui::Staleness staleness = ui::Staleness::Current;
+    if (evaluation && !m_document->isEvaluationCurrent())
+        staleness = ui::Staleness::PlanChanged;
+    else if (evaluation && m_data->hasValidation() && evaluation->data != m_data->validation())
+        staleness = ui::Staleness::DataChanged;
+    m_accuracy->setStaleness(staleness);
+    m_sensitivity->setStaleness(staleness);
+    m_propagation->setStaleness(staleness);
 }
 
 void AnalysisPage::showPoint(const QString& point)
@@ -263,6 +300,7 @@ void AnalysisPage::measurePoint(const QString& point)
     config.sensitivity = false;
     config.autoPlan = false;
     config.localErrorsOnly = true; // the histogram shows the local error: no quantized forward
+    m_measuredDocument = m_document->documentId();
     m_measurement->start(*m_document->result(), config);
 }
 
@@ -298,7 +336,33 @@ bool AnalysisPage::evaluate(int maxImages, bool sensitivity)
     m_evaluateAfterRerun = false;
     const EvaluationConfig config = evaluationConfig(maxImages, sensitivity);
     m_views.jobProgress->start(tr("Evaluating on %1").arg(QString::fromStdString(config.data.path)));
-    return m_evaluation->start(*m_document->result(), config);
+    m_evaluatedDocument = m_document->documentId();
+    // The passes after the first, as the evaluation will count them: one per accuracy row
+    // (the automatic plan and each compare observer) and one per point ranked.
+    const CalibrationResult& calibration = *m_document->result();
+    qint64 laterPasses = 1 + (calibration.points.empty() ? 0 : qint64(calibration.points.front().compare.size()));
+    if (sensitivity)
+        for (const auto& point : calibration.points)
+            laterPasses += point.config.keepFloat ? 0 : 1;
+    m_progressClock.start();
+    m_progress.start(laterPasses, 0.0);
+    return m_evaluation->start(calibration, config);
+}
+
+QString AnalysisPage::phaseText(const EvaluationProgress::Overall& overall) const
+{
+    const int phases = m_lastSensitivity ? 3 : 2;
+    switch (overall.phase) {
+    case EvaluationProgress::Phase::Preparing:
+        return overall.stage.isEmpty() ? tr("Evaluating: preparing") : tr("Evaluating: %1").arg(overall.stage);
+    case EvaluationProgress::Phase::Evaluating:
+        return tr("Evaluating: float and quantized (phase %1 of %2)").arg(1).arg(phases);
+    case EvaluationProgress::Phase::AccuracyTable:
+        return tr("Evaluating: accuracy table (phase %1 of %2)").arg(2).arg(phases);
+    case EvaluationProgress::Phase::Sensitivity:
+        return tr("Evaluating: sensitivity (phase %1 of %2)").arg(3).arg(phases);
+    }
+    return {};
 }
 
 void AnalysisPage::evaluateFromMenu()

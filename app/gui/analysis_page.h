@@ -1,6 +1,8 @@
 #pragma once
 #include "core/dataset/dataset_spec.h"
+#include "gui/evaluation_progress.h"
 
+#include <QElapsedTimer>
 #include <QObject>
 #include <QString>
 #include <QStringList>
@@ -94,8 +96,12 @@ private:
     void connectViews();
     void connectJobs();
     void refreshEvaluationViews();
+    // Every evaluation view says whether its evaluation still describes the plan and the data.
+    void updateStaleness();
     void showMeasurement(const EvaluationResult& result);
     EvaluationConfig evaluationConfig(int maxImages, bool sensitivity) const;
+    // What the user reads for the phase the evaluation is in.
+    QString phaseText(const EvaluationProgress::Overall& overall) const;
 
     CalibrationDocument* m_document;
     DataChoices* m_data;
@@ -103,7 +109,13 @@ private:
     EvaluationController* m_evaluation = nullptr;
     EvaluationController* m_measurement = nullptr;
     QString m_measuredPoint;
+    // The document the running evaluation and measurement were started for.
+    quint64 m_evaluatedDocument = 0;
+    quint64 m_measuredDocument = 0;
+    quint64 m_shownDocument = 0;
     bool m_evaluateAfterRerun = false;
+    EvaluationProgress m_progress;
+    QElapsedTimer m_progressClock;
     bool m_lastSensitivity = true;
 
     ui::CompareView* m_compare = nullptr;

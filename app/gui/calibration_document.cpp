@@ -43,6 +43,7 @@ void CalibrationDocument::setResult(CalibrationResult result, bool rerun, Observ
     m_result = std::make_shared<CalibrationResult>(std::move(result));
     m_bank = std::move(bank);
     if (!rerun) {
+        ++m_documentId;
         m_wanted.clear();
         m_triedRerun.clear();
         m_undo->clear();
@@ -60,6 +61,7 @@ void CalibrationDocument::setResult(CalibrationResult result, bool rerun, Observ
 
 void CalibrationDocument::clear()
 {
+    ++m_documentId;
     m_result.reset();
     m_bank = ObserverBank();
     m_wanted.clear();

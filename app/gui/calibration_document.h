@@ -39,6 +39,10 @@ public:
     void setResult(CalibrationResult result, bool rerun, ObserverBank bank = ObserverBank());
     void clear();
 
+    // Changes whenever the document becomes another calibration (fresh, opened or cleared),
+    // not on re-runs or edits: a job started for an older one must not deliver into this one.
+    quint64 documentId() const { return m_documentId; }
+
     QString sessionPath() const { return m_sessionPath; }
     void setSessionPath(const QString& path);
     // The number of changes so far: a save that started at `generation` marks the document
@@ -100,6 +104,7 @@ private:
     QUndoStack* m_undo;
     QString m_sessionPath;
     quint64 m_generation = 0;
+    quint64 m_documentId = 0;
     bool m_resultUnsaved = false; // a calibration that was never saved
     bool m_lastModified = false;
 };

@@ -13,9 +13,23 @@
 #include "gui/settings.h"
 #include "widgets/job_progress.h"
 
+#include <QDir>
 #include <QFileInfo>
+#include <QStandardPaths>
 
 namespace cs::app {
+
+namespace {
+
+// The file's content decides; the path only when a digest is missing.
+bool isSameModel(const CalibrationResult& calibrated, const ModelSummary& loaded)
+{
+    if (!calibrated.model.sha256.empty() && !loaded.sha256.empty())
+        return calibrated.model.sha256 == loaded.sha256;
+    return calibrated.config.modelPath == loaded.path;
+}
+
+} // namespace
 
 CalibrationWorkflow::CalibrationWorkflow(const Parts& parts, QObject* parent)
     : QObject(parent), m_parts(parts), m_calibration(new CalibrationController(this)),
@@ -140,12 +154,15 @@ void CalibrationWorkflow::onModelLoaded(const ModelLoadResult& result)
     CalibrationDocument* document = m_parts.document;
     m_parts.progress->finish();
     const QString path = QString::fromStdString(result.summary.path);
+    // A calibration still running for the previous model would deliver under this one.
+    if (path != m_modelPath)
+        m_calibration->cancel();
     m_modelPath = path;
     m_parts.points->setSummary(result.summary);
     m_demoAccuracy = result.demoDescription.isEmpty() ? -1 : result.demoAccuracy;
-    // A calibration of another model no longer applies; unsaved work stays until replaced.
-    if (document->hasResult() && document->result()->config.modelPath != path.toStdString()
-        && !document->isModified())
+    // Another model is a new document: the calibration, its evaluation and every view of
+    // them go (the window has asked about unsaved changes before the load started).
+    if (document->hasResult() && !isSameModel(*document->result(), result.summary))
         document->clear();
     if (!result.demoDescription.isEmpty()) {
         try {
@@ -252,7 +269,23 @@ void CalibrationWorkflow::saveAs()
     if (!m_parts.document->hasResult())
         return;
     saveFileDialog(m_parts.window, tr("Save session"), tr("calibscope sessions (*.cscope)"), QStringLiteral("cscope"),
-                   [this](const QString& path) { saveSession(path); });
+                   [this](const QString& path) { saveSession(path); }, proposedSessionPath());
+}
+
+QString CalibrationWorkflow::proposedSessionPath() const
+{
+    if (!m_parts.document->sessionPath().isEmpty())
+        return m_parts.document->sessionPath();
+    if (m_modelPath.isEmpty())
+        return {};
+    const QFileInfo model(m_modelPath);
+    const QString name = model.completeBaseName() + QStringLiteral(".cscope");
+    if (m_demoAccuracy >= 0) {
+        const QString documents = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
+        const bool hasDocuments = !documents.isEmpty() && QFileInfo(documents).isDir();
+        return QDir(hasDocuments ? documents : QDir::homePath()).filePath(name);
+    }
+    return model.absoluteDir().filePath(name);
 }
 
 } // namespace cs::app

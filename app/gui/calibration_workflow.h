@@ -52,6 +52,9 @@ public:
     void shutdown();
 
     QString modelPath() const { return m_modelPath; }
+    // Where Save As starts: the session's own path, else the model's name next to the model
+    // (the demo, which lives in the cache, in the documents folder, or home without one).
+    QString proposedSessionPath() const;
     // The demo's float test accuracy; < 0 when the model is not the demo.
     double demoAccuracy() const { return m_demoAccuracy; }
     bool isBusy() const;

@@ -17,9 +17,9 @@
 namespace cs::app {
 
 ExchangeActions::ExchangeActions(CalibrationDocument* document, ui::JobProgress* progress, QWidget* window,
-                                 std::function<QString()> modelPath, QObject* parent)
+                                 std::function<QString()> sessionPath, QObject* parent)
     : QObject(parent), m_document(document), m_exchange(new ExchangeController(document, this)),
-      m_progress(progress), m_window(window), m_modelPath(std::move(modelPath))
+      m_progress(progress), m_window(window), m_sessionPath(std::move(sessionPath))
 {
     connect(m_exchange, &ExchangeController::exported, this, [this](const QStringList& paths) {
         m_progress->finish();
@@ -54,7 +54,8 @@ void ExchangeActions::addTo(QMenu* file)
     m_reportAction->setObjectName(QStringLiteral("actionExportReport"));
     connect(m_reportAction, &QAction::triggered, this, [this] {
         saveFileDialog(m_window, tr("Export report"), tr("HTML report (*.html)"), QStringLiteral("html"),
-                       [this](const QString& path) { exportReport(path); });
+                       [this](const QString& path) { exportReport(path); },
+                       exportBasePath() + QStringLiteral(".report.html"));
     });
 }
 
@@ -67,10 +68,7 @@ void ExchangeActions::setEnabled(bool enabled)
 
 QString ExchangeActions::exportBasePath() const
 {
-    QString base = m_document->sessionPath();
-    if (base.isEmpty())
-        base = m_modelPath();
-    const QFileInfo info(base);
+    const QFileInfo info(m_sessionPath());
     return info.absolutePath() + QLatin1Char('/') + info.completeBaseName();
 }
 
@@ -88,6 +86,11 @@ ExportDialog* ExchangeActions::showExportDialog()
 
 void ExchangeActions::exportFiles(const ExportRequest& request)
 {
+    if (!m_document->hasResult()) {
+        // Never the files of a calibration that is no longer open.
+        Q_EMIT errorOccurred(tr("Export needs a calibration of the open model: calibrate or open a session first."));
+        return;
+    }
     m_progress->start(tr("Exporting"));
     m_exchange->exportFiles(request);
 }

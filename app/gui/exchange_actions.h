@@ -26,9 +26,10 @@ struct ExportRequest;
 class ExchangeActions : public QObject {
     Q_OBJECT
 public:
-    // `modelPath` gives the model's path: exports are named after the session, or the model.
+    // `sessionPath` gives where the session is or would be saved: exports go next to it, under
+    // its name (never into the cache folder the demo model lives in).
     ExchangeActions(CalibrationDocument* document, ui::JobProgress* progress, QWidget* window,
-                    std::function<QString()> modelPath, QObject* parent = nullptr);
+                    std::function<QString()> sessionPath, QObject* parent = nullptr);
     ~ExchangeActions() override;
 
     void addTo(QMenu* file);
@@ -56,7 +57,7 @@ private:
     ExchangeController* m_exchange;
     ui::JobProgress* m_progress;
     QWidget* m_window;
-    std::function<QString()> m_modelPath;
+    std::function<QString()> m_sessionPath;
     QAction* m_exportAction = nullptr;
     QAction* m_importAction = nullptr;
     QAction* m_reportAction = nullptr;

@@ -35,7 +35,6 @@ ExportDialog::ExportDialog(const QString& basePath, QWidget* parent) : QDialog(p
                          tr("TorchScript model (*.pt)"), QStringLiteral("pt"),
                          tr("The model with BN-folded fake-quantized weights and fake_quantize at every point; "
                             "torch.jit.load runs it"));
-    m_fakeQuant.box->setChecked(false);
     grid->addWidget(new QLabel(tr("QAT mode")), 3, 0);
     m_qatMode = new QComboBox;
     m_qatMode->addItem(tr("fuse_bn: batch norm folded into the conv"), int(QatMode::FuseBn));

@@ -1,6 +1,7 @@
 #include "gui/file_dialogs.h"
 
 #include <QFileDialog>
+#include <QFileInfo>
 
 namespace cs::app {
 
@@ -34,9 +35,14 @@ void openExistingDirectoryDialog(QWidget* parent, const QString& title, PathCall
 }
 
 void saveFileDialog(QWidget* parent, const QString& title, const QString& filter, const QString& suffix,
-                    PathCallback done)
+                    PathCallback done, const QString& proposed)
 {
     auto* dialog = new QFileDialog(parent, title, QString(), filter);
+    if (!proposed.isEmpty()) {
+        const QFileInfo info(proposed);
+        dialog->setDirectory(info.absolutePath());
+        dialog->selectFile(info.fileName());
+    }
     dialog->setAcceptMode(QFileDialog::AcceptSave);
     dialog->setDefaultSuffix(suffix);
     show(dialog, std::move(done));

@@ -13,8 +13,9 @@ using PathCallback = std::function<void(const QString& path)>;
 
 void openFileDialog(QWidget* parent, const QString& title, const QString& filter, PathCallback done);
 void openExistingDirectoryDialog(QWidget* parent, const QString& title, PathCallback done);
-// `suffix` (without the dot) is appended when the user types a name without one.
+// `suffix` (without the dot) is appended when the user types a name without one; `proposed`
+// (a path) is the folder and name the dialog starts with.
 void saveFileDialog(QWidget* parent, const QString& title, const QString& filter, const QString& suffix,
-                    PathCallback done);
+                    PathCallback done, const QString& proposed = {});
 
 } // namespace cs::app

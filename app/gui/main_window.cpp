@@ -9,6 +9,7 @@
 #include "gui/data_choices.h"
 #include "gui/exchange_actions.h"
 #include "gui/file_dialogs.h"
+#include "gui/help_menu.h"
 #include "gui/plan_editor.h"
 #include "gui/points_page.h"
 #include "gui/session_controller.h"
@@ -29,6 +30,8 @@
 #include <QStatusBar>
 #include <QUndoStack>
 #include <QVBoxLayout>
+
+#include <utility>
 
 namespace cs::app {
 
@@ -53,11 +56,17 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
                                    m_points->tableTabs(), m_points->inspectorTabs(), m_jobProgress},
                                   this);
     m_workflow = new CalibrationWorkflow({m_document, m_data, m_points, m_analysis, m_jobProgress, this}, this);
-    m_exchange = new ExchangeActions(m_document, m_jobProgress, this, [this] { return m_workflow->modelPath(); }, this);
+    m_exchange = new ExchangeActions(m_document, m_jobProgress, this,
+                                     [this] { return m_workflow->proposedSessionPath(); }, this);
     connectFeatures();
     createActions();
     updateHeader();
     updateActions();
+    // "Ready" only when it is true: a message that times out gives way to it unless a job runs.
+    connect(statusBar(), &QStatusBar::messageChanged, this, [this](const QString& message) {
+        if (message.isEmpty() && !isBusy())
+            statusBar()->showMessage(tr("Ready"));
+    });
     statusBar()->showMessage(tr("Ready"));
 }
 
@@ -181,6 +190,7 @@ void MainWindow::createActions()
     AppMenus::addLanguageMenu(view, statusBar());
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
+    addHelpEntries(help, this);
     connect(help->addAction(tr("&About calibscope")), &QAction::triggered, this,
             [this] { showAboutDialog(this); });
 }
@@ -199,10 +209,10 @@ void MainWindow::connectFeatures()
     connect(m_workflow, &CalibrationWorkflow::sessionOpened, this, &MainWindow::sessionOpened);
     connect(m_workflow, &CalibrationWorkflow::sessionSaved, this, [this](const QString& path) {
         Q_EMIT sessionSaved(path);
-        if (m_closeAfterSave)
-            close();
+        if (m_afterSave)
+            std::exchange(m_afterSave, nullptr)();
     });
-    connect(m_workflow->sessions(), &SessionController::failed, this, [this] { m_closeAfterSave = false; });
+    connect(m_workflow->sessions(), &SessionController::failed, this, [this] { m_afterSave = nullptr; });
     connect(m_data, &DataChoices::datasetChanged, this, [this] {
         updateHeader();
         updateActions();
@@ -292,9 +302,26 @@ void MainWindow::updateActions()
     m_editor->setEditable(editable);
     m_undoAction->setEnabled(!replacing && m_document->undoStack()->canUndo());
     m_redoAction->setEnabled(!replacing && m_document->undoStack()->canRedo());
+    updateIdleStatus();
 }
 
-void MainWindow::showStatus(const QString& message, int timeoutMs) { statusBar()->showMessage(message, timeoutMs); }
+void MainWindow::updateIdleStatus()
+{
+    const QString ready = tr("Ready");
+    if (isBusy()) {
+        if (statusBar()->currentMessage() == ready)
+            statusBar()->clearMessage();
+    } else if (statusBar()->currentMessage().isEmpty()) {
+        statusBar()->showMessage(ready);
+    }
+}
+
+void MainWindow::showStatus(const QString& message, int timeoutMs)
+{
+    if (message == tr("Ready") && isBusy())
+        return; // the progress in the status bar says what is going on
+    statusBar()->showMessage(message, timeoutMs);
+}
 
 void MainWindow::showError(const QString& message)
 {
@@ -312,7 +339,10 @@ void MainWindow::closeEvent(QCloseEvent* event)
 {
     if (m_document->isModified() && !m_closeConfirmed) {
         event->ignore();
-        askToSaveBeforeClosing();
+        askToSave(tr("The calibration has unsaved changes. Save them before closing?"), [this] {
+            m_closeConfirmed = true;
+            close();
+        });
         return;
     }
     settings::windowGeometry.setValue(saveGeometry());
@@ -321,31 +351,40 @@ void MainWindow::closeEvent(QCloseEvent* event)
     QMainWindow::closeEvent(event);
 }
 
-void MainWindow::askToSaveBeforeClosing()
+void MainWindow::askToSave(const QString& question, std::function<void()> proceed)
 {
+    if (!m_document->isModified()) {
+        proceed();
+        return;
+    }
     if (findChild<QMessageBox*>(QStringLiteral("unsavedDialog")))
         return; // already asking
-    auto* box = new QMessageBox(QMessageBox::Warning, tr("calibscope"),
-                                tr("The calibration has unsaved changes. Save them before closing?"),
+    auto* box = new QMessageBox(QMessageBox::Warning, tr("calibscope"), question,
                                 QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, this);
     box->setObjectName(QStringLiteral("unsavedDialog"));
     box->setAttribute(Qt::WA_DeleteOnClose);
-    connect(box, &QMessageBox::finished, this, [this, box] {
+    box->setDefaultButton(QMessageBox::Save);
+    connect(box, &QMessageBox::finished, this, [this, box, proceed = std::move(proceed)] {
         const QMessageBox::StandardButton choice = box->standardButton(box->clickedButton());
         if (choice == QMessageBox::Discard) {
-            m_closeConfirmed = true;
-            close();
+            proceed();
         } else if (choice == QMessageBox::Save) {
-            // Closes once the file is written (sessionSaved), or stays open if it fails.
+            // Continues once the file is written (sessionSaved), not at all if it fails, nor
+            // when an edit arrived while it was being written (that edit is not saved).
+            const auto afterSave = [this, proceed] {
+                if (!m_document->isModified())
+                    proceed();
+            };
             if (!m_document->sessionPath().isEmpty()) {
-                m_closeAfterSave = true;
+                m_afterSave = afterSave;
                 save();
             } else {
                 saveFileDialog(this, tr("Save session"), tr("calibscope sessions (*.cscope)"), QStringLiteral("cscope"),
-                               [this](const QString& path) {
-                                   m_closeAfterSave = true;
+                               [this, afterSave](const QString& path) {
+                                   m_afterSave = afterSave;
                                    saveSession(path);
-                               });
+                               },
+                               m_workflow->proposedSessionPath());
             }
         }
     });
@@ -353,8 +392,18 @@ void MainWindow::askToSaveBeforeClosing()
 }
 
 // The features' operations, under the names the menus and the tests know.
-void MainWindow::openModel(const QString& path) { m_workflow->openModel(path); }
-void MainWindow::openDemo() { m_workflow->openDemo(); }
+// Another model or session is a new document: the unsaved work of this one is saved or
+// discarded first, never silently kept under the new model's header.
+void MainWindow::openModel(const QString& path)
+{
+    askToSave(tr("The calibration has unsaved changes. Save them before opening another model?"),
+              [this, path] { m_workflow->openModel(path); });
+}
+void MainWindow::openDemo()
+{
+    askToSave(tr("The calibration has unsaved changes. Save them before opening another model?"),
+              [this] { m_workflow->openDemo(); });
+}
 void MainWindow::openDataset(const QString& path)
 {
     const QFileInfo info(path);
@@ -378,7 +427,11 @@ void MainWindow::cancelJob()
     m_workflow->cancel();
     m_analysis->cancel();
 }
-void MainWindow::openSession(const QString& path) { m_workflow->openSession(path); }
+void MainWindow::openSession(const QString& path)
+{
+    askToSave(tr("The calibration has unsaved changes. Save them before opening another session?"),
+              [this, path] { m_workflow->openSession(path); });
+}
 void MainWindow::saveSession(const QString& path) { m_workflow->saveSession(path); }
 void MainWindow::save() { m_workflow->save(); }
 void MainWindow::saveAs() { m_workflow->saveAs(); }

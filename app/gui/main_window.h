@@ -10,6 +10,8 @@
 
 #include <QMainWindow>
 
+#include <functional>
+
 class QAction;
 class QLabel;
 class QTableView;
@@ -141,9 +143,13 @@ private:
     void updateHeader();
     void updateTitle();
     void updateActions();
+    // "Ready" in the status bar exactly while no job runs.
+    void updateIdleStatus();
     void showError(const QString& message);
     void showStatus(const QString& message, int timeoutMs);
-    void askToSaveBeforeClosing();
+    // Asks Save / Discard / Cancel when the document has unsaved changes; `proceed` runs after
+    // Discard, after the save has been written, or at once when there is nothing to save.
+    void askToSave(const QString& question, std::function<void()> proceed);
 
     CalibrationDocument* m_document = nullptr;
     DataChoices* m_data = nullptr;
@@ -168,7 +174,7 @@ private:
     QAction* m_redoAction = nullptr;
 
     bool m_closeConfirmed = false;
-    bool m_closeAfterSave = false;
+    std::function<void()> m_afterSave; // what a Save answer of askToSave continues with
 };
 
 } // namespace cs::app

@@ -26,7 +26,8 @@ void noteRecomputed(ImportEntry& e, const obs::ObserverResult& now)
 {
     e.status = ImportStatus::Recomputed;
     if (e.hasValues && !sameValues(now, e.values))
-        e.message += "; recomputed from this session's statistics (the file's " + describeValueChange(now, e.values) + ")";
+        e.message += "; recomputed from this session's statistics (the file's " + describeValueChange(e.values, now)
+                     + " recomputed)";
 }
 
 void applyActivation(CalibrationResult& result, ObserverBank& bank, ImportEntry& e, const ImportReport& report)

@@ -1,14 +1,22 @@
 // Item models and the plan document on a hand-made calibration: no LibTorch run needed.
 #include "gui_test_data.h"
 
+#include "core/exchange/overrides.h"
+#include "core/exchange/qconfig.h"
 #include "core/stats/histogram_error.h"
 #include "core/observers/observer_registry.h"
 #include "gui/calibration_document.h"
+#include "gui/evaluation_progress.h"
 #include "gui/plan_editor.h"
 #include "widgets/point_filter_proxy.h"
 #include "widgets/point_table_model.h"
+#include "widgets/point_table_view.h"
 
 #include <QAbstractItemModelTester>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLabel>
 #include <QSignalSpy>
 #include <QTest>
 #include <QUndoStack>
@@ -148,10 +156,10 @@ private Q_SLOTS:
         QCOMPARE(proxy.rowCount(), 0);
         proxy.setObserverFilter({});
 
-        // Worst N by the estimated L2.
+        // Worst N by the estimated SQNR (lowest first).
         int worst = 0;
         for (int row = 1; row < model.rowCount(); ++row)
-            if (model.estimate(row)->l2 > model.estimate(worst)->l2)
+            if (model.estimate(row)->sqnrDb < model.estimate(worst)->sqnrDb)
                 worst = row;
         proxy.setWorstCount(1);
         QCOMPARE(proxy.rowCount(), 1);
@@ -174,6 +182,115 @@ private Q_SLOTS:
             QVERIFY(l2 <= previous);
             previous = l2;
         }
+    }
+
+    void worstRanksBySqnrNotL2()
+    {
+        // Magnitudes differ by orders: the widest point has the largest L2 although its
+        // range fits; the tiny "head", clipped hard, has the lowest SQNR.
+        auto result = std::make_shared<cs::CalibrationResult>(guitest::makeWideCompareResult());
+        cs::PointCalibration& head = result->points[2];
+        const float sigma = 0.08f / 8;
+        head.result = guitest::rangeResult(-0.3f * sigma, 0.3f * sigma, head.config.spec);
+        PointTableModel model;
+        model.setResult(result);
+        PointFilterProxy proxy;
+        proxy.setSourceModel(&model);
+        int largestL2 = 0, lowestSqnr = 0;
+        for (int row = 1; row < model.rowCount(); ++row) {
+            if (model.estimate(row)->l2 > model.estimate(largestL2)->l2)
+                largestL2 = row;
+            if (model.estimate(row)->sqnrDb < model.estimate(lowestSqnr)->sqnrDb)
+                lowestSqnr = row;
+        }
+        QCOMPARE(lowestSqnr, model.rowOf(QStringLiteral("head")));
+        QVERIFY(largestL2 != lowestSqnr);
+        proxy.setWorstCount(1);
+        QCOMPARE(proxy.rowCount(), 1);
+        QCOMPARE(proxy.index(0, 0).data().toString(), QStringLiteral("head"));
+
+        // The filter says what it ranks by.
+        cs::ui::PointTableView view(&model);
+        auto* label = view.findChild<QLabel*>(QStringLiteral("worstFilterLabel"));
+        QVERIFY(label);
+        QVERIFY2(label->text().contains(QStringLiteral("SQNR")), qPrintable(label->text()));
+    }
+
+    void importNamesTheFilesValueFirst()
+    {
+        // A hand edit that gives conv's weight a fixed scale but leaves the min_max numbers in
+        // the file: they are recomputed, and the report reads "the file's scale <file's> -> <new>".
+        cs::CalibrationResult result = guitest::makeResult();
+        const float fileScale = result.weights.front().result.scale.front();
+        QJsonObject root = QJsonDocument::fromJson(QByteArray::fromStdString(cs::formatQconfig(result))).object();
+        QJsonArray ops = root.value(QStringLiteral("ops")).toArray();
+        bool edited = false;
+        for (int i = 0; i < ops.size(); ++i) {
+            QJsonObject op = ops[i].toObject();
+            if (op.value(QStringLiteral("name")).toString() != QStringLiteral("conv") || !op.contains(QStringLiteral("weight")))
+                continue;
+            QJsonObject weight = op.value(QStringLiteral("weight")).toObject();
+            weight.insert(QStringLiteral("observer"), QStringLiteral("fixed_scale"));
+            weight.insert(QStringLiteral("params"),
+                          QJsonObject{{QStringLiteral("scale"), 0.05}, {QStringLiteral("zero_point"), 0}});
+            op.insert(QStringLiteral("weight"), weight);
+            ops[i] = op;
+            edited = true;
+        }
+        QVERIFY(edited);
+        root.insert(QStringLiteral("ops"), ops);
+        const std::string text = QJsonDocument(root).toJson().toStdString();
+        const cs::ImportReport checked = cs::checkImportText(result, text, "hand.json");
+        const cs::ImportReport applied = cs::applyImport(result, checked);
+        const cs::ImportEntry* conv = nullptr;
+        for (const auto& e : applied.entries)
+            if (e.op == "conv" && e.point == "weight")
+                conv = &e;
+        QVERIFY(conv);
+        QCOMPARE(conv->status, cs::ImportStatus::Recomputed);
+        const std::string marker = "the file's scale";
+        const size_t at = conv->message.find(marker);
+        QVERIFY2(at != std::string::npos, conv->message.c_str());
+        // "scale[0] 0.0123 -> 0.05" or "scale 0.0123 -> 0.05": the file's number comes first.
+        const size_t number = conv->message.find(' ', at + marker.size());
+        const double first = std::stod(conv->message.substr(number + 1));
+        QVERIFY2(std::abs(first - fileScale) <= 1e-3 * fileScale, conv->message.c_str());
+        QVERIFY(std::abs(result.weights.front().result.scale.front() - fileScale) > 1e-3 * fileScale);
+    }
+
+    void evaluationProgressIsOneWeightedBar()
+    {
+        using cs::app::EvaluationProgress;
+        EvaluationProgress progress;
+        // 10 batches; the plan expects 4 later passes, the job will report 5 (40 -> 50 steps).
+        progress.start(4, 0.0);
+        EvaluationProgress::Overall o = progress.update(QStringLiteral("indexing"), 3, 9, 0.1);
+        QCOMPARE(o.phase, EvaluationProgress::Phase::Preparing);
+        QVERIFY(o.fraction < 0);
+        double last = 0;
+        double t = 1.0;
+        for (int b = 1; b <= 10; ++b, t += 2.0) { // a first-phase step costs two later steps
+            o = progress.update(QStringLiteral("evaluating"), b, 10, t);
+            QCOMPARE(o.phase, EvaluationProgress::Phase::Evaluating);
+            QVERIFY(o.fraction >= last);
+            last = o.fraction;
+        }
+        // 20 of 20 + 40 expected units.
+        QVERIFY(std::abs(last - 20.0 / 60.0) < 1e-9);
+        for (int s = 1; s <= 50; ++s, t += 1.0) {
+            o = progress.update(s <= 20 ? QStringLiteral("accuracy table") : QStringLiteral("sensitivity"), s, 50, t);
+            QVERIFY2(o.fraction >= last, qPrintable(QStringLiteral("%1 < %2 at %3").arg(o.fraction).arg(last).arg(s)));
+            last = o.fraction;
+            if (s == 25) {
+                QCOMPARE(o.phase, EvaluationProgress::Phase::Sensitivity);
+                // 45 of 70 units at one unit per second: about 25 s to go.
+                const double expected = (1.0 - o.fraction) * (t - 1.0) / (o.fraction - 2.0 / 60.0);
+                QVERIFY(std::abs(o.etaSeconds - expected) < 1e-6);
+                QVERIFY(o.etaSeconds > 20 && o.etaSeconds < 40);
+            }
+        }
+        QCOMPARE(o.fraction, 1.0);
+        QCOMPARE(o.etaSeconds, 0.0);
     }
 
     void clipRangeConfigIsExact()
