@@ -19,6 +19,19 @@ std::string helpFor(const QCommandLineParser& parser, const QString& command)
 }
 } // namespace
 
+QCommandLineOption option(const char* name, const char* help, const char* value, const char* def)
+{
+    if (!value)
+        return QCommandLineOption(QString::fromLatin1(name), QString::fromLatin1(help));
+    return QCommandLineOption(QString::fromLatin1(name), QString::fromLatin1(help), QString::fromLatin1(value),
+                              def ? QString::fromLatin1(def) : QString());
+}
+
+QCommandLineOption threadsOption()
+{
+    return option("threads", "LibTorch threads (default: all cores).", "N", "0");
+}
+
 bool parseOrExplain(QCommandLineParser& parser, const QString& command, const QStringList& arguments,
                     int& exitCode)
 {

@@ -20,6 +20,20 @@ struct Command {
 bool parseOrExplain(QCommandLineParser& parser, const QString& command, const QStringList& arguments,
                     int& exitCode);
 
+// An option --name with its help; with `value`, it takes a value named so, `def` its default.
+QCommandLineOption option(const char* name, const char* help, const char* value = nullptr, const char* def = nullptr);
+
+// --threads N as the commands that run LibTorch declare it (default 0, all cores).
+QCommandLineOption threadsOption();
+
+// The options that pick the part of a dataset a command reads, alike in every such command.
+struct DataOptions {
+    QCommandLineOption format = option("data-format", "auto, imagefolder, idx, npy or pt (default auto).", "FORMAT", "auto");
+    QCommandLineOption labels = option("labels", "Labels file for .npy/.pt/IDX data (default: beside the data).", "PATH");
+    QCommandLineOption start = option("start", "First sample used (default 0).", "N", "0");
+    QCommandLineOption count = option("count", "Samples used from --start (default all).", "N", "-1");
+};
+
 // "calibscope-cli: <message>" on stderr, one line.
 void printError(const std::string& message);
 

@@ -12,14 +12,6 @@
 namespace cli {
 namespace {
 
-QCommandLineOption opt(const char* name, const char* help, const char* value = nullptr, const char* def = nullptr)
-{
-    if (!value)
-        return QCommandLineOption(QString::fromLatin1(name), QString::fromLatin1(help));
-    return QCommandLineOption(QString::fromLatin1(name), QString::fromLatin1(help), QString::fromLatin1(value),
-                              def ? QString::fromLatin1(def) : QString());
-}
-
 // KEY=VALUE pairs of --act-param; "true"/"false" are accepted for boolean parameters.
 bool parseParams(const QStringList& values, cs::obs::ParamMap& params, std::string& error)
 {
@@ -55,33 +47,32 @@ int runCalibrate(const QStringList& arguments)
     parser.setApplicationDescription(QStringLiteral(
         "Run a calibration dataset through a TorchScript model and save every point's statistics and "
         "quantization parameters in a session file."));
-    const auto model = opt("model", "TorchScript model file.", "M.pt");
-    const auto data = opt("data", "Calibration data: image folder, IDX file, .npy or .pt tensor.", "PATH");
-    const auto dataFormat = opt("data-format", "auto, imagefolder, idx, npy or pt (default auto).", "FORMAT", "auto");
-    const auto start = opt("start", "First sample used (default 0).", "N", "0");
-    const auto count = opt("count", "Samples used from --start (default all).", "N", "-1");
-    const auto sample = opt("sample", "A seeded random subset of N samples of the --start/--count window, in random "
+    const auto model = option("model", "TorchScript model file.", "M.pt");
+    const auto data = option("data", "Calibration data: image folder, IDX file, .npy or .pt tensor.", "PATH");
+    const DataOptions dataOptions;
+    const auto sample = option("sample", "A seeded random subset of N samples of the --start/--count window, in random "
                                       "order (default: all of the window in file order).", "N");
-    const auto seed = opt("seed", "Seed of --sample (default 0).", "S", "0");
-    const auto preprocess = opt("preprocess", "Preprocessing JSON (resize, crop, scale, mean, std, ...).", "PRE.json");
-    const auto batchSize = opt("batch-size", "Images per batch (default 32).", "N", "32");
-    const auto numBatches = opt("num-batches", "Batches to run; -1 = the whole dataset (default 30).", "N", "30");
-    const auto actObserver = opt("act-observer", "Activation observer (default min_max).", "NAME", "min_max");
-    const auto actParam = opt("act-param", "Activation observer parameter, repeatable.", "KEY=VALUE");
-    const auto weightObserver = opt("weight-observer", "Weight observer (default min_max, per channel).", "NAME", "min_max");
-    const auto dtype = opt("dtype", "Activation dtype: qint4, quint4, qint8, quint8, qint16 (default qint8).", "DTYPE", "qint8");
-    const auto qscheme = opt("qscheme", "per_tensor_symmetric or per_tensor_affine (default symmetric).", "QSCHEME",
+    const auto seed = option("seed", "Seed of --sample (default 0).", "S", "0");
+    const auto preprocess = option("preprocess", "Preprocessing JSON (resize, crop, scale, mean, std, ...).", "PRE.json");
+    const auto batchSize = option("batch-size", "Images per batch (default 32).", "N", "32");
+    const auto numBatches = option("num-batches", "Batches to run; -1 = the whole dataset (default 30).", "N", "30");
+    const auto actObserver = option("act-observer", "Activation observer (default min_max).", "NAME", "min_max");
+    const auto actParam = option("act-param", "Activation observer parameter, repeatable.", "KEY=VALUE");
+    const auto weightObserver = option("weight-observer", "Weight observer (default min_max, per channel).", "NAME", "min_max");
+    const auto dtype = option("dtype", "Activation dtype: qint4, quint4, qint8, quint8, qint16 (default qint8).", "DTYPE", "qint8");
+    const auto qscheme = option("qscheme", "per_tensor_symmetric or per_tensor_affine (default symmetric).", "QSCHEME",
                              "per_tensor_symmetric");
-    const auto narrow = opt("narrow-range", "Signed types drop their most negative level (-127..127).");
-    const auto pow2 = opt("power-of-two", "Round scales up to powers of two (Horizon BERNOULLI).");
-    const auto overrides = opt("overrides", "Per-op configuration (a calibscope qconfig JSON).", "PER_OP.json");
-    const auto compare = opt("compare", "Also compute every registry observer (defaults) for every point.");
-    const auto perOp = opt("per-op", "Every op output is a point (default: deployment fusion).");
-    const auto session = opt("session", "Output session file.", "OUT.cscope");
-    const auto threads = opt("threads", "LibTorch threads (default: all cores).", "N", "0");
-    const auto quiet = opt("quiet", "No progress bar.");
-    parser.addOptions({model, data, dataFormat, start, count, sample, seed, preprocess, batchSize, numBatches, actObserver, actParam,
-                       weightObserver, dtype, qscheme, narrow, pow2, overrides, compare, perOp, session, threads, quiet});
+    const auto narrow = option("narrow-range", "Signed types drop their most negative level (-127..127).");
+    const auto pow2 = option("power-of-two", "Round scales up to powers of two (Horizon BERNOULLI).");
+    const auto overrides = option("overrides", "Per-op configuration (a calibscope qconfig JSON).", "PER_OP.json");
+    const auto compare = option("compare", "Also compute every registry observer (defaults) for every point.");
+    const auto perOp = option("per-op", "Every op output is a point (default: deployment fusion).");
+    const auto session = option("session", "Output session file.", "OUT.cscope");
+    const auto threads = threadsOption();
+    const auto quiet = option("quiet", "No progress bar.");
+    parser.addOptions({model, data, dataOptions.format, dataOptions.start, dataOptions.count, sample, seed, preprocess,
+                       batchSize, numBatches, actObserver, actParam, weightObserver, dtype, qscheme, narrow, pow2,
+                       overrides, compare, perOp, session, threads, quiet});
     int exitCode = Ok;
     if (!parseOrExplain(parser, QStringLiteral("calibrate"), arguments, exitCode))
         return exitCode;
@@ -99,8 +90,8 @@ int runCalibrate(const QStringList& arguments)
     config.batchSize = parser.value(batchSize).toInt(&ok1);
     config.numBatches = parser.value(numBatches).toInt(&ok2);
     config.threads = parser.value(threads).toInt(&ok3);
-    config.data.start = parser.value(start).toLongLong(&ok4);
-    config.data.count = parser.value(count).toLongLong(&ok5);
+    config.data.start = parser.value(dataOptions.start).toLongLong(&ok4);
+    config.data.count = parser.value(dataOptions.count).toLongLong(&ok5);
     if (!ok1 || !ok2 || !ok3 || !ok4 || !ok5 || config.batchSize <= 0 || config.numBatches == 0
         || config.numBatches < -1 || config.threads < 0 || config.data.start < 0) {
         printError("calibrate: --batch-size, --num-batches, --threads, --start and --count take integers "
@@ -149,7 +140,7 @@ int runCalibrate(const QStringList& arguments)
     }
 
     try {
-        config.data.format = cs::parseDatasetFormat(parser.value(dataFormat).toStdString());
+        config.data.format = cs::parseDatasetFormat(parser.value(dataOptions.format).toStdString());
         config.data.path = parser.value(data).toStdString();
         if (parser.isSet(preprocess))
             config.data.preprocess = cs::loadPreprocessFile(parser.value(preprocess).toStdString());

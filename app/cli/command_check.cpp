@@ -82,29 +82,21 @@ int runCheck(const QStringList& arguments)
         "A regression gate for CI: evaluate a session on validation data (or reuse its stored evaluation when it "
         "is current and was made on the same data) and test each given criterion. Exit 0 when all hold, 3 when "
         "one fails, 1 on an input error, 2 on bad usage (also: a top-1 criterion on data without labels)."));
-    auto opt = [](const char* name, const char* help, const char* value = nullptr, const char* def = nullptr) {
-        return value ? QCommandLineOption(QString::fromLatin1(name), QString::fromLatin1(help),
-                                          QString::fromLatin1(value), def ? QString::fromLatin1(def) : QString())
-                     : QCommandLineOption(QString::fromLatin1(name), QString::fromLatin1(help));
-    };
-    const auto session = opt("session", "Calibration session.", "S.cscope");
-    const auto data = opt("data", "Validation data.", "VAL_PATH");
-    const auto dataFormat = opt("data-format", "auto, imagefolder, idx, npy or pt (default auto).", "FORMAT", "auto");
-    const auto labels = opt("labels", "Labels file for .npy/.pt/IDX data (default: beside the data).", "PATH");
-    const auto start = opt("start", "First sample used (default 0).", "N", "0");
-    const auto count = opt("count", "Samples used from --start (default all).", "N", "-1");
-    const auto maxBatches = opt("max-batches", "Batches to evaluate; -1 = all (default).", "N", "-1");
-    const auto batchSize = opt("batch-size", "Images per batch (default 64).", "N", "64");
-    const auto minTop1 = opt("min-top1", "The plan's top-1 accuracy must be at least X percent.", "X");
-    const auto maxDrop = opt("max-drop", "Float top-1 minus plan top-1 must be at most PTS percentage points.", "PTS");
-    const auto minSqnr = opt("min-output-sqnr", "The plan's output SQNR against float must be at least DB.", "DB");
-    const auto maxUnsettled = opt("max-unsettled",
+    const auto session = option("session", "Calibration session.", "S.cscope");
+    const auto data = option("data", "Validation data.", "VAL_PATH");
+    const DataOptions dataOptions;
+    const auto maxBatches = option("max-batches", "Batches to evaluate; -1 = all (default).", "N", "-1");
+    const auto batchSize = option("batch-size", "Images per batch (default 64).", "N", "64");
+    const auto minTop1 = option("min-top1", "The plan's top-1 accuracy must be at least X percent.", "X");
+    const auto maxDrop = option("max-drop", "Float top-1 minus plan top-1 must be at most PTS percentage points.", "PTS");
+    const auto minSqnr = option("min-output-sqnr", "The plan's output SQNR against float must be at least DB.", "DB");
+    const auto maxUnsettled = option("max-unsettled",
         "At most N points whose range has not settled over the calibration batches (inspect --convergence).", "N");
-    const auto junit = opt("junit", "Also write the criteria as JUnit XML.", "OUT.xml");
-    const auto threads = opt("threads", "LibTorch threads (default: all cores).", "N", "0");
-    const auto quiet = opt("quiet", "No progress bar.");
-    parser.addOptions({session, data, dataFormat, labels, start, count, maxBatches, batchSize, minTop1, maxDrop,
-                       minSqnr, maxUnsettled, junit, threads, quiet});
+    const auto junit = option("junit", "Also write the criteria as JUnit XML.", "OUT.xml");
+    const auto threads = threadsOption();
+    const auto quiet = option("quiet", "No progress bar.");
+    parser.addOptions({session, data, dataOptions.format, dataOptions.labels, dataOptions.start, dataOptions.count,
+                       maxBatches, batchSize, minTop1, maxDrop, minSqnr, maxUnsettled, junit, threads, quiet});
     int exitCode = Ok;
     if (!parseOrExplain(parser, QStringLiteral("check"), arguments, exitCode))
         return exitCode;
@@ -136,8 +128,8 @@ int runCheck(const QStringList& arguments)
     config.maxBatches = parser.value(maxBatches).toInt(&ok[4]);
     config.batchSize = parser.value(batchSize).toInt(&ok[5]);
     config.threads = parser.value(threads).toInt(&ok[6]);
-    config.data.start = parser.value(start).toLongLong(&ok[7]);
-    config.data.count = parser.value(count).toLongLong(&ok[8]);
+    config.data.start = parser.value(dataOptions.start).toLongLong(&ok[7]);
+    config.data.count = parser.value(dataOptions.count).toLongLong(&ok[8]);
     for (bool good : ok)
         if (!good) {
             printError("check: the criteria take numbers; --max-unsettled, --max-batches, --batch-size, --threads, "
@@ -160,9 +152,9 @@ int runCheck(const QStringList& arguments)
         const std::string sessionPath = parser.value(session).toStdString();
         const cs::CalibrationResult calibration = cs::loadSession(sessionPath);
         if (needsEvaluation) {
-            config.data.format = cs::parseDatasetFormat(parser.value(dataFormat).toStdString());
+            config.data.format = cs::parseDatasetFormat(parser.value(dataOptions.format).toStdString());
             config.data.path = parser.value(data).toStdString();
-            config.data.labelsPath = parser.value(labels).toStdString();
+            config.data.labelsPath = parser.value(dataOptions.labels).toStdString();
             // The session's preprocessing, but validation samples are read as they are: a flip
             // is a choice about calibration data.
             config.data.preprocess = calibration.config.data.preprocess;

@@ -61,33 +61,26 @@ int runEvaluate(const QStringList& arguments)
     parser.setApplicationDescription(QStringLiteral(
         "Run validation data through the float and the fake-quantized model of a session: per-point error "
         "(local and accumulated), accuracy per observer, per-point sensitivity and an automatic plan."));
-    auto opt = [](const char* name, const char* help, const char* value = nullptr, const char* def = nullptr) {
-        return value ? QCommandLineOption(QString::fromLatin1(name), QString::fromLatin1(help),
-                                          QString::fromLatin1(value), def ? QString::fromLatin1(def) : QString())
-                     : QCommandLineOption(QString::fromLatin1(name), QString::fromLatin1(help));
-    };
-    const auto session = opt("session", "Calibration session.", "S.cscope");
-    const auto data = opt("data", "Validation data (labels give accuracy; without, output agreement).", "VAL_PATH");
-    const auto dataFormat = opt("data-format", "auto, imagefolder, idx, npy or pt (default auto).", "FORMAT", "auto");
-    const auto labels = opt("labels", "Labels file for .npy/.pt/IDX data (default: beside the data).", "PATH");
-    const auto start = opt("start", "First sample used (default 0).", "N", "0");
-    const auto count = opt("count", "Samples used from --start (default all).", "N", "-1");
-    const auto preprocess = opt("preprocess", "Preprocessing JSON (default: the session's).", "PRE.json");
-    const auto observers = opt("observers", "Accuracy-table observers: all or NAME,NAME (default all).", "LIST", "all");
-    const auto maxBatches = opt("max-batches", "Batches to evaluate; -1 = all (default).", "N", "-1");
-    const auto batchSize = opt("batch-size", "Images per batch (default 64).", "N", "64");
-    const auto noSensitivity = opt("no-sensitivity", "Skip the per-point sensitivity passes.");
-    const auto allButOne = opt("all-but-one", "Sensitivity also with everything but one point quantized.");
-    const auto report = opt("report", "Write the accuracy table, per-point metrics and sensitivity as JSON.", "R.json");
-    const auto sweepPercentiles = opt("sweep-percentiles",
+    const auto session = option("session", "Calibration session.", "S.cscope");
+    const auto data = option("data", "Validation data (labels give accuracy; without, output agreement).", "VAL_PATH");
+    const DataOptions dataOptions;
+    const auto preprocess = option("preprocess", "Preprocessing JSON (default: the session's).", "PRE.json");
+    const auto observers = option("observers", "Accuracy-table observers: all or NAME,NAME (default all).", "LIST", "all");
+    const auto maxBatches = option("max-batches", "Batches to evaluate; -1 = all (default).", "N", "-1");
+    const auto batchSize = option("batch-size", "Images per batch (default 64).", "N", "64");
+    const auto noSensitivity = option("no-sensitivity", "Skip the per-point sensitivity passes.");
+    const auto allButOne = option("all-but-one", "Sensitivity also with everything but one point quantized.");
+    const auto report = option("report", "Write the accuracy table, per-point metrics and sensitivity as JSON.", "R.json");
+    const auto sweepPercentiles = option("sweep-percentiles",
         "Also sweep the percentile observer over these percentiles (comma separated).", "LIST");
-    const auto sweepBins = opt("sweep-bins", "Histogram bins for the sweep (default 2048).", "LIST", "2048");
-    const auto threads = opt("threads", "LibTorch threads (default: all cores).", "N", "0");
-    const auto quiet = opt("quiet", "No progress bar and no summary.");
-    const auto noSave = opt("no-save", "Do not store the evaluation in the session (default: the session file is "
+    const auto sweepBins = option("sweep-bins", "Histogram bins for the sweep (default 2048).", "LIST", "2048");
+    const auto threads = threadsOption();
+    const auto quiet = option("quiet", "No progress bar and no summary.");
+    const auto noSave = option("no-save", "Do not store the evaluation in the session (default: the session file is "
                                        "rewritten with it, replacing an earlier one).");
-    parser.addOptions({session, data, dataFormat, labels, start, count, preprocess, observers, maxBatches, batchSize,
-                       noSensitivity, allButOne, report, sweepPercentiles, sweepBins, threads, noSave, quiet});
+    parser.addOptions({session, data, dataOptions.format, dataOptions.labels, dataOptions.start, dataOptions.count,
+                       preprocess, observers, maxBatches, batchSize, noSensitivity, allButOne, report, sweepPercentiles,
+                       sweepBins, threads, noSave, quiet});
     int exitCode = Ok;
     if (!parseOrExplain(parser, QStringLiteral("evaluate"), arguments, exitCode))
         return exitCode;
@@ -100,8 +93,8 @@ int runEvaluate(const QStringList& arguments)
     config.maxBatches = parser.value(maxBatches).toInt(&ok[0]);
     config.batchSize = parser.value(batchSize).toInt(&ok[1]);
     config.threads = parser.value(threads).toInt(&ok[2]);
-    config.data.start = parser.value(start).toLongLong(&ok[3]);
-    config.data.count = parser.value(count).toLongLong(&ok[4]);
+    config.data.start = parser.value(dataOptions.start).toLongLong(&ok[3]);
+    config.data.count = parser.value(dataOptions.count).toLongLong(&ok[4]);
     if (!ok[0] || !ok[1] || !ok[2] || !ok[3] || !ok[4] || config.batchSize <= 0 || config.maxBatches == 0
         || config.maxBatches < -1 || config.threads < 0 || config.data.start < 0) {
         printError("evaluate: --max-batches, --batch-size, --threads, --start and --count take integers");
@@ -138,9 +131,9 @@ int runEvaluate(const QStringList& arguments)
         const FileStamp before = fileStamp(sessionPath);
         cs::ObserverBank bank; // written back with the session
         cs::CalibrationResult calibration = cs::loadSession(sessionPath, &bank);
-        config.data.format = cs::parseDatasetFormat(parser.value(dataFormat).toStdString());
+        config.data.format = cs::parseDatasetFormat(parser.value(dataOptions.format).toStdString());
         config.data.path = parser.value(data).toStdString();
-        config.data.labelsPath = parser.value(labels).toStdString();
+        config.data.labelsPath = parser.value(dataOptions.labels).toStdString();
         config.data.preprocess = parser.isSet(preprocess)
                                      ? cs::loadPreprocessFile(parser.value(preprocess).toStdString())
                                      : calibration.config.data.preprocess;

@@ -19,17 +19,6 @@
 #include <iostream>
 
 namespace cli {
-namespace {
-
-QCommandLineOption opt(const char* name, const char* help, const char* value = nullptr, const char* def = nullptr)
-{
-    if (!value)
-        return QCommandLineOption(QString::fromLatin1(name), QString::fromLatin1(help));
-    return QCommandLineOption(QString::fromLatin1(name), QString::fromLatin1(help), QString::fromLatin1(value),
-                              def ? QString::fromLatin1(def) : QString());
-}
-
-} // namespace
 
 int runExport(const QStringList& arguments)
 {
@@ -40,37 +29,37 @@ int runExport(const QStringList& arguments)
         "load_state_dict(..., strict=False) on an eager QAT model, a fake-quantized TorchScript model, and a "
         "self-contained HTML report (model, data, plan, accuracy when the session holds an evaluation, the worst "
         "points with their histograms). Every file is written atomically."));
-    const auto session = opt("session", "Session file made by calibrate.", "S.cscope");
-    const auto qconfig = opt("qconfig", "Write the qconfig JSON here.", "Q.json");
-    const auto checkpoint = opt("checkpoint", "Write the checkpoint (a dict of tensors for torch.load) here.", "C.pt");
-    const auto fakeQuant = opt("fakequant-model", "Write the fake-quantized TorchScript model here.", "FQ.pt");
-    const auto model = opt("model",
+    const auto session = option("session", "Session file made by calibrate.", "S.cscope");
+    const auto qconfig = option("qconfig", "Write the qconfig JSON here.", "Q.json");
+    const auto checkpoint = option("checkpoint", "Write the checkpoint (a dict of tensors for torch.load) here.", "C.pt");
+    const auto fakeQuant = option("fakequant-model", "Write the fake-quantized TorchScript model here.", "FQ.pt");
+    const auto model = option("model",
                            "The calibrated model file, for --fakequant-model and --onnx (default: the path in the session, "
                            "or that file beside the session).",
                            "M.pt");
-    const auto report = opt("report",
+    const auto report = option("report",
                             "Write a self-contained HTML report here (plots embedded as PNG; drawn off screen, no "
                             "display needed).",
                             "REPORT.html");
-    const auto worstPoints = opt("worst-points",
+    const auto worstPoints = option("worst-points",
                                  "With --report: how many of the lowest-SQNR points get a histogram plot (default 8; 0 = none).",
                                  "N", "8");
-    const auto title = opt("title", "With --report: the report's title (default: \"Calibration report: <model>\").",
+    const auto title = option("title", "With --report: the report's title (default: \"Calibration report: <model>\").",
                            "TEXT");
-    const auto qatMode = opt("qat-mode",
+    const auto qatMode = option("qat-mode",
                              "With --checkpoint/--qconfig: the QAT model's treatment of conv+batch norm (HAT's qat_mode): "
                              "fuse_bn (BN folded into the conv; default), with_bn (BN kept after the conv, weight scales of "
                              "the conv's own weight), with_bn_reverse_fold (BN kept inside PyTorch's ConvBn QAT module, "
                              "weight scales of the folded weight).",
                              "MODE", "fuse_bn");
-    const auto onnx = opt("onnx",
+    const auto onnx = option("onnx",
                           "Write ONNX with QuantizeLinear/DequantizeLinear at every point (PyTorch's exporter through "
                           "/usr/bin/python3; needs python3-torch and python3-onnx) and M.onnx.names.json beside it.",
                           "M.onnx");
-    const auto opset = opt("opset", "With --onnx: the ONNX opset (default 13, the first with per-channel Q/DQ).", "N",
+    const auto opset = option("opset", "With --onnx: the ONNX opset (default 13, the first with per-channel Q/DQ).", "N",
                            "13");
-    const auto threads = opt("threads", "LibTorch threads (default: all cores).", "N", "0");
-    const auto quiet = opt("quiet", "Print nothing on success.");
+    const auto threads = threadsOption();
+    const auto quiet = option("quiet", "Print nothing on success.");
     parser.addOptions({session, qconfig, checkpoint, fakeQuant, model, report, worstPoints, title, qatMode, onnx, opset, threads, quiet});
     int exitCode = Ok;
     if (!parseOrExplain(parser, QStringLiteral("export"), arguments, exitCode))
@@ -179,7 +168,13 @@ int runExport(const QStringList& arguments)
                 std::cout << line << '\n';
     } catch (const cs::CalibError& e) {
         discard();
-        printError(cs::firstLine(e.what()));
+        // A writer names the file it was given, the temporary: the user asked for the destination.
+        std::string message = cs::firstLine(e.what());
+        for (const auto& [temporary, destination] : pending)
+            for (size_t at = message.find(temporary); at != std::string::npos;
+                 at = message.find(temporary, at + destination.size()))
+                message.replace(at, temporary.size(), destination);
+        printError(message);
         return Failed;
     } catch (...) {
         discard();

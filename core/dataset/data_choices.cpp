@@ -1,5 +1,7 @@
 #include "core/dataset/data_choices_p.h"
 
+#include "core/dataset/sources_p.h"
+
 #include <algorithm>
 #include <numeric>
 #include <random>
@@ -24,10 +26,10 @@ void mirror(float* sample, int64_t numel, int64_t width)
         std::reverse(sample + row, sample + row + width);
 }
 
-class ChoiceSource : public DatasetSource {
+class ChoiceSource : public InnerSource {
 public:
     ChoiceSource(std::unique_ptr<DatasetSource> inner, const DatasetSpec& spec)
-        : m_inner(std::move(inner)), m_preprocess(spec.preprocess), m_start(spec.start)
+        : InnerSource(std::move(inner)), m_preprocess(spec.preprocess), m_start(spec.start)
     {
         const auto shape = m_inner->sampleShape();
         m_width = shape.empty() ? 1 : shape.back();
@@ -54,7 +56,6 @@ public:
     }
 
     int64_t size() const override { return m_order.empty() ? m_inner->size() : int64_t(m_order.size()); }
-    std::vector<int64_t> sampleShape() const override { return m_inner->sampleShape(); }
     void readSample(int64_t index, float* out) const override
     {
         const int64_t inner = map(index);
@@ -62,17 +63,7 @@ public:
         if (flipsSample(m_preprocess, m_start + inner))
             mirror(out, m_numel, m_width);
     }
-    bool hasLabels() const override { return m_inner->hasLabels(); }
     int64_t label(int64_t index) const override { return m_inner->label(map(index)); }
-    std::vector<std::string> classNames() const override { return m_inner->classNames(); }
-    int64_t skippedCount() const override { return m_inner->skippedCount(); }
-    std::vector<std::string> warnings() const override
-    {
-        std::vector<std::string> all = m_inner->warnings();
-        all.insert(all.end(), m_extraWarnings.begin(), m_extraWarnings.end());
-        return all;
-    }
-    std::string path() const override { return m_inner->path(); }
 
 private:
     int64_t map(int64_t index) const
@@ -82,13 +73,11 @@ private:
         return m_order[size_t(index)];
     }
 
-    std::unique_ptr<DatasetSource> m_inner;
     PreprocessConfig m_preprocess;
     int64_t m_start = 0;
     int64_t m_width = 1;
     int64_t m_numel = 0;
     std::vector<int64_t> m_order;
-    std::vector<std::string> m_extraWarnings;
 };
 
 } // namespace

@@ -13,30 +13,16 @@ namespace cs {
 namespace {
 
 // The [start, start + count) window of DatasetSpec over any source.
-class WindowSource : public DatasetSource {
+class WindowSource : public InnerSource {
 public:
     WindowSource(std::unique_ptr<DatasetSource> inner, int64_t start, int64_t count)
-        : m_inner(std::move(inner)), m_start(start), m_count(count) {}
+        : InnerSource(std::move(inner)), m_start(start), m_count(count) {}
 
     int64_t size() const override { return m_count; }
-    std::vector<int64_t> sampleShape() const override { return m_inner->sampleShape(); }
     void readSample(int64_t index, float* out) const override { m_inner->readSample(m_start + index, out); }
-    bool hasLabels() const override { return m_inner->hasLabels(); }
     int64_t label(int64_t index) const override { return m_inner->label(m_start + index); }
-    std::vector<std::string> classNames() const override { return m_inner->classNames(); }
-    int64_t skippedCount() const override { return m_inner->skippedCount(); }
-    std::vector<std::string> warnings() const override
-    {
-        std::vector<std::string> all = m_inner->warnings();
-        all.insert(all.end(), m_extraWarnings.begin(), m_extraWarnings.end());
-        return all;
-    }
-    std::string path() const override { return m_inner->path(); }
-
-    std::vector<std::string> m_extraWarnings;
 
 private:
-    std::unique_ptr<DatasetSource> m_inner;
     int64_t m_start;
     int64_t m_count;
 };
@@ -64,6 +50,19 @@ std::unique_ptr<DatasetSource> openWindow(std::unique_ptr<DatasetSource> source,
 }
 
 } // namespace
+
+std::vector<int64_t> sampleShapeOf(const std::string& path, const std::vector<int64_t>& shape,
+                                   const std::string& container)
+{
+    if (shape.empty())
+        throw dataError(path, "holds a single value; expected " + container + " [N, ...] of samples");
+    if (shape.front() == 0)
+        throw dataError(path, "holds no samples (shape " + formatShape(shape) + ")");
+    std::vector<int64_t> sample(shape.begin() + 1, shape.end());
+    if (shapeNumel(sample) == 0)
+        throw dataError(path, "samples are empty (shape " + formatShape(shape) + ")");
+    return sample;
+}
 
 int64_t DatasetSource::sampleNumel() const
 {

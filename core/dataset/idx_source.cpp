@@ -11,17 +11,13 @@
 namespace cs {
 namespace {
 
-class IdxSource : public DatasetSource {
+class IdxSource : public ArraySource {
 public:
     explicit IdxSource(const DatasetSpec& spec)
-        : m_path(spec.path), m_array(readIdx(spec.path)), m_pipeline(spec.preprocess)
+        : ArraySource(spec.path), m_array(readIdx(spec.path)), m_pipeline(spec.preprocess)
     {
-        if (m_array.count() == 0)
-            throw dataError(m_path, "holds no samples (shape " + formatShape(m_array.shape) + ")");
-        const std::vector<int64_t> item(m_array.shape.begin() + 1, m_array.shape.end());
+        const std::vector<int64_t> item = sampleShapeOf(m_path, m_array.shape, "an array");
         m_itemNumel = shapeNumel(item);
-        if (m_itemNumel == 0)
-            throw dataError(m_path, "samples are empty (shape " + formatShape(m_array.shape) + ")");
 
         m_isImage = m_array.isBytes() && item.size() == 2;
         if (m_isImage) {
@@ -41,18 +37,10 @@ public:
 
         // A labels file the user names must exist; the one beside the images is optional.
         const std::string labelsPath = spec.labelsPath.empty() ? idxLabelsPathFor(spec.path) : spec.labelsPath;
-        if (!labelsPath.empty()) {
-            m_labels = readLabelsFile(labelsPath);
-            checkLabelCount(labelsPath, m_labels.size(), size());
-        }
+        readLabels(labelsPath);
     }
 
     int64_t size() const override { return m_array.count(); }
-    std::vector<int64_t> sampleShape() const override { return m_sampleShape; }
-    std::string path() const override { return m_path; }
-    bool hasLabels() const override { return !m_labels.empty(); }
-    int64_t label(int64_t index) const override { return m_labels.empty() ? -1 : m_labels[size_t(index)]; }
-    std::vector<std::string> warnings() const override { return m_warnings; }
 
     void readSample(int64_t index, float* out) const override
     {
@@ -69,16 +57,12 @@ public:
     }
 
 private:
-    std::string m_path;
     IdxArray m_array;
     ImagePipeline m_pipeline;
     bool m_isImage = false;
     cv::Size m_imageSize;
     int64_t m_itemNumel = 0;
-    std::vector<int64_t> m_sampleShape;
     SampleNormalizer m_normalizer;
-    std::vector<int64_t> m_labels;
-    std::vector<std::string> m_warnings;
 };
 
 } // namespace

@@ -142,34 +142,20 @@ at::Tensor loadTensor(const std::string& path)
     return tensor.contiguous();
 }
 
-class PtSource : public DatasetSource {
+class PtSource : public ArraySource {
 public:
-    explicit PtSource(const DatasetSpec& spec) : m_path(spec.path), m_tensor(loadTensor(spec.path))
+    explicit PtSource(const DatasetSpec& spec) : ArraySource(spec.path), m_tensor(loadTensor(spec.path))
     {
-        if (m_tensor.dim() == 0)
-            throw dataError(m_path, "holds a single value; expected a tensor [N, ...] of samples");
-        if (m_tensor.size(0) == 0)
-            throw dataError(m_path, "holds no samples (shape " + formatShape(m_tensor.sizes().vec()) + ")");
-        m_sampleShape.assign(m_tensor.sizes().begin() + 1, m_tensor.sizes().end());
-        if (shapeNumel(m_sampleShape) == 0)
-            throw dataError(m_path, "samples are empty (shape " + formatShape(m_tensor.sizes().vec()) + ")");
+        m_sampleShape = sampleShapeOf(m_path, m_tensor.sizes().vec(), "a tensor");
         const bool eightBit = m_tensor.scalar_type() == at::kByte;
         m_normalizer = SampleNormalizer(spec.preprocess, m_sampleShape, eightBit, m_path);
         if (spec.preprocess.hasImageSteps())
             m_warnings.push_back(m_path + ": resize, crop and colour settings apply to images only; "
                                           ".pt samples are used as stored");
-        if (!spec.labelsPath.empty()) {
-            m_labels = readLabelsFile(spec.labelsPath);
-            checkLabelCount(spec.labelsPath, m_labels.size(), size());
-        }
+        readLabels(spec.labelsPath);
     }
 
     int64_t size() const override { return m_tensor.size(0); }
-    std::vector<int64_t> sampleShape() const override { return m_sampleShape; }
-    std::string path() const override { return m_path; }
-    bool hasLabels() const override { return !m_labels.empty(); }
-    int64_t label(int64_t index) const override { return m_labels.empty() ? -1 : m_labels[size_t(index)]; }
-    std::vector<std::string> warnings() const override { return m_warnings; }
 
     void readSample(int64_t index, float* out) const override
     {
@@ -181,12 +167,8 @@ public:
     }
 
 private:
-    std::string m_path;
     at::Tensor m_tensor;          // kept in its saved dtype: a uint8 set stays 4x smaller
-    std::vector<int64_t> m_sampleShape;
     SampleNormalizer m_normalizer;
-    std::vector<int64_t> m_labels;
-    std::vector<std::string> m_warnings;
 };
 
 } // namespace

@@ -30,17 +30,27 @@ void noteRecomputed(ImportEntry& e, const obs::ObserverResult& now)
                      + " recomputed)";
 }
 
+// The point of `points` the entry names; when the session has none, the entry is rejected
+// naming the `kind` of point it lacks.
+template <class Point>
+Point* entryPoint(std::vector<Point>& points, ImportEntry& e, const char* kind)
+{
+    Point* found = nullptr;
+    for (auto& candidate : points)
+        if (candidate.name == e.op)
+            found = &candidate;
+    if (!found) {
+        e.status = ImportStatus::Rejected;
+        e.message = std::string("the session has no ") + kind + " point '" + e.op + "' (a report of another session?)";
+    }
+    return found;
+}
+
 void applyActivation(CalibrationResult& result, ObserverBank& bank, ImportEntry& e, const ImportReport& report)
 {
-    PointCalibration* p = nullptr;
-    for (auto& candidate : result.points)
-        if (candidate.name == e.op)
-            p = &candidate;
-    if (!p) {
-        e.status = ImportStatus::Rejected;
-        e.message = "the session has no activation point '" + e.op + "' (a report of another session?)";
+    PointCalibration* p = entryPoint(result.points, e, "activation");
+    if (!p)
         return;
-    }
     const bool fromFile = report.options.values == ImportOptions::Values::FromFile && e.hasValues;
     RetuneOutcome outcome = RetuneOutcome::Recomputed;
     if (!sameConfig(e.config, p->config)) {
@@ -103,15 +113,9 @@ bool recomputeWeight(WeightCalibration& w, const ObserverConfig& config)
 
 void applyWeight(CalibrationResult& result, ImportEntry& e, const ImportReport& report)
 {
-    WeightCalibration* w = nullptr;
-    for (auto& candidate : result.weights)
-        if (candidate.name == e.op)
-            w = &candidate;
-    if (!w) {
-        e.status = ImportStatus::Rejected;
-        e.message = "the session has no weight point '" + e.op + "' (a report of another session?)";
+    WeightCalibration* w = entryPoint(result.weights, e, "weight");
+    if (!w)
         return;
-    }
     const bool fromFile = report.options.values == ImportOptions::Values::FromFile && e.hasValues;
     ObserverConfig unchangedGrid = e.config;
     unchangedGrid.keepFloat = w->config.keepFloat;

@@ -99,6 +99,36 @@ void JsonWriter::key(std::string_view name)
     afterKey = true;
 }
 
+void JsonWriter::stringMember(std::string_view name, std::string_view text)
+{
+    key(name);
+    string(text);
+}
+
+void JsonWriter::integerMember(std::string_view name, int64_t v)
+{
+    key(name);
+    integer(v);
+}
+
+void JsonWriter::booleanMember(std::string_view name, bool v)
+{
+    key(name);
+    boolean(v);
+}
+
+void JsonWriter::floatArrayMember(std::string_view name, const std::vector<float>& values)
+{
+    key(name);
+    floatArray(values);
+}
+
+void JsonWriter::integerArrayMember(std::string_view name, const std::vector<int64_t>& values)
+{
+    key(name);
+    integerArray(values);
+}
+
 void JsonWriter::beginObject(bool compact)
 {
     beforeValue();

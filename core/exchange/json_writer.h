@@ -39,6 +39,13 @@ public:
     void floatArray(const std::vector<float>& values);
     void integerArray(const std::vector<int64_t>& values);
 
+    // One object member each: the key, then its value.
+    void stringMember(std::string_view name, std::string_view text);
+    void integerMember(std::string_view name, int64_t v);
+    void booleanMember(std::string_view name, bool v);
+    void floatArrayMember(std::string_view name, const std::vector<float>& values);
+    void integerArrayMember(std::string_view name, const std::vector<int64_t>& values);
+
     // The document, ending with a newline.
     std::string finish();
 

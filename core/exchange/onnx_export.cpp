@@ -20,16 +20,11 @@ void writeQParams(JsonWriter& w, const std::string& name, const obs::ObserverRes
 {
     const obs::QuantRange range = obs::quantRange(c.spec);
     w.beginObject(true);
-    w.key("name");
-    w.string(name);
-    w.key("scale");
-    w.floatArray(r.scale);
-    w.key("zero_point");
-    w.integerArray(r.zeroPoint);
-    w.key("quant_min");
-    w.integer(range.qmin);
-    w.key("quant_max");
-    w.integer(range.qmax);
+    w.stringMember("name", name);
+    w.floatArrayMember("scale", r.scale);
+    w.integerArrayMember("zero_point", r.zeroPoint);
+    w.integerMember("quant_min", range.qmin);
+    w.integerMember("quant_max", range.qmax);
     w.endObject();
 }
 

@@ -10,31 +10,12 @@
 namespace cs {
 namespace {
 
-// One member each: the key, then its value (the writer keeps the order they are called in).
-void putString(JsonWriter& w, std::string_view key, std::string_view value)
-{
-    w.key(key);
-    w.string(value);
-}
-
-void putInteger(JsonWriter& w, std::string_view key, int64_t value)
-{
-    w.key(key);
-    w.integer(value);
-}
-
-void putBoolean(JsonWriter& w, std::string_view key, bool value)
-{
-    w.key(key);
-    w.boolean(value);
-}
-
 void writeBlock(JsonWriter& w, const ObserverConfig& config, const obs::ObserverResult& result, bool markKeepFloat,
                 const std::string& foldedBatchNorm)
 {
     const obs::QuantSpec& spec = config.spec;
     w.beginObject();
-    putString(w, "observer", config.name);
+    w.stringMember("observer", config.name);
     w.key("params");
     w.beginObject(true);
     const obs::ObserverInfo* info = obs::findObserver(config.name);
@@ -43,30 +24,26 @@ void writeBlock(JsonWriter& w, const ObserverConfig& config, const obs::Observer
         w.number(value);
     }
     w.endObject();
-    putString(w, "dtype", obs::toString(spec.dtype));
-    putString(w, "qscheme", obs::toString(spec.qscheme));
+    w.stringMember("dtype", obs::toString(spec.dtype));
+    w.stringMember("qscheme", obs::toString(spec.qscheme));
     if (spec.perChannel())
-        putInteger(w, "ch_axis", spec.chAxis);
+        w.integerMember("ch_axis", spec.chAxis);
     const obs::QuantRange range = obs::quantRange(spec);
-    putInteger(w, "quant_min", range.qmin);
-    putInteger(w, "quant_max", range.qmax);
-    putBoolean(w, "narrow_range", spec.narrowRange);
-    putBoolean(w, "reduce_range", spec.reduceRange);
-    putBoolean(w, "power_of_two", spec.powerOfTwo);
+    w.integerMember("quant_min", range.qmin);
+    w.integerMember("quant_max", range.qmax);
+    w.booleanMember("narrow_range", spec.narrowRange);
+    w.booleanMember("reduce_range", spec.reduceRange);
+    w.booleanMember("power_of_two", spec.powerOfTwo);
     if (spec.quantMin || spec.quantMax)
-        putBoolean(w, "custom_range", true);
+        w.booleanMember("custom_range", true);
     if (markKeepFloat)
-        putBoolean(w, "keep_float", true);
+        w.booleanMember("keep_float", true);
     if (!foldedBatchNorm.empty())
-        putString(w, "folded_batch_norm", foldedBatchNorm);
-    w.key("min");
-    w.floatArray(result.min);
-    w.key("max");
-    w.floatArray(result.max);
-    w.key("scale");
-    w.floatArray(result.scale);
-    w.key("zero_point");
-    w.integerArray(result.zeroPoint);
+        w.stringMember("folded_batch_norm", foldedBatchNorm);
+    w.floatArrayMember("min", result.min);
+    w.floatArrayMember("max", result.max);
+    w.floatArrayMember("scale", result.scale);
+    w.integerArrayMember("zero_point", result.zeroPoint);
     w.endObject();
 }
 
@@ -74,17 +51,28 @@ void writeCalibration(JsonWriter& w, const CalibrationResult& result)
 {
     const CalibrationConfig& c = result.config;
     w.beginObject();
-    putString(w, "data", c.data.path);
-    putString(w, "data_format", datasetFormatName(c.data.format));
-    putInteger(w, "start", c.data.start);
-    putInteger(w, "count", c.data.count);
+    w.stringMember("data", c.data.path);
+    w.stringMember("data_format", datasetFormatName(c.data.format));
+    w.integerMember("start", c.data.start);
+    w.integerMember("count", c.data.count);
     w.key("preprocess");
     w.value(c.data.preprocess.toJson());
-    putInteger(w, "batch_size", c.batchSize);
-    putInteger(w, "num_batches", c.numBatches);
-    putString(w, "mode", c.mode == PointMode::PerOp ? "per_op" : "deployment");
-    putInteger(w, "images", result.images);
-    putInteger(w, "batches", result.batches);
+    w.integerMember("batch_size", c.batchSize);
+    w.integerMember("num_batches", c.numBatches);
+    w.stringMember("mode", c.mode == PointMode::PerOp ? "per_op" : "deployment");
+    w.integerMember("images", result.images);
+    w.integerMember("batches", result.batches);
+    w.endObject();
+}
+
+// One QAT setting: PyTorch's FakeQuantize around `observer`.
+void writeFakeQuantize(JsonWriter& w, std::string_view observer, double averagingConstant)
+{
+    w.beginObject(true);
+    w.stringMember("fake_quantize", "torch.ao.quantization.FakeQuantize");
+    w.stringMember("observer", observer);
+    w.key("averaging_constant");
+    w.number(averagingConstant);
     w.endObject();
 }
 
@@ -95,31 +83,14 @@ void writeCalibration(JsonWriter& w, const CalibrationResult& result)
 void writeQat(JsonWriter& w, const CalibrationResult& result, QatMode mode)
 {
     w.beginObject();
-    w.key("mode");
-    w.string(qatModeName(mode));
-    w.key("modes_differ");
-    w.boolean(qatModesDiffer(result));
+    w.stringMember("mode", qatModeName(mode));
+    w.booleanMember("modes_differ", qatModesDiffer(result));
     w.key("activation");
-    w.beginObject(true);
-    w.key("fake_quantize");
-    w.string("torch.ao.quantization.FakeQuantize");
-    w.key("observer");
-    w.string("torch.ao.quantization.MovingAverageMinMaxObserver");
-    w.key("averaging_constant");
-    w.number(0);
-    w.endObject();
+    writeFakeQuantize(w, "torch.ao.quantization.MovingAverageMinMaxObserver", 0);
     w.key("weight");
-    w.beginObject(true);
-    w.key("fake_quantize");
-    w.string("torch.ao.quantization.FakeQuantize");
-    w.key("observer");
-    w.string("torch.ao.quantization.MovingAveragePerChannelMinMaxObserver");
-    w.key("averaging_constant");
-    w.number(1);
-    w.endObject();
-    w.key("note");
-    w.string("A starting point: averaging_constant 0 freezes the calibrated activation ranges; raise it (PyTorch's "
-             "default is 0.01) or call disable_observer later to let QAT adapt them.");
+    writeFakeQuantize(w, "torch.ao.quantization.MovingAveragePerChannelMinMaxObserver", 1);
+    w.stringMember("note", "A starting point: averaging_constant 0 freezes the calibrated activation ranges; raise it "
+                           "(PyTorch's default is 0.01) or call disable_observer later to let QAT adapt them.");
     w.endObject();
 }
 
@@ -129,15 +100,15 @@ void writeOp(JsonWriter& w, const OpInfo& op, const ExportPoints& points)
     const WeightCalibration* weight = points.weight(op.name);
     const bool quantize = points.quantized(op);
     w.beginObject();
-    putString(w, "name", op.name);
-    putString(w, "module", op.module);
-    putString(w, "kind", op.kind);
-    putBoolean(w, "passthrough", op.passthrough);
-    putBoolean(w, "quantize", quantize);
+    w.stringMember("name", op.name);
+    w.stringMember("module", op.module);
+    w.stringMember("kind", op.kind);
+    w.booleanMember("passthrough", op.passthrough);
+    w.booleanMember("quantize", quantize);
     if (!op.fusedInto.empty())
-        putString(w, "fused_into", op.fusedInto);
+        w.stringMember("fused_into", op.fusedInto);
     if (!op.sharesPointWith.empty())
-        putString(w, "shares_point_with", op.sharesPointWith);
+        w.stringMember("shares_point_with", op.sharesPointWith);
     if (act) {
         w.key("activation");
         writeBlock(w, act->config, act->result, quantize && act->config.keepFloat, {});
@@ -156,12 +127,12 @@ std::string formatQconfig(const CalibrationResult& result, QatMode mode)
     const ExportPoints points(result);
     JsonWriter w;
     w.beginObject();
-    putString(w, "format", kQconfigFormat);
-    putInteger(w, "version", kQconfigVersion);
+    w.stringMember("format", kQconfigFormat);
+    w.integerMember("version", kQconfigVersion);
     w.key("model");
     w.beginObject();
-    putString(w, "path", result.model.path);
-    putString(w, "sha256", result.model.sha256);
+    w.stringMember("path", result.model.path);
+    w.stringMember("sha256", result.model.sha256);
     w.endObject();
     w.key("calibration");
     writeCalibration(w, result);

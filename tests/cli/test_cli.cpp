@@ -1,4 +1,6 @@
 // calibscope-cli as scripts use it: exit codes, output formats, one-line errors.
+#include "../process_test_support.h"
+
 #include <QCborArray>
 #include <QCborMap>
 #include <QCborValue>
@@ -17,27 +19,9 @@
 
 namespace {
 
-struct Run {
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
+using Run = cs::test::ProcessRun;
 
-Run cli(const QStringList& arguments)
-{
-    QProcess p;
-    p.start(QStringLiteral(CALIBSCOPE_CLI), arguments);
-    Run r;
-    if (!p.waitForFinished(300000)) {
-        p.kill(); // a test ends every process it starts
-        p.waitForFinished();
-        return r;
-    }
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
-}
+Run cli(const QStringList& arguments) { return cs::test::runCli(arguments); }
 
 const QString kDemo = QStringLiteral(CALIBSCOPE_TEST_DEMO_DIR "/demo.pt");
 

@@ -1,11 +1,12 @@
 // The calibration-data questions on the demo: inspect --convergence, diff, check (exit codes
 // 0/1/2/3, JUnit) and calibrate --sample/--seed with a flip in the preprocessing.
+#include "../process_test_support.h"
+
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -13,26 +14,10 @@
 
 namespace {
 
-struct Run {
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
+using Run = cs::test::ProcessRun;
+using cs::test::describe;
 
-Run cli(const QStringList& arguments)
-{
-    QProcess p;
-    p.start(QStringLiteral(CALIBSCOPE_CLI), arguments);
-    Run r;
-    if (!p.waitForFinished(600000))
-        return r;
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
-}
-
-QString describe(const Run& r) { return QStringLiteral("exit %1\n%2\n%3").arg(r.exitCode).arg(r.out, r.err); }
+Run cli(const QStringList& arguments) { return cs::test::runCli(arguments, {600000}); }
 
 const QString kDemo = QStringLiteral(CALIBSCOPE_TEST_DEMO_DIR "/demo.pt");
 const QString kTrain = QStringLiteral("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz");

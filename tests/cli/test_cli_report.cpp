@@ -1,44 +1,27 @@
 // calibscope-cli export --report on a demo session, run without any display or platform
 // setting: the CLI must render its plots headless by itself.
+#include "../process_test_support.h"
+
 #include <QDir>
 #include <QFile>
 #include <QImage>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 
 namespace {
 
-struct Run {
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
+using Run = cs::test::ProcessRun;
 
-// Like a user's shell without a desktop: no QT_QPA_PLATFORM (ctest sets it for the tests
-// themselves), no DISPLAY, no WAYLAND_DISPLAY.
+// Like a user's shell without a desktop: the CLI must render its plots headless by itself.
 Run cli(const QStringList& arguments)
 {
-    QProcess p;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    for (const char* name : {"QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY"})
-        env.remove(QString::fromLatin1(name));
-    p.setProcessEnvironment(env);
-    p.start(QStringLiteral(CALIBSCOPE_CLI), arguments);
-    Run r;
-    if (!p.waitForFinished(300000)) {
-        p.kill();
-        p.waitForFinished();
-        return r;
-    }
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
+    cs::test::ProcessOptions options;
+    options.withoutDisplay = true;
+    return cs::test::runCli(arguments, options);
 }
 
 const QString kDemo = QStringLiteral(CALIBSCOPE_TEST_DEMO_DIR "/demo.pt");

@@ -1,6 +1,7 @@
 // Prints evaluation cost figures for the demo model: the full metric set against
 // a plain float forward over the same batches, and the sensitivity pass over every point.
 // Usage: bench_evaluation [DEMO_DIR]   (default: the test cache's demo)
+#include "../demo_test_config.h"
 #include "core/platform/allocator_tuning.h"
 #include "core/calibration.h"
 #include "core/stats/error_kernels.h"
@@ -72,14 +73,7 @@ int main(int argc, char** argv)
     if (!keepFreedMemoryForReuse()) // as calibscope and calibscope-cli do
         std::printf("(the allocator settings of calibscope could not be applied)\n");
     const std::string demo = argc > 1 ? argv[1] : CALIBSCOPE_TEST_DEMO_DIR;
-    CalibrationConfig calibration;
-    calibration.modelPath = demo + "/demo.pt";
-    calibration.data.path = "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz";
-    calibration.data.start = 59000;
-    calibration.data.count = 1000;
-    calibration.data.preprocess.mean = {0.2860};
-    calibration.data.preprocess.stddev = {0.3530};
-    calibration.compareObservers = true;
+    const CalibrationConfig calibration = cs::test::demoCompareConfig(demo + "/demo.pt");
     auto t = Clock::now();
     const CalibrationResult result = runCalibration(calibration);
     std::printf("calibration, 30 batches x 32, every observer: %.2f s\n", since(t));

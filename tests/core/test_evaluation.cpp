@@ -1,4 +1,6 @@
 // Evaluation: local vs accumulated error on a two-op model, and the demo's float/int8 accuracy, accuracy table, sensitivity and automatic plan.
+#include "../demo_test_config.h"
+#include "core_test_support.h"
 #include "core/calibration.h"
 #include "core/evaluation.h"
 #include "core/exchange/evaluation_report.h"
@@ -24,24 +26,7 @@ namespace {
 
 const std::string kDemoDir = CALIBSCOPE_TEST_DEMO_DIR;
 
-// A minimal .npy (v1.0, little-endian float32) so the test controls every input value.
-void writeNpy(const QString& path, const std::vector<float>& values, const std::vector<int64_t>& shape)
-{
-    std::string dims;
-    for (auto d : shape)
-        dims += std::to_string(d) + ", ";
-    std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + dims + "), }";
-    while ((10 + header.size() + 1) % 64)
-        header += ' ';
-    header += '\n';
-    QFile f(path);
-    QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write("\x93NUMPY\x01\x00", 8);
-    const uint16_t len = uint16_t(header.size());
-    f.write(reinterpret_cast<const char*>(&len), 2);
-    f.write(header.data(), qint64(header.size()));
-    f.write(reinterpret_cast<const char*>(values.data()), qint64(values.size() * sizeof(float)));
-}
+using cs::test::writeNpy;
 
 double l2(const std::vector<float>& a, const std::vector<float>& b)
 {
@@ -60,15 +45,8 @@ std::vector<float> fq(const std::vector<float>& x, const obs::ObserverResult& r)
 
 CalibrationConfig demoCalibration()
 {
-    CalibrationConfig c;
-    c.modelPath = kDemoDir + "/demo.pt";
-    c.data.path = "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz";
-    c.data.start = 59000;
-    c.data.count = 1000;
-    c.data.preprocess.mean = {0.2860};
-    c.data.preprocess.stddev = {0.3530};
+    CalibrationConfig c = cs::test::demoCompareConfig(kDemoDir + "/demo.pt");
     c.numBatches = 8;
-    c.compareObservers = true;
     return c;
 }
 

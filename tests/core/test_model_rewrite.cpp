@@ -1,12 +1,14 @@
 // The graph rewrites the instrumented and quantized models share: the same points in both
 // (bfloat16 ones too), and models given input they do not accept fail with one clean line
 // instead of crashing inside LibTorch.
+#include "core_test_support.h"
 #include "core/calibration.h"
 #include "core/errors.h"
 #include "core/evaluation.h"
 #include "core/model/instrumented_model.h"
 #include "core/model/model_graph.h"
 #include "core/model/quantized_model.h"
+#include "../process_test_support.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -26,47 +28,18 @@ namespace {
 
 const std::string kModels = CALIBSCOPE_TEST_MODELS_DIR;
 
-// A minimal .npy (v1.0, little-endian float32).
+// A .npy of `shape` filled with 0.5.
 void writeNpy(const QString& path, const std::vector<int64_t>& shape)
 {
     int64_t count = 1;
-    std::string dims;
-    for (auto d : shape) {
-        dims += std::to_string(d) + ", ";
+    for (auto d : shape)
         count *= d;
-    }
-    std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + dims + "), }";
-    while ((10 + header.size() + 1) % 64)
-        header += ' ';
-    header += '\n';
-    std::vector<float> values(size_t(count), 0.5f);
-    QFile f(path);
-    QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write("\x93NUMPY\x01\x00", 8);
-    const uint16_t len = uint16_t(header.size());
-    f.write(reinterpret_cast<const char*>(&len), 2);
-    f.write(header.data(), qint64(header.size()));
-    f.write(reinterpret_cast<const char*>(values.data()), qint64(values.size() * sizeof(float)));
+    cs::test::writeNpy(path, std::vector<float>(size_t(count), 0.5f), shape);
 }
 
-struct Run {
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
+using Run = cs::test::ProcessRun;
 
-Run cli(const QStringList& arguments)
-{
-    QProcess p;
-    p.start(QStringLiteral(CALIBSCOPE_CLI), arguments);
-    Run r;
-    if (!p.waitForFinished(300000))
-        return r;
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
-}
+Run cli(const QStringList& arguments) { return cs::test::runCli(arguments); }
 
 QString shapeErrorOf(const std::string& model, const std::vector<int64_t>& shape)
 {

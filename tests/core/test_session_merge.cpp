@@ -1,6 +1,7 @@
 // Sessions over data shards merged into one (calibscope-cli merge), and the evaluation kept in
 // a session: merging two shards' sessions gives what one run over both shards gives; an
 // evaluation survives save/load field by field and knows when the plan changed since.
+#include "core_test_support.h"
 #include "core/calibration.h"
 #include "core/evaluation.h"
 #include "core/errors.h"
@@ -48,17 +49,9 @@ CalibrationConfig shardConfig(int64_t start, int64_t count)
     return c;
 }
 
-bool sameBits(const std::vector<float>& x, const std::vector<float>& y)
-{
-    return x.size() == y.size() && (x.empty() || std::memcmp(x.data(), y.data(), x.size() * sizeof(float)) == 0);
-}
+using cs::test::sameBits;
 
-bool same(const obs::ObserverResult& a, const obs::ObserverResult& b)
-{
-    return sameBits(a.min, b.min) && sameBits(a.max, b.max) && sameBits(a.scale, b.scale) && a.zeroPoint == b.zeroPoint
-           && a.hasStatistics == b.hasStatistics && a.warning == b.warning && a.extras == b.extras
-           && a.nonFinite == b.nonFinite && a.batches == b.batches;
-}
+bool same(const obs::ObserverResult& a, const obs::ObserverResult& b) { return cs::test::sameResult(a, b); }
 
 QByteArray show(const obs::ObserverResult& r)
 {

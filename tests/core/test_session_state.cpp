@@ -1,6 +1,7 @@
 // The live observers in a session: a reopened .cscope retunes and switches observers exactly
 // like the result that was saved; older sessions (no states) and damaged states still load.
 #include "../demo_test_config.h"
+#include "core_test_support.h"
 #include "core/calibration.h"
 #include "core/session/observer_bank.h"
 #include "core/session/observer_bank_state.h"
@@ -25,16 +26,7 @@ const std::string kDemoDir = CALIBSCOPE_TEST_DEMO_DIR;
 
 CalibrationConfig demoConfig(int batches) { return cs::test::demoCalibrationConfig(kDemoDir + "/demo.pt", batches, 1); }
 
-// Bit-exact comparison of everything a result shows.
-bool same(const obs::ObserverResult& a, const obs::ObserverResult& b)
-{
-    auto bits = [](const std::vector<float>& x, const std::vector<float>& y) {
-        return x.size() == y.size() && (x.empty() || std::memcmp(x.data(), y.data(), x.size() * sizeof(float)) == 0);
-    };
-    return bits(a.min, b.min) && bits(a.max, b.max) && bits(a.scale, b.scale) && a.zeroPoint == b.zeroPoint
-           && a.hasStatistics == b.hasStatistics && a.warning == b.warning && a.extras == b.extras
-           && a.nonFinite == b.nonFinite && a.batches == b.batches;
-}
+bool same(const obs::ObserverResult& a, const obs::ObserverResult& b) { return cs::test::sameResult(a, b); }
 
 QByteArray show(const obs::ObserverResult& r)
 {

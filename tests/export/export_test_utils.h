@@ -2,9 +2,9 @@
 // Shared by the export suites: calibrations of the small PyTorch-made test models, file
 // helpers and running Debian's python3.
 #include "core/calibration.h"
+#include "../process_test_support.h"
 
 #include <QFile>
-#include <QProcess>
 #include <QString>
 
 #include <string>
@@ -46,27 +46,15 @@ inline bool writeAll(const QString& path, const QByteArray& bytes)
     return f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
 }
 
-struct Run {
-    int exitCode = -1;
-    QString out;
-};
+using Run = cs::test::ProcessRun;
 
-// Runs a program to completion (stdout and stderr together).
+// Runs a program to completion (stdout and stderr together in out).
 inline Run run(const QString& program, const QStringList& arguments, int timeoutMs = 300000)
 {
-    QProcess p;
-    p.setProcessChannelMode(QProcess::MergedChannels);
-    p.start(program, arguments);
-    Run r;
-    if (!p.waitForFinished(timeoutMs)) {
-        p.kill();
-        p.waitForFinished();
-        r.out = QStringLiteral("timed out");
-        return r;
-    }
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = QString::fromUtf8(p.readAll());
-    return r;
+    cs::test::ProcessOptions options;
+    options.timeoutMs = timeoutMs;
+    options.mergeChannels = true;
+    return cs::test::runProcess(program, arguments, options);
 }
 
 inline Run python(const QString& script, const QStringList& arguments)
@@ -74,5 +62,18 @@ inline Run python(const QString& script, const QStringList& arguments)
     return run(QStringLiteral(CALIBSCOPE_PYTHON),
                QStringList{QStringLiteral(CALIBSCOPE_SOURCE_DIR "/tests/export/") + script} + arguments);
 }
+
+#if defined(CALIBSCOPE_CLI) && defined(CALIBSCOPE_TEST_DEMO_DIR)
+// A demo session over the first `count` images of the demo's calibration split.
+inline Run calibrateDemo(const QString& session, int count, int batches)
+{
+    return run(QStringLiteral(CALIBSCOPE_CLI),
+               {QStringLiteral("calibrate"), QStringLiteral("--model"), QStringLiteral(CALIBSCOPE_TEST_DEMO_DIR "/demo.pt"),
+                QStringLiteral("--data"), QStringLiteral("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"),
+                QStringLiteral("--start"), QStringLiteral("59000"), QStringLiteral("--count"), QString::number(count),
+                QStringLiteral("--num-batches"), QString::number(batches), QStringLiteral("--quiet"),
+                QStringLiteral("--session"), session});
+}
+#endif
 
 } // namespace exporttest

@@ -171,12 +171,7 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const QString session = dir.filePath(QStringLiteral("demo.cscope"));
-        const Run calibrated = cli({QStringLiteral("calibrate"), QStringLiteral("--model"),
-                                    QStringLiteral(CALIBSCOPE_TEST_DEMO_DIR "/demo.pt"), QStringLiteral("--data"),
-                                    QStringLiteral("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"),
-                                    QStringLiteral("--start"), QStringLiteral("59000"), QStringLiteral("--count"),
-                                    QStringLiteral("1000"), QStringLiteral("--num-batches"), QStringLiteral("8"),
-                                    QStringLiteral("--quiet"), QStringLiteral("--session"), session});
+        const Run calibrated = calibrateDemo(session, 1000, 8);
         QVERIFY2(calibrated.exitCode == 0, qPrintable(calibrated.out));
         const QString q = dir.filePath(QStringLiteral("demo.json"));
         const QString c = dir.filePath(QStringLiteral("demo_ckpt.pt"));

@@ -31,12 +31,7 @@ private Q_SLOTS:
     void demoExportsQdqAtEveryPoint()
     {
         const QString session = m_dir.filePath(QStringLiteral("demo.cscope"));
-        const Run calibrated = cli({QStringLiteral("calibrate"), QStringLiteral("--model"),
-                                    QStringLiteral(CALIBSCOPE_TEST_DEMO_DIR "/demo.pt"), QStringLiteral("--data"),
-                                    QStringLiteral("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"),
-                                    QStringLiteral("--start"), QStringLiteral("59000"), QStringLiteral("--count"),
-                                    QStringLiteral("256"), QStringLiteral("--num-batches"), QStringLiteral("4"),
-                                    QStringLiteral("--quiet"), QStringLiteral("--session"), session});
+        const Run calibrated = calibrateDemo(session, 256, 4);
         QVERIFY2(calibrated.exitCode == 0, qPrintable(calibrated.out));
         checkExport(session, QStringLiteral("demo"));
     }

@@ -31,6 +31,13 @@ check() {
   shift
   if "$@"; then pass "$what"; else fail "$what"; fi
 }
+# check_none DESCRIPTION PROBLEM ITEM...: passes when no item is given, else fails with the
+# problem followed by the items.
+check_none() {
+  local what=$1 problem=$2
+  shift 2
+  if [ $# -eq 0 ]; then pass "$what"; else fail "$problem $*"; fi
+}
 
 [ -f "$build_dir/CPackConfig.cmake" ] || die "$build_dir/CPackConfig.cmake missing (configure the project first)"
 [ -f "$demo_model" ] || die "demo model $demo_model missing (fixture_make_demo makes it)"
@@ -107,11 +114,7 @@ for group in "${groups[@]}"; do
   done
   [ $satisfied -eq 1 ] || unsatisfied+=("$(xargs <<<"$group")")
 done
-if [ ${#unsatisfied[@]} -eq 0 ]; then
-  pass "all ${#groups[@]} dependencies are installed here"
-else
-  fail "dependencies not satisfied here: ${unsatisfied[*]}"
-fi
+check_none "all ${#groups[@]} dependencies are installed here" "dependencies not satisfied here:" "${unsatisfied[@]}"
 
 # ---------------------------------------------------------------------------------------------
 step "contents"
@@ -318,11 +321,8 @@ left=()
 for exe in /proc/[0-9]*/exe; do
   [ "$(readlink "$exe" 2>/dev/null)" = "$bin/calibscope" ] && left+=("$(basename "$(dirname "$exe")")")
 done
-if [ ${#left[@]} -eq 0 ]; then
-  pass "no calibscope started by this test is still running"
-else
-  fail "calibscope started by this test still running: pid ${left[*]}"
-fi
+check_none "no calibscope started by this test is still running" \
+  "calibscope started by this test still running: pid" "${left[@]}"
 
 # ---------------------------------------------------------------------------------------------
 step "desktop entry, AppStream metadata, icons"
@@ -398,11 +398,8 @@ for command in calibrate evaluate export inspect make-demo demo; do
   for option in $(grep -oE '^ +(-[a-zA-Z], )?--[a-z0-9-]+' <<<"$help" | grep -oE -- '--[a-z0-9-]+' | sort -u); do
     grep -qE -- "${option}([^a-z0-9-]|\$)" <<<"$man_text" || missing+=("$option")
   done
-  if [ ${#missing[@]} -eq 0 ]; then
-    pass "calibscope-cli(1) documents every option of '$command --help'"
-  else
-    fail "calibscope-cli(1) documents every option of '$command --help': add ${missing[*]} to packaging/calibscope-cli.1"
-  fi
+  check_none "calibscope-cli(1) documents every option of '$command --help'" \
+    "calibscope-cli(1) documents every option of '$command --help'; add to packaging/calibscope-cli.1:" "${missing[@]}"
 done
 
 echo
