@@ -241,7 +241,8 @@ private Q_SLOTS:
         root.insert(QStringLiteral("ops"), ops);
         const std::string text = QJsonDocument(root).toJson().toStdString();
         const cs::ImportReport checked = cs::checkImportText(result, text, "hand.json");
-        const cs::ImportReport applied = cs::applyImport(result, checked);
+        cs::ObserverBank bank; // a weight value from the file needs no live observer
+        const cs::ImportReport applied = cs::applyImport(result, bank, checked);
         const cs::ImportEntry* conv = nullptr;
         for (const auto& e : applied.entries)
             if (e.op == "conv" && e.point == "weight")
