@@ -132,7 +132,10 @@ private Q_SLOTS:
             readIdx(path.toStdString());
             QFAIL("expected an error");
         } catch (const CalibError& e) {
-            QCOMPARE(QString::fromUtf8(e.what()), path + QStringLiteral(": truncated IDX file"));
+            // The file, the reason, and what the header declares against what the file holds.
+            QCOMPARE(QString::fromUtf8(e.what()),
+                     path + QStringLiteral(": truncated IDX file: the header declares [2, 3, 3] (18 data bytes), the "
+                                           "file holds 4"));
         }
         QVERIFY_THROWS_EXCEPTION(CalibError, readIdx(dir.filePath(QStringLiteral("missing")).toStdString()));
     }
