@@ -299,10 +299,16 @@ RetuneOutcome applyPointConfig(CalibrationResult& result, ObserverBank& bank, co
     } else {
         const ObserverConfig compareGrid{config.name, {}, observers.compareSpec, false};
         auto it = observers.compare.find(config.name);
-        if (it == observers.compare.end() || ObserverConfig{config.name, {}, config.spec, false} != compareGrid)
+        if (it != observers.compare.end() && ObserverConfig{config.name, {}, config.spec, false} == compareGrid) {
+            candidate = it->second->clone();
+            changes = config.params;
+        } else if (config.name == "fixed_scale") {
+            // A fixed scale needs no statistics (a dragged clip range becomes one): served at
+            // once on any grid, although compare mode leaves it out with its default scale.
+            candidate = makeObserver(config, "point " + pointName);
+        } else {
             return RetuneOutcome::NeedsData;
-        candidate = it->second->clone();
-        changes = config.params;
+        }
     }
     try {
         if (!changes.empty() && !candidate->retune(changes))
