@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
+#include <sstream>
 #include <thread>
 #include <unistd.h>
 
@@ -71,6 +72,35 @@ int boundThreads(int requested, const char* command)
     printWarning(std::string(command) + ": --threads " + std::to_string(requested) + " is more than the "
                  + std::to_string(cores) + " cores of this machine; using " + std::to_string(cores));
     return cores;
+}
+
+QString outputFormat(const QCommandLineParser& parser, const QCommandLineOption& format, const char* command)
+{
+    const QString value = parser.value(format);
+    if (value == QLatin1String("table") || value == QLatin1String("json") || value == QLatin1String("csv"))
+        return value;
+    printError(std::string(command) + ": --format must be table, json or csv");
+    return {};
+}
+
+std::string textTable(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows)
+{
+    std::vector<size_t> width(header.size());
+    for (size_t c = 0; c < header.size(); ++c) {
+        width[c] = header[c].size();
+        for (const auto& row : rows)
+            width[c] = std::max(width[c], row[c].size());
+    }
+    std::ostringstream out;
+    auto print = [&](const std::vector<std::string>& row) {
+        for (size_t c = 0; c < row.size(); ++c)
+            out << row[c] << (c + 1 < row.size() ? std::string(width[c] - row[c].size() + 2, ' ') : std::string());
+        out << '\n';
+    };
+    print(header);
+    for (const auto& row : rows)
+        print(row);
+    return out.str();
 }
 
 std::vector<int64_t> parseShape(const QString& text)

@@ -3,6 +3,7 @@
 #include <QStringList>
 
 #include <string>
+#include <vector>
 
 namespace cli {
 
@@ -44,6 +45,13 @@ void printWarning(const std::string& message);
 // only add contention (and 100000 would exhaust the process), so a larger request is
 // lowered to the core count with a warning.
 int boundThreads(int requested, const char* command);
+
+// --format's value when it is table, json or csv; otherwise prints "<command>: --format must
+// be table, json or csv" and returns an empty string.
+QString outputFormat(const QCommandLineParser& parser, const QCommandLineOption& format, const char* command);
+
+// Rows under a header in left-aligned columns two spaces apart, one line each.
+std::string textTable(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows);
 
 // Parses "1,3,224,224"; empty vector on error.
 std::vector<int64_t> parseShape(const QString& text);

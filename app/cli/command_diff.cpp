@@ -42,11 +42,9 @@ int runDiff(const QStringList& arguments)
         printError("diff: give two session files");
         return BadUsage;
     }
-    const QString fmt = parser.value(format);
-    if (fmt != QLatin1String("table") && fmt != QLatin1String("json") && fmt != QLatin1String("csv")) {
-        printError("diff: --format must be table, json or csv");
+    const QString fmt = outputFormat(parser, format, "diff");
+    if (fmt.isEmpty())
         return BadUsage;
-    }
     if (parser.value(sort) != QLatin1String("model") && parser.value(sort) != QLatin1String("change")) {
         printError("diff: --sort must be model or change");
         return BadUsage;

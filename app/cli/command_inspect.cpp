@@ -87,11 +87,9 @@ int runInspect(const QStringList& arguments)
         printError("inspect: give either --model or --session");
         return BadUsage;
     }
-    const QString fmt = parser.value(format);
-    if (fmt != QLatin1String("table") && fmt != QLatin1String("json") && fmt != QLatin1String("csv")) {
-        printError("inspect: --format must be table, json or csv");
+    const QString fmt = outputFormat(parser, format, "inspect");
+    if (fmt.isEmpty())
         return BadUsage;
-    }
     std::vector<int64_t> shape;
     if (parser.isSet(inputShape)) {
         shape = parseShape(parser.value(inputShape));

@@ -1,5 +1,7 @@
 #include "cli/op_table_format.h"
 
+#include "cli/cli_common.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -56,24 +58,8 @@ std::string formatOpsTable(const ModelSummary& summary)
                         shapeToString(op.shape), role,
                         op.hasWeightPoint() ? shapeToString(op.weightShape) : std::string("-")});
     }
-    std::vector<size_t> width(header.size());
-    for (size_t c = 0; c < header.size(); ++c) {
-        width[c] = header[c].size();
-        for (const auto& row : rows)
-            width[c] = std::max(width[c], row[c].size());
-    }
     std::ostringstream out;
-    auto printRow = [&](const std::vector<std::string>& row) {
-        for (size_t c = 0; c < row.size(); ++c) {
-            out << row[c];
-            if (c + 1 < row.size())
-                out << std::string(width[c] - row[c].size() + 2, ' ');
-        }
-        out << '\n';
-    };
-    printRow(header);
-    for (const auto& row : rows)
-        printRow(row);
+    out << cli::textTable(header, rows);
     out << summary.ops.size() << " ops, " << summary.activationPointCount() << " activation points, "
         << summary.weightPointCount() << " weight points, " << summary.parameterCount << " parameters\n";
     return out.str();

@@ -1,5 +1,7 @@
 #include "cli/session_format.h"
 
+#include "cli/cli_common.h"
+
 #include "core/errors.h"
 #include "core/session/observer_config_json_p.h"
 #include "core/observers/quant_types.h"
@@ -84,26 +86,6 @@ QJsonObject pointJson(const CalibrationResult& r, const PointCalibration& p, boo
     return o;
 }
 
-std::string table(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows)
-{
-    std::vector<size_t> width(header.size());
-    for (size_t c = 0; c < header.size(); ++c) {
-        width[c] = header[c].size();
-        for (const auto& row : rows)
-            width[c] = std::max(width[c], row[c].size());
-    }
-    std::ostringstream out;
-    auto print = [&](const std::vector<std::string>& row) {
-        for (size_t c = 0; c < row.size(); ++c)
-            out << row[c] << (c + 1 < row.size() ? std::string(width[c] - row[c].size() + 2, ' ') : std::string());
-        out << '\n';
-    };
-    print(header);
-    for (const auto& row : rows)
-        print(row);
-    return out.str();
-}
-
 } // namespace
 
 std::string formatPointsTable(const CalibrationResult& r)
@@ -112,7 +94,7 @@ std::string formatPointsTable(const CalibrationResult& r)
     for (const auto& p : r.points)
         rows.push_back(pointRow(r, p));
     std::ostringstream out;
-    out << table(kHeader, rows) << r.points.size() << " activation points, " << r.weights.size()
+    out << cli::textTable(kHeader, rows) << r.points.size() << " activation points, " << r.weights.size()
         << " weight points; " << r.images << " images in " << r.batches << " batches\n";
     for (const auto& w : r.warnings)
         out << "warning: " << w << '\n';
@@ -191,7 +173,7 @@ std::string formatPointDetails(const CalibrationResult& r, const std::string& op
         std::vector<std::vector<std::string>> rows;
         for (const auto& [name, result] : p->compare)
             rows.push_back({name, first(result.min), first(result.max), first(result.scale), firstInt(result.zeroPoint)});
-        out << '\n' << table({"observer", "clip_min", "clip_max", "scale", "zero_point"}, rows);
+        out << '\n' << cli::textTable({"observer", "clip_min", "clip_max", "scale", "zero_point"}, rows);
     }
     return out.str();
 }
