@@ -71,20 +71,9 @@ class TestGuiAnalysis : public QObject {
 private Q_SLOTS:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        QApplication::setOrganizationName(QStringLiteral("calibscope-test"));
-        QApplication::setApplicationName(QStringLiteral("calibscope-analysis-test"));
-        QSettings().clear();
         QVERIFY(m_dir.isValid());
-        m_window = std::make_unique<MainWindow>();
-        m_window->sessions()->setAutosaveDelay(60000);
-        m_window->resize(1500, 1000);
-        m_window->show();
-        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
-
-        QSignalSpy loaded(m_window.get(), &MainWindow::modelLoaded);
-        m_window->openDemo();
-        QVERIFY(loaded.wait(kJobTimeoutMs));
+        gui_test::startWindow(m_window, "calibscope-analysis-test", 60000, QSize(1500, 1000));
+        gui_test::openDemo(*m_window, kJobTimeoutMs);
         // The demo evaluates on its own validation split (Fashion-MNIST t10k), not on the
         // calibration images.
         QVERIFY(QString::fromStdString(m_window->validationData().path).contains(QStringLiteral("t10k")));

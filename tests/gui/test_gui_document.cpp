@@ -56,20 +56,9 @@ public Q_SLOTS:
 private Q_SLOTS:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        QApplication::setOrganizationName(QStringLiteral("calibscope-test"));
-        QApplication::setApplicationName(QStringLiteral("calibscope-document-test"));
-        QSettings().clear();
         QVERIFY(m_dir.isValid());
-        m_window = std::make_unique<MainWindow>();
-        m_window->sessions()->setAutosaveDelay(600000);
-        m_window->resize(1500, 1000);
-        m_window->show();
-        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
-
-        QSignalSpy loaded(m_window.get(), &MainWindow::modelLoaded);
-        m_window->openDemo();
-        QVERIFY(loaded.wait(kJobTimeoutMs));
+        gui_test::startWindow(m_window, "calibscope-document-test", 600000, QSize(1500, 1000));
+        gui_test::openDemo(*m_window, kJobTimeoutMs);
         QTRY_COMPARE(m_window->statusBar()->currentMessage(), QStringLiteral("Ready"));
     }
 

@@ -80,16 +80,8 @@ class TestGuiWorkflow : public QObject {
 private Q_SLOTS:
     void initTestCase()
     {
-        // Recent files and the language go to a throw-away settings file.
-        QStandardPaths::setTestModeEnabled(true);
-        QApplication::setOrganizationName(QStringLiteral("calibscope-test"));
-        QApplication::setApplicationName(QStringLiteral("calibscope-test"));
-        QSettings().clear(); // every run starts like a first start
         QVERIFY(m_dir.isValid());
-        m_window = std::make_unique<MainWindow>();
-        m_window->sessions()->setAutosaveDelay(200);
-        m_window->show();
-        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+        gui_test::startWindow(m_window, "calibscope-test", 200);
     }
 
     void opensTheDemoWithItsCalibrationSplit()
