@@ -1,9 +1,11 @@
 #include "core/errors.h"
 
+#include "core/dataset/data_error_p.h"
+
 namespace cs {
 
 CalibError::CalibError(const std::string& subject, const std::string& reason)
-    : std::runtime_error(subject + ": " + reason)
+    : std::runtime_error(oneLineMessage(subject + ": " + reason))
 {
 }
 

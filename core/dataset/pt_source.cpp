@@ -33,6 +33,65 @@ std::vector<char> readFileBytes(const std::string& path)
     return bytes;
 }
 
+// Every length a pickle opcode declares must fit in the pickle: LibTorch's unpickler trusts
+// them, so a 700-byte file declaring a 4 GiB string allocates gigabytes and never finishes.
+// Walks the opcodes torch.save writes; an opcode it does not know ends the walk (the
+// unpickler then names it).
+void checkPickleLengths(const std::string& pickle, const std::string& path)
+{
+    const size_t size = pickle.size();
+    auto bytesAt = [&](size_t pos, size_t width) -> uint64_t {
+        if (pos + width > size)
+            throw dataError(path, "corrupt torch.save pickle: it ends inside an opcode");
+        uint64_t v = 0;
+        for (size_t i = 0; i < width; ++i)
+            v |= uint64_t(static_cast<unsigned char>(pickle[pos + i])) << (8 * i);
+        return v;
+    };
+    size_t pos = 0;
+    while (pos < size) {
+        const auto op = static_cast<unsigned char>(pickle[pos++]);
+        size_t fixed = 0;     // argument bytes of a fixed-size opcode
+        size_t lengthWidth = 0; // width of a length prefix
+        switch (op) {
+        case '.': return;     // STOP
+        case 0x80: case 'K': case 'q': case 'h': fixed = 1; break;   // PROTO BININT1 BINPUT BINGET
+        case 'M': fixed = 2; break;                                 // BININT2
+        case 'J': case 'r': case 'j': fixed = 4; break;             // BININT LONG_BINPUT LONG_BINGET
+        case 'G': case 0x95: fixed = 8; break;                      // BINFLOAT FRAME
+        case 'C': case 'U': case 0x8c: case 0x8a: lengthWidth = 1; break; // SHORT_BIN{BYTES,STRING,UNICODE} LONG1
+        case 'B': case 'T': case 'X': case 0x8b: lengthWidth = 4; break;  // BIN{BYTES,STRING,UNICODE} LONG4
+        case 0x8d: case 0x8e: lengthWidth = 8; break;               // BINUNICODE8 BINBYTES8
+        case 'c': {                                                 // GLOBAL module\nname\n
+            const size_t moduleEnd = pickle.find('\n', pos);
+            const size_t nameEnd = moduleEnd == std::string::npos ? moduleEnd : pickle.find('\n', moduleEnd + 1);
+            if (nameEnd == std::string::npos)
+                throw dataError(path, "corrupt torch.save pickle: it ends inside a GLOBAL opcode");
+            pos = nameEnd + 1;
+            continue;
+        }
+        case '(': case ')': case ']': case '}': case 't': case 'R': case 'Q': case 'b': case 'u':
+        case 's': case 'e': case 'a': case 'N': case 0x85: case 0x86: case 0x87: case 0x88: case 0x89:
+        case 0x81: case 0x93: case 0x94: case '0': case '2':
+            break;                                                  // no argument
+        default:
+            return;
+        }
+        if (lengthWidth > 0) {
+            const uint64_t length = bytesAt(pos, lengthWidth);
+            pos += lengthWidth;
+            if (length > size - pos)
+                throw dataError(path, "corrupt torch.save pickle: an opcode at byte " + std::to_string(pos - lengthWidth - 1)
+                                          + " declares " + std::to_string(length) + " bytes where "
+                                          + std::to_string(size - pos) + " remain");
+            pos += size_t(length);
+        } else {
+            bytesAt(pos, fixed);
+            pos += fixed;
+        }
+    }
+}
+
 // What the pickle in a torch.save archive holds at top level, from its first opcode:
 // "tensor", or a description of what it is instead. torch::jit::pickle_load fails on some
 // of those (a one-entry dict raises "Unknown opcode"), so the user would otherwise get an
@@ -54,6 +113,7 @@ std::string topLevelKind(const std::vector<char>& bytes, const std::string& path
     } catch (const c10::Error& e) {
         throw dataError(path, "not a readable torch.save archive: " + torchMessage(e));
     }
+    checkPickleLengths(pickle, path);
     // Protocol-2 pickles start with PROTO <n>; the next opcode builds the top-level object.
     size_t pos = pickle.size() >= 2 && static_cast<unsigned char>(pickle[0]) == 0x80 ? 2 : 0;
     if (pos >= pickle.size())
