@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -76,8 +77,9 @@ public:
     std::vector<std::optional<QuantGrid>> plan; // per point, empty = float
     std::vector<ErrorAccumulator> local;
     std::vector<std::vector<Candidate>> candidates;
+    std::vector<ValidationHistogram> coverage; // per point; no bins = not recorded
 
-    explicit FloatTap(size_t points) : plan(points), local(points), candidates(points) {}
+    explicit FloatTap(size_t points) : plan(points), local(points), candidates(points), coverage(points) {}
 
     bool keepsTensors() const override { return true; }
     void observe(int point, const obs::TensorView& x) override { observeKept(point, x, nullptr); }
@@ -117,6 +119,32 @@ private:
                 c.error.addFakeQuantized(in, len, c.grid);
         }
         batch.nonFinite[p] = nonFinite;
+        if (coverage[p].grid.bins > 0)
+            addCoverage(coverage[p], held.data, held.n);
+    }
+
+    // Bins as AccumulatedHistogram::add does, int64((v - lo) * bins / (hi - lo)), so that
+    // the calibration data itself would land in the calibration histogram's bins.
+    static void addCoverage(ValidationHistogram& h, const float* x, size_t n)
+    {
+        const CoverageGrid& g = h.grid;
+        const double scale = double(g.bins) / (g.hi - g.lo);
+        const int64_t last = g.bins - 1;
+        for (size_t i = 0; i < n; ++i) {
+            const float v = x[i];
+            if (!std::isfinite(v))
+                continue;
+            ++h.count;
+            h.belowClip += v < g.clipMin;
+            h.aboveClip += v > g.clipMax;
+            const double d = double(v);
+            if (d < g.lo)
+                ++h.below;
+            else if (d > g.hi)
+                ++h.above;
+            else
+                h.counts[size_t(std::min(int64_t((d - g.lo) * scale), last))] += 1.0;
+        }
     }
 };
 
@@ -167,6 +195,11 @@ MainPassOutput runMainPass(PassRunner& runner, const EvaluationInput& input, Eva
             floatTap.local[p].setScale(it->second.scale.at(0));
             quantTap.accumulated[p].setScale(it->second.scale.at(0));
         }
+        if (auto it = input.coverage.find(points[p].name); it != input.coverage.end()) {
+            floatTap.coverage[p].grid = it->second;
+            floatTap.coverage[p].counts.assign(size_t(it->second.bins), 0.0);
+        }
+        floatTap.coverage[p].name = points[p].name;
         if (config.autoPlan)
             if (auto it = input.candidates.find(points[p].name); it != input.candidates.end())
                 for (const auto& [name, params] : it->second)
@@ -267,6 +300,9 @@ MainPassOutput runMainPass(PassRunner& runner, const EvaluationInput& input, Eva
     for (size_t p = 0; p < points.size(); ++p)
         result.points.push_back({points[p].name, floatTap.local[p].result(),
                                  config.localErrorsOnly ? PointMetrics{} : quantTap.accumulated[p].result()});
+    for (auto& h : floatTap.coverage)
+        if (h.grid.bins > 0)
+            result.validation.push_back(std::move(h));
     for (const auto& e : result.nonFinite)
         logWarning("NaN/Inf at " + e.point + " (" + e.pass + " pass, batch " + std::to_string(e.batch) + "): "
                    + std::to_string(e.count) + " values");
