@@ -110,6 +110,7 @@ private:
     {
         const HeldValues& held = batch.values[p];
         int64_t nonFinite = 0;
+        CoverageTally* tally = coverage[p].grid.bins > 0 ? &coverageTally(coverage[p].grid) : nullptr;
         for (size_t begin = 0; begin < held.n; begin += kBlock) {
             const size_t len = std::min(kBlock, held.n - begin);
             const float* in = held.data + begin;
@@ -117,34 +118,70 @@ private:
                                  : int64_t(obs::kernels::countNonFinite(in, len));
             for (Candidate& c : candidates[p])
                 c.error.addFakeQuantized(in, len, c.grid);
+            if (tally)
+                tally->add(coverage[p].grid, in, len);
         }
         batch.nonFinite[p] = nonFinite;
-        if (coverage[p].grid.bins > 0)
-            addCoverage(coverage[p], held.data, held.n);
+        if (tally)
+            tally->flushInto(coverage[p]);
     }
 
-    // Bins as AccumulatedHistogram::add does, int64((v - lo) * bins / (hi - lo)), so that
-    // the calibration data itself would land in the calibration histogram's bins.
-    static void addCoverage(ValidationHistogram& h, const float* x, size_t n)
-    {
-        const CoverageGrid& g = h.grid;
-        const double scale = double(g.bins) / (g.hi - g.lo);
-        const int64_t last = g.bins - 1;
-        for (size_t i = 0; i < n; ++i) {
-            const float v = x[i];
-            if (!std::isfinite(v))
-                continue;
-            ++h.count;
-            h.belowClip += v < g.clipMin;
-            h.aboveClip += v > g.clipMax;
-            const double d = double(v);
-            if (d < g.lo)
-                ++h.below;
-            else if (d > g.hi)
-                ++h.above;
-            else
-                h.counts[size_t(std::min(int64_t((d - g.lo) * scale), last))] += 1.0;
+    // A point's validation values on its coverage grid, binned as AccumulatedHistogram::add
+    // bins, int64((v - lo) * bins / (hi - lo)), so that the calibration data itself would
+    // land in the calibration histogram's bins. Four interleaved integer tallies (slot 0
+    // below the grid, bins + 1 above it): runs of one value, like the zeros after a ReLU, do
+    // not wait on each other's increments. One per thread, reused batch after batch.
+    struct CoverageTally {
+        std::vector<uint32_t> counts;
+        size_t stride = 0;
+        int64_t finite = 0, belowClip = 0, aboveClip = 0;
+
+        void reset(const CoverageGrid& g)
+        {
+            stride = size_t(g.bins) + 2;
+            counts.assign(4 * stride, 0);
+            finite = belowClip = aboveClip = 0;
         }
+        void add(const CoverageGrid& g, const float* x, size_t n)
+        {
+            const double lo = g.lo, hi = g.hi, scale = double(g.bins) / (g.hi - g.lo);
+            const int64_t last = g.bins - 1, above = g.bins + 1;
+            int64_t finiteHere = 0, belowHere = 0, aboveHere = 0;
+            for (size_t i = 0; i < n; ++i) {
+                const float v = x[i];
+                if (!std::isfinite(v))
+                    continue;
+                ++finiteHere;
+                belowHere += v < g.clipMin;
+                aboveHere += v > g.clipMax;
+                const double d = double(v);
+                const int64_t k = d < lo ? 0 : d > hi ? above : 1 + std::min(int64_t((d - lo) * scale), last);
+                ++counts[(i & 3) * stride + size_t(k)];
+            }
+            finite += finiteHere;
+            belowClip += belowHere;
+            aboveClip += aboveHere;
+        }
+        void flushInto(ValidationHistogram& h) const
+        {
+            for (size_t lane = 0; lane < 4; ++lane) {
+                const uint32_t* c = counts.data() + lane * stride;
+                h.below += c[0];
+                h.above += c[stride - 1];
+                for (size_t k = 1; k + 1 < stride; ++k)
+                    h.counts[k - 1] += double(c[k]);
+            }
+            h.count += finite;
+            h.belowClip += belowClip;
+            h.aboveClip += aboveClip;
+        }
+    };
+
+    static CoverageTally& coverageTally(const CoverageGrid& g)
+    {
+        thread_local CoverageTally tally;
+        tally.reset(g);
+        return tally;
     }
 };
 
