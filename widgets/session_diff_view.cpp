@@ -167,7 +167,8 @@ SessionDiffView::SessionDiffView(QWidget* parent) : QWidget(parent)
     splitter->addWidget(m_table);
     splitter->addWidget(m_plot);
     splitter->setStretchFactor(0, 1);
-    splitter->setStretchFactor(1, 2); // the overlay is what a user reads the diff by
+    splitter->setStretchFactor(1, 1);
+    splitter->setSizes({1, 1}); // the overlay is what a user reads the diff by: half the height
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(m_summary);
     layout->addWidget(splitter, 1);

@@ -16,6 +16,7 @@
 #include <QTest>
 
 #include <cmath>
+#include <limits>
 
 using namespace cs;
 using cs::test::writeNpy;
@@ -175,6 +176,24 @@ private Q_SLOTS:
             QVERIFY(w->jsDivergence > 0.05 && w->jsDivergence < 1.0);
         }
         QCOMPARE(wideReport.flagged, 3);
+
+        // Non-finite values are left out (the vector path hands their block to the scalar one).
+        std::vector<float> bad = v;
+        bad[5] = std::numeric_limits<float>::quiet_NaN();
+        bad[42] = std::numeric_limits<float>::infinity();
+        const QString badData = m_dir.filePath(QStringLiteral("bad.npy"));
+        writeNpy(badData, bad, {16, 4, 1});
+        const CoverageReport badReport =
+            analyzeCoverage(calibration, runEvaluation(calibration, plainEvaluation(badData.toStdString(), 16)));
+        std::vector<float> finite;
+        for (float f : bad)
+            if (std::isfinite(f))
+                finite.push_back(f);
+        const PointCalibration* px = calibration.point("x");
+        const Shares badHand = handCount(finite, px->result.min.at(0), px->result.max.at(0));
+        QCOMPARE(badReport.point("x")->validationCount, int64_t(62));
+        QCOMPARE(badReport.point("x")->validationOutside,
+                 double(badHand.below + badHand.above) / double(badHand.total));
         QVERIFY(QString::fromStdString(wideReport.verdict)
                     .startsWith(QStringLiteral("the calibration set does not cover the validation data at 3 points")));
 
