@@ -64,8 +64,16 @@ EvaluationInput evaluationInput(const CalibrationResult& calibration, const Eval
     in.inputShape = calibration.model.inputShape;
     in.mode = calibration.config.mode;
     in.plan = planFromCalibration(calibration);
-    for (const auto& p : calibration.points)
+    for (const auto& p : calibration.points) {
         in.planConfigs.emplace(p.name, p.config);
+        const HistogramData& h = p.stats.histogram;
+        if (h.counts.empty() || !(h.hi > h.lo))
+            continue;
+        // The observer's clip range; a point without one (nothing to clip) keeps the data's.
+        const bool clip = !p.result.min.empty() && !p.result.max.empty();
+        in.coverage[p.name] = CoverageGrid{h.lo, h.hi, int(h.counts.size()), clip ? p.result.min[0] : p.stats.min,
+                                           clip ? p.result.max[0] : p.stats.max};
+    }
     if (config.localErrorsOnly && !config.autoPlan)
         return in;
     if (config.autoPlan)

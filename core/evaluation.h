@@ -50,6 +50,31 @@ struct EvaluationConfig {
     EvaluationStageCallback onStage; // optional
 };
 
+// Where the evaluation bins a point's float values on the validation data for the coverage
+// of the validation data (core/analysis/coverage.h): the grid of the point's calibration
+// histogram, and the clip range the calibration chose.
+struct CoverageGrid {
+    double lo = 0;
+    double hi = 0;
+    int bins = 0;
+    float clipMin = 0;
+    float clipMax = 0;
+};
+
+// One point's float values on the validation data on its CoverageGrid: `counts` bins on
+// [lo, hi] binned as the calibration histogram bins; finite values below lo or above hi are
+// counted apart, and so are (exactly) those below clipMin or above clipMax.
+struct ValidationHistogram {
+    std::string name;
+    CoverageGrid grid;
+    std::vector<double> counts;
+    int64_t below = 0;
+    int64_t above = 0;
+    int64_t count = 0;        // finite values
+    int64_t belowClip = 0;
+    int64_t aboveClip = 0;
+};
+
 // What an evaluation needs of a calibration, and no more: the model, the plan, the automatic
 // plan's candidates and the observer rows (no statistics or histograms). Cheap to take on the
 // GUI thread and hand to a worker.
@@ -65,6 +90,7 @@ struct EvaluationInput {
     // Accuracy-table rows besides float, plan and auto: observer → its plan.
     std::vector<std::pair<std::string, QuantPlan>> observerPlans;
     std::vector<std::string> warnings; // asked-for observers the calibration lacks
+    std::map<std::string, CoverageGrid> coverage; // points with a calibration histogram
 };
 
 // The input `config` asks of `calibration` (candidates only with autoPlan, observer rows only
@@ -150,6 +176,9 @@ struct EvaluationResult {
     DatasetSpec data;
     int maxBatches = -1;
     std::map<std::string, ObserverConfig> planConfigs;
+    // Every point's validation values on its calibration grid, in point order; empty for
+    // evaluations made before it was recorded.
+    std::vector<ValidationHistogram> validation;
 
     const PointEvaluation* point(const std::string& name) const;
     const AccuracyRow* row(const std::string& label) const;

@@ -189,6 +189,40 @@
     </message>
 </context>
 <context>
+    <name>cs::app::CompareSessionDialog</name>
+    <message>
+        <source>Compare With Session</source>
+        <translation>与会话比较</translation>
+    </message>
+    <message>
+        <source>the open calibration</source>
+        <translation>当前打开的校准</translation>
+    </message>
+    <message>
+        <source>cannot compare</source>
+        <translation>无法比较</translation>
+    </message>
+    <message>
+        <source>Compare With Session…</source>
+        <translation>与会话比较…</translation>
+    </message>
+    <message>
+        <source>Compare with session</source>
+        <translation>与会话比较</translation>
+    </message>
+    <message>
+        <source>calibscope sessions (*.cscope);;All files (*)</source>
+        <translation>calibscope 会话 (*.cscope);;所有文件 (*)</translation>
+    </message>
+</context>
+<context>
+    <name>cs::app::ConvergenceController</name>
+    <message>
+        <source>Convergence</source>
+        <translation>收敛</translation>
+    </message>
+</context>
+<context>
     <name>cs::app::DatasetDialog</name>
     <message>
         <source>none</source>
@@ -792,6 +826,10 @@ Interactive post-training-quantization calibration.</source>
         <source>Filter ops by name, kind or module…</source>
         <translation>按名称、类型或模块筛选算子…</translation>
     </message>
+    <message>
+        <source>Convergence</source>
+        <translation>收敛</translation>
+    </message>
 </context>
 <context>
     <name>cs::app::ReportExporter</name>
@@ -1031,6 +1069,76 @@ Interactive post-training-quantization calibration.</source>
     <message>
         <source>%1: L2 %2 · SQNR %3 dB · %4 % clipped</source>
         <translation>%1：L2 %2 · SQNR %3 dB · 截断 %4 %</translation>
+    </message>
+</context>
+<context>
+    <name>cs::ui::ConvergenceView</name>
+    <message>
+        <source>not replayed: %1</source>
+        <translation>未重放：%1</translation>
+    </message>
+    <message>
+        <source>one batch: nothing to converge</source>
+        <translation>仅一批：无收敛可言</translation>
+    </message>
+    <message>
+        <source>no range</source>
+        <translation>无范围</translation>
+    </message>
+    <message>
+        <source>never settles: the range still moves in the last batches</source>
+        <translation>从未稳定：范围在最后几批中仍在变化</translation>
+    </message>
+    <message numerus="yes">
+        <source>settled after %n batch(es) (%1 images)</source>
+        <translation>
+            <numerusform>%n 批后稳定（%1 张图像）</numerusform></translation>
+    </message>
+    <message>
+        <source>batches</source>
+        <translation>批次</translation>
+    </message>
+    <message>
+        <source>clip range</source>
+        <translation>截断范围</translation>
+    </message>
+    <message>
+        <source>Replaying the observers over the calibration batches…</source>
+        <translation>正在对校准批次重放观察器…</translation>
+    </message>
+    <message>
+        <source>Calibrate to see how the clip ranges converge over the batches.</source>
+        <translation>校准后即可查看截断范围随批次的收敛情况。</translation>
+    </message>
+    <message>
+        <source>The calibration has one batch: there is nothing to converge and no bootstrap band. Calibrate with more batches.</source>
+        <translation>校准只有一批数据：无收敛可言，也没有自助法区间。请用更多批次校准。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Ranges settled after %n batch(es) (%1 images) at every point.</source>
+        <translation>
+            <numerusform>所有量化点的范围在 %n 批（%1 张图像）后稳定。</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>Not settled at %n point(s): add data.</source>
+        <translation>
+            <numerusform>%n 个量化点未稳定：请增加数据。</numerusform></translation>
+    </message>
+    <message>
+        <source>bootstrap 5–95 %</source>
+        <translation>自助法 5–95 %</translation>
+    </message>
+    <message>
+        <source>clip max after k batches</source>
+        <translation>k 批后的截断上限</translation>
+    </message>
+    <message>
+        <source>clip min after k batches</source>
+        <translation>k 批后的截断下限</translation>
+    </message>
+    <message>
+        <source>within %1 % from here</source>
+        <translation>自此起相差不超过 %1 %</translation>
     </message>
 </context>
 <context>
@@ -1681,6 +1789,47 @@ accumulated SQNR %4 dB</source>
         <source>Not drawn, far outside the data: %1.</source>
         <translation>未绘制（远超出数据范围）：%1。</translation>
     </message>
+    <message>
+        <source>Coverage</source>
+        <translation>覆盖</translation>
+    </message>
+    <message>
+        <source>Per point, the share of values outside the clip range on the calibration data and on the validation data, and the Jensen-Shannon divergence (base 2: 0 = same, 1 = disjoint) of the two histograms on the calibration histogram's grid. A point is flagged when the validation values fall outside the clip range more than %1× as often as the calibration values and in over %2 of cases.</source>
+        <translation>每个量化点在校准数据和验证数据上落在截断范围之外的比例，以及两个直方图在校准直方图网格上的 Jensen-Shannon 散度（以 2 为底：0 = 相同，1 = 不相交）。当验证数据越界的频率超过校准数据的 %1 倍且超过 %2 时标记该量化点。</translation>
+    </message>
+    <message>
+        <source>The calibration set covers the validation data at every point.</source>
+        <translation>校准集在所有量化点上都覆盖了验证数据。</translation>
+    </message>
+    <message numerus="yes">
+        <source>The calibration set does not cover the validation data at %n point(s).</source>
+        <translation>
+            <numerusform>校准集在 %n 个量化点上未覆盖验证数据。</numerusform></translation>
+    </message>
+    <message>
+        <source>Outside, calibration</source>
+        <translation>越界（校准）</translation>
+    </message>
+    <message>
+        <source>Outside, validation</source>
+        <translation>越界（验证）</translation>
+    </message>
+    <message>
+        <source>JS divergence</source>
+        <translation>JS 散度</translation>
+    </message>
+    <message>
+        <source>calibration changed since the evaluation</source>
+        <translation>评估之后校准已更改</translation>
+    </message>
+    <message>
+        <source>not covered</source>
+        <translation>未覆盖</translation>
+    </message>
+    <message>
+        <source>Coverage of the validation data</source>
+        <translation>验证数据的覆盖情况</translation>
+    </message>
 </context>
 <context>
     <name>cs::ui::JobProgress</name>
@@ -2034,6 +2183,62 @@ accumulated SQNR %4 dB</source>
         <source>Flags</source>
         <translation>标记</translation>
     </message>
+    <message>
+        <source>The calibration changed since the evaluation: evaluate again to compare the validation data with it.</source>
+        <translation>评估之后校准已更改：请重新评估以与验证数据比较。</translation>
+    </message>
+    <message>
+        <source>Validation data: %1 % outside the clip range [%2, %3] (%4 % below, %5 % above); calibration data: %6 %. Jensen-Shannon divergence of the two histograms: %7.</source>
+        <translation>验证数据：%1 % 落在截断范围 [%2, %3] 之外（低于 %4 %，高于 %5 %）；校准数据：%6 %。两个直方图的 Jensen-Shannon 散度：%7。</translation>
+    </message>
+    <message>
+        <source>The calibration set does not cover the validation data here: add calibration images like the validation images.</source>
+        <translation>校准集在此未覆盖验证数据：请加入与验证图像相似的校准图像。</translation>
+    </message>
+    <message>
+        <source>not covered (%1 %)</source>
+        <translation>未覆盖 (%1 %)</translation>
+    </message>
+    <message>
+        <source>one batch</source>
+        <translation>仅一批</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>从未稳定</translation>
+    </message>
+    <message>
+        <source>Not replayed: %1</source>
+        <translation>未重放：%1</translation>
+    </message>
+    <message>
+        <source>The calibration has one batch: there is nothing to converge.</source>
+        <translation>校准只有一批数据：无收敛可言。</translation>
+    </message>
+    <message>
+        <source>The clip range stays within %1 % of its final value from batch %2 on (%3 images).</source>
+        <translation>从第 %2 批（%3 张图像）起，截断范围与最终值相差不超过 %1 %。</translation>
+    </message>
+    <message>
+        <source>The clip range still moves by more than %1 % in the last quarter of the batches: add calibration data.</source>
+        <translation>在最后四分之一的批次中，截断范围的变化仍超过 %1 %：请增加校准数据。</translation>
+    </message>
+    <message>
+        <source>Share of the last evaluation's validation values outside the clip range; flagged when it is over %1× the calibration data's share and over %2 %</source>
+        <translation>上次评估中验证数据落在截断范围之外的比例；当其超过校准数据比例的 %1 倍且超过 %2 % 时标记</translation>
+    </message>
+    <message>
+        <source>The batch from which on the clip range stays within 1 % of its final value</source>
+        <translation>从该批次起，截断范围与最终值相差不超过 1 %</translation>
+    </message>
+    <message>
+        <source>Validation outside</source>
+        <translation>验证数据越界</translation>
+    </message>
+    <message>
+        <source>Settled after</source>
+        <translation>稳定于</translation>
+    </message>
 </context>
 <context>
     <name>cs::ui::PointTableView</name>
@@ -2147,6 +2352,92 @@ accumulated SQNR %4 dB</source>
     <message>
         <source>output SQNR drop (dB)</source>
         <translation>输出 SQNR 下降 (dB)</translation>
+    </message>
+</context>
+<context>
+    <name>cs::ui::SessionDiffModel</name>
+    <message>
+        <source>both</source>
+        <translation>两者</translation>
+    </message>
+    <message>
+        <source>only this session</source>
+        <translation>仅本会话</translation>
+    </message>
+    <message>
+        <source>only the other</source>
+        <translation>仅另一会话</translation>
+    </message>
+    <message>
+        <source>Change of the scale from this session to the other, in %</source>
+        <translation>从本会话到另一会话的 scale 变化（%）</translation>
+    </message>
+    <message>
+        <source>Change of the clip range's larger end (max(|low|, |high|)), in %</source>
+        <translation>截断范围较大一端（max(|low|, |high|)）的变化（%）</translation>
+    </message>
+    <message>
+        <source>Jensen-Shannon divergence of the two accumulated histograms on a shared grid (base 2: 0 = same distribution, 1 = disjoint)</source>
+        <translation>两个累积直方图在共同网格上的 Jensen-Shannon 散度（以 2 为底：0 = 分布相同，1 = 完全不相交）</translation>
+    </message>
+    <message>
+        <source>Point</source>
+        <translation>量化点</translation>
+    </message>
+    <message>
+        <source>In</source>
+        <translation>所在</translation>
+    </message>
+    <message>
+        <source>Observer</source>
+        <translation>观察器</translation>
+    </message>
+    <message>
+        <source>Clip range (this)</source>
+        <translation>截断范围（本会话）</translation>
+    </message>
+    <message>
+        <source>Clip range (other)</source>
+        <translation>截断范围（另一会话）</translation>
+    </message>
+    <message>
+        <source>Scale %</source>
+        <translation>Scale %</translation>
+    </message>
+    <message>
+        <source>Range %</source>
+        <translation>范围 %</translation>
+    </message>
+    <message>
+        <source>JS divergence</source>
+        <translation>JS 散度</translation>
+    </message>
+</context>
+<context>
+    <name>cs::ui::SessionDiffView</name>
+    <message>
+        <source>value</source>
+        <translation>数值</translation>
+    </message>
+    <message>
+        <source>density</source>
+        <translation>密度</translation>
+    </message>
+    <message>
+        <source>The sessions cannot be compared: %1</source>
+        <translation>无法比较这两个会话：%1</translation>
+    </message>
+    <message>
+        <source>This session: %1
+Other session: %2
+%3 points in both, %4 only in this one, %5 only in the other.</source>
+        <translation>本会话：%1
+另一会话：%2
+两者共有 %3 个量化点，仅本会话 %4 个，仅另一会话 %5 个。</translation>
+    </message>
+    <message>
+        <source>The model files differ: points are matched by name.</source>
+        <translation>模型文件不同：量化点按名称匹配。</translation>
     </message>
 </context>
 <context>

@@ -75,9 +75,14 @@ void ObserverHeatMapModel::setResult(const CalibrationResult* result)
                 names.insert(entry.first);
         for (const auto& name : names)
             m_observers << QString::fromStdString(name);
+        CoverageReport coverage;
+        if (result->evaluation)
+            coverage = analyzeCoverage(*result, *result->evaluation);
         for (const auto& p : result->points) {
             Row row;
             row.point = QString::fromStdString(p.name);
+            row.coverage = coverageTooltip(coverage.point(p.name));
+            row.notCovered = coverage.point(p.name) && coverage.point(p.name)->flagged;
             if (!p.config.keepFloat)
                 row.inUse = QString::fromStdString(p.config.name);
             row.cells.resize(size_t(m_observers.size()));
@@ -178,6 +183,9 @@ QString ObserverHeatMapModel::tooltip(const Row& row, int cell) const
         text += QLatin1Char('\n') + tr("Lowest error for this point.");
     if (observer == row.inUse)
         text += QLatin1Char('\n') + tr("The observer the plan uses for this point.");
+    // Whatever the observer, it only sees the calibration data: say where that falls short.
+    if (!row.coverage.isEmpty())
+        text += QLatin1Char('\n') + row.coverage;
     return text;
 }
 
@@ -193,9 +201,13 @@ QVariant ObserverHeatMapModel::data(const QModelIndex& index, int role) const
         case PointNameRole: return row.point;
         case SortRole: return index.row(); // graph order
         case ObserverRole: return QString();
-        case Qt::ToolTipRole:
-            return row.inUse.isEmpty() ? tr("%1 is kept in float.").arg(row.point)
-                                       : tr("%1 uses %2.").arg(row.point, row.inUse);
+        case Qt::ToolTipRole: {
+            const QString text = row.inUse.isEmpty() ? tr("%1 is kept in float.").arg(row.point)
+                                                     : tr("%1 uses %2.").arg(row.point, row.inUse);
+            return row.coverage.isEmpty() ? text : text + QLatin1Char('\n') + row.coverage;
+        }
+        case Qt::BackgroundRole:
+            return row.notCovered ? QVariant(QBrush(QColor(240, 160, 20, 90))) : QVariant();
         default: return {};
         }
     }

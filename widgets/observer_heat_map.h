@@ -59,6 +59,8 @@ private:
     struct Row {
         QString point;
         QString inUse; // "" when kept in float
+        QString coverage; // the coverage of the validation data, for tooltips ("" = not measured)
+        bool notCovered = false;
         std::vector<Cell> cells; // one per observer
         int best = -1;           // index into cells
         double logMin = 0, logMax = 0;

@@ -19,6 +19,29 @@ QString formatNumber(double value, int precision)
 
 PointTableModel::PointTableModel(QObject* parent) : QAbstractTableModel(parent) {}
 
+QString coverageTooltip(const PointCoverage* c)
+{
+    if (!c)
+        return {};
+    if (!c->note.empty())
+        return PointTableModel::tr("The calibration changed since the evaluation: evaluate again to compare "
+                                   "the validation data with it.");
+    QString text = PointTableModel::tr("Validation data: %1 % outside the clip range [%2, %3] (%4 % below, %5 % "
+                                       "above); calibration data: %6 %. Jensen-Shannon divergence of the two "
+                                       "histograms: %7.")
+                       .arg(100.0 * c->validationOutside, 0, 'f', 3)
+                       .arg(formatNumber(c->clipMin), formatNumber(c->clipMax))
+                       .arg(100.0 * c->validationBelow, 0, 'f', 3)
+                       .arg(100.0 * c->validationAbove, 0, 'f', 3)
+                       .arg(100.0 * c->calibrationOutside, 0, 'f', 3)
+                       .arg(c->jsDivergence < 0 ? QStringLiteral("–") : formatNumber(c->jsDivergence, 4));
+    if (c->flagged)
+        text += QLatin1Char('\n')
+                + PointTableModel::tr("The calibration set does not cover the validation data here: add "
+                                      "calibration images like the validation images.");
+    return text;
+}
+
 bool quantizerRange(const PointCalibration& point, float& low, float& high)
 {
     return quantizerRange(point.result, point.config.spec, low, high);
@@ -63,7 +86,58 @@ void PointTableModel::setResult(std::shared_ptr<const CalibrationResult> result)
     if (m_result)
         for (const auto& p : m_result->points)
             m_cache.push_back(computeRow(p));
+    computeCoverage();
     endResetModel();
+}
+
+void PointTableModel::computeCoverage()
+{
+    m_coverage = {};
+    m_coverageRow.assign(m_result ? m_result->points.size() : 0, -1);
+    if (!m_result || !m_result->evaluation)
+        return;
+    m_coverage = analyzeCoverage(*m_result, *m_result->evaluation);
+    for (size_t i = 0; i < m_coverage.points.size(); ++i) {
+        const int row = rowOf(QString::fromStdString(m_coverage.points[i].name));
+        if (row >= 0)
+            m_coverageRow[size_t(row)] = int(i);
+    }
+}
+
+void PointTableModel::refreshCoverage()
+{
+    computeCoverage();
+    if (rowCount() > 0)
+        Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1));
+}
+
+void PointTableModel::setConvergence(std::shared_ptr<const ConvergenceReport> report)
+{
+    m_convergence = std::move(report);
+    if (rowCount() > 0)
+        Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1));
+}
+
+const ConvergencePoint* PointTableModel::convergencePoint(int row) const
+{
+    const PointCalibration* p = point(row);
+    if (!p || !m_convergence)
+        return nullptr;
+    const auto& points = m_convergence->points;
+    // The report lists the points in the result's order: try the row first.
+    if (size_t(row) < points.size() && points[size_t(row)].name == p->name)
+        return &points[size_t(row)];
+    for (const auto& c : points)
+        if (c.name == p->name)
+            return &c;
+    return nullptr;
+}
+
+const PointCoverage* PointTableModel::coverage(int row) const
+{
+    if (row < 0 || size_t(row) >= m_coverageRow.size() || m_coverageRow[size_t(row)] < 0)
+        return nullptr;
+    return &m_coverage.points[size_t(m_coverageRow[size_t(row)])];
 }
 
 void PointTableModel::refreshPoints(const QStringList& names)
@@ -168,6 +242,21 @@ QVariant PointTableModel::cell(int row, int column) const
     case L2: return e ? formatNumber(e->l2, 4) : QString();
     case Sqnr: return e ? formatNumber(e->sqnrDb, 4) : QString();
     case Flags: return p.stats.nan || p.stats.inf ? tr("NaN/Inf") : QString();
+    case Coverage: {
+        const PointCoverage* c = coverage(row);
+        if (!c || !c->note.empty())
+            return QString();
+        const QString share = QString::number(100.0 * c->validationOutside, 'f', 3);
+        return c->flagged ? tr("not covered (%1 %)").arg(share) : QStringLiteral("%1 %").arg(share);
+    }
+    case Settled: {
+        const ConvergencePoint* c = convergencePoint(row);
+        if (!c || !c->replayed || c->settledAfter == 0)
+            return QString();
+        if (m_convergence->oneBatch)
+            return tr("one batch");
+        return c->settled ? QString::number(c->settledAfter) : tr("never");
+    }
     default: return {};
     }
 }
@@ -189,6 +278,17 @@ QVariant PointTableModel::sortValue(int row, int column) const
     // Infinite SQNR (no error) sorts after every finite value.
     case Sqnr: return e ? QVariant(std::isinf(e->sqnrDb) ? 1e300 : e->sqnrDb) : QVariant(1e301);
     case Flags: return qint64(p.stats.nan + p.stats.inf);
+    case Coverage: {
+        const PointCoverage* c = coverage(row);
+        return c && c->note.empty() ? QVariant(c->validationOutside) : QVariant(-1.0);
+    }
+    case Settled: {
+        // Never-settling points sort after every settled one.
+        const ConvergencePoint* c = convergencePoint(row);
+        if (!c || !c->replayed || c->settledAfter == 0)
+            return -1;
+        return c->settled ? c->settledAfter : 1000000;
+    }
     default: return cell(row, column);
     }
 }
@@ -201,6 +301,12 @@ QVariant PointTableModel::background(int row, int column) const
         return QBrush(QColor(220, 40, 40, 90));
     const ErrorEstimate* e = estimate(row);
     if (e && e->sqnrDb < kLowSqnrDb && (column == Name || column == L2 || column == Sqnr))
+        return QBrush(QColor(240, 160, 20, 90));
+    if (const PointCoverage* c = coverage(row); c && c->flagged && (column == Name || column == Coverage))
+        return QBrush(QColor(240, 160, 20, 90));
+    if (const ConvergencePoint* c = convergencePoint(row);
+        c && c->replayed && !c->settled && c->settledAfter > 0 && !m_convergence->oneBatch
+        && (column == Name || column == Settled))
         return QBrush(QColor(240, 160, 20, 90));
     return {};
 }
@@ -229,6 +335,23 @@ QString PointTableModel::tooltip(int row, int column) const
         if (!p.result.warning.empty())
             return QString::fromStdString(p.result.warning);
         return {};
+    case Coverage: return coverageTooltip(coverage(row));
+    case Settled: {
+        const ConvergencePoint* c = convergencePoint(row);
+        if (!c)
+            return {};
+        if (!c->replayed)
+            return tr("Not replayed: %1").arg(QString::fromStdString(c->note));
+        if (m_convergence->oneBatch)
+            return tr("The calibration has one batch: there is nothing to converge.");
+        return c->settled ? tr("The clip range stays within %1 % of its final value from batch %2 on (%3 images).")
+                                .arg(m_convergence->tolerance * 100.0, 0, 'g', 3)
+                                .arg(c->settledAfter)
+                                .arg(qint64(c->settledAfter) * m_convergence->batchSize)
+                          : tr("The clip range still moves by more than %1 % in the last quarter of the batches: "
+                               "add calibration data.")
+                                .arg(m_convergence->tolerance * 100.0, 0, 'g', 3);
+    }
     default: {
         const QVariant v = cell(row, column);
         return v.toString();
@@ -255,7 +378,7 @@ QVariant PointTableModel::data(const QModelIndex& index, int role) const
         return {};
     case Qt::TextAlignmentRole: {
         const int c = index.column();
-        const bool numeric = (c >= DataMin && c <= ZeroPoint) || c == L2 || c == Sqnr;
+        const bool numeric = (c >= DataMin && c <= ZeroPoint) || c == L2 || c == Sqnr || c == Coverage || c == Settled;
         return numeric ? QVariant(int(Qt::AlignRight | Qt::AlignVCenter)) : QVariant();
     }
     case SortRole: return sortValue(row, index.column());
@@ -264,7 +387,10 @@ QVariant PointTableModel::data(const QModelIndex& index, int role) const
     case ObserverRole: return QString::fromStdString(p.config.name);
     case BadRole: {
         const ErrorEstimate* e = estimate(row);
-        return bool(p.stats.nan || p.stats.inf || (e && e->sqnrDb < kLowSqnrDb));
+        const PointCoverage* c = coverage(row);
+        const ConvergencePoint* k = convergencePoint(row);
+        const bool unsettled = k && k->replayed && !k->settled && k->settledAfter > 0 && !m_convergence->oneBatch;
+        return bool(p.stats.nan || p.stats.inf || (e && e->sqnrDb < kLowSqnrDb) || (c && c->flagged) || unsettled);
     }
     default: return {};
     }
@@ -282,6 +408,12 @@ QVariant PointTableModel::headerData(int section, Qt::Orientation orientation, i
         case ClipHigh: return tr("Upper end of the range the observer chose");
         case L2: return tr("Quantization error ‖x − q(x)‖ estimated from the histogram");
         case Sqnr: return tr("Signal-to-quantization-noise ratio in dB (higher is better)");
+        case Coverage:
+            return tr("Share of the last evaluation's validation values outside the clip range; flagged when it is "
+                      "over %1× the calibration data's share and over %2 %")
+                .arg(CoverageOptions{}.ratio, 0, 'f', 0)
+                .arg(100.0 * CoverageOptions{}.minShare, 0, 'f', 1);
+        case Settled: return tr("The batch from which on the clip range stays within 1 % of its final value");
         default: return {};
         }
     }
@@ -301,6 +433,8 @@ QVariant PointTableModel::headerData(int section, Qt::Orientation orientation, i
     case L2: return tr("L2");
     case Sqnr: return tr("SQNR (dB)");
     case Flags: return tr("Flags");
+    case Coverage: return tr("Validation outside");
+    case Settled: return tr("Settled after");
     default: return {};
     }
 }

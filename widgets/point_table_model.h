@@ -1,4 +1,6 @@
 #pragma once
+#include "core/analysis/convergence.h"
+#include "core/analysis/coverage.h"
 #include "core/calibration.h"
 #include "core/stats/histogram_error.h"
 
@@ -18,7 +20,7 @@ class PointTableModel : public QAbstractTableModel {
 public:
     enum Column {
         Name, Kind, Module, Shape, Observer, DataMin, DataMax, ClipLow, ClipHigh, Scale, ZeroPoint, DType, L2,
-        Sqnr, Flags, ColumnCount
+        Sqnr, Flags, Coverage, Settled, ColumnCount
     };
     enum Roles {
         PointNameRole = Qt::UserRole + 1,
@@ -38,6 +40,16 @@ public:
     void setResult(std::shared_ptr<const CalibrationResult> result);
     const CalibrationResult* result() const { return m_result.get(); }
     void refreshPoints(const QStringList& names);
+    // The coverage of the result's evaluation's validation data (core/analysis/coverage.h):
+    // call when the evaluation changes.
+    void refreshCoverage();
+    // nullptr when the evaluation recorded no validation histogram for the row's point.
+    const PointCoverage* coverage(int row) const;
+    // The convergence of the ranges over the calibration batches (computed on a worker by
+    // the owner); nullptr clears the "Settled after" column.
+    void setConvergence(std::shared_ptr<const ConvergenceReport> report);
+    const ConvergenceReport* convergence() const { return m_convergence.get(); }
+    const ConvergencePoint* convergencePoint(int row) const;
     // Rows waiting for a re-run are shown in italics.
     void setPendingPoints(const QStringList& names);
 
@@ -63,10 +75,14 @@ private:
     QVariant background(int row, int column) const;
     QString tooltip(int row, int column) const;
     RowCache computeRow(const PointCalibration& p) const;
+    void computeCoverage();
 
     std::shared_ptr<const CalibrationResult> m_result;
     std::vector<RowCache> m_cache;
     QSet<QString> m_pending;
+    CoverageReport m_coverage;
+    std::vector<int> m_coverageRow; // per row: index into m_coverage.points, -1 = none
+    std::shared_ptr<const ConvergenceReport> m_convergence;
 };
 
 // The clip range whose PyTorch qparams are exactly the point's scale and zero point, so the
@@ -75,6 +91,9 @@ private:
 bool quantizerRange(const PointCalibration& point, float& low, float& high);
 // The same for any observer's result on the grid `spec` (a compare observer's, for instance).
 bool quantizerRange(const obs::ObserverResult& result, const obs::QuantSpec& spec, float& low, float& high);
+
+// What the coverage cell's and the heat map's tooltips say of a point ("" for nullptr).
+QString coverageTooltip(const PointCoverage* coverage);
 
 // "1.234", "-0.0012", "1.2e+04": compact numbers for tables and labels.
 QString formatNumber(double value, int precision = 5);

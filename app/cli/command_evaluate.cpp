@@ -1,5 +1,6 @@
 #include "cli/cli_common.h"
 
+#include "core/analysis/coverage.h"
 #include "core/errors.h"
 #include "core/evaluation.h"
 #include "core/exchange/evaluation_report.h"
@@ -160,6 +161,7 @@ int runEvaluate(const QStringList& arguments)
         }
         if (!parser.isSet(quiet)) {
             std::cout << cs::formatEvaluation(result);
+            std::cout << "coverage: " << cs::analyzeCoverage(calibration, result).verdict << '\n';
             if (!parser.isSet(noSave))
                 std::cout << "evaluation stored in " << parser.value(session).toStdString() << '\n';
         }

@@ -1,6 +1,7 @@
 #include "cli/cli_common.h"
 
 #include "core/analysis/convergence.h"
+#include "core/analysis/coverage.h"
 #include "core/errors.h"
 #include "core/evaluation.h"
 #include "core/model/model_graph.h"
@@ -36,7 +37,8 @@ QJsonValue evaluationJson(const cs::CalibrationResult& r)
                        {QStringLiteral("float_top1"), e.hasLabels ? number(e.floatMetrics.top1) : QJsonValue(QJsonValue::Null)},
                        {QStringLiteral("plan_agreement"), number(e.planMetrics.argmaxAgreement)},
                        {QStringLiteral("plan_sqnr_db"), number(e.planMetrics.sqnrDb)},
-                       {QStringLiteral("current"), cs::evaluationIsCurrent(r)}};
+                       {QStringLiteral("current"), cs::evaluationIsCurrent(r)},
+                       {QStringLiteral("coverage"), cs::coverageToJson(cs::analyzeCoverage(r, e))}};
 }
 
 std::string evaluationLine(const cs::CalibrationResult& r)
@@ -52,6 +54,7 @@ std::string evaluationLine(const cs::CalibrationResult& r)
     else
         out << "plan agrees with float on " << 100 * e.planMetrics.argmaxAgreement << "% (no labels)";
     out << "; " << (cs::evaluationIsCurrent(r) ? "current" : "stale: the plan changed since (evaluate again)") << '\n';
+    out << "coverage: " << cs::analyzeCoverage(r, e).verdict << '\n';
     return out.str();
 }
 
@@ -79,7 +82,11 @@ int runInspect(const QStringList& arguments)
     const QCommandLineOption convergence(QStringLiteral("convergence"),
         QStringLiteral("With --session: each point's range after 1..N batches (the observer replayed), a bootstrap "
                        "band of the final scale and whether the ranges settled."));
-    parser.addOptions({model, session, op, inputShape, perOp, format, threads, quiet, convergence});
+    const QCommandLineOption coverage(QStringLiteral("coverage"),
+        QStringLiteral("With --session: whether the calibration data covers the stored evaluation's validation data "
+                       "(per point the share of values outside the clip range, calibration vs validation, and the "
+                       "Jensen-Shannon divergence of the two histograms)."));
+    parser.addOptions({model, session, op, inputShape, perOp, format, threads, quiet, convergence, coverage});
     int exitCode = Ok;
     if (!parseOrExplain(parser, QStringLiteral("inspect"), arguments, exitCode))
         return exitCode;
@@ -102,10 +109,24 @@ int runInspect(const QStringList& arguments)
         printError("inspect: --convergence needs --session (and no --op)");
         return BadUsage;
     }
+    if (parser.isSet(coverage) && (!parser.isSet(session) || parser.isSet(op) || parser.isSet(convergence))) {
+        printError("inspect: --coverage needs --session (and neither --op nor --convergence)");
+        return BadUsage;
+    }
     if (parser.isSet(session)) {
         try {
             const cs::CalibrationResult result = cs::loadSession(parser.value(session).toStdString());
-            if (parser.isSet(convergence)) {
+            if (parser.isSet(coverage)) {
+                if (!result.evaluation) {
+                    printError("inspect: --coverage: the session holds no evaluation (calibscope-cli evaluate "
+                               "--session S --data V stores one)");
+                    return Failed;
+                }
+                const cs::CoverageReport report = cs::analyzeCoverage(result, *result.evaluation);
+                std::cout << (fmt == QLatin1String("json")  ? cs::formatCoverageJson(report)
+                              : fmt == QLatin1String("csv") ? cs::formatCoverageCsv(report)
+                                                            : cs::formatCoverageTable(report));
+            } else if (parser.isSet(convergence)) {
                 const cs::ConvergenceReport report = cs::analyzeConvergence(result);
                 std::cout << (fmt == QLatin1String("json")  ? cs::formatConvergenceJson(report)
                               : fmt == QLatin1String("csv") ? cs::formatConvergenceCsv(report)

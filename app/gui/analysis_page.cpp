@@ -13,6 +13,7 @@
 #include "widgets/histogram_view.h"
 #include "widgets/job_progress.h"
 #include "widgets/observer_heat_map.h"
+#include "widgets/point_table_model.h"
 #include "widgets/point_table_view.h"
 #include "widgets/sensitivity_view.h"
 
@@ -166,6 +167,10 @@ void AnalysisPage::connectJobs()
 
 void AnalysisPage::refreshEvaluationViews()
 {
+    // The coverage of the validation data shows in the point table and the heat map.
+    if (m_views.pointModel)
+        m_views.pointModel->refreshCoverage();
+    m_heatMap->setResult(m_document->result());
     const auto evaluation = m_document->evaluation();
     if (!evaluation) {
         m_accuracy->clear();

@@ -6,6 +6,7 @@
 #include "gui/app_menus.h"
 #include "gui/calibration_document.h"
 #include "gui/calibration_workflow.h"
+#include "gui/compare_session.h"
 #include "gui/data_choices.h"
 #include "gui/exchange_actions.h"
 #include "gui/file_dialogs.h"
@@ -139,6 +140,7 @@ void MainWindow::createActions()
     AppMenus::addRecentMenu(file, {[this](const QString& p) { this->openSession(p); },
                                    [this](const QString& p) { this->openModel(p); },
                                    [this](const QString& p) { this->openDataset(p); }});
+    addCompareSessionAction(file, this, m_document);
     file->addSeparator();
     m_saveAction = file->addAction(tr("&Save Session"));
     m_saveAction->setObjectName(QStringLiteral("actionSave"));

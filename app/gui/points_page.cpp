@@ -1,6 +1,8 @@
 #include "gui/points_page.h"
 
 #include "gui/calibration_document.h"
+#include "gui/convergence_controller.h"
+#include "widgets/convergence_view.h"
 #include "widgets/histogram_view.h"
 #include "widgets/op_table_model.h"
 #include "widgets/point_table_model.h"
@@ -39,6 +41,11 @@ PointsPage::PointsPage(CalibrationDocument* document, QWidget* parentWidget, QOb
     m_inspectorTabs->setObjectName(QStringLiteral("inspectorTabs"));
     m_inspectorTabs->addTab(m_histogram, tr("Histogram"));
     m_inspectorTabs->addTab(m_weights, tr("Weights"));
+    m_convergence = new ui::ConvergenceView(parentWidget);
+    m_convergence->setObjectName(QStringLiteral("convergenceView"));
+    m_inspectorTabs->addTab(m_convergence, tr("Convergence"));
+    m_convergenceController = new ConvergenceController(document, m_pointModel, m_convergence, this);
+    connect(m_pointTable, &ui::PointTableView::currentPointChanged, m_convergence, &ui::ConvergenceView::setPoint);
 
     m_splitter = new QSplitter(Qt::Vertical, parentWidget);
     m_splitter->addWidget(m_tableTabs);

@@ -13,6 +13,7 @@ struct ModelSummary;
 }
 
 namespace cs::ui {
+class ConvergenceView;
 class HistogramView;
 class OpTableModel;
 class PointTableModel;
@@ -23,6 +24,7 @@ class WeightsView;
 namespace cs::app {
 
 class CalibrationDocument;
+class ConvergenceController;
 
 // The plan feature's tables and inspector: the quantization points and every op of the graph
 // above, the histogram and weights of the current point below. Picking an op shows the point
@@ -46,6 +48,8 @@ public:
     ui::PointTableView* pointTable() const { return m_pointTable; }
     ui::HistogramView* histogram() const { return m_histogram; }
     ui::WeightsView* weights() const { return m_weights; }
+    ui::ConvergenceView* convergence() const { return m_convergence; }
+    ConvergenceController* convergenceController() const { return m_convergenceController; }
     QTabWidget* tableTabs() const { return m_tableTabs; }
     QTabWidget* inspectorTabs() const { return m_inspectorTabs; }
 
@@ -63,6 +67,8 @@ private:
     QTabWidget* m_inspectorTabs = nullptr;
     ui::HistogramView* m_histogram = nullptr;
     ui::WeightsView* m_weights = nullptr;
+    ui::ConvergenceView* m_convergence = nullptr;
+    ConvergenceController* m_convergenceController = nullptr;
     QSplitter* m_splitter = nullptr;
 };
 

@@ -59,15 +59,22 @@ double jensenShannon(const HistogramData& a, const HistogramData& b, int bins)
     if (a.total() <= 0 || b.total() <= 0)
         return -1;
     const double lo = std::min(a.lo, b.lo), hi = std::max(a.hi, b.hi);
-    std::vector<double> p = rebin(a, lo, hi, bins), q = rebin(b, lo, hi, bins);
+    return jensenShannon(rebin(a, lo, hi, bins), rebin(b, lo, hi, bins));
+}
+
+double jensenShannon(const std::vector<double>& p, const std::vector<double>& q)
+{
+    const size_t bins = std::min(p.size(), q.size());
     double sp = 0, sq = 0;
-    for (int i = 0; i < bins; ++i) {
-        sp += p[size_t(i)];
-        sq += q[size_t(i)];
+    for (size_t i = 0; i < bins; ++i) {
+        sp += p[i];
+        sq += q[i];
     }
+    if (sp <= 0 || sq <= 0)
+        return -1;
     double js = 0;
-    for (int i = 0; i < bins; ++i) {
-        const double pi = p[size_t(i)] / sp, qi = q[size_t(i)] / sq, m = 0.5 * (pi + qi);
+    for (size_t i = 0; i < bins; ++i) {
+        const double pi = p[i] / sp, qi = q[i] / sq, m = 0.5 * (pi + qi);
         if (pi > 0)
             js += 0.5 * pi * std::log2(pi / m);
         if (qi > 0)

@@ -32,6 +32,8 @@ struct SessionDiff {
 // Histograms on [lo, hi] re-binned onto `bins` equal bins spanning both, counts spread in
 // proportion to the overlap; base-2 JS divergence of the normalised counts.
 double jensenShannon(const HistogramData& a, const HistogramData& b, int bins = 2048);
+// The same for two count vectors on one grid (equal sizes); -1 when a side sums to zero.
+double jensenShannon(const std::vector<double>& p, const std::vector<double>& q);
 
 // Throws nothing: incompatible sessions (activation dtype or histogram bins differ) come
 // back with `incompatible` set and no points.

@@ -13,9 +13,14 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <limits>
 #include <memory>
 #include <optional>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace cs::evaluation {
 namespace {
@@ -76,8 +81,9 @@ public:
     std::vector<std::optional<QuantGrid>> plan; // per point, empty = float
     std::vector<ErrorAccumulator> local;
     std::vector<std::vector<Candidate>> candidates;
+    std::vector<ValidationHistogram> coverage; // per point; no bins = not recorded
 
-    explicit FloatTap(size_t points) : plan(points), local(points), candidates(points) {}
+    explicit FloatTap(size_t points) : plan(points), local(points), candidates(points), coverage(points) {}
 
     bool keepsTensors() const override { return true; }
     void observe(int point, const obs::TensorView& x) override { observeKept(point, x, nullptr); }
@@ -108,6 +114,7 @@ private:
     {
         const HeldValues& held = batch.values[p];
         int64_t nonFinite = 0;
+        CoverageTally* tally = coverage[p].grid.bins > 0 ? &coverageTally(coverage[p].grid) : nullptr;
         for (size_t begin = 0; begin < held.n; begin += kBlock) {
             const size_t len = std::min(kBlock, held.n - begin);
             const float* in = held.data + begin;
@@ -115,8 +122,109 @@ private:
                                  : int64_t(obs::kernels::countNonFinite(in, len));
             for (Candidate& c : candidates[p])
                 c.error.addFakeQuantized(in, len, c.grid);
+            if (tally)
+                tally->add(coverage[p].grid, in, len);
         }
         batch.nonFinite[p] = nonFinite;
+        if (tally)
+            tally->flushInto(coverage[p]);
+    }
+
+    // A point's validation values on its coverage grid, binned as AccumulatedHistogram::add
+    // bins, int64((v - lo) * bins / (hi - lo)), so that the calibration data itself would
+    // land in the calibration histogram's bins. Four interleaved integer tallies (slot 0
+    // below the grid, bins + 1 above it): runs of one value, like the zeros after a ReLU, do
+    // not wait on each other's increments. One per thread, reused batch after batch.
+    struct CoverageTally {
+        std::vector<uint32_t> counts;
+        size_t stride = 0;
+        int64_t finite = 0, belowClip = 0, aboveClip = 0;
+
+        void reset(const CoverageGrid& g)
+        {
+            stride = size_t(g.bins) + 2;
+            counts.assign(4 * stride, 0);
+            finite = belowClip = aboveClip = 0;
+        }
+        void add(const CoverageGrid& g, const float* x, size_t n)
+        {
+            const double lo = g.lo, hi = g.hi, scale = double(g.bins) / (g.hi - g.lo);
+            const int64_t last = g.bins - 1, above = g.bins + 1;
+            int64_t finiteHere = 0, belowHere = 0, aboveHere = 0;
+            size_t i = 0;
+#if defined(__SSE2__)
+            // Four values at a time while all are finite (the first non-finite one hands the
+            // rest of the block to the scalar loop); the same double arithmetic as below.
+            const __m128d vlo = _mm_set1_pd(lo), vhi = _mm_set1_pd(hi), vscale = _mm_set1_pd(scale);
+            const __m128d vzero = _mm_setzero_pd(), vlast = _mm_set1_pd(double(last)), vone = _mm_set1_pd(1.0);
+            const __m128d vabove = _mm_set1_pd(double(above));
+            const __m128 clipMin = _mm_set1_ps(g.clipMin), clipMax = _mm_set1_ps(g.clipMax);
+            const __m128 inf = _mm_set1_ps(std::numeric_limits<float>::infinity()), sign = _mm_set1_ps(-0.0f);
+            __m128i below4 = _mm_setzero_si128(), above4 = _mm_setzero_si128();
+            const auto slots = [&](__m128d d) {
+                __m128d t = _mm_min_pd(_mm_max_pd(_mm_mul_pd(_mm_sub_pd(d, vlo), vscale), vzero), vlast);
+                t = _mm_add_pd(_mm_cvtepi32_pd(_mm_cvttpd_epi32(t)), vone);
+                const __m128d under = _mm_cmplt_pd(d, vlo), over = _mm_cmpgt_pd(d, vhi);
+                t = _mm_andnot_pd(under, t);
+                t = _mm_or_pd(_mm_and_pd(over, vabove), _mm_andnot_pd(over, t));
+                return _mm_cvttpd_epi32(t);
+            };
+            alignas(16) int32_t k[4];
+            for (; i + 4 <= n; i += 4) {
+                const __m128 v = _mm_loadu_ps(x + i);
+                if (_mm_movemask_ps(_mm_cmplt_ps(_mm_andnot_ps(sign, v), inf)) != 0xF)
+                    break;
+                below4 = _mm_sub_epi32(below4, _mm_castps_si128(_mm_cmplt_ps(v, clipMin)));
+                above4 = _mm_sub_epi32(above4, _mm_castps_si128(_mm_cmpgt_ps(v, clipMax)));
+                const __m128i k01 = slots(_mm_cvtps_pd(v)), k23 = slots(_mm_cvtps_pd(_mm_movehl_ps(v, v)));
+                _mm_store_si128(reinterpret_cast<__m128i*>(k), _mm_unpacklo_epi64(k01, k23));
+                ++counts[size_t(k[0])];
+                ++counts[stride + size_t(k[1])];
+                ++counts[2 * stride + size_t(k[2])];
+                ++counts[3 * stride + size_t(k[3])];
+            }
+            finiteHere += int64_t(i);
+            alignas(16) int32_t lanes[4];
+            _mm_store_si128(reinterpret_cast<__m128i*>(lanes), below4);
+            belowHere += int64_t(lanes[0]) + lanes[1] + lanes[2] + lanes[3];
+            _mm_store_si128(reinterpret_cast<__m128i*>(lanes), above4);
+            aboveHere += int64_t(lanes[0]) + lanes[1] + lanes[2] + lanes[3];
+#endif
+            for (; i < n; ++i) {
+                const float v = x[i];
+                if (!std::isfinite(v))
+                    continue;
+                ++finiteHere;
+                belowHere += v < g.clipMin;
+                aboveHere += v > g.clipMax;
+                const double d = double(v);
+                const int64_t slot = d < lo ? 0 : d > hi ? above : 1 + std::min(int64_t((d - lo) * scale), last);
+                ++counts[(i & 3) * stride + size_t(slot)];
+            }
+            finite += finiteHere;
+            belowClip += belowHere;
+            aboveClip += aboveHere;
+        }
+        void flushInto(ValidationHistogram& h) const
+        {
+            for (size_t lane = 0; lane < 4; ++lane) {
+                const uint32_t* c = counts.data() + lane * stride;
+                h.below += c[0];
+                h.above += c[stride - 1];
+                for (size_t k = 1; k + 1 < stride; ++k)
+                    h.counts[k - 1] += double(c[k]);
+            }
+            h.count += finite;
+            h.belowClip += belowClip;
+            h.aboveClip += aboveClip;
+        }
+    };
+
+    static CoverageTally& coverageTally(const CoverageGrid& g)
+    {
+        thread_local CoverageTally tally;
+        tally.reset(g);
+        return tally;
     }
 };
 
@@ -167,6 +275,11 @@ MainPassOutput runMainPass(PassRunner& runner, const EvaluationInput& input, Eva
             floatTap.local[p].setScale(it->second.scale.at(0));
             quantTap.accumulated[p].setScale(it->second.scale.at(0));
         }
+        if (auto it = input.coverage.find(points[p].name); it != input.coverage.end()) {
+            floatTap.coverage[p].grid = it->second;
+            floatTap.coverage[p].counts.assign(size_t(it->second.bins), 0.0);
+        }
+        floatTap.coverage[p].name = points[p].name;
         if (config.autoPlan)
             if (auto it = input.candidates.find(points[p].name); it != input.candidates.end())
                 for (const auto& [name, params] : it->second)
@@ -267,6 +380,9 @@ MainPassOutput runMainPass(PassRunner& runner, const EvaluationInput& input, Eva
     for (size_t p = 0; p < points.size(); ++p)
         result.points.push_back({points[p].name, floatTap.local[p].result(),
                                  config.localErrorsOnly ? PointMetrics{} : quantTap.accumulated[p].result()});
+    for (auto& h : floatTap.coverage)
+        if (h.grid.bins > 0)
+            result.validation.push_back(std::move(h));
     for (const auto& e : result.nonFinite)
         logWarning("NaN/Inf at " + e.point + " (" + e.pass + " pass, batch " + std::to_string(e.batch) + "): "
                    + std::to_string(e.count) + " values");

@@ -1,5 +1,6 @@
 #include "core/exchange/evaluation_report.h"
 
+#include "core/analysis/coverage.h"
 #include "core/platform/atomic_file.h"
 
 #include <QJsonArray>
@@ -118,7 +119,8 @@ QJsonObject evaluationToJson(const CalibrationResult& calibration, const Evaluat
                        {QStringLiteral("sensitivity"), sensitivity},
                        {QStringLiteral("auto_plan"), autoPlan},
                        {QStringLiteral("non_finite"), nonFinite},
-                       {QStringLiteral("warnings"), warnings}};
+                       {QStringLiteral("warnings"), warnings},
+                       {QStringLiteral("coverage"), coverageToJson(analyzeCoverage(calibration, e))}};
 }
 
 void writeEvaluationReport(const CalibrationResult& calibration, const EvaluationResult& evaluation,

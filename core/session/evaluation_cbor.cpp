@@ -7,6 +7,8 @@
 #include <QCborValue>
 #include <QJsonObject>
 
+#include <cstring>
+
 namespace cs {
 namespace {
 
@@ -79,6 +81,21 @@ OutputMetrics outputMetricsFromCbor(const QCborMap& m)
     return o;
 }
 
+// Histogram counts as raw doubles, as the session stores the calibration histograms.
+QCborValue packedCounts(const std::vector<double>& values)
+{
+    return QByteArray(reinterpret_cast<const char*>(values.data()), qsizetype(values.size() * sizeof(double)));
+}
+
+std::vector<double> unpackedCounts(const QCborValue& value)
+{
+    const QByteArray bytes = value.toByteArray();
+    std::vector<double> out(size_t(bytes.size()) / sizeof(double));
+    if (!out.empty())
+        std::memcpy(out.data(), bytes.constData(), out.size() * sizeof(double));
+    return out;
+}
+
 QCborValue json(const QJsonObject& o) { return QCborValue::fromJsonValue(o); }
 QJsonObject jsonOf(const QCborValue& v) { return v.toMap().toJsonObject(); }
 
@@ -130,6 +147,19 @@ QCborMap evaluationToCbor(const EvaluationResult& e)
     QCborMap planConfigs;
     for (const auto& [name, config] : e.planConfigs)
         planConfigs.insert(str(name), json(observerConfigToJson(config)));
+    QCborArray validation;
+    for (const auto& h : e.validation)
+        validation.append(QCborMap{{K("name"), str(h.name)},
+                                   {K("lo"), h.grid.lo},
+                                   {K("hi"), h.grid.hi},
+                                   {K("clip_min"), double(h.grid.clipMin)},
+                                   {K("clip_max"), double(h.grid.clipMax)},
+                                   {K("counts"), packedCounts(h.counts)},
+                                   {K("below"), qint64(h.below)},
+                                   {K("above"), qint64(h.above)},
+                                   {K("count"), qint64(h.count)},
+                                   {K("below_clip"), qint64(h.belowClip)},
+                                   {K("above_clip"), qint64(h.aboveClip)}});
     return QCborMap{{K("has_labels"), e.hasLabels},
                     {K("images"), qint64(e.images)},
                     {K("batches"), e.batches},
@@ -145,7 +175,8 @@ QCborMap evaluationToCbor(const EvaluationResult& e)
                     {K("warnings"), warnings},
                     {K("data"), json(e.data.toJson())},
                     {K("max_batches"), e.maxBatches},
-                    {K("plan_configs"), planConfigs}};
+                    {K("plan_configs"), planConfigs},
+                    {K("validation_histograms"), validation}};
 }
 
 EvaluationResult evaluationFromCbor(const QCborMap& m, const std::string& path)
@@ -204,6 +235,22 @@ EvaluationResult evaluationFromCbor(const QCborMap& m, const std::string& path)
     const QCborMap planConfigs = m.value(K("plan_configs")).toMap();
     for (auto it = planConfigs.begin(); it != planConfigs.end(); ++it)
         e.planConfigs[it.key().toString().toStdString()] = observerConfigFromJson(jsonOf(it.value()), path);
+    for (const auto& v : m.value(K("validation_histograms")).toArray()) {
+        const QCborMap h = v.toMap();
+        ValidationHistogram vh;
+        vh.name = str(h.value(K("name")));
+        vh.counts = unpackedCounts(h.value(K("counts")));
+        vh.grid = CoverageGrid{real(h, "lo"), real(h, "hi"), int(vh.counts.size()), float(real(h, "clip_min")),
+                               float(real(h, "clip_max"))};
+        vh.below = h.value(K("below")).toInteger();
+        vh.above = h.value(K("above")).toInteger();
+        vh.count = h.value(K("count")).toInteger();
+        vh.belowClip = h.value(K("below_clip")).toInteger();
+        vh.aboveClip = h.value(K("above_clip")).toInteger();
+        if (vh.counts.empty() || !(vh.grid.hi > vh.grid.lo))
+            throw CalibError(path, "corrupt session (validation histogram of " + vh.name + ")");
+        e.validation.push_back(std::move(vh));
+    }
     return e;
 }
 

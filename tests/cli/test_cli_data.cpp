@@ -229,6 +229,42 @@ private Q_SLOTS:
                      .exitCode,
                  1);
     }
+
+    // After checkGate stored an evaluation in `first`: inspect --coverage in its three formats,
+    // the verdict line of the plain inspect, and the refusals.
+    void inspectCoverage()
+    {
+        const QStringList base{QStringLiteral("inspect"), QStringLiteral("--session"), first, QStringLiteral("--coverage")};
+        const Run j = cli(base + QStringList{QStringLiteral("--format"), QStringLiteral("json")});
+        QVERIFY2(j.exitCode == 0, qPrintable(describe(j)));
+        const QJsonObject report = json(j);
+        QVERIFY(report.value(QStringLiteral("recorded")).toBool());
+        const QJsonArray points = report.value(QStringLiteral("points")).toArray();
+        QVERIFY(points.size() > 3);
+        int flagged = 0;
+        for (const auto& v : points) {
+            const QJsonObject p = v.toObject();
+            const double val = p.value(QStringLiteral("validation_outside")).toDouble();
+            const double cal = p.value(QStringLiteral("calibration_outside")).toDouble();
+            // The rule, as the report states it.
+            QCOMPARE(p.value(QStringLiteral("flagged")).toBool(), val > 2 * cal && val > 0.001);
+            QVERIFY(p.value(QStringLiteral("validation_count")).toDouble() > 0);
+            flagged += p.value(QStringLiteral("flagged")).toBool() ? 1 : 0;
+        }
+        QCOMPARE(report.value(QStringLiteral("flagged")).toInt(), flagged);
+        const QString verdict = report.value(QStringLiteral("verdict")).toString();
+        const Run table = cli(base);
+        QVERIFY2(table.exitCode == 0, qPrintable(describe(table)));
+        QVERIFY2(table.out.contains(QStringLiteral("coverage: ") + verdict), qPrintable(table.out));
+        const Run csv = cli(base + QStringList{QStringLiteral("--format"), QStringLiteral("csv")});
+        QCOMPARE(csv.out.trimmed().split(QLatin1Char('\n')).size(), int(points.size()) + 1);
+        const Run plain = cli({QStringLiteral("inspect"), QStringLiteral("--session"), first});
+        QVERIFY(plain.out.contains(QStringLiteral("coverage: ") + verdict));
+        // No evaluation in the other session; --coverage with --op is bad usage.
+        const Run none = cli({QStringLiteral("inspect"), QStringLiteral("--session"), sampled, QStringLiteral("--coverage")});
+        QVERIFY2(none.exitCode == 1 && none.err.contains(QStringLiteral("no evaluation")), qPrintable(describe(none)));
+        QCOMPARE(cli(base + QStringList{QStringLiteral("--op"), QStringLiteral("x")}).exitCode, 2);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestCliData)

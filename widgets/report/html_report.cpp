@@ -75,14 +75,16 @@ QString header(const CalibrationResult& c, const ReportOptions& options, const Q
         {"model", HtmlReport::tr("Model")},           {"data", HtmlReport::tr("Data")},
         {"plan", HtmlReport::tr("Plan")},             {"accuracy", HtmlReport::tr("Accuracy")},
         {"sensitivity", HtmlReport::tr("Sensitivity")}, {"propagation", HtmlReport::tr("Error propagation")},
-        {"worst", HtmlReport::tr("Worst points")},    {"warnings", HtmlReport::tr("Warnings")}};
+        {"worst", HtmlReport::tr("Worst points")},    {"coverage", HtmlReport::tr("Coverage")},
+        {"warnings", HtmlReport::tr("Warnings")}};
     const EvaluationResult* e = c.evaluation.get();
     for (const auto& [id, text] : entries) {
         const QString anchor = QString::fromLatin1(id);
         // Links only to sections that exist.
         if ((anchor == QLatin1String("sensitivity") && (!e || e->sensitivity.empty()))
             || (anchor == QLatin1String("propagation") && (!e || e->points.empty()))
-            || (anchor == QLatin1String("worst") && options.worstPoints <= 0))
+            || (anchor == QLatin1String("worst") && options.worstPoints <= 0)
+            || (anchor == QLatin1String("coverage") && (!e || e->validation.empty())))
             continue;
         links << QStringLiteral("<a href=\"#%1\">%2</a>").arg(anchor, text);
     }
@@ -306,6 +308,7 @@ QString renderHtmlReport(const CalibrationResult& calibration, const ReportOptio
     body += sensitivitySection(context);
     body += propagationSection(context);
     body += worstPointsSection(context);
+    body += coverageSection(context);
     body += warningsSection(calibration);
     body += QStringLiteral("<footer>%1</footer>\n")
                 .arg(HtmlReport::tr("calibscope %1 · model SHA-256 %2")

@@ -28,6 +28,8 @@ QString specText(const obs::QuantSpec& spec);
 QString accuracySection(const ReportContext& context);
 QString sensitivitySection(const ReportContext& context);
 QString propagationSection(const ReportContext& context);
+// Coverage of the validation data by the calibration data (report_coverage.cpp).
+QString coverageSection(const ReportContext& context);
 
 // The worst points with their histograms (report_worst_points.cpp).
 QString worstPointsSection(const ReportContext& context);
