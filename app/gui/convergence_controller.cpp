@@ -1,6 +1,7 @@
 #include "gui/convergence_controller.h"
 
 #include "core/analysis/convergence.h"
+#include "core/platform/logging.h"
 #include "gui/calibration_document.h"
 #include "widgets/convergence_view.h"
 #include "widgets/point_table_model.h"
@@ -42,6 +43,9 @@ void ConvergenceController::start()
                        return std::make_shared<const ConvergenceReport>(analyzeConvergence(copy));
                    },
                    [this](std::shared_ptr<const ConvergenceReport> report) {
+                       // The model-level verdict goes to the log, as calibrate prints it.
+                       if (report->batches > 0)
+                           logInfo("Convergence: " + report->verdict);
                        m_model->setConvergence(report);
                        m_view->setReport(report);
                        Q_EMIT reportAvailable(std::move(report));
