@@ -12,9 +12,7 @@
 #include "core/evaluation.h"
 #include "core/quant_plan.h"
 #include "core/repair/plan_search.h"
-#ifdef CALIBSCOPE_BENCH_ADAROUND_MODEL
 #include "core/repair/adaround_model.h"
-#endif
 
 #include "core/model/model_graph.h"
 #include "core/model/quantized_model.h"
@@ -144,7 +142,6 @@ void passCost(const std::string& demo)
     std::printf("quantized model: build %.1f ms, forward of 32 images %.1f ms\n\n", 1e3 * build, 1e3 * forward);
 }
 
-#ifdef CALIBSCOPE_BENCH_ADAROUND_MODEL
 void partB(const std::string& demo, int iterations)
 {
     std::printf("(b) qint4 per-channel weights, qint8 activations\n");
@@ -179,7 +176,6 @@ void partB(const std::string& demo, int iterations)
         std::printf("    %-22s skipped: %s\n", name.c_str(), why.c_str());
     std::printf("\n");
 }
-#endif
 
 } // namespace
 
@@ -193,12 +189,8 @@ int main(int argc, char** argv)
             passCost(demo);
         if (part.find('a') != std::string::npos)
             partA(demo);
-#ifdef CALIBSCOPE_BENCH_ADAROUND_MODEL
         if (part.find('b') != std::string::npos)
             partB(demo, iterations);
-#else
-        (void)iterations;
-#endif
     } catch (const std::exception& e) {
         std::fprintf(stderr, "bench_adaround: %s\n", e.what());
         return 1;
