@@ -14,14 +14,9 @@ LoadedModel loadModel(const CalibrationConfig& config, bool withBatches, const P
 {
     LoadedModel m;
     m.graph = std::make_unique<ModelGraph>(config.modelPath, config.mode);
-    std::vector<int64_t> inputShape = m.graph->metadataInputShape();
-    if (!withBatches) {
-        if (!inputShape.empty()) {
-            inputShape.insert(inputShape.begin(), 1);
-            m.graph->inferShapes(inputShape);
-        }
+    if (!withBatches) // the parameters and the graph's structure need no shapes
         return m;
-    }
+    std::vector<int64_t> inputShape = m.graph->metadataInputShape();
     const std::unique_ptr<DatasetSource> dataset = openDataset(config.data, progress);
     checkSampleShape(inputShape, dataset->sampleShape());
     inputShape = dataset->sampleShape();

@@ -53,13 +53,10 @@ int main(int argc, char** argv)
     CalibrationConfig fourBit = base; // quint4 affine activations, qint8 per-channel weights
     fourBit.activation.spec.dtype = obs::DType::QUInt4;
     fourBit.activation.spec.qscheme = obs::QScheme::PerTensorAffine;
-    CalibrationConfig fourBitMix = fourBit;
-    fourBitMix.activation.name = "mix";
 
     std::printf("%-44s %-30s %8s %8s %8s\n", "setting", "repair", "top-1 %", "gap", "seconds");
     for (const Setting& s : {Setting{"qint8 act, qint8 per-tensor weights", perTensor},
-                             Setting{"quint4 affine act (min_max), qint8 per-ch w", fourBit},
-                             Setting{"quint4 affine act (mix), qint8 per-ch w", fourBitMix}}) {
+                             Setting{"quint4 affine act (min_max), qint8 per-ch w", fourBit}}) {
         const CalibrationResult session = runCalibration(s.config);
         double floatTop1 = 0;
         const double plain = top1(session, eval, floatTop1);
@@ -78,16 +75,11 @@ int main(int argc, char** argv)
         choices.push_back({"equalization", o});
         o.biasCorrection = true;
         choices.push_back({"equalization + bias correction", o});
-        o = {};
-        o.weightClipping = true;
-        choices.push_back({"weight clipping", o});
-        o = {};
-        o.biasCorrection = true;
-        o.bias.flavour = BiasCorrectionFlavour::TiPerBatch;
-        choices.push_back({"TI bias correction", o});
-        o = {};
-        o.preset = "ti-advanced";
-        choices.push_back({"preset ti-advanced", o});
+        if (s.config.activation.spec.dtype == obs::DType::QInt8) {
+            o = {};
+            o.preset = "ti-advanced";
+            choices.push_back({"preset ti-advanced", o});
+        }
         for (const Choice& c : choices) {
             const auto t0 = Clock::now();
             const CalibrationResult repaired = runRepairs(session, s.config, c.options);
