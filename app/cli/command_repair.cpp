@@ -2,10 +2,14 @@
 
 #include "core/errors.h"
 #include "core/exchange/fakequant_export.h"
+#include "core/repair/adaround_model.h"
+#include "core/repair/plan_search.h"
 #include "core/repair/repair.h"
 #include "core/session.h"
 
+#include <algorithm>
 #include <iostream>
+#include <map>
 
 namespace cli {
 
@@ -32,7 +36,18 @@ int runRepair(const QStringList& arguments)
         "                     weight clipping and TI bias correction), ti-advanced-dw (ti-advanced with\n"
         "                     per-channel weights for depthwise convs). Sets the observers first; the other\n"
         "                     repairs given are added.\n"
-        "  --adaround, --plan-search, --validation/--budget: not available yet."));
+        "  --plan-search      then per point, in op order, the compare-pass observer that gives the lowest\n"
+        "                     error (MSE) of the model's output against the float model's on the calibration\n"
+        "                     data, starting from the best single observer (needs a session calibrated with\n"
+        "                     --compare).\n"
+        "  --adaround         then AdaRound (Nagel et al. 2020) for every quantized conv/linear weight: per weight\n"
+        "                     round up or down so that the layer's output on its cached inputs matches the float\n"
+        "                     layer's (rectified sigmoid, zeta 1.1, gamma -0.1, lambda 0.01, beta 20 -> 2 after a\n"
+        "                     20 % warm start, Adam); --adaround-iterations N per layer (default 400).\n"
+        "  --validation V --budget PTS\n"
+        "                     last: keep the fewest points in float so that top-1 on the labelled data V is at\n"
+        "                     most PTS points below float (points ranked once by the top-1 each recovers alone,\n"
+        "                     added in that order)."));
     const auto session = option("session", "Calibrated session to repair.", "S.cscope");
     const auto data = option("data", "Calibration data the repairs measure on (default: the session's).", "PATH");
     const DataOptions dataOptions;
@@ -45,11 +60,11 @@ int runRepair(const QStringList& arguments)
     const auto clipping = option("weight-clipping", "Clip outlier weights (TI rule, see above).");
     const auto equalize = option("equalize", "Cross-layer equalization and high-bias absorption.");
     const auto noAbsorb = option("no-absorb", "Equalize without high-bias absorption.");
-    const auto adaround = option("adaround", "AdaRound the weights (not available yet).");
-    const auto adaroundIterations = option("adaround-iterations", "AdaRound iterations per layer.", "N");
-    const auto planSearch = option("plan-search", "Accuracy-driven plan search (not available yet).");
+    const auto adaround = option("adaround", "AdaRound the weights (see above).");
+    const auto adaroundIterations = option("adaround-iterations", "AdaRound iterations per layer (default 400).", "N");
+    const auto planSearch = option("plan-search", "Accuracy-driven plan search (see above).");
     const auto validation = option("validation", "Labelled validation data for --budget.", "V");
-    const auto budget = option("budget", "Top-1 points the plan may lose (not available yet).", "PTS");
+    const auto budget = option("budget", "Top-1 points the plan may lose against float, with --validation.", "PTS");
     const auto out = option("out", "Repaired session to write.", "OUT.cscope");
     const auto threads = threadsOption();
     const auto quiet = option("quiet", "No progress bar and no summary.");
@@ -64,11 +79,28 @@ int runRepair(const QStringList& arguments)
             printError("repair: --" + required->names().constFirst().toStdString() + " is required");
             return BadUsage;
         }
-    for (const auto* later : {&adaround, &adaroundIterations, &planSearch, &validation, &budget})
-        if (parser.isSet(*later)) {
-            printError("repair: --" + later->names().constFirst().toStdString() + " is not available yet");
-            return Failed;
+    int iterations = cs::AdaRoundConfig{}.iterations;
+    if (parser.isSet(adaroundIterations)) {
+        bool okI = false;
+        iterations = parser.value(adaroundIterations).toInt(&okI);
+        if (!parser.isSet(adaround) || !okI || iterations < 1) {
+            printError("repair: --adaround-iterations takes a positive integer, with --adaround");
+            return BadUsage;
         }
+    }
+    double budgetPoints = 0;
+    if (parser.isSet(budget) != parser.isSet(validation)) {
+        printError("repair: --budget and --validation go together");
+        return BadUsage;
+    }
+    if (parser.isSet(budget)) {
+        bool okP = false;
+        budgetPoints = parser.value(budget).toDouble(&okP);
+        if (!okP || budgetPoints < 0) {
+            printError("repair: --budget takes a number of top-1 points, 0 or more");
+            return BadUsage;
+        }
+    }
     cs::RepairOptions options;
     options.preset = parser.value(preset).toStdString();
     options.biasCorrection = parser.isSet(bias);
@@ -82,13 +114,17 @@ int runRepair(const QStringList& arguments)
     }
     options.bias.flavour = flavour == QLatin1String("ti") ? cs::BiasCorrectionFlavour::TiPerBatch
                                                           : cs::BiasCorrectionFlavour::Empirical;
-    if (!options.biasCorrection && !options.weightClipping && !options.equalize && options.preset.empty()) {
-        printError("repair: choose at least one of --preset, --bias-correction, --weight-clipping, --equalize");
+    const bool parameterRepairs =
+        options.biasCorrection || options.weightClipping || options.equalize || !options.preset.empty();
+    if (!parameterRepairs && !parser.isSet(planSearch) && !parser.isSet(adaround) && !parser.isSet(budget)) {
+        printError("repair: choose at least one of --preset, --bias-correction, --weight-clipping, --equalize, "
+                   "--plan-search, --adaround, --budget");
         return BadUsage;
     }
     try {
         const std::string sessionPath = parser.value(session).toStdString();
-        const cs::CalibrationResult original = cs::loadSession(sessionPath);
+        cs::ObserverBank originalBank;
+        const cs::CalibrationResult original = cs::loadSession(sessionPath, &originalBank);
         cs::CalibrationConfig config = original.config;
         config.modelPath = cs::locateModel(original, sessionPath, parser.value(model).toStdString());
         bool ok = true;
@@ -120,14 +156,89 @@ int runRepair(const QStringList& arguments)
         }
         config.threads = boundThreads(config.threads, "repair");
         ProgressPrinter printer(!parser.isSet(quiet));
+        const cs::ProgressCallback report = [&](const cs::ProgressInfo& p) {
+            printer.update(p.stage, p.done, p.total, p.itemsPerSecond, p.message);
+            return true;
+        };
         cs::ObserverBank bank;
-        const cs::CalibrationResult repaired = cs::runRepairs(
-            original, config, options,
-            [&](const cs::ProgressInfo& p) {
-                printer.update(p.stage, p.done, p.total, p.itemsPerSecond, p.message);
-                return true;
-            },
-            &bank);
+        cs::CalibrationResult repaired;
+        if (parameterRepairs) {
+            repaired = cs::runRepairs(original, config, options, report, &bank);
+        } else {
+            repaired = original;
+            repaired.config.modelPath = repaired.model.path = config.modelPath;
+            repaired.evaluation.reset();
+            bank = std::move(originalBank);
+        }
+        // A point's new configuration, applied as the GUI applies an edit.
+        auto apply = [&](const std::string& point, const cs::ObserverConfig& c) {
+            if (cs::applyPointConfig(repaired, bank, point, c) != cs::RetuneOutcome::Recomputed)
+                throw cs::CalibError(point, c.name + " cannot be applied without the data: calibrate with --compare "
+                                            "and save the observers");
+        };
+        // The activation choices first (AdaRound fits each layer to its quantized inputs),
+        // the weights' rounding next, the fallback to float last (it measures everything).
+        if (parser.isSet(planSearch)) {
+            cs::PlanSearchConfig s;
+            s.data = config.data;
+            s.batchSize = config.batchSize;
+            s.maxBatches = config.numBatches;
+            s.threads = config.threads;
+            const cs::PlanSearchResult r = cs::runPlanSearch(repaired, s, report);
+            cs::RepairRecord record{"plan_search", {{"metric", "output_mse"}, {"images", std::to_string(r.images)}}, {}};
+            for (const auto& [point, c] : r.configs) {
+                const cs::PointCalibration* p = repaired.point(point);
+                if (!p || p->config == c)
+                    continue;
+                apply(point, c);
+                record.notes.push_back(point + ": " + c.name);
+            }
+            record.notes.push_back("output MSE " + std::to_string(r.startError) + " (" + r.start + " everywhere) -> "
+                                   + std::to_string(r.outputError));
+            repaired.repairs.push_back(std::move(record));
+        }
+        if (parser.isSet(adaround)) {
+            cs::AdaRoundModelConfig a;
+            a.data = config.data;
+            a.batchSize = config.batchSize;
+            if (config.numBatches > 0)
+                a.maxBatches = std::min(a.maxBatches, config.numBatches);
+            a.threads = config.threads;
+            a.layer.iterations = iterations;
+            const cs::AdaRoundModelResult r = cs::runAdaRound(repaired, cs::planFromCalibration(repaired), a, report);
+            repaired.config.parameters = r.plan.parameters;
+            cs::RepairRecord record{"adaround", {{"iterations", std::to_string(iterations)}}, {}};
+            for (const auto& [name, layer] : r.layers)
+                record.notes.push_back(name + ": output MSE " + std::to_string(layer.nearestError) + " (nearest) -> "
+                                       + std::to_string(layer.keptNearest ? layer.nearestError : layer.adaroundError)
+                                       + (layer.keptNearest ? " (kept nearest)" : ""));
+            for (const auto& [name, why] : r.skipped)
+                record.notes.push_back(name + ": skipped, " + why);
+            repaired.repairs.push_back(std::move(record));
+        }
+        if (parser.isSet(budget)) {
+            cs::FallbackBudgetConfig f;
+            f.validation.path = parser.value(validation).toStdString();
+            f.validation.preprocess = config.data.preprocess;
+            f.threads = config.threads;
+            f.budget = budgetPoints;
+            std::map<std::string, cs::ObserverConfig> configs;
+            for (const auto& p : repaired.points)
+                configs[p.name] = p.config;
+            const cs::FallbackBudgetResult r =
+                cs::runFallbackBudget(repaired, cs::planFromCalibration(repaired), configs, f, report);
+            cs::RepairRecord record{"fallback_budget", {{"budget", parser.value(budget).toStdString()}}, {}};
+            for (const auto& name : r.fallback) {
+                apply(name, r.configs.at(name));
+                record.notes.push_back(name + ": kept float");
+            }
+            record.notes.push_back("top-1 " + std::to_string(r.startTop1) + " % -> " + std::to_string(r.finalTop1)
+                                   + " % (float " + std::to_string(r.floatTop1) + " %)");
+            if (!r.met)
+                repaired.warnings.push_back("the budget is not met: " + std::to_string(r.finalTop1)
+                                            + " % with every point in float, target " + std::to_string(r.target) + " %");
+            repaired.repairs.push_back(std::move(record));
+        }
         cs::saveSession(repaired, bank, parser.value(out).toStdString());
         for (const auto& w : repaired.warnings)
             printWarning(w);

@@ -3,8 +3,10 @@
 // cancellable) and the fallback budget (meets the budget on the demo; needs labels).
 #include "../core/core_test_support.h"
 #include "../demo_test_config.h"
+#include "../process_test_support.h"
 #include "core/calibration.h"
 #include "core/errors.h"
+#include "core/session.h"
 #include "core/evaluation.h"
 #include "core/quant_plan.h"
 #include "core/repair/plan_search.h"
@@ -188,6 +190,30 @@ private Q_SLOTS:
         QVERIFY(r.outputError < bestSingle);
         qInfo("demo quint4: best single %s %.5f, searched %.5f (%.2f dB), %d passes, %.1f s", r.start.c_str(),
               bestSingle, r.outputError, r.outputSqnrDb, r.passes, r.seconds);
+    }
+
+    // calibscope-cli repair --plan-search applies the search's choices to the saved session.
+    void cliPlanSearchAppliesTheChoices()
+    {
+        const QString session = m_dir.filePath(QStringLiteral("small.cscope"));
+        const QString out = m_dir.filePath(QStringLiteral("searched.cscope"));
+        saveSession(m_small, m_smallBank, session.toStdString());
+        const auto r = cs::test::runCli({QStringLiteral("repair"), QStringLiteral("--session"), session,
+                                         QStringLiteral("--plan-search"), QStringLiteral("--out"), out});
+        QVERIFY2(r.exitCode == 0, qPrintable(cs::test::describe(r)));
+        QVERIFY2(r.out.contains(QStringLiteral("plan_search")), qPrintable(r.out));
+        PlanSearchConfig config;
+        config.data = m_smallData;
+        config.batchSize = m_small.config.batchSize;
+        config.maxBatches = m_small.config.numBatches;
+        const PlanSearchResult expected = runPlanSearch(m_small, config);
+        const CalibrationResult searched = loadSession(out.toStdString());
+        for (const auto& [point, c] : expected.configs) {
+            QVERIFY2(searched.point(point), point.c_str());
+            QVERIFY2(searched.point(point)->config == c, point.c_str());
+        }
+        QVERIFY(!searched.repairs.empty());
+        QCOMPARE(searched.repairs.back().name, std::string("plan_search"));
     }
 
     void cancelStopsTheSearch()

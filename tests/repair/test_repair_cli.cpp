@@ -64,10 +64,15 @@ private Q_SLOTS:
     void laterRepairsAndBadUsageAreRefused()
     {
         auto r = cs::test::runCli({QStringLiteral("repair"), QStringLiteral("--session"), path("s.cscope"),
-                                   QStringLiteral("--adaround"), QStringLiteral("--out"), path("a.cscope")});
-        QCOMPARE(r.exitCode, 1);
-        QVERIFY2(r.err.contains(QStringLiteral("--adaround is not available yet")), qPrintable(r.err));
+                                   QStringLiteral("--adaround-iterations"), QStringLiteral("10"), QStringLiteral("--out"),
+                                   path("a.cscope")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(QStringLiteral("with --adaround")), qPrintable(r.err));
         QVERIFY(!QFile::exists(path("a.cscope")));
+        r = cs::test::runCli({QStringLiteral("repair"), QStringLiteral("--session"), path("s.cscope"),
+                              QStringLiteral("--budget"), QStringLiteral("0.5"), QStringLiteral("--out"), path("a.cscope")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(QStringLiteral("--validation")), qPrintable(r.err));
         r = cs::test::runCli({QStringLiteral("repair"), QStringLiteral("--session"), path("s.cscope"),
                               QStringLiteral("--out"), path("a.cscope")});
         QCOMPARE(r.exitCode, 2);
