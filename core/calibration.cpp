@@ -128,7 +128,7 @@ CalibrationResult runCalibration(const CalibrationConfig& config, const Progress
     for (const auto& w : dataset->warnings())
         result.warnings.push_back(w);
 
-    InstrumentedModel model(graph);
+    InstrumentedModel model(graph, config.parameters);
     ObserverBank bank;
     CalibrationHandler handler;
     handler.slots.reserve(model.points().size());

@@ -4,6 +4,7 @@
 #include "core/dataset/dataset_spec.h"
 #include "core/observers/observer.h"
 #include "core/observers/quant_types.h"
+#include "core/model/layer_parameters.h"
 #include "core/model/op_info.h"
 #include "core/stats/point_statistics.h"
 #include "core/progress.h"
@@ -39,6 +40,18 @@ struct CalibrationConfig {
     std::map<std::string, ObserverConfig> weightOverrides; // by conv/linear op name
     bool compareObservers = false; // also run every registry observer with defaults
     int histogramBins = 2048;
+    // Repaired parameters the model runs with (core/repair): the activations are observed,
+    // and the weights quantized, with these in place of the ops' own.
+    LayerParameterMap parameters;
+};
+
+// One repair applied to a calibration: its name ("bias_correction", "weight_clipping",
+// "equalization", ...), the parameters it ran with, and what it reported (points skipped,
+// per-point remarks).
+struct RepairRecord {
+    std::string name;
+    std::map<std::string, std::string> params;
+    std::vector<std::string> notes;
 };
 
 struct PointCalibration {
@@ -98,6 +111,8 @@ struct CalibrationResult {
     double seconds = 0;
     double imagesPerSecond = 0;
     std::vector<std::string> warnings;
+    // The repairs that made config.parameters, in the order applied.
+    std::vector<RepairRecord> repairs;
     // The last evaluation run on this calibration, or null. It describes the plan as it was
     // when evaluated: EvaluationResult::planConfigs tells whether it is still current.
     std::shared_ptr<const EvaluationResult> evaluation;

@@ -36,6 +36,7 @@ QuantPlan planFromCalibration(const CalibrationResult& result)
 {
     QuantPlan plan;
     plan.foldBatchNorm = result.config.mode == PointMode::Deployment;
+    plan.parameters = result.config.parameters;
     for (const auto& p : result.points)
         if (!p.config.keepFloat && usable(p.result))
             plan.activations[p.name] = fakeQuantParams(p.result, p.config.spec);

@@ -13,6 +13,9 @@ struct QuantPlan {
     std::map<std::string, FakeQuantParams> activations; // by point name; absent = kept float
     std::map<std::string, FakeQuantParams> weights;     // by conv/linear op name; absent = float
     bool foldBatchNorm = true;                          // deployment mode: weights are BN-folded
+    // Repaired float parameters (BN-folded when foldBatchNorm) that replace the ops' own
+    // before their weights are fake-quantized.
+    LayerParameterMap parameters;
 };
 
 // Scale/zero point and integer range of an observer result under `spec`.

@@ -146,6 +146,81 @@ ChannelRanges rangesFromCbor(const QCborMap& m)
 QCborValue json(const QJsonObject& o) { return QCborValue::fromJsonValue(o); }
 QJsonObject jsonOf(const QCborValue& v) { return v.toMap().toJsonObject(); }
 
+QCborMap parametersToCbor(const LayerParameterMap& parameters)
+{
+    QCborMap m;
+    for (const auto& [name, p] : parameters) {
+        QCborMap layer;
+        if (!p.weight.empty()) {
+            layer.insert(K("weight_shape"), intArray(p.weightShape));
+            layer.insert(K("weight"), packed(p.weight));
+        }
+        if (!p.bias.empty())
+            layer.insert(K("bias"), packed(p.bias));
+        m.insert(QString::fromStdString(name), layer);
+    }
+    return m;
+}
+
+LayerParameterMap parametersFromCbor(const QCborMap& m, const std::string& path)
+{
+    LayerParameterMap parameters;
+    for (auto it = m.begin(); it != m.end(); ++it) {
+        const std::string name = it.key().toString().toStdString();
+        const QCborMap layer = it.value().toMap();
+        LayerParameters p;
+        p.weightShape = intVector(layer.value(K("weight_shape")));
+        p.weight = unpacked<float>(layer.value(K("weight")));
+        p.bias = unpacked<float>(layer.value(K("bias")));
+        int64_t count = p.weight.empty() ? 0 : 1;
+        for (int64_t d : p.weightShape)
+            count = d < 0 || d > (int64_t(1) << 40) ? -1 : count * d;
+        if (!p.weight.empty() && count != int64_t(p.weight.size()))
+            throw CalibError(path, "corrupt session (repaired weight of " + name + " has " + std::to_string(p.weight.size())
+                                       + " values for shape " + shapeToString(p.weightShape) + ")");
+        for (float v : p.weight)
+            if (!std::isfinite(v))
+                throw CalibError(path, "corrupt session (repaired weight of " + name + " is not finite)");
+        for (float v : p.bias)
+            if (!std::isfinite(v))
+                throw CalibError(path, "corrupt session (repaired bias of " + name + " is not finite)");
+        parameters[name] = std::move(p);
+    }
+    return parameters;
+}
+
+QCborArray repairsToCbor(const std::vector<RepairRecord>& repairs)
+{
+    QCborArray a;
+    for (const auto& r : repairs) {
+        QCborMap params;
+        for (const auto& [key, value] : r.params)
+            params.insert(QString::fromStdString(key), QString::fromStdString(value));
+        QCborArray notes;
+        for (const auto& n : r.notes)
+            notes.append(QString::fromStdString(n));
+        a.append(QCborMap{{K("name"), QString::fromStdString(r.name)}, {K("params"), params}, {K("notes"), notes}});
+    }
+    return a;
+}
+
+std::vector<RepairRecord> repairsFromCbor(const QCborArray& a)
+{
+    std::vector<RepairRecord> repairs;
+    for (const auto& v : a) {
+        const QCborMap m = v.toMap();
+        RepairRecord r;
+        r.name = m.value(K("name")).toString().toStdString();
+        const QCborMap params = m.value(K("params")).toMap();
+        for (auto it = params.begin(); it != params.end(); ++it)
+            r.params[it.key().toString().toStdString()] = it.value().toString().toStdString();
+        for (const auto& n : m.value(K("notes")).toArray())
+            r.notes.push_back(n.toString().toStdString());
+        repairs.push_back(std::move(r));
+    }
+    return repairs;
+}
+
 QCborMap configToCbor(const CalibrationConfig& c)
 {
     QCborMap overrides;
@@ -154,7 +229,7 @@ QCborMap configToCbor(const CalibrationConfig& c)
     QCborMap weightOverrides;
     for (const auto& [name, oc] : c.weightOverrides)
         weightOverrides.insert(QString::fromStdString(name), json(observerConfigToJson(oc)));
-    return QCborMap{{K("model"), QString::fromStdString(c.modelPath)},
+    QCborMap m{{K("model"), QString::fromStdString(c.modelPath)},
                     {K("mode"), c.mode == PointMode::Deployment ? K("deployment") : K("per_op")},
                     {K("data"), json(c.data.toJson())},
                     {K("batch_size"), c.batchSize},
@@ -166,6 +241,9 @@ QCborMap configToCbor(const CalibrationConfig& c)
                     {K("weight_overrides"), weightOverrides},
                     {K("compare_observers"), c.compareObservers},
                     {K("histogram_bins"), c.histogramBins}};
+    if (!c.parameters.empty()) // version 2
+        m.insert(K("parameters"), parametersToCbor(c.parameters));
+    return m;
 }
 
 CalibrationConfig configFromCbor(const QCborMap& m, const std::string& path)
@@ -187,6 +265,7 @@ CalibrationConfig configFromCbor(const QCborMap& m, const std::string& path)
         c.weightOverrides[it.key().toString().toStdString()] = observerConfigFromJson(jsonOf(it.value()), path);
     c.compareObservers = m.value(K("compare_observers")).toBool();
     c.histogramBins = int(m.value(K("histogram_bins")).toInteger());
+    c.parameters = parametersFromCbor(m.value(K("parameters")).toMap(), path);
     return c;
 }
 
@@ -247,7 +326,7 @@ void saveSession(const CalibrationResult& r, const ObserverBank& bank, const std
 
     QCborMap root{
         {K("format"), K("calibscope-session")},
-        {K("version"), kSessionVersion},
+        {K("version"), r.config.parameters.empty() && r.repairs.empty() ? 1 : kSessionVersion},
         {K("generator"), QStringLiteral("calibscope " CALIBSCOPE_VERSION)},
         {K("created"), QDateTime::currentDateTimeUtc().toString(Qt::ISODate)},
         {K("model"), QCborMap{{K("path"), QString::fromStdString(r.model.path)},
@@ -264,6 +343,8 @@ void saveSession(const CalibrationResult& r, const ObserverBank& bank, const std
     // Optional: a session without "evaluation" (none run, or an older file) loads with null.
     if (r.evaluation)
         root.insert(K("evaluation"), evaluationToCbor(*r.evaluation));
+    if (!r.repairs.empty())
+        root.insert(K("repairs"), repairsToCbor(r.repairs));
     writeFileAtomically(path, root.toCborValue().toCbor().toStdString());
 }
 
@@ -451,6 +532,7 @@ CalibrationResult loadSession(const std::string& path, ObserverBank* bankOut)
     r.imagesPerSecond = run.value(K("images_per_second")).toDouble();
     for (const auto& w : run.value(K("warnings")).toArray())
         r.warnings.push_back(w.toString().toStdString());
+    r.repairs = repairsFromCbor(root.value(K("repairs")).toArray());
     // A damaged evaluation costs only itself: the calibration still loads (evaluate again).
     if (root.value(K("evaluation")).isMap()) {
         try {

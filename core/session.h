@@ -7,7 +7,10 @@
 
 namespace cs {
 
-inline constexpr int kSessionVersion = 1;
+// Version 2 adds repaired parameters and the repairs applied; a session without them is
+// still written as version 1, so that older calibscope versions keep reading it (and refuse,
+// instead of silently dropping, a repaired one).
+inline constexpr int kSessionVersion = 2;
 
 // Throws CalibError naming the file when it cannot be written; the previous file survives.
 // `bank` is saved beside the result so that a reopened session still retunes instantly (an

@@ -24,6 +24,7 @@ int runExport(const QStringList& arguments);
 int runInspect(const QStringList& arguments);
 int runMakeDemo(const QStringList& arguments);
 int runMerge(const QStringList& arguments);
+int runRepair(const QStringList& arguments);
 int runDemo(const QStringList& arguments);
 }
 
@@ -35,6 +36,7 @@ const cli::Command kCommands[] = {
     {"export", "Write a session's qconfig JSON, checkpoint, fake-quantized model or report.", cli::runExport},
     {"inspect", "List a model's ops, or a session's points and their clip ranges.", cli::runInspect},
     {"diff", "Compare two sessions point by point (range, scale, observer, histogram).", cli::runDiff},
+    {"repair", "Repair a session's quantized model: bias correction, clipping, equalization, presets.", cli::runRepair},
     {"check", "A CI gate: evaluate a session and test accuracy/SQNR/convergence criteria.", cli::runCheck},
     {"merge", "Merge sessions of one model calibrated on different data shards.", cli::runMerge},
     {"make-demo", "Train the demo CNN on Fashion-MNIST (cached in the XDG cache folder).", cli::runMakeDemo},

@@ -3,6 +3,7 @@
 #include "core/errors.h"
 #include "core/exchange/checkpoint.h"
 #include "core/exchange/fakequant_export.h"
+#include "core/exchange/float_state_dict.h"
 #include "core/exchange/onnx_export.h"
 #include "core/exchange/qconfig.h"
 #include "core/model/instrumented_model.h"
@@ -58,9 +59,13 @@ int runExport(const QStringList& arguments)
                           "M.onnx");
     const auto opset = option("opset", "With --onnx: the ONNX opset (default 13, the first with per-channel Q/DQ).", "N",
                            "13");
+    const auto floatStateDict = option("float-state-dict",
+                                       "Write the state dict of the original float model with the session's repaired "
+                                       "parameters here (load_state_dict on the user's own model).", "F.pt");
     const auto threads = threadsOption();
     const auto quiet = option("quiet", "Print nothing on success.");
-    parser.addOptions({session, qconfig, checkpoint, fakeQuant, model, report, worstPoints, title, qatMode, onnx, opset, threads, quiet});
+    parser.addOptions({session, qconfig, checkpoint, fakeQuant, model, report, worstPoints, title, qatMode, onnx, opset,
+                       floatStateDict, threads, quiet});
     int exitCode = Ok;
     if (!parseOrExplain(parser, QStringLiteral("export"), arguments, exitCode))
         return exitCode;
@@ -69,8 +74,9 @@ int runExport(const QStringList& arguments)
         return BadUsage;
     }
     if (!parser.isSet(qconfig) && !parser.isSet(checkpoint) && !parser.isSet(fakeQuant) && !parser.isSet(report)
-        && !parser.isSet(onnx)) {
-        printError("export: nothing to write: give --qconfig, --checkpoint, --fakequant-model, --onnx and/or --report");
+        && !parser.isSet(onnx) && !parser.isSet(floatStateDict)) {
+        printError("export: nothing to write: give --qconfig, --checkpoint, --fakequant-model, --onnx, "
+                   "--float-state-dict and/or --report");
         return BadUsage;
     }
     const std::optional<cs::QatMode> mode = cs::parseQatMode(parser.value(qatMode).toStdString());
@@ -138,7 +144,17 @@ int runExport(const QStringList& arguments)
             cs::saveFakeQuantModel(result, modelPath, staged(parser.value(fakeQuant)));
             written.push_back("fake-quant: " + parser.value(fakeQuant).toStdString() + " (from " + modelPath + ")");
         }
+        if (parser.isSet(floatStateDict)) {
+            cs::setComputeThreads(threadCount);
+            const std::string modelPath = cs::locateModel(result, sessionPath, parser.value(model).toStdString());
+            cs::saveFloatStateDict(result, modelPath, staged(parser.value(floatStateDict)));
+            written.push_back("float state dict: " + parser.value(floatStateDict).toStdString() + " ("
+                              + std::to_string(result.config.parameters.size()) + " repaired ops)");
+        }
         if (parser.isSet(onnx)) {
+            if (!result.config.parameters.empty())
+                throw cs::CalibError(sessionPath, "the ONNX export does not carry repaired parameters yet; export "
+                                                  "--fakequant-model or --float-state-dict");
             cs::setComputeThreads(threadCount);
             const std::string modelPath = cs::locateModel(result, sessionPath, parser.value(model).toStdString());
             const std::string onnxPath = parser.value(onnx).toStdString();

@@ -11,6 +11,7 @@ QuantPlan onlyPoint(const QuantPlan& full, const ModelSummary& model, const std:
 {
     QuantPlan plan;
     plan.foldBatchNorm = full.foldBatchNorm;
+    plan.parameters = full.parameters; // the repaired model, with only this point quantized
     if (auto it = full.activations.find(point); it != full.activations.end())
         plan.activations.insert(*it);
     for (const auto& op : model.ops)

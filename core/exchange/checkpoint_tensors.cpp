@@ -201,6 +201,18 @@ std::vector<CheckpointTensor> checkpointTensors(const CalibrationResult& result,
             addPoint(out, w->name + ".weight_fake_quant", unfolded ? unfoldedWeightResult(*w) : w->result,
                      w->config.spec);
         }
+        // Repaired parameters replace the fused module's own (fuse_bn: the BN-folded values).
+        if (auto it = result.config.parameters.find(op.name); it != result.config.parameters.end()) {
+            const WeightCalibration* w = points.weight(op.name);
+            if (mode != QatMode::FuseBn && w && !w->foldedBatchNorm.empty())
+                throw CalibError("checkpoint", "op " + op.name + " has repaired BN-folded parameters, which only a "
+                                               "fuse_bn QAT model takes; export --float-state-dict and load it before "
+                                               "preparing the QAT model");
+            if (!it->second.weight.empty())
+                out.push_back({op.name + ".weight", it->second.weightShape, it->second.weight, {}, false});
+            if (!it->second.bias.empty())
+                out.push_back({op.name + ".bias", {int64_t(it->second.bias.size())}, it->second.bias, {}, false});
+        }
     }
     return out;
 }

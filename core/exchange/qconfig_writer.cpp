@@ -138,6 +138,32 @@ std::string formatQconfig(const CalibrationResult& result, QatMode mode)
     writeCalibration(w, result);
     w.key("qat");
     writeQat(w, result, mode);
+    // The repairs that made the parameters the exported models carry (absent when none).
+    if (!result.repairs.empty()) {
+        w.key("repairs");
+        w.beginArray();
+        for (const RepairRecord& r : result.repairs) {
+            w.beginObject();
+            w.stringMember("name", r.name);
+            w.key("params");
+            w.beginObject(true);
+            for (const auto& [key, value] : r.params)
+                w.stringMember(key, value);
+            w.endObject();
+            w.key("notes");
+            w.beginArray();
+            for (const auto& n : r.notes)
+                w.string(n);
+            w.endArray();
+            w.endObject();
+        }
+        w.endArray();
+        w.key("repaired_ops");
+        w.beginArray(true);
+        for (const auto& [op, unused] : result.config.parameters)
+            w.string(op);
+        w.endArray();
+    }
     w.key("ops");
     w.beginArray();
     for (const OpInfo& op : result.model.ops)

@@ -104,6 +104,63 @@ FoldedWeight foldedWeight(const ModelGraphImpl& model, size_t opIndex, bool fold
     return f;
 }
 
+size_t layerOutputOp(const ModelGraphImpl& model, size_t opIndex)
+{
+    const auto& uses = model.opValues[opIndex]->uses();
+    if (model.mode != PointMode::Deployment || uses.size() != 1 || model.summary.ops[opIndex].fusedInto.empty()
+        || uses[0].user->kind() != c10::Symbol::fromQualString("aten::batch_norm"))
+        return opIndex;
+    for (size_t k = 0; k < model.opValues.size(); ++k)
+        if (model.opValues[k] == uses[0].user->output(0))
+            return k;
+    return opIndex;
+}
+
+FoldedWeight effectiveWeight(const ModelGraphImpl& model, size_t opIndex, bool foldBatchNorm,
+                             const LayerParameters* replace)
+{
+    FoldedWeight f = foldedWeight(model, opIndex, foldBatchNorm);
+    if (!replace)
+        return f;
+    const std::string where = "repaired parameters of " + model.summary.ops[opIndex].name;
+    const std::vector<int64_t> shape = f.weight.sizes().vec();
+    if (!replace->weight.empty()) {
+        if (replace->weightShape != shape)
+            throw CalibError(where, "weight shape " + shapeToString(replace->weightShape) + " does not fit the op's "
+                                        + shapeToString(shape));
+        if (int64_t(replace->weight.size()) != f.weight.numel())
+            throw CalibError(where, std::to_string(replace->weight.size()) + " weight values for a weight of "
+                                        + std::to_string(f.weight.numel()));
+        f.weight = torch::tensor(replace->weight, torch::kFloat32).reshape(shape);
+    }
+    if (!replace->bias.empty()) {
+        if (int64_t(replace->bias.size()) != shape.at(0))
+            throw CalibError(where, std::to_string(replace->bias.size()) + " bias values for "
+                                        + std::to_string(shape.at(0)) + " output channels");
+        f.bias = torch::tensor(replace->bias, torch::kFloat32);
+    }
+    return f;
+}
+
+void installWeight(const ModelGraphImpl& model, torch::jit::Graph& graph, const ValueMap& map,
+                   std::vector<torch::jit::Value*>& valueOf, size_t opIndex, const FoldedWeight& f,
+                   const at::Tensor& weight, bool setBias)
+{
+    torch::jit::Node* node = valueOf[opIndex]->node();
+    torch::jit::WithInsertPoint guard(node);
+    node->replaceInput(1, graph.insertConstant(weight));
+    if ((setBias || f.batchNorm) && f.bias.defined())
+        node->replaceInput(2, graph.insertConstant(f.bias));
+    if (!f.batchNorm)
+        return;
+    torch::jit::Value* bnOut = map.at(f.batchNorm->output(0));
+    bnOut->replaceAllUsesWith(node->output(0));
+    for (auto& v : valueOf)
+        if (v == bnOut)
+            v = node->output(0);
+    bnOut->node()->destroy();
+    (void)model;
+}
 
 std::string torchErrorMessage(const std::exception& e)
 {

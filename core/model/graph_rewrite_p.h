@@ -2,6 +2,7 @@
 // Internal to core/model's LibTorch translation units: the graph rewrites that the
 // instrumented model (taps), the quantized model (folded weights, fake quantization) and the
 // shape inference share, so that they agree on which values are points and where they sit.
+#include "core/model/layer_parameters.h"
 #include "core/model/model_graph_p.h"
 
 #include <torch/csrc/jit/ir/ir.h>
@@ -40,6 +41,22 @@ struct FoldedWeight {
     torch::jit::Node* batchNorm = nullptr;
 };
 FoldedWeight foldedWeight(const ModelGraphImpl& model, size_t opIndex, bool foldBatchNorm);
+
+// foldedWeight() with `replace`'s weight and/or bias (when given) in place of the result's.
+// Throws CalibError when a replacement does not fit the op's weight.
+FoldedWeight effectiveWeight(const ModelGraphImpl& model, size_t opIndex, bool foldBatchNorm,
+                             const LayerParameters* replace);
+
+// Makes op `opIndex` in `graph` (a copy of model.graph; `map` maps onto it) read `weight` and,
+// when `setBias`, f.bias as constants. When f folded a batch norm, that node leaves the graph
+// and its readers read the op's output (`valueOf`, each op's value in `graph`, follows).
+void installWeight(const ModelGraphImpl& model, torch::jit::Graph& graph, const ValueMap& map,
+                   std::vector<torch::jit::Value*>& valueOf, size_t opIndex, const FoldedWeight& f,
+                   const at::Tensor& weight, bool setBias);
+
+// The op whose output is conv/linear op `opIndex`'s output as the backend sees it: its
+// batch norm when one is fused into it in deployment mode, else the op itself.
+size_t layerOutputOp(const ModelGraphImpl& model, size_t opIndex);
 
 // Inserts calibscope::tap(value, point) after value's producer (see insertAfter).
 torch::jit::Node* insertTap(torch::jit::Graph& graph, torch::jit::Value* value, int point);

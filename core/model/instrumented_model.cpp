@@ -137,16 +137,46 @@ struct InstrumentedModel::Impl {
     std::vector<bool> writtenLater;            // per point: an in-place op writes to its value,
                                                // or it is the caller's input buffer
     std::unique_ptr<BackgroundWorker> observer; // started by the first off-thread handler
+    LayerParameterMap parameters;
+    std::vector<TapPoint> layerOutputs;
 };
 
-InstrumentedModel::InstrumentedModel(const ModelGraph& modelGraph) : d(std::make_unique<Impl>())
+bool operator==(const LayerParameters& a, const LayerParameters& b)
+{
+    return a.weightShape == b.weightShape && a.weight == b.weight && a.bias == b.bias;
+}
+
+InstrumentedModel::InstrumentedModel(const ModelGraph& modelGraph, const LayerParameterMap& parameters,
+                                     bool tapLayerOutputs)
+    : d(std::make_unique<Impl>())
 {
     const auto& model = modelGraph.impl();
     d->model = &model;
     d->graph = model.graph->copy();
+    d->parameters = parameters;
 
     const auto toCopy = detail::mapValues(*model.graph, *d->graph);
     const auto& ops = model.summary.ops;
+    std::vector<torch::jit::Value*> valueOf(ops.size());
+    for (size_t i = 0; i < ops.size(); ++i)
+        valueOf[i] = toCopy.at(model.opValues[i]);
+    if (!parameters.empty()) {
+        c10::InferenceMode inference;
+        for (const auto& [name, unused] : parameters) {
+            const OpInfo* op = model.summary.find(name);
+            if (!op || !op->hasWeightPoint())
+                throw CalibError("repaired parameters", "'" + name + "' is no conv/linear op of " + model.summary.path);
+        }
+        // The repaired values are meant BN-folded in deployment mode: the op runs folded.
+        const bool fold = model.mode == PointMode::Deployment;
+        for (size_t i = 0; i < ops.size(); ++i) {
+            auto p = parameters.find(ops[i].name);
+            if (p == parameters.end())
+                continue;
+            const detail::FoldedWeight f = detail::effectiveWeight(model, i, fold, &p->second);
+            detail::installWeight(model, *d->graph, toCopy, valueOf, i, f, f.weight, !p->second.bias.empty());
+        }
+    }
     const torch::jit::AliasDb aliases(model.graph);
     for (size_t i = 0; i < ops.size(); ++i) {
         if (!detail::isTappable(ops[i]))
@@ -155,7 +185,17 @@ InstrumentedModel::InstrumentedModel(const ModelGraph& modelGraph) : d(std::make
         d->points.push_back(TapPoint{static_cast<int>(i), ops[i].name});
         d->writtenLater.push_back(model.opValues[i]->node()->kind() == c10::prim::Param
                                   || aliases.hasWriters(model.opValues[i]));
-        detail::insertTap(*d->graph, toCopy.at(model.opValues[i]), point);
+        detail::insertTap(*d->graph, valueOf[i], point);
+    }
+    if (tapLayerOutputs) {
+        for (size_t i = 0; i < ops.size(); ++i) {
+            if (!ops[i].hasWeightPoint())
+                continue;
+            const int point = static_cast<int>(d->points.size() + d->layerOutputs.size());
+            d->layerOutputs.push_back(TapPoint{static_cast<int>(i), ops[i].name});
+            d->writtenLater.push_back(true); // a fused in-place activation overwrites it
+            detail::insertTap(*d->graph, valueOf[detail::layerOutputOp(model, i)], point);
+        }
     }
     d->code = std::make_unique<torch::jit::Code>(d->graph, "calibscope_instrumented");
 }
@@ -163,6 +203,7 @@ InstrumentedModel::InstrumentedModel(const ModelGraph& modelGraph) : d(std::make
 InstrumentedModel::~InstrumentedModel() = default;
 
 const std::vector<TapPoint>& InstrumentedModel::points() const { return d->points; }
+const std::vector<TapPoint>& InstrumentedModel::layerOutputs() const { return d->layerOutputs; }
 
 BatchOutput runInstrumented(torch::jit::Code& code, const c10::IValue& self, const ModelSummary& summary,
                             const float* data, const std::vector<int64_t>& shape, TapHandler& handler, TapMode mode,
@@ -231,7 +272,9 @@ std::vector<WeightTensor> InstrumentedModel::weights(bool foldBatchNorm) const
         const OpInfo& op = model.summary.ops[i];
         if (!op.hasWeightPoint())
             continue;
-        const detail::FoldedWeight f = detail::foldedWeight(model, i, foldBatchNorm);
+        auto p = d->parameters.find(op.name);
+        const bool replaced = p != d->parameters.end() && foldBatchNorm == (model.mode == PointMode::Deployment);
+        const detail::FoldedWeight f = detail::effectiveWeight(model, i, foldBatchNorm, replaced ? &p->second : nullptr);
         WeightTensor w;
         w.opIndex = static_cast<int>(i);
         w.opName = op.name;

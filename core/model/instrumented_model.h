@@ -1,6 +1,7 @@
 #pragma once
 // The model with a tap after every quantization point: one forward per batch shows each
 // point's tensor to a handler (calibration) or fake-quantizes it (evaluation).
+#include "core/model/layer_parameters.h"
 #include "core/model/model_graph.h"
 #include "core/observers/tensor_view.h"
 
@@ -81,20 +82,29 @@ int computeThreadCount(int threads); // what setComputeThreads(threads) sets
 
 class InstrumentedModel {
 public:
-    // Taps every activation point of `graph` (its input, every op that is a point).
-    explicit InstrumentedModel(const ModelGraph& graph);
+    // Taps every activation point of `graph` (its input, every op that is a point). The ops
+    // named in `parameters` run with those (BN-folded in deployment mode: their batch norm
+    // leaves the graph). Throws CalibError when a name is not a conv/linear op or a shape
+    // does not fit.
+    // With `tapLayerOutputs`, every conv/linear op's own output (after its folded batch norm,
+    // before any activation) is tapped too, as point points().size() + k for layerOutputs()[k].
+    explicit InstrumentedModel(const ModelGraph& graph, const LayerParameterMap& parameters = {},
+                               bool tapLayerOutputs = false);
     ~InstrumentedModel();
     InstrumentedModel(const InstrumentedModel&) = delete;
     InstrumentedModel& operator=(const InstrumentedModel&) = delete;
 
     const std::vector<TapPoint>& points() const;
+    const std::vector<TapPoint>& layerOutputs() const; // empty unless asked for
 
     // Runs one batch on the calling thread. Throws CalibError when the batch does not fit
     // the model (naming both shapes).
     BatchOutput forward(const float* data, const std::vector<int64_t>& shape, TapHandler& handler,
                         TapMode mode);
 
-    // Conv/linear weights, BN-folded when `foldBatchNorm` and the graph has conv→bn.
+    // Conv/linear weights, BN-folded when `foldBatchNorm` and the graph has conv→bn; the
+    // replaced parameters where the constructor was given some (and `foldBatchNorm` is the
+    // graph's deployment mode, in which they are meant).
     std::vector<WeightTensor> weights(bool foldBatchNorm) const;
 
 private:

@@ -51,9 +51,11 @@ struct QuantizedModel::Impl {
     std::shared_ptr<torch::jit::Graph> tapped; // graph + taps, for running inside calibscope
     std::unique_ptr<torch::jit::Code> code;
     std::vector<TapPoint> points;
+    std::vector<TapPoint> layerOutputs;
 };
 
-QuantizedModel::QuantizedModel(const ModelGraph& modelGraph, const QuantPlan& plan) : d(std::make_unique<Impl>())
+QuantizedModel::QuantizedModel(const ModelGraph& modelGraph, const QuantPlan& plan, bool tapLayerOutputs)
+    : d(std::make_unique<Impl>())
 {
     c10::InferenceMode inference;
     const auto& model = modelGraph.impl();
@@ -78,25 +80,29 @@ QuantizedModel::QuantizedModel(const ModelGraph& modelGraph, const QuantPlan& pl
     for (size_t i = 0; i < ops.size(); ++i)
         valueOf[i] = toClone.at(model.opValues[i]);
 
+    for (const auto& [name, unused] : plan.parameters)
+        if (!opByName.count(name) || !ops[opByName[name]].hasWeightPoint())
+            throw CalibError("quantization plan", "repaired parameters for '" + name + "', which is no conv/linear op");
     for (size_t i = 0; i < ops.size(); ++i) {
         if (!ops[i].hasWeightPoint())
             continue;
-        const detail::FoldedWeight folded = detail::foldedWeight(model, i, plan.foldBatchNorm);
+        auto p = plan.parameters.find(ops[i].name);
+        const LayerParameters* replaced = p == plan.parameters.end() ? nullptr : &p->second;
+        const detail::FoldedWeight folded = detail::effectiveWeight(model, i, plan.foldBatchNorm, replaced);
         auto q = plan.weights.find(ops[i].name);
         const at::Tensor weight = q == plan.weights.end() ? folded.weight : fakeQuantizeWeight(folded.weight, q->second);
-        torch::jit::Node* node = valueOf[i]->node();
-        torch::jit::WithInsertPoint guard(node);
-        node->replaceInput(1, d->graph->insertConstant(weight));
-        if (folded.batchNorm) {
-            node->replaceInput(2, d->graph->insertConstant(folded.bias));
-            torch::jit::Value* bnOut = toClone.at(folded.batchNorm->output(0));
-            bnOut->replaceAllUsesWith(node->output(0));
-            for (size_t k = 0; k < ops.size(); ++k)
-                if (valueOf[k] == bnOut)
-                    valueOf[k] = node->output(0);
-            bnOut->node()->destroy();
-        }
+        detail::installWeight(model, *d->graph, toClone, valueOf, i, folded, weight,
+                              replaced && !replaced->bias.empty());
     }
+
+    // Each conv/linear op's output before its activation's fake quantization.
+    std::vector<torch::jit::Value*> layerValues;
+    if (tapLayerOutputs)
+        for (size_t i = 0; i < ops.size(); ++i)
+            if (ops[i].hasWeightPoint()) {
+                d->layerOutputs.push_back(TapPoint{int(i), ops[i].name});
+                layerValues.push_back(valueOf[detail::layerOutputOp(model, i)]);
+            }
 
     for (const auto& [name, q] : plan.activations) {
         torch::jit::Value* value = valueOf[opByName.at(name)];
@@ -137,12 +143,15 @@ QuantizedModel::QuantizedModel(const ModelGraph& modelGraph, const QuantPlan& pl
         d->points.push_back(TapPoint{int(i), ops[i].name});
         detail::insertTap(*d->tapped, toTapped.at(valueOf[i]), point);
     }
+    for (size_t k = 0; k < layerValues.size(); ++k)
+        detail::insertTap(*d->tapped, toTapped.at(layerValues[k]), int(d->points.size() + k));
     d->code = std::make_unique<torch::jit::Code>(d->tapped, "calibscope_quantized");
 }
 
 QuantizedModel::~QuantizedModel() = default;
 
 const std::vector<TapPoint>& QuantizedModel::points() const { return d->points; }
+const std::vector<TapPoint>& QuantizedModel::layerOutputs() const { return d->layerOutputs; }
 
 BatchOutput QuantizedModel::forward(const float* data, const std::vector<int64_t>& shape, TapHandler* handler)
 {

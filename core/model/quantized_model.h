@@ -14,7 +14,9 @@ namespace cs {
 class QuantizedModel {
 public:
     // Throws CalibError when the plan names ops the graph does not have.
-    QuantizedModel(const ModelGraph& graph, const QuantPlan& plan);
+    // With `tapLayerOutputs` the handler also sees each conv/linear op's output before its
+    // activation and fake quantization (point points().size() + k for layerOutputs()[k]).
+    QuantizedModel(const ModelGraph& graph, const QuantPlan& plan, bool tapLayerOutputs = false);
     ~QuantizedModel();
     QuantizedModel(const QuantizedModel&) = delete;
     QuantizedModel& operator=(const QuantizedModel&) = delete;
@@ -24,6 +26,7 @@ public:
     BatchOutput forward(const float* data, const std::vector<int64_t>& shape, TapHandler* handler = nullptr);
 
     const std::vector<TapPoint>& points() const;
+    const std::vector<TapPoint>& layerOutputs() const;
 
     // A self-contained TorchScript module: fake_quantize_per_tensor_affine after every
     // quantized point, fake-quantized (BN-folded) weights as constants. Written atomically.

@@ -36,6 +36,9 @@ void checkCompatible(const CalibrationResult& a, const std::string& aLabel, cons
         fail("another model (sha256 " + b.model.sha256.substr(0, 12) + " vs " + a.model.sha256.substr(0, 12) + ")");
     if (a.config.mode != b.config.mode)
         fail("another point mode (deployment vs per-op)");
+    // Shards observed with different repaired parameters saw different models.
+    if (a.config.parameters != b.config.parameters)
+        fail("other repaired parameters (repair the merged session instead)");
     if (a.config.histogramBins != b.config.histogramBins)
         fail("histogram bins differ (" + std::to_string(b.config.histogramBins) + " vs "
              + std::to_string(a.config.histogramBins) + ")");

@@ -1,0 +1,115 @@
+// The repair job and the TI presets.
+#include "core/repair/repair.h"
+
+#include "core/errors.h"
+#include "core/model/model_graph.h"
+#include "core/platform/logging.h"
+#include "core/repair/repair_p.h"
+
+#include <chrono>
+
+namespace cs {
+
+namespace {
+
+ObserverConfig tiConfig(const std::string& observer, obs::QScheme scheme, int chAxis = -1)
+{
+    ObserverConfig c;
+    c.name = observer;
+    c.spec.dtype = obs::DType::QInt8;
+    c.spec.qscheme = scheme;
+    c.spec.powerOfTwo = true;
+    c.spec.chAxis = chAxis;
+    return c;
+}
+
+// Depthwise convs of the model: groups == output channels, one input channel per group.
+std::vector<std::string> depthwiseConvs(const CalibrationConfig& config)
+{
+    std::vector<std::string> names;
+    repair::LoadedModel loaded = repair::loadModel(config, false, {});
+    for (const WeightTensor& w : repair::effectiveLayers(*loaded.graph, {}))
+        if (repair::isDepthwise(*loaded.graph, w))
+            names.push_back(w.opName);
+    return names;
+}
+
+} // namespace
+
+std::vector<std::string> presetNames() { return {"ti-simple", "ti-advanced", "ti-advanced-dw"}; }
+
+std::string presetDescription(const std::string& name)
+{
+    if (name == "ti-simple")
+        return "TI Simple Calib: pact2 ranges from min/max, power-of-two scales, per-tensor weights";
+    if (name == "ti-advanced")
+        return "TI Advanced Calib: pact2 histogram ranges, power-of-two scales, per-tensor weights, TI weight "
+               "clipping, TI per-batch bias correction";
+    if (name == "ti-advanced-dw")
+        return "TI Advanced DW Calib: ti-advanced with per-channel weights for depthwise convs";
+    return {};
+}
+
+void applyPreset(const std::string& name, CalibrationConfig& config, RepairOptions& options)
+{
+    if (presetDescription(name).empty())
+        throw CalibError("preset " + name, "unknown preset (ti-simple, ti-advanced, ti-advanced-dw)");
+    config.activation = tiConfig("pact2", obs::QScheme::PerTensorSymmetric);
+    if (name == "ti-simple")
+        config.activation.params["range_shrink_activations"] = 0.0; // plain min/max ranges
+    config.weight = tiConfig("min_max", obs::QScheme::PerTensorSymmetric);
+    config.overrides.clear();
+    config.weightOverrides.clear();
+    if (name == "ti-simple")
+        return;
+    options.weightClipping = true;
+    options.biasCorrection = true;
+    options.bias.flavour = BiasCorrectionFlavour::TiPerBatch;
+    if (name == "ti-advanced-dw")
+        for (const std::string& op : depthwiseConvs(config))
+            config.weightOverrides[op] = tiConfig("min_max", obs::QScheme::PerChannelSymmetric, 0);
+}
+
+CalibrationResult runRepairs(const CalibrationResult& session, const CalibrationConfig& configIn,
+                             const RepairOptions& optionsIn, const ProgressCallback& progress, ObserverBank* bank)
+{
+    const auto started = std::chrono::steady_clock::now();
+    CalibrationConfig config = configIn;
+    RepairOptions options = optionsIn;
+    std::vector<RepairRecord> records = session.repairs;
+    if (!options.preset.empty()) {
+        applyPreset(options.preset, config, options);
+        records.push_back({"preset", {{"name", options.preset}}, {presetDescription(options.preset)}});
+    }
+    if (!options.biasCorrection && !options.weightClipping && !options.equalize && options.preset.empty())
+        throw CalibError("repair", "no repair chosen (bias correction, weight clipping, equalization or a preset)");
+    setComputeThreads(config.threads);
+    const RepairContext context{config, progress};
+    LayerParameterMap parameters = config.parameters;
+
+    if (options.equalize)
+        records.push_back(equalizeLayers(context, parameters, options.equalization));
+    const LayerParameterMap reference = parameters; // the float model bias correction aims at
+    if (options.weightClipping)
+        records.push_back(clipWeights(context, parameters, options.clipping));
+
+    config.parameters = parameters;
+    CalibrationResult result;
+    if (options.biasCorrection) {
+        // Bias correction measures the quantized model: its activation ranges and weight
+        // scales must be those of the parameters so far.
+        const CalibrationResult intermediate = runCalibration(config, progress);
+        records.push_back(correctBias(RepairContext{config, progress}, intermediate, reference, parameters, options.bias));
+        config.parameters = parameters;
+    }
+    result = runCalibration(config, progress, bank);
+    result.repairs = std::move(records);
+    result.evaluation.reset();
+    result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    for (const auto& r : result.repairs)
+        for (const auto& n : r.notes)
+            logInfo(r.name + ": " + n);
+    return result;
+}
+
+} // namespace cs

@@ -1,0 +1,89 @@
+#pragma once
+// Repairing the quantized model instead of only diagnosing it: bias correction, weight
+// clipping, cross-layer equalization and the TI presets. Each repair changes the repaired
+// parameters (LayerParameterMap, BN-folded in deployment mode) that calibration, evaluation
+// and export run the model with; runRepairs() is the job that applies a selection to a
+// calibration and re-calibrates the activations with the result.
+#include "core/calibration.h"
+#include "core/progress.h"
+
+#include <string>
+#include <vector>
+
+namespace cs {
+
+enum class BiasCorrectionFlavour {
+    Empirical,  // per layer in graph order: b -= mean over N,H,W of (y_q - y_fp) (AIMET)
+    TiPerBatch, // per calibration batch, every layer: b += factor * (mean_fp - mean_q) (TI)
+};
+
+struct BiasCorrectionOptions {
+    BiasCorrectionFlavour flavour = BiasCorrectionFlavour::Empirical;
+    double factor = 0.05; // TiPerBatch: the fraction of each batch's mean error corrected
+    int epochs = 1;       // TiPerBatch: passes over the calibration batches
+};
+
+struct WeightClippingOptions {
+    double threshold = 15.0; // clip only when max|W| exceeds this
+    double ratio = 16.0;     // ... and exceeds ratio * median|W|
+};
+
+struct EqualizationOptions {
+    bool absorbHighBias = true;
+    int iterations = 100; // at most, passes over the chains (a conv in two chains moves with both)
+};
+
+struct RepairOptions {
+    std::string preset;   // "" or one of presetNames()
+    bool biasCorrection = false;
+    BiasCorrectionOptions bias;
+    bool weightClipping = false;
+    WeightClippingOptions clipping;
+    bool equalize = false;
+    EqualizationOptions equalization;
+};
+
+// What every repair measures on: the model and mode of the calibration, its calibration data.
+struct RepairContext {
+    CalibrationConfig config; // model, mode, data, batches, threads, observers
+    ProgressCallback progress;
+};
+
+// "ti-simple", "ti-advanced", "ti-advanced-dw".
+std::vector<std::string> presetNames();
+std::string presetDescription(const std::string& name);
+// Sets the observers and quantization specs of `name` in `config` (activation, weight, the
+// depthwise weight overrides of ti-advanced-dw; overrides of other points are dropped) and
+// turns on the repairs it includes in `options`. Throws CalibError for an unknown name.
+void applyPreset(const std::string& name, CalibrationConfig& config, RepairOptions& options);
+
+// Cross-layer equalization of conv->[relu]->conv, linear->[relu]->linear and
+// conv->depthwise->conv chains, then high-bias absorption through a ReLU where a batch norm
+// was folded into the first layer. Changes `parameters`; the float output stays the same
+// (to float rounding; absorption is exact where the ReLU input stays above the absorbed bias).
+RepairRecord equalizeLayers(const RepairContext& context, LayerParameterMap& parameters,
+                            const EqualizationOptions& options = {});
+
+// TI's outlier-weight rule on each conv/linear weight (BN-folded in deployment mode): when
+// max|W| > threshold and max|W| > ratio * median|W|, clip to +-0.9375 * 2^ceil(log2(min(max|W|,
+// ratio * median|W|))).
+RepairRecord clipWeights(const RepairContext& context, LayerParameterMap& parameters,
+                         const WeightClippingOptions& options = {});
+
+// Bias correction of every conv/linear op against `reference` (the float model's parameters
+// the quantized one should match: the equalized ones, before clipping), quantized per
+// `calibration`'s plan with `parameters` in place. A zero bias is added where an op has none.
+RepairRecord correctBias(const RepairContext& context, const CalibrationResult& calibration,
+                         const LayerParameterMap& reference, LayerParameterMap& parameters,
+                         const BiasCorrectionOptions& options = {});
+
+// The job: `options` applied to `session` in the order equalization, weight clipping,
+// (re-calibration), bias correction, final re-calibration; the result carries the session's
+// repairs and the new ones, and no evaluation. `config` is the session's configuration with
+// the calibration data to use. Throws CalibError when a repair meets NaN/Inf (naming the
+// point) and JobCancelled on cancel; `session` is never changed.
+CalibrationResult runRepairs(const CalibrationResult& session, const CalibrationConfig& config,
+                             const RepairOptions& options, const ProgressCallback& progress = {},
+                             ObserverBank* bank = nullptr);
+
+} // namespace cs
