@@ -6,7 +6,10 @@ function(calibscope_target_defaults target)
     CALIBSCOPE_VERSION="${PROJECT_VERSION}")
   target_compile_options(${target} PRIVATE -Wall -Wextra -pedantic)
   if(CALIBSCOPE_SANITIZE)
-    target_compile_options(${target} PRIVATE -fsanitize=address,undefined -fno-omit-frame-pointer)
-    target_link_options(${target} PRIVATE -fsanitize=address,undefined)
+    # UBSan's vptr check needs the RTTI of every polymorphic LibTorch class it meets, and
+    # Debian's libtorch does not export all of it (typeinfo for c10::DynamicType): without
+    # -fno-sanitize=vptr no target using the JIT IR links.
+    target_compile_options(${target} PRIVATE -fsanitize=address,undefined -fno-sanitize=vptr -fno-omit-frame-pointer)
+    target_link_options(${target} PRIVATE -fsanitize=address,undefined -fno-sanitize=vptr)
   endif()
 endfunction()

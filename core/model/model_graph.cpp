@@ -277,6 +277,62 @@ void specializeBranches(std::shared_ptr<torch::jit::Graph> shared)
     torch::jit::EliminateDeadCode(shared);
 }
 
+// Lists the ops of the graph's top level: the inputs, then every aten op with a tensor output.
+void listOps(detail::ModelGraphImpl& d)
+{
+    d.opValues.clear();
+    std::vector<RawOp> raw;
+    std::unordered_map<const torch::jit::Value*, int> opIndex;
+    auto addOp = [&](RawOp op, torch::jit::Value* value) {
+        op.useCount = static_cast<int>(value->uses().size());
+        opIndex[value] = static_cast<int>(raw.size());
+        raw.push_back(std::move(op));
+        d.opValues.push_back(value);
+    };
+
+    const auto inputs = d.graph->inputs();
+    // The forward() signature names the arguments as the user wrote them; SSA debug names
+    // can be renamed by the JIT (x -> x0 when the body reassigns x).
+    const auto& arguments = d.frozen.get_method("forward").function().getSchema().arguments();
+    for (size_t i = 1; i < inputs.size(); ++i) { // input 0 is the module itself
+        if (!producesTensor(inputs[i]))
+            continue;
+        RawOp op;
+        op.kind = "input";
+        op.inputName = i < arguments.size() && !arguments[i].name().empty() ? arguments[i].name()
+                                                                           : argumentName(inputs[i]);
+        addOp(std::move(op), inputs[i]);
+    }
+    for (torch::jit::Node* node : d.graph->nodes()) {
+        if (!node->kind().is_aten() || node->outputs().empty() || !producesTensor(node->output(0)))
+            continue;
+        const std::string kind = node->kind().toQualString();
+        if (isNonFloatKind(kind))
+            continue;
+        RawOp op;
+        op.kind = kind;
+        op.frames = callFrames(node);
+        op.weightShape = constantWeightShape(node);
+        for (const torch::jit::Value* input : node->inputs()) {
+            auto it = opIndex.find(input);
+            op.inputs.push_back(it == opIndex.end() ? -1 : it->second);
+        }
+        addOp(std::move(op), node->output(0));
+    }
+    d.summary.ops = describeOps(raw, d.mode);
+}
+
+// The top-level aten::dim nodes: a rank, which fixed-rank input makes a constant.
+std::vector<torch::jit::Node*> rankQueries(torch::jit::Graph& graph)
+{
+    static const auto dim = c10::Symbol::fromQualString("aten::dim");
+    std::vector<torch::jit::Node*> nodes;
+    for (torch::jit::Node* node : graph.nodes())
+        if (node->kind() == dim && node->inputs().size() == 1)
+            nodes.push_back(node);
+    return nodes;
+}
+
 } // namespace
 
 ModelGraph::ModelGraph(const std::string& path, PointMode mode)
@@ -320,45 +376,7 @@ ModelGraph::ModelGraph(const std::string& path, PointMode mode)
         throw CalibError(path, "cannot freeze the model (" + firstLine(e.what()) + ")");
     }
 
-    std::vector<RawOp> raw;
-    std::unordered_map<const torch::jit::Value*, int> opIndex;
-    auto addOp = [&](RawOp op, torch::jit::Value* value) {
-        op.useCount = static_cast<int>(value->uses().size());
-        opIndex[value] = static_cast<int>(raw.size());
-        raw.push_back(std::move(op));
-        d->opValues.push_back(value);
-    };
-
-    const auto inputs = d->graph->inputs();
-    // The forward() signature names the arguments as the user wrote them; SSA debug names
-    // can be renamed by the JIT (x -> x0 when the body reassigns x).
-    const auto& arguments = d->frozen.get_method("forward").function().getSchema().arguments();
-    for (size_t i = 1; i < inputs.size(); ++i) { // input 0 is the module itself
-        if (!producesTensor(inputs[i]))
-            continue;
-        RawOp op;
-        op.kind = "input";
-        op.inputName = i < arguments.size() && !arguments[i].name().empty() ? arguments[i].name()
-                                                                           : argumentName(inputs[i]);
-        addOp(std::move(op), inputs[i]);
-    }
-    for (torch::jit::Node* node : d->graph->nodes()) {
-        if (!node->kind().is_aten() || node->outputs().empty() || !producesTensor(node->output(0)))
-            continue;
-        const std::string kind = node->kind().toQualString();
-        if (isNonFloatKind(kind))
-            continue;
-        RawOp op;
-        op.kind = kind;
-        op.frames = callFrames(node);
-        op.weightShape = constantWeightShape(node);
-        for (const torch::jit::Value* input : node->inputs()) {
-            auto it = opIndex.find(input);
-            op.inputs.push_back(it == opIndex.end() ? -1 : it->second);
-        }
-        addOp(std::move(op), node->output(0));
-    }
-    d->summary.ops = describeOps(raw, mode);
+    listOps(*d);
     d->summary.inputShape = metadataInputShape();
 }
 
@@ -423,6 +441,11 @@ static std::string expectedInputFromGraph(const detail::ModelGraphImpl& d)
 void ModelGraph::inferShapes(const std::vector<int64_t>& inputShape)
 {
     c10::InferenceMode guard;
+    if (d->specializedRank >= 0 && d->specializedRank != int(inputShape.size())) {
+        // The graph was specialized on input of another rank: start again from the file.
+        ModelGraph fresh(d->summary.path, d->mode);
+        d = std::move(fresh.d);
+    }
     const at::Tensor sample = torch::zeros(inputShape);
     auto fail = [&](const std::exception& e) {
         std::string message = detail::torchErrorMessage(e);
@@ -452,25 +475,56 @@ void ModelGraph::inferShapes(const std::vector<int64_t>& inputShape)
             fail(e);
         }
     }
-    // Run a copy of the graph that returns every op's value as an extra output.
-    auto graph = d->graph->copy();
-    const auto toCopy = detail::mapValues(*d->graph, *graph);
-    const size_t firstExtra = graph->outputs().size();
-    for (const torch::jit::Value* value : d->opValues)
-        graph->registerOutput(toCopy.at(value));
-
-    torch::jit::Stack stack;
-    stack.emplace_back(d->frozen._ivalue());
-    stack.emplace_back(sample);
-    try {
-        torch::jit::Code code(graph, "calibscope_shapes");
-        torch::jit::InterpreterState(code).run(stack);
-    } catch (const std::exception& e) {
-        fail(e);
+    // Runs a copy of the graph that returns `extra` (top-level values) after its own outputs;
+    // returns those extra values.
+    auto run = [&](const std::vector<torch::jit::Value*>& extra) {
+        auto graph = d->graph->copy();
+        const auto toCopy = detail::mapValues(*d->graph, *graph);
+        const size_t firstExtra = graph->outputs().size();
+        for (const torch::jit::Value* value : extra)
+            graph->registerOutput(toCopy.at(value));
+        torch::jit::Stack stack;
+        stack.emplace_back(d->frozen._ivalue());
+        stack.emplace_back(sample);
+        try {
+            torch::jit::Code code(graph, "calibscope_shapes");
+            torch::jit::InterpreterState(code).run(stack);
+        } catch (const std::exception& e) {
+            fail(e);
+        }
+        return torch::jit::Stack(stack.begin() + std::ptrdiff_t(firstExtra), stack.end());
+    };
+    // Branches on the input's rank (MultiheadAttention's batched/unbatched paths, `if x.dim()
+    // == 3`) fold once the ranks this input gives are constants: the ops of the taken branch
+    // become top-level ops, listed and quantized like the others. The graph then serves input
+    // of this rank only (another rank reloads it, above).
+    if (d->specializedRank < 0 && hasOpsInBlocks(d->graph->block())) {
+        bool folded = false;
+        for (int round = 0; round < 8; ++round) {
+            const std::vector<torch::jit::Node*> queries = rankQueries(*d->graph);
+            if (queries.empty())
+                break;
+            std::vector<torch::jit::Value*> values;
+            for (torch::jit::Node* node : queries)
+                values.push_back(node->output());
+            const torch::jit::Stack ranks = run(values);
+            for (size_t i = 0; i < queries.size(); ++i) {
+                torch::jit::WithInsertPoint insert(queries[i]);
+                queries[i]->output()->replaceAllUsesWith(d->graph->insertConstant(ranks.at(i)));
+                queries[i]->destroy();
+            }
+            specializeBranches(d->graph);
+            folded = true;
+        }
+        if (folded) {
+            d->specializedRank = int(inputShape.size());
+            listOps(*d);
+        }
     }
+    const torch::jit::Stack values = run(d->opValues);
     d->summary.inputShape = inputShape;
     for (size_t i = 0; i < d->opValues.size(); ++i) {
-        const auto& value = stack.at(firstExtra + i);
+        const auto& value = values.at(i);
         if (!value.isTensor())
             continue;
         const auto tensor = value.toTensor();

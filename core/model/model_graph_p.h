@@ -20,6 +20,8 @@ struct ModelGraphImpl {
     // forward calls: an op failing below them crashes the frozen graph's interpreter, so
     // inferShapes() runs a sample through this one first.
     std::optional<torch::jit::Module> unfrozen;
+    // The input rank the graph's rank queries (x.dim()) were folded for; -1 when not folded.
+    int specializedRank = -1;
 };
 
 } // namespace cs::detail

@@ -8,6 +8,9 @@
 #include "core/model/instrumented_model.h"
 #include "core/model/model_graph.h"
 #include "core/model/quantized_model.h"
+#include "core/dataset/dataset_source.h"
+#include "core/exchange/fakequant_export.h"
+#include "core/quant_plan.h"
 #include "../process_test_support.h"
 
 #include <QFile>
@@ -21,6 +24,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <set>
 
 using namespace cs;
 
@@ -112,43 +116,70 @@ private Q_SLOTS:
         quantized.save(dir.filePath(QStringLiteral("q.pt")).toStdString());
     }
 
-    // The encoder's compute sits in branches that freezing keeps (fast-path checks on the
-    // input and on autograd); the specialized graph lists the decomposed path's ops as points,
-    // observed with the values eager PyTorch computes on that path.
-    void transformerBranchOpsArePoints()
+    // A TransformerEncoder's and a torchvision VisionTransformer's compute sits in branches
+    // that freezing keeps (fast-path checks on autograd and flags, MultiheadAttention's
+    // batched/unbatched paths on the input's rank); the graph specialized on the input lists
+    // the decomposed path's ops as points, every conv/linear (the packed in-projection too) a
+    // weight point, observed with the values eager PyTorch computes on that path.
+    void branchOpsArePoints_data()
     {
-        QFile file(QString::fromStdString(kModels + "/transformer_reference.json"));
+        QTest::addColumn<QString>("model");
+        QTest::addColumn<QString>("reference");
+        QTest::addColumn<std::vector<int64_t>>("shape");
+        QTest::addColumn<int>("refOps");
+        QTest::addColumn<int>("weightPoints");
+        // Per layer: in-projection, 2 bmm, softmax, out-projection, 2 feed-forward linears.
+        QTest::addRow("TransformerEncoder") << QStringLiteral("transformer_scripted.pt")
+                                            << QStringLiteral("transformer_reference.json")
+                                            << std::vector<int64_t>{8, 6, 16} << 14 << 8;
+        // conv_proj, per layer the same 7, the head.
+        QTest::addRow("VisionTransformer") << QStringLiteral("vit_scripted.pt") << QStringLiteral("vit_reference.json")
+                                           << std::vector<int64_t>{4, 3, 32, 32} << 16 << 10;
+    }
+    void branchOpsArePoints()
+    {
+        QFETCH(QString, model);
+        QFETCH(QString, reference);
+        QFETCH(std::vector<int64_t>, shape);
+        QFETCH(int, refOps);
+        QFETCH(int, weightPoints);
+        QFile file(QString::fromStdString(kModels) + QLatin1Char('/') + reference);
         QVERIFY(file.open(QIODevice::ReadOnly));
         const QJsonObject ref = QJsonDocument::fromJson(file.readAll()).object();
-        const QJsonArray allRefOps = ref.value(QStringLiteral("ops")).toArray();
-        QCOMPARE(allRefOps.size(), 14); // per layer: in/out projection, 2 bmm, softmax, 2 feed-forward
-        // The packed in-projection stays inside MultiheadAttention's branch on the input's rank
-        // (`query is key` holds only for batched input), which the graph does not specialize.
-        QJsonArray refOps;
-        for (const auto& op : allRefOps)
-            if (!op.toObject().value(QStringLiteral("weight")).toString().endsWith(QStringLiteral("in_proj_weight")))
-                refOps.append(op);
+        const QJsonArray ops = ref.value(QStringLiteral("ops")).toArray();
+        QCOMPARE(ops.size(), refOps);
         std::vector<float> input, output;
         for (const auto& v : ref.value(QStringLiteral("input")).toArray())
             input.push_back(float(v.toDouble()));
         for (const auto& v : ref.value(QStringLiteral("output")).toArray())
             output.push_back(float(v.toDouble()));
-        QCOMPARE(refOps.size(), 12);
+        const std::string modelPath = kModels + "/" + model.toStdString();
 
-        ModelGraph graph(kModels + "/transformer_scripted.pt", PointMode::PerOp);
-        const std::vector<int64_t> shape{8, 6, 16};
+        // Deployment mode (the default) lists every conv/linear as a weight point.
+        {
+            ModelGraph graph(modelPath);
+            graph.inferShapes(shape);
+            int weights = 0;
+            for (const OpInfo& op : graph.summary().ops)
+                weights += op.hasWeightPoint() ? 1 : 0;
+            QCOMPARE(weights, weightPoints);
+        }
+
+        ModelGraph graph(modelPath, PointMode::PerOp);
         graph.inferShapes(shape);
-        const auto& ops = graph.summary().ops;
+        const auto& summary = graph.summary().ops;
+        static const std::set<std::string> kinds{"aten::linear", "aten::bmm", "aten::softmax", "aten::conv2d"};
         std::vector<size_t> listed;
-        for (size_t i = 0; i < ops.size(); ++i) {
-            QVERIFY2(ops[i].kind.find("_transformer_encoder_layer_fwd") == std::string::npos, ops[i].name.c_str());
-            if (ops[i].kind == "aten::linear" || ops[i].kind == "aten::bmm" || ops[i].kind == "aten::softmax")
+        for (size_t i = 0; i < summary.size(); ++i) {
+            QVERIFY2(summary[i].kind.find("_transformer_encoder_layer_fwd") == std::string::npos, summary[i].name.c_str());
+            QVERIFY2(summary[i].kind.find("_native_multi_head_attention") == std::string::npos, summary[i].name.c_str());
+            if (kinds.count(summary[i].kind))
                 listed.push_back(i);
         }
-        std::string kinds;
+        std::string names;
         for (size_t i : listed)
-            kinds += ops[i].name + ' ';
-        QVERIFY2(listed.size() == size_t(refOps.size()), kinds.c_str());
+            names += summary[i].name + ' ';
+        QVERIFY2(listed.size() == size_t(ops.size()), names.c_str());
 
         struct MinMax final : TapHandler {
             std::map<int, std::pair<float, float>> range;
@@ -158,34 +189,87 @@ private Q_SLOTS:
                 range[point] = {*lo, *hi};
             }
         } handler;
-        InstrumentedModel model(graph);
-        const BatchOutput out = model.forward(input.data(), shape, handler, TapMode::Observe);
+        InstrumentedModel instrumented(graph);
+        const BatchOutput out = instrumented.forward(input.data(), shape, handler, TapMode::Observe);
         QCOMPARE(out.data.size(), output.size());
         for (size_t i = 0; i < output.size(); ++i)
             QVERIFY2(std::abs(out.data[i] - output[i]) <= 1e-5f, qPrintable(QString::number(i)));
         std::map<size_t, int> pointOf;
-        for (size_t p = 0; p < model.points().size(); ++p)
-            pointOf[size_t(model.points()[p].opIndex)] = int(p);
+        for (size_t p = 0; p < instrumented.points().size(); ++p)
+            pointOf[size_t(instrumented.points()[p].opIndex)] = int(p);
         for (size_t k = 0; k < listed.size(); ++k) {
-            const OpInfo& op = ops[listed[k]];
-            const QJsonObject r = refOps[int(k)].toObject();
+            const OpInfo& op = summary[listed[k]];
+            const QJsonObject r = ops[int(k)].toObject();
             QCOMPARE(QString::fromStdString(op.kind), r.value(QStringLiteral("kind")).toString());
-            if (op.kind == "aten::linear")
+            if (op.kind == "aten::linear" || op.kind == "aten::conv2d")
                 QVERIFY2(op.hasWeightPoint(), op.name.c_str());
             QVERIFY2(pointOf.count(listed[k]), op.name.c_str());
             const auto range = handler.range.at(pointOf.at(listed[k]));
-            QVERIFY2(std::abs(range.first - float(r.value(QStringLiteral("min")).toDouble())) <= 1e-5f, op.name.c_str());
-            QVERIFY2(std::abs(range.second - float(r.value(QStringLiteral("max")).toDouble())) <= 1e-5f, op.name.c_str());
+            const float refMin = float(r.value(QStringLiteral("min")).toDouble());
+            const float refMax = float(r.value(QStringLiteral("max")).toDouble());
+            QVERIFY2(std::abs(range.first - refMin) <= 1e-5f * std::max(1.0f, std::abs(refMin)), op.name.c_str());
+            QVERIFY2(std::abs(range.second - refMax) <= 1e-5f * std::max(1.0f, std::abs(refMax)), op.name.c_str());
         }
 
         // The quantized model has the same points; with none quantized it is the float model.
         QuantizedModel quantized(graph, QuantPlan{});
-        QCOMPARE(quantized.points().size(), model.points().size());
-        for (size_t i = 0; i < model.points().size(); ++i)
-            QCOMPARE(quantized.points()[i].name, model.points()[i].name);
+        QCOMPARE(quantized.points().size(), instrumented.points().size());
+        for (size_t i = 0; i < instrumented.points().size(); ++i)
+            QCOMPARE(quantized.points()[i].name, instrumented.points()[i].name);
         const BatchOutput q = quantized.forward(input.data(), shape);
         for (size_t i = 0; i < output.size(); ++i)
             QVERIFY2(std::abs(q.data[i] - output[i]) <= 1e-5f, qPrintable(QString::number(i)));
+    }
+
+    // The fake-quantized export of a transformer, run by PyTorch alone, equals calibscope's
+    // quantized forward: every point inside the specialized branches is quantized in both.
+    void transformerExportRunsInPython_data()
+    {
+        QTest::addColumn<QString>("model");
+        QTest::addColumn<QString>("data");
+        QTest::addRow("TransformerEncoder") << QStringLiteral("transformer_scripted.pt")
+                                            << QStringLiteral("transformer_input.npy");
+        QTest::addRow("VisionTransformer") << QStringLiteral("vit_scripted.pt") << QStringLiteral("vit_input.npy");
+    }
+    void transformerExportRunsInPython()
+    {
+        QFETCH(QString, model);
+        QFETCH(QString, data);
+        CalibrationConfig c;
+        c.modelPath = kModels + "/" + model.toStdString();
+        c.data.path = kModels + "/" + data.toStdString();
+        c.batchSize = 4;
+        c.numBatches = -1;
+        c.threads = 1;
+        const CalibrationResult r = runCalibration(c);
+        int linears = 0;
+        for (const auto& op : r.model.ops)
+            linears += op.kind == "aten::linear" && op.hasWeightPoint() ? 1 : 0;
+        QVERIFY(linears >= 8);
+
+        QTemporaryDir dir;
+        const QString fq = dir.filePath(QStringLiteral("fq.pt"));
+        saveFakeQuantModel(r, c.modelPath, fq.toStdString());
+        const std::unique_ptr<DatasetSource> source = openDataset(c.data);
+        std::vector<int64_t> shape = source->sampleShape();
+        shape.insert(shape.begin(), source->size());
+        std::vector<float> input(size_t(source->size() * source->sampleNumel()));
+        for (int64_t i = 0; i < source->size(); ++i)
+            source->readSample(i, input.data() + i * source->sampleNumel());
+        ModelGraph graph(c.modelPath, r.config.mode);
+        graph.inferShapes(r.model.inputShape);
+        QuantizedModel quantized(graph, planFromCalibration(r));
+        const BatchOutput out = quantized.forward(input.data(), shape);
+        const QString inputPath = dir.filePath(QStringLiteral("input.npy"));
+        const QString expectedPath = dir.filePath(QStringLiteral("expected.npy"));
+        cs::test::writeNpy(inputPath, input, shape);
+        cs::test::writeNpy(expectedPath, out.data, out.shape);
+        const Run py = cs::test::runProcess(
+            QStringLiteral(CALIBSCOPE_PYTHON),
+            {QStringLiteral(CALIBSCOPE_SOURCE_DIR "/tests/python/check_fakequant_npy.py"), fq, inputPath, expectedPath,
+             QString::number(int(r.points.size())), QStringLiteral("1e-5")});
+        qInfo("%s", qPrintable(py.out.trimmed()));
+        QVERIFY2(py.exitCode == 0, qPrintable(cs::test::describe(py)));
     }
 
     void wrongInputShapesAreErrors_data()

@@ -307,6 +307,9 @@ int main(int argc, char** argv)
         ::alarm(options.timeoutSeconds);
         LLVMFuzzerTestOneInput(input.data(), input.size());
         ::alarm(0);
+        // A report at exit (a leak) must not write out an input freed by then.
+        g_current = nullptr;
+        g_currentSize = 0;
         const long long rss = peakRssMb();
         if (options.rssLimitMb > 0 && rss > options.rssLimitMb) {
             std::fprintf(stderr, "fuzz_driver: %s: peak memory %lld MB exceeds -rss_limit_mb=%lld\n",

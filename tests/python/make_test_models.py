@@ -93,6 +93,7 @@ def main():
     write_qat_model(out)  # the models above keep their random streams
     write_rewrite_models(out)  # own seeds, after every older model
     write_transformer_reference(out)
+    write_vit(out)
 
 
 class QatModel(nn.Module):
@@ -176,11 +177,41 @@ def write_rewrite_models(out):
     torch.jit.save(torch.jit.script(encoder), os.path.join(out, "transformer_scripted.pt"))
 
 
+def record_decomposed_ops(model, x):
+    """Runs `model` on `x` eagerly on the decomposed path (autograd on, as in training code)
+    and returns (ops, output): the min/max of every conv, linear, bmm and softmax output in
+    call order, with the parameter name of each conv/linear weight."""
+    ops = []
+    weights = {id(p): name for name, p in model.named_parameters()}
+
+    def recording(kind, func):
+        def wrapper(*args, **kwargs):
+            result = func(*args, **kwargs)
+            op = {"kind": kind, "min": result.min().item(), "max": result.max().item()}
+            if kind in ("aten::linear", "aten::conv2d"):
+                op["weight"] = weights.get(id(args[1]), "")
+            ops.append(op)
+            return result
+        return wrapper
+
+    # multi_head_attention_forward, nn.Linear and nn.Conv2d look these names up at call time.
+    saved = F.linear, F.softmax, torch.bmm, F.conv2d
+    F.linear, F.softmax, torch.bmm, F.conv2d = (
+        recording("aten::linear", saved[0]), recording("aten::softmax", saved[1]),
+        recording("aten::bmm", saved[2]), recording("aten::conv2d", saved[3]))
+    try:
+        with torch.enable_grad():
+            y = model(x)
+    finally:
+        F.linear, F.softmax, torch.bmm, F.conv2d = saved
+    return ops, y.detach()
+
+
 def write_transformer_reference(out):
     """transformer_input.npy [8, 6, 16] + transformer_reference.json: the min/max of every
     linear, bmm and softmax output of transformer_scripted.pt in the order eager PyTorch calls
-    them on the decomposed path (autograd on, as in training code), the ops calibscope must
-    list as points inside the encoder's fast-path branches."""
+    them on the decomposed path, the ops calibscope must list as points inside the encoder's
+    fast-path and rank branches."""
     import json
     import numpy as np
     layer = nn.TransformerEncoderLayer(d_model=16, nhead=2, dim_feedforward=32, batch_first=True)
@@ -189,31 +220,32 @@ def write_transformer_reference(out):
     g = torch.Generator().manual_seed(13)
     x = torch.randn(8, 6, 16, generator=g)
     np.save(os.path.join(out, "transformer_input.npy"), x.numpy())
-    ops = []
-
-    weights = {id(p): name for name, p in encoder.named_parameters()}
-
-    def recording(kind, func):
-        def wrapper(*args, **kwargs):
-            result = func(*args, **kwargs)
-            op = {"kind": kind, "min": result.min().item(), "max": result.max().item()}
-            if kind == "aten::linear":
-                op["weight"] = weights.get(id(args[1]), "")
-            ops.append(op)
-            return result
-        return wrapper
-
-    # multi_head_attention_forward and nn.Linear look these names up at call time.
-    saved = F.linear, F.softmax, torch.bmm
-    F.linear, F.softmax, torch.bmm = (recording("aten::linear", saved[0]), recording("aten::softmax", saved[1]),
-                                      recording("aten::bmm", saved[2]))
-    try:
-        with torch.enable_grad():
-            y = encoder(x)
-    finally:
-        F.linear, F.softmax, torch.bmm = saved
+    ops, y = record_decomposed_ops(encoder, x)
     with open(os.path.join(out, "transformer_reference.json"), "w") as f:
-        json.dump({"ops": ops, "input": x.flatten().tolist(), "output": y.detach().flatten().tolist()}, f)
+        json.dump({"ops": ops, "input": x.flatten().tolist(), "output": y.flatten().tolist()}, f)
+
+
+def write_vit(out):
+    """vit_scripted.pt: a small torchvision VisionTransformer (32x32 images, 8x8 patches, 2
+    layers, hidden 64, 2 heads, MLP 128, 10 classes), its MultiheadAttention inside the
+    fast-path and rank branches; vit_input.npy [4, 3, 32, 32] and vit_reference.json as for
+    the TransformerEncoder."""
+    import json
+    import numpy as np
+    from torchvision.models.vision_transformer import VisionTransformer
+    torch.manual_seed(21)
+    vit = VisionTransformer(image_size=32, patch_size=8, num_layers=2, num_heads=2, hidden_dim=64, mlp_dim=128,
+                            num_classes=10).eval()
+    with torch.no_grad():  # torchvision zero-initializes the head: give it weights worth quantizing
+        vit.heads.head.weight.normal_(0, 0.1)
+        vit.heads.head.bias.uniform_(-0.1, 0.1)
+    torch.jit.save(torch.jit.script(vit), os.path.join(out, "vit_scripted.pt"))
+    g = torch.Generator().manual_seed(22)
+    x = torch.randn(4, 3, 32, 32, generator=g)
+    np.save(os.path.join(out, "vit_input.npy"), x.numpy())
+    ops, y = record_decomposed_ops(vit, x)
+    with open(os.path.join(out, "vit_reference.json"), "w") as f:
+        json.dump({"ops": ops, "input": x.flatten().tolist(), "output": y.flatten().tolist()}, f)
 
 
 if __name__ == "__main__":
