@@ -302,9 +302,9 @@ RetuneOutcome applyPointConfig(CalibrationResult& result, ObserverBank& bank, co
         if (it != observers.compare.end() && ObserverConfig{config.name, {}, config.spec, false} == compareGrid) {
             candidate = it->second->clone();
             changes = config.params;
-        } else if (config.name == "fixed_scale") {
-            // A fixed scale needs no statistics (a dragged clip range becomes one): served at
-            // once on any grid, although compare mode leaves it out with its default scale.
+        } else if (obs::needsNoStatistics(config.name)) {
+            // The parameters alone give the result (a dragged clip range, a fixed scale):
+            // served at once on any grid, although compare mode leaves it out by default.
             candidate = makeObserver(config, "point " + pointName);
         } else {
             return RetuneOutcome::NeedsData;

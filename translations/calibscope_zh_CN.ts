@@ -83,6 +83,14 @@
         <source>Evaluating: sensitivity (phase %1 of %2)</source>
         <translation>正在评估：敏感度（第 %1 阶段，共 %2 个）</translation>
     </message>
+    <message>
+        <source>The validation data is preprocessed differently from the calibration data (%1 vs %2).</source>
+        <translation>验证数据的预处理与校准数据不同（%1 对比 %2）。</translation>
+    </message>
+    <message>
+        <source>Float accuracy near chance (%1 % with %2 classes): check preprocessing and labels.</source>
+        <translation>浮点准确率接近随机猜测（%1 %，共 %2 类）：请检查预处理和标签。</translation>
+    </message>
 </context>
 <context>
     <name>cs::app::AppMenus</name>
@@ -113,10 +121,6 @@
     <message>
         <source>System default</source>
         <translation>跟随系统</translation>
-    </message>
-    <message>
-        <source>The language changes at the next start of calibscope.</source>
-        <translation>语言将在下次启动 calibscope 时生效。</translation>
     </message>
 </context>
 <context>
@@ -352,6 +356,77 @@
         <source>Datasets (*.gz *-ubyte *.idx *.npy *.pt *.pth);;All files (*)</source>
         <translation>数据集 (*.gz *-ubyte *.idx *.npy *.pt *.pth);;所有文件 (*)</translation>
     </message>
+    <message>
+        <source>scale %1</source>
+        <translation>缩放 %1</translation>
+    </message>
+    <message>
+        <source>scale automatic</source>
+        <translation>缩放 自动</translation>
+    </message>
+    <message>
+        <source>mean %1</source>
+        <translation>均值 %1</translation>
+    </message>
+    <message>
+        <source>std %1</source>
+        <translation>标准差 %1</translation>
+    </message>
+    <message>
+        <source>Image folder: its images are counted when it is read.</source>
+        <translation>图像文件夹：读取时才统计其中的图像。</translation>
+    </message>
+    <message>
+        <source>%1 samples of %2, labelled</source>
+        <translation>%1 个形状为 %2 的样本，有标签</translation>
+    </message>
+    <message>
+        <source>%1 samples of %2, no labels</source>
+        <translation>%1 个形状为 %2 的样本，无标签</translation>
+    </message>
+    <message>
+        <source>Differs from the calibration data's preprocessing (%1).</source>
+        <translation>与校准数据的预处理不同（%1）。</translation>
+    </message>
+</context>
+<context>
+    <name>cs::app::DocumentHeader</name>
+    <message>
+        <source>No model loaded. Use File ▸ Open Model…, File ▸ Load Demo or File ▸ Open Session….</source>
+        <translation>未加载模型。请使用 文件 ▸ 打开模型…、文件 ▸ 加载演示 或 文件 ▸ 打开会话…。</translation>
+    </message>
+    <message>
+        <source>Model: %1 — %2 ops, %3 activation points, %4 weight points, %5 parameters</source>
+        <translation>模型：%1 — %2 个算子，%3 个激活量化点，%4 个权重量化点，%5 个参数</translation>
+    </message>
+    <message>
+        <source>Demo: Fashion-MNIST CNN, float test accuracy %1 %</source>
+        <translation>演示：Fashion-MNIST 卷积网络，浮点测试准确率 %1 %</translation>
+    </message>
+    <message>
+        <source>No dataset. Use File ▸ Open Dataset… to choose the calibration data.</source>
+        <translation>未选择数据集。请使用 文件 ▸ 打开数据集… 选择校准数据。</translation>
+    </message>
+    <message>
+        <source>all samples</source>
+        <translation>全部样本</translation>
+    </message>
+    <message>
+        <source>%1 samples</source>
+        <translation>%1 个样本</translation>
+    </message>
+    <message>
+        <source>all batches</source>
+        <translation>全部批次</translation>
+    </message>
+    <message>
+        <source>%1 batches</source>
+        <translation>%1 个批次</translation>
+    </message>
+    <message>
+        <source>Dataset: %1 (%2, from sample %3, %4) · batch size %5, %6</source>
+        <translation>数据集：%1（%2，从第 %3 个样本起，%4）· 批大小 %5，%6</translation>
+    </message>
 </context>
 <context>
     <name>cs::app::ExchangeActions</name>
@@ -581,6 +656,37 @@
     </message>
 </context>
 <context>
+    <name>cs::app::LanguageSwitch</name>
+    <message>
+        <source>calibscope</source>
+        <translation>calibscope</translation>
+    </message>
+    <message>
+        <source>The language changes when calibscope starts again. Restart now? What is open now is reopened.</source>
+        <translation>界面语言在 calibscope 重新启动后生效。现在重新启动吗？当前打开的内容会重新打开。</translation>
+    </message>
+    <message>
+        <source>Restart Now</source>
+        <translation>立即重新启动</translation>
+    </message>
+    <message>
+        <source>Later</source>
+        <translation>稍后</translation>
+    </message>
+    <message>
+        <source>The calibration has unsaved changes. Save them before restarting?</source>
+        <translation>校准有未保存的更改。重新启动前保存吗？</translation>
+    </message>
+    <message>
+        <source>The language changes at the next start of calibscope.</source>
+        <translation>语言将在下次启动 calibscope 时生效。</translation>
+    </message>
+    <message>
+        <source>calibscope could not be started again: restart it by hand.</source>
+        <translation>无法重新启动 calibscope：请手动重新启动。</translation>
+    </message>
+</context>
+<context>
     <name>cs::app::MainWindow</name>
     <message>
         <source>BLAS: %1
@@ -659,44 +765,8 @@ Interactive post-training-quantization calibration.</source>
         <translation>失败</translation>
     </message>
     <message>
-        <source>Model: %1 — %2 ops, %3 activation points, %4 weight points, %5 parameters</source>
-        <translation>模型：%1 — %2 个算子，%3 个激活量化点，%4 个权重量化点，%5 个参数</translation>
-    </message>
-    <message>
-        <source>Demo: Fashion-MNIST CNN, float test accuracy %1 %</source>
-        <translation>演示：Fashion-MNIST 卷积网络，浮点测试准确率 %1 %</translation>
-    </message>
-    <message>
         <source>Parameters</source>
         <translation>参数</translation>
-    </message>
-    <message>
-        <source>No model loaded. Use File ▸ Open Model…, File ▸ Load Demo or File ▸ Open Session….</source>
-        <translation>未加载模型。请使用 文件 ▸ 打开模型…、文件 ▸ 加载演示 或 文件 ▸ 打开会话…。</translation>
-    </message>
-    <message>
-        <source>No dataset. Use File ▸ Open Dataset… to choose the calibration data.</source>
-        <translation>未选择数据集。请使用 文件 ▸ 打开数据集… 选择校准数据。</translation>
-    </message>
-    <message>
-        <source>all samples</source>
-        <translation>全部样本</translation>
-    </message>
-    <message>
-        <source>%1 samples</source>
-        <translation>%1 个样本</translation>
-    </message>
-    <message>
-        <source>all batches</source>
-        <translation>全部批次</translation>
-    </message>
-    <message>
-        <source>%1 batches</source>
-        <translation>%1 个批次</translation>
-    </message>
-    <message>
-        <source>Dataset: %1 (%2, from sample %3, %4) · batch size %5, %6</source>
-        <translation>数据集：%1（%2，从第 %3 个样本起，%4）· 批大小 %5，%6</translation>
     </message>
     <message>
         <source>%1[*] — calibscope</source>
@@ -705,14 +775,6 @@ Interactive post-training-quantization calibration.</source>
     <message>
         <source>The calibration has unsaved changes. Save them before closing?</source>
         <translation>校准有未保存的更改。关闭前要保存吗？</translation>
-    </message>
-    <message>
-        <source>Save session</source>
-        <translation>保存会话</translation>
-    </message>
-    <message>
-        <source>calibscope sessions (*.cscope)</source>
-        <translation>calibscope 会话 (*.cscope)</translation>
     </message>
     <message>
         <source>Open &amp;Session…</source>
@@ -851,6 +913,21 @@ Interactive post-training-quantization calibration.</source>
     <message>
         <source>%1: another session is still being opened</source>
         <translation>%1：另一个会话仍在打开中</translation>
+    </message>
+</context>
+<context>
+    <name>cs::app::UnsavedChangesPrompt</name>
+    <message>
+        <source>calibscope</source>
+        <translation>calibscope</translation>
+    </message>
+    <message>
+        <source>Save session</source>
+        <translation>保存会话</translation>
+    </message>
+    <message>
+        <source>calibscope sessions (*.cscope)</source>
+        <translation>calibscope 会话 (*.cscope)</translation>
     </message>
 </context>
 <context>
@@ -1305,6 +1382,10 @@ accumulated SQNR %4 dB</source>
     <message>
         <source>Measured on %1 calibration images (%2 values): L2 %3 · SQNR %4 dB · clipped %5 %</source>
         <translation>在 %1 张校准图像（%2 个数值）上实测：L2 %3 · SQNR %4 dB · 截断 %5 %</translation>
+    </message>
+    <message>
+        <source>Kept on the grid: [%1, %2]</source>
+        <translation>网格上保留的范围：[%1, %2]</translation>
     </message>
 </context>
 <context>

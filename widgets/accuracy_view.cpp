@@ -82,12 +82,16 @@ AccuracyView::AccuracyView(QWidget* parent) : QWidget(parent)
     m_summary = makeTextLabel(this, QStringLiteral("accuracySummary"));
     // Spare height goes to the table and the chart, never to the one-line texts.
     m_summary->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Maximum);
+    m_notes = makeTextLabel(this, QStringLiteral("accuracyNotes"));
+    m_notes->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Maximum);
+    m_notes->setStyleSheet(QStringLiteral("QLabel { color: #b35900; font-weight: bold; }"));
+    m_notes->hide();
 
-    m_table = makeResultTable(this, QStringLiteral("accuracyTable"), ColumnCount, 5, false);
+    m_table = makeResultTable(this, QStringLiteral("accuracyTable"), ColumnCount, 4, false);
 
     m_plot = new QCustomPlot(this);
     m_plot->setObjectName(QStringLiteral("accuracyPlot"));
-    m_plot->setMinimumHeight(200);
+    m_plot->setMinimumHeight(80);
     applyPlotTheme(m_plot);
 
     auto* layout = new QVBoxLayout(this);
@@ -96,6 +100,7 @@ AccuracyView::AccuracyView(QWidget* parent) : QWidget(parent)
     layout->addLayout(controls);
     layout->addWidget(m_progressRow);
     layout->addWidget(m_summary);
+    layout->addWidget(m_notes);
     // Side by side: one bar per table row, and the chart needs the height for its labels.
     auto* splitter = new QSplitter(Qt::Horizontal, this);
     splitter->addWidget(m_table);
@@ -103,7 +108,7 @@ AccuracyView::AccuracyView(QWidget* parent) : QWidget(parent)
     splitter->setChildrenCollapsible(false);
     splitter->setSizes({5500, 4500});
     layout->addWidget(splitter, 1);
-    setMinimumSize(720, 320);
+    setMinimumSize(480, 150);
 
     connect(m_evaluate, &QPushButton::clicked, this,
             [this] { Q_EMIT evaluateRequested(m_images->value(), m_sensitivity->isChecked()); });
@@ -140,6 +145,12 @@ void AccuracyView::setEvaluation(const EvaluationResult& evaluation)
     m_evaluation = evaluation;
     m_hasEvaluation = true;
     rebuild();
+}
+
+void AccuracyView::setDataNotes(const QStringList& notes)
+{
+    m_notes->setText(notes.join(QLatin1Char('\n')));
+    m_notes->setVisible(!notes.isEmpty());
 }
 
 void AccuracyView::clear()

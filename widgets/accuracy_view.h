@@ -57,6 +57,10 @@ public:
     QProgressBar* progressBar() const { return m_progress; }
     QLabel* staleBanner() const { return m_banner; }
     QString summaryText() const;
+    // Warnings about the evaluation's data, under the summary (the owner knows them: the
+    // calibration's preprocessing, the number of classes).
+    void setDataNotes(const QStringList& notes);
+    QLabel* dataNotes() const { return m_notes; }
     int barCount() const { return m_bars; }
 
 Q_SIGNALS:
@@ -86,6 +90,7 @@ private:
     QProgressBar* m_progress;
     QWidget* m_progressRow;
     QLabel* m_summary;
+    QLabel* m_notes = nullptr;
     QTableWidget* m_table;
     QCustomPlot* m_plot;
 };

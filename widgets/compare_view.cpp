@@ -55,7 +55,7 @@ CompareView::CompareView(PointTableModel* model, QWidget* parent) : QWidget(pare
 
     m_hint = makeTextLabel(this, QStringLiteral("compareHint"));
 
-    m_table = makeResultTable(this, QStringLiteral("compareTable"), ColumnCount, 8);
+    m_table = makeResultTable(this, QStringLiteral("compareTable"), ColumnCount, 5);
 
     m_summary = new QLabel(this);
     m_summary->setObjectName(QStringLiteral("compareSummary"));
@@ -86,7 +86,7 @@ CompareView::CompareView(PointTableModel* model, QWidget* parent) : QWidget(pare
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(splitter);
-    setMinimumSize(720, 300);
+    setMinimumSize(480, 140);
 
     connect(m_table, &QTableWidget::itemSelectionChanged, this, &CompareView::updateButton);
     connect(m_table, &QTableWidget::cellDoubleClicked, this, [this](int row, int) { requestUse(row); });

@@ -39,7 +39,7 @@ ErrorPropagationView::ErrorPropagationView(QWidget* parent) : QWidget(parent)
 
     m_plot = new QCustomPlot(this);
     m_plot->setObjectName(QStringLiteral("propagationPlot"));
-    m_plot->setMinimumHeight(260);
+    m_plot->setMinimumHeight(70);
     m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     m_plot->axisRect()->setRangeDrag(Qt::Horizontal);
     m_plot->axisRect()->setRangeZoom(Qt::Horizontal);
@@ -58,7 +58,10 @@ ErrorPropagationView::ErrorPropagationView(QWidget* parent) : QWidget(parent)
 
     m_table = makeResultTable(this, QStringLiteral("propagationDrops"), DropColumnCount, 0);
     const int rowHeight = m_table->verticalHeader()->defaultSectionSize();
-    m_table->setFixedHeight(rowHeight * (kShownDrops + 1) + 2 * m_table->frameWidth() + 4);
+    // All drops when there is room, the first one on a small screen (the table scrolls).
+    const int frame = 2 * m_table->frameWidth() + 4;
+    m_table->setMaximumHeight(rowHeight * (kShownDrops + 1) + frame);
+    m_table->setMinimumHeight(rowHeight * 2 + frame);
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -68,7 +71,7 @@ ErrorPropagationView::ErrorPropagationView(QWidget* parent) : QWidget(parent)
     layout->addWidget(m_summary);
     layout->addWidget(m_table);
     layout->addStretch(0);
-    setMinimumSize(520, 480);
+    setMinimumSize(360, 150);
 
     connect(m_plot, &QCustomPlot::mousePress, this, &ErrorPropagationView::onMousePress);
     connect(m_plot, &QCustomPlot::mouseMove, this, &ErrorPropagationView::onMouseMove);

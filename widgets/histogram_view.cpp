@@ -44,7 +44,7 @@ HistogramView::HistogramView(PointTableModel* model, QWidget* parent) : QWidget(
 
     m_plot = new QCustomPlot(this);
     m_plot->setObjectName(QStringLiteral("histogramPlot"));
-    m_plot->setMinimumHeight(220);
+    m_plot->setMinimumHeight(80);
     m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     m_plot->axisRect()->setRangeDrag(Qt::Horizontal | Qt::Vertical);
     m_plot->axisRect()->setRangeZoom(Qt::Horizontal);
@@ -401,6 +401,11 @@ QString HistogramView::estimateText() const
                        .arg(m_estimate.zeroPoint)
                        .arg(formatNumber(m_estimate.l2, 4), formatNumber(m_estimate.sqnrDb, 4))
                        .arg(m_estimate.clippedFraction * 100.0, 0, 'f', 4);
+    if (isDragging()) {
+        // The grid's ends rarely fall on the dragged values: say what will be kept.
+        const KeptRange kept = keptRange();
+        text += QLatin1Char('\n') + tr("Kept on the grid: [%1, %2]").arg(formatNumber(kept.low), formatNumber(kept.high));
+    }
     if (!isDragging() && hasMeasuredError())
         text += QLatin1Char('\n')
                 + tr("Measured on %1 calibration images (%2 values): L2 %3 · SQNR %4 dB · clipped %5 %")
@@ -409,6 +414,21 @@ QString HistogramView::estimateText() const
                       .arg(formatNumber(m_measured.l2, 4), formatNumber(m_measured.sqnrDb, 4))
                       .arg(m_measured.clippedFraction * 100.0, 0, 'f', 4);
     return text;
+}
+
+HistogramView::KeptRange HistogramView::keptRange() const
+{
+    const PointCalibration* p = m_model->point(currentRow());
+    if (!p || !m_hasEstimate)
+        return {m_low, m_high};
+    // The table's clip columns after the edit: the grid of the what-if scale and zero point.
+    obs::ObserverResult result;
+    result.scale = {m_estimate.scale};
+    result.zeroPoint = {m_estimate.zeroPoint};
+    result.hasStatistics = true;
+    float low = 0, high = 0;
+    quantizerRange(result, p->config.spec, low, high);
+    return {low, high};
 }
 
 HistogramView::Handle HistogramView::handleAt(int pixelX) const

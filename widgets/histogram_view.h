@@ -56,6 +56,12 @@ public:
     double clipHigh() const { return m_high; }
     bool isDragging() const { return m_drag != Handle::None; }
     const ErrorEstimate& shownEstimate() const { return m_estimate; }
+    // While dragging, the ends of the grid the dragged range gives: what the point will keep.
+    struct KeptRange {
+        double low = 0;
+        double high = 0;
+    };
+    KeptRange keptRange() const;
     QString estimateText() const;
 
     QCustomPlot* plot() const { return m_plot; }

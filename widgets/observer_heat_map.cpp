@@ -291,7 +291,7 @@ ObserverHeatMap::ObserverHeatMap(QWidget* parent)
     layout->addWidget(m_hint);
     layout->addWidget(m_table, 1);
     layout->addWidget(m_legend);
-    setMinimumSize(420, 260);
+    setMinimumSize(360, 150);
 
     connect(m_table, &QTableView::doubleClicked, this, [this](const QModelIndex& index) {
         const QModelIndex source = m_proxy->mapToSource(index);

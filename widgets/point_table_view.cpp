@@ -14,6 +14,8 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include <iterator>
+
 namespace cs::ui {
 
 PointTableView::PointTableView(PointTableModel* model, QWidget* parent)
@@ -64,6 +66,12 @@ PointTableView::PointTableView(PointTableModel* model, QWidget* parent)
     m_table->setWordWrap(false);
     // Right-click on the header chooses the columns: fifteen do not always fit.
     QHeaderView* header = m_table->horizontalHeader();
+    // What a user compares first comes first, so it stays in view on a laptop screen: the
+    // point, its observer, the clip range, the scale and the SQNR.
+    const int leading[] = {PointTableModel::Name,     PointTableModel::Observer, PointTableModel::ClipLow,
+                           PointTableModel::ClipHigh, PointTableModel::Scale,    PointTableModel::Sqnr};
+    for (int visual = 0; visual < int(std::size(leading)); ++visual)
+        header->moveSection(header->visualIndex(leading[visual]), visual);
     header->setContextMenuPolicy(Qt::CustomContextMenu);
     connect(header, &QHeaderView::customContextMenuRequested, this, [this, header](const QPoint& pos) {
         auto* menu = new QMenu(this);

@@ -25,11 +25,11 @@ SensitivityView::SensitivityView(QWidget* parent) : QWidget(parent)
     m_banner = new StaleBanner(QStringLiteral("sensitivityStale"), this);
     m_hint = makeTextLabel(this, QStringLiteral("sensitivityHint"));
 
-    m_table = makeResultTable(this, QStringLiteral("sensitivityTable"), ColumnCount, 6);
+    m_table = makeResultTable(this, QStringLiteral("sensitivityTable"), ColumnCount, 4);
 
     m_plot = new QCustomPlot(this);
     m_plot->setObjectName(QStringLiteral("sensitivityPlot"));
-    m_plot->setMinimumHeight(220);
+    m_plot->setMinimumHeight(80);
     applyPlotTheme(m_plot);
 
     m_countLabel = new QLabel(this);
@@ -67,7 +67,8 @@ SensitivityView::SensitivityView(QWidget* parent) : QWidget(parent)
     layout->addWidget(m_hint);
     layout->addWidget(splitter, 1);
     layout->addLayout(bar);
-    setMinimumSize(560, 320);
+    // Small enough for a laptop screen beside the other views; the splitters share the rest.
+    setMinimumSize(360, 150);
 
     connect(m_table, &QTableWidget::itemSelectionChanged, this, [this] {
         const QList<QTableWidgetItem*> items = m_table->selectedItems();

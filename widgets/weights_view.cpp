@@ -42,7 +42,7 @@ WeightsView::WeightsView(QWidget* parent) : QWidget(parent)
 
     m_plot = new QCustomPlot(this);
     m_plot->setObjectName(QStringLiteral("weightsPlot"));
-    m_plot->setMinimumHeight(200);
+    m_plot->setMinimumHeight(80);
     m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     m_plot->axisRect()->setRangeZoom(Qt::Horizontal);
     m_plot->axisRect()->setRangeDrag(Qt::Horizontal);

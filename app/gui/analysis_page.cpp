@@ -148,6 +148,7 @@ void AnalysisPage::connectJobs()
                                     ui::JobProgress::kOverallSteps);
         m_views.jobProgress->setOverallProgress(phase, overall.fraction, overall.etaSeconds);
     });
+    connect(m_evaluation, &EvaluationController::stageFinished, this, &AnalysisPage::showStage);
     connect(m_evaluation, &EvaluationController::evaluationAvailable, this,
             [this](std::shared_ptr<const EvaluationResult> result) {
                 if (m_evaluatedDocument != m_document->documentId())
@@ -165,6 +166,46 @@ void AnalysisPage::connectJobs()
             [this] { Q_EMIT statusMessage(tr("Evaluation cancelled"), 5000); });
 }
 
+void AnalysisPage::showStage(EvaluationStage stage, std::shared_ptr<const EvaluationResult> sofar)
+{
+    if (m_evaluatedDocument != m_document->documentId() || !m_document->hasResult())
+        return;
+    // The accuracy rows and each point's error are known before the sensitivity passes:
+    // shown at once, while the sensitivity view keeps its banner until the whole result.
+    if (stage == EvaluationStage::Sensitivity)
+        return; // the whole result follows at once
+    m_accuracy->setEvaluation(*sofar);
+    m_accuracy->setDataNotes(dataNotes(*sofar));
+    m_propagation->setEvaluation(*sofar);
+    m_propagation->setCurrentPoint(m_views.pointTable->currentPoint());
+    const bool current = evaluationIsCurrent(*sofar, m_document->result()->points);
+    m_accuracy->setStaleness(current ? ui::Staleness::Current : ui::Staleness::PlanChanged);
+    m_propagation->setStaleness(current ? ui::Staleness::Current : ui::Staleness::PlanChanged);
+    Q_EMIT stageShown(stage);
+}
+
+QStringList AnalysisPage::dataNotes(const EvaluationResult& evaluation) const
+{
+    QStringList notes;
+    if (!m_document->hasResult())
+        return notes;
+    const CalibrationResult& calibration = *m_document->result();
+    if (!(evaluation.data.preprocess == calibration.config.data.preprocess))
+        notes << tr("The validation data is preprocessed differently from the calibration data (%1 vs %2).")
+                     .arg(preprocessText(evaluation.data.preprocess), preprocessText(calibration.config.data.preprocess));
+    // The model's output: the classes of its logits.
+    int64_t classes = 0;
+    for (auto op = calibration.model.ops.rbegin(); op != calibration.model.ops.rend() && classes == 0; ++op)
+        if (!op->shape.empty())
+            classes = op->shape.back();
+    if (evaluation.hasLabels && classes > 1 && evaluation.floatMetrics.labelled > 0
+        && evaluation.floatMetrics.top1 <= 1.5 / double(classes))
+        notes << tr("Float accuracy near chance (%1 % with %2 classes): check preprocessing and labels.")
+                     .arg(evaluation.floatMetrics.top1 * 100.0, 0, 'f', 2)
+                     .arg(classes);
+    return notes;
+}
+
 void AnalysisPage::refreshEvaluationViews()
 {
     // The coverage of the validation data shows in the point table and the heat map.
@@ -174,11 +215,13 @@ void AnalysisPage::refreshEvaluationViews()
     const auto evaluation = m_document->evaluation();
     if (!evaluation) {
         m_accuracy->clear();
+        m_accuracy->setDataNotes({});
         m_sensitivity->clear();
         m_propagation->clear();
         return;
     }
     m_accuracy->setEvaluation(*evaluation);
+    m_accuracy->setDataNotes(dataNotes(*evaluation));
     m_sensitivity->setEvaluation(*evaluation);
     m_propagation->setEvaluation(*evaluation);
     m_propagation->setCurrentPoint(m_views.pointTable->currentPoint());
@@ -279,6 +322,15 @@ void AnalysisPage::showValidationDialog(QWidget* parent)
     dialog->setWindowTitle(tr("Validation data"));
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->setValues(validationData(), kEvaluationBatchSize, -1);
+    if (m_document->hasResult()) {
+        // Another file starts from the calibration's preprocessing, and a difference is said.
+        const PreprocessConfig& calibration = m_document->result()->config.data.preprocess;
+        dialog->setNewFilePreprocess(calibration);
+        dialog->setReferencePreprocess(calibration);
+    } else if (m_data->hasDataset()) {
+        dialog->setNewFilePreprocess(m_data->dataset().preprocess);
+        dialog->setReferencePreprocess(m_data->dataset().preprocess);
+    }
     connect(dialog, &QDialog::accepted, this, [this, dialog] {
         try {
             m_data->setValidation(dialog->spec());

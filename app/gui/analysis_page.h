@@ -7,11 +7,14 @@
 #include <QString>
 #include <QStringList>
 
+#include <memory>
+
 class QTabWidget;
 
 namespace cs {
 struct EvaluationConfig;
 struct EvaluationResult;
+enum class EvaluationStage;
 }
 
 namespace cs::ui {
@@ -87,6 +90,9 @@ public:
 
 Q_SIGNALS:
     void evaluationFinished();
+    // A stage of the running evaluation is on screen before the whole result (the accuracy
+    // table while the sensitivity passes still run).
+    void stageShown(cs::EvaluationStage stage);
     void evaluatingChanged(bool running);
     void pointMeasured(const QString& point);
     void errorOccurred(const QString& message);
@@ -96,6 +102,10 @@ private:
     void connectViews();
     void connectJobs();
     void refreshEvaluationViews();
+    void showStage(cs::EvaluationStage stage, std::shared_ptr<const cs::EvaluationResult> sofar);
+    // What the accuracy view warns about: validation preprocessing unlike the calibration's,
+    // a float accuracy near chance on labelled data.
+    QStringList dataNotes(const cs::EvaluationResult& evaluation) const;
     // Every evaluation view says whether its evaluation still describes the plan and the data.
     void updateStaleness();
     void showMeasurement(const EvaluationResult& result);

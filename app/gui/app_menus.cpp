@@ -42,7 +42,7 @@ void AppMenus::fillRecentMenu(QMenu* menu, const RecentOpeners& open)
         menu->addAction(tr("No recent files"))->setEnabled(false);
 }
 
-QMenu* AppMenus::addLanguageMenu(QMenu* parent, QStatusBar* status)
+QMenu* AppMenus::addLanguageMenu(QMenu* parent, const std::function<void(const QString&)>& choose)
 {
     QMenu* menu = parent->addMenu(tr("&Language"));
     menu->setObjectName(QStringLiteral("languageMenu"));
@@ -59,12 +59,7 @@ QMenu* AppMenus::addLanguageMenu(QMenu* parent, QStatusBar* status)
         action->setData(code);
         action->setObjectName(QStringLiteral("language_") + (code.isEmpty() ? QStringLiteral("system") : code));
         group->addAction(action);
-        connect(action, &QAction::triggered, menu, [status, code] {
-            settings::language.setValue(code);
-            const QString message = tr("The language changes at the next start of calibscope.");
-            status->showMessage(message, 8000);
-            logInfo(message.toStdString());
-        });
+        connect(action, &QAction::triggered, menu, [choose, code] { choose(code); });
     }
     return menu;
 }

@@ -22,8 +22,8 @@ public:
     // File ▸ Open Recent: filled when shown, so it always reflects the settings (other
     // windows may add to them).
     static QMenu* addRecentMenu(QMenu* parent, const RecentOpeners& open);
-    // View ▸ Language: takes effect at the next start; says so in `status`.
-    static QMenu* addLanguageMenu(QMenu* parent, QStatusBar* status);
+    // View ▸ Language: `choose` gets the chosen language's code ("" = the system's).
+    static QMenu* addLanguageMenu(QMenu* parent, const std::function<void(const QString&)>& choose);
 
 private:
     static void fillRecentMenu(QMenu* menu, const RecentOpeners& open);

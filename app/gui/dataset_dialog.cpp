@@ -1,6 +1,9 @@
 #include "gui/dataset_dialog.h"
 
+#include "core/dataset/dataset_source.h"
+#include "core/dataset/idx_reader.h"
 #include "core/errors.h"
+#include "core/model/op_info.h"
 #include "gui/file_dialogs.h"
 #include "gui/settings.h"
 
@@ -57,6 +60,15 @@ std::vector<double> parseNumbers(const QString& text, const char* field)
 
 } // namespace
 
+QString preprocessText(const PreprocessConfig& p)
+{
+    QStringList parts;
+    parts << (p.scale ? DatasetDialog::tr("scale %1").arg(QString::number(*p.scale, 'g', 6)) : DatasetDialog::tr("scale automatic"));
+    parts << DatasetDialog::tr("mean %1").arg(p.mean.empty() ? DatasetDialog::tr("none") : joinNumbers(p.mean));
+    parts << DatasetDialog::tr("std %1").arg(p.stddev.empty() ? DatasetDialog::tr("none") : joinNumbers(p.stddev));
+    return parts.join(QStringLiteral(", "));
+}
+
 DatasetDialog::DatasetDialog(QWidget* parent) : QDialog(parent)
 {
     setWindowTitle(tr("Calibration dataset"));
@@ -83,6 +95,10 @@ DatasetDialog::DatasetDialog(QWidget* parent) : QDialog(parent)
     m_count = new QSpinBox(this);
     m_count->setRange(-1, INT_MAX);
     m_count->setSpecialValueText(tr("all"));
+    m_info = new QLabel(this);
+    m_info->setObjectName(QStringLiteral("datasetInfo"));
+    m_info->setWordWrap(true);
+    m_info->setTextFormat(Qt::PlainText);
 
     auto* pathRow = new QHBoxLayout;
     pathRow->addWidget(m_path, 1);
@@ -93,6 +109,7 @@ DatasetDialog::DatasetDialog(QWidget* parent) : QDialog(parent)
     data->addRow(m_recent);
     data->addRow(tr("Format:"), m_format);
     data->addRow(tr("Path:"), pathRow);
+    data->addRow(QString(), m_info);
     data->addRow(tr("Labels:"), m_labels);
     data->addRow(tr("First sample:"), m_start);
     data->addRow(tr("Samples:"), m_count);
@@ -131,6 +148,12 @@ DatasetDialog::DatasetDialog(QWidget* parent) : QDialog(parent)
     pre->addRow(tr("Scale:"), m_scale);
     pre->addRow(tr("Mean:"), m_mean);
     pre->addRow(tr("Std:"), m_std);
+    m_preprocessNote = new QLabel(this);
+    m_preprocessNote->setObjectName(QStringLiteral("preprocessNote"));
+    m_preprocessNote->setWordWrap(true);
+    m_preprocessNote->setTextFormat(Qt::PlainText);
+    m_preprocessNote->hide();
+    pre->addRow(m_preprocessNote);
 
     m_batchSize = new QSpinBox(this);
     m_batchSize->setObjectName(QStringLiteral("batchSize"));
@@ -166,15 +189,22 @@ DatasetDialog::DatasetDialog(QWidget* parent) : QDialog(parent)
     connect(folder, &QPushButton::clicked, this, [this] { browse(true); });
     connect(m_recent, &QComboBox::activated, this, [this](int index) {
         if (index > 0)
-            m_path->setText(m_recent->itemData(index).toString());
+            chooseData(m_recent->itemData(index).toString());
         m_recent->setCurrentIndex(0);
     });
+    connect(m_path, &QLineEdit::editingFinished, this, [this] {
+        if (m_path->text().trimmed() != m_probedPath)
+            chooseData(m_path->text().trimmed());
+    });
+    connect(m_start, &QSpinBox::valueChanged, this, &DatasetDialog::updateRanges);
+    for (QLineEdit* edit : {m_scale, m_mean, m_std})
+        connect(edit, &QLineEdit::textChanged, this, &DatasetDialog::updatePreprocessNote);
     setValues(DatasetSpec{}, 32, 30);
 }
 
 void DatasetDialog::browse(bool folder)
 {
-    const auto apply = [this](const QString& path) { m_path->setText(path); };
+    const auto apply = [this](const QString& path) { chooseData(path); };
     if (folder)
         openExistingDirectoryDialog(this, tr("Image folder"), apply);
     else
@@ -203,6 +233,100 @@ void DatasetDialog::setValues(const DatasetSpec& spec, int batchSize, int numBat
     m_batchSize->setValue(batchSize);
     m_numBatches->setValue(numBatches == 0 ? 1 : numBatches);
     m_message->clear();
+    probe();
+    updatePreprocessNote();
+}
+
+void DatasetDialog::chooseData(const QString& path)
+{
+    m_path->setText(path);
+    m_format->setCurrentIndex(std::max(0, m_format->findData(int(DatasetFormat::Auto))));
+    std::string labels;
+    try {
+        if (detectFormat(path.toStdString()) == DatasetFormat::Idx)
+            labels = idxLabelsPathFor(path.toStdString());
+    } catch (const CalibError&) {
+        // No format known from the name: probe() says why.
+    }
+    m_labels->setText(QString::fromStdString(labels));
+    const PreprocessConfig& p = m_newFilePreprocess;
+    m_grayscale->setChecked(p.grayscale);
+    m_colorOrder->setCurrentIndex(m_colorOrder->findData(int(p.colorOrder)));
+    m_scale->setText(p.scale ? QString::number(*p.scale, 'g', QLocale::FloatingPointShortest) : QString());
+    m_mean->setText(joinNumbers(p.mean));
+    m_std->setText(joinNumbers(p.stddev));
+    m_resizeWidth->setValue(p.resizeWidth);
+    m_resizeHeight->setValue(p.resizeHeight);
+    m_resizeShorter->setValue(p.resizeShorter);
+    m_cropWidth->setValue(p.cropWidth);
+    m_cropHeight->setValue(p.cropHeight);
+    m_start->setMaximum(INT_MAX);
+    m_start->setValue(0);
+    m_message->clear();
+    probe();
+    m_count->setValue(m_size > 0 ? int(std::min<qint64>(m_size, INT_MAX)) : -1);
+}
+
+void DatasetDialog::probe()
+{
+    m_size = -1;
+    const QString path = m_path->text().trimmed();
+    m_probedPath = path;
+    if (path.isEmpty()) {
+        m_info->clear();
+    } else if (QFileInfo(path).isDir()) {
+        m_info->setText(tr("Image folder: its images are counted when it is read."));
+    } else {
+        try {
+            DatasetSpec spec;
+            spec.format = DatasetFormat(m_format->currentData().toInt());
+            spec.path = path.toStdString();
+            spec.labelsPath = m_labels->text().trimmed().toStdString();
+            spec.preprocess = preprocess();
+            const std::unique_ptr<DatasetSource> source = openDataset(spec);
+            m_size = source->size();
+            m_info->setText((source->hasLabels() ? tr("%1 samples of %2, labelled") : tr("%1 samples of %2, no labels"))
+                                .arg(m_size)
+                                .arg(QString::fromStdString(shapeToString(source->sampleShape()))));
+        } catch (const CalibError& e) {
+            m_info->setText(QString::fromStdString(e.what()));
+        }
+    }
+    updateRanges();
+}
+
+void DatasetDialog::updateRanges()
+{
+    // Out-of-range values are refused in place: the boxes cannot leave the file.
+    if (m_size > 0) {
+        m_start->setMaximum(int(std::min<qint64>(m_size - 1, INT_MAX)));
+        m_count->setMaximum(int(std::min<qint64>(m_size - m_start->value(), INT_MAX)));
+    } else {
+        m_start->setMaximum(INT_MAX);
+        m_count->setMaximum(INT_MAX);
+    }
+}
+
+void DatasetDialog::setReferencePreprocess(const PreprocessConfig& preprocess)
+{
+    m_reference = preprocess;
+    updatePreprocessNote();
+}
+
+void DatasetDialog::updatePreprocessNote()
+{
+    QString note;
+    if (m_reference) {
+        try {
+            const PreprocessConfig current = preprocess();
+            if (!(current == *m_reference))
+                note = tr("Differs from the calibration data's preprocessing (%1).").arg(preprocessText(*m_reference));
+        } catch (const CalibError&) {
+            // validate() reports an unreadable field.
+        }
+    }
+    m_preprocessNote->setText(note);
+    m_preprocessNote->setVisible(!note.isEmpty());
 }
 
 PreprocessConfig DatasetDialog::preprocess() const

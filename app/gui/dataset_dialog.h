@@ -3,6 +3,8 @@
 
 #include <QDialog>
 
+#include <optional>
+
 class QCheckBox;
 class QComboBox;
 class QDialogButtonBox;
@@ -27,9 +29,35 @@ public:
     // "" when the fields describe a usable dataset; else the reason, also shown in the dialog.
     QString validate();
 
+    // The preprocessing another file starts with (default: none); the calibration's for the
+    // validation data.
+    void setNewFilePreprocess(const PreprocessConfig& preprocess) { m_newFilePreprocess = preprocess; }
+    // The preprocessing the fields are compared with: a difference is said under them.
+    void setReferencePreprocess(const PreprocessConfig& preprocess);
+    // Another data file or folder: the fields that belonged to the old one start afresh
+    // (format automatic, labels found beside it or none, first sample 0, every sample, the
+    // new-file preprocessing), and the file's sample count and shape are shown.
+    void chooseData(const QString& path);
+
+    QLineEdit* pathEdit() const { return m_path; }
+    QLineEdit* labelsEdit() const { return m_labels; }
+    QSpinBox* startBox() const { return m_start; }
+    QSpinBox* countBox() const { return m_count; }
+    QLineEdit* meanEdit() const { return m_mean; }
+    QLineEdit* stdEdit() const { return m_std; }
+    QLabel* infoLabel() const { return m_info; }
+    QLabel* preprocessNote() const { return m_preprocessNote; }
+    // Samples in the chosen data (before first sample/count); -1 when not known.
+    qint64 dataSize() const { return m_size; }
+
 private:
     void browse(bool folder);
     PreprocessConfig preprocess() const;
+    // Opens the data of the fields to learn its size and sample shape; sets the ranges of
+    // first sample and count from it.
+    void probe();
+    void updateRanges();
+    void updatePreprocessNote();
 
     QComboBox* m_recent;
     QComboBox* m_format;
@@ -50,7 +78,16 @@ private:
     QSpinBox* m_batchSize;
     QSpinBox* m_numBatches;
     QLabel* m_message;
+    QLabel* m_info;
+    QLabel* m_preprocessNote;
     QDialogButtonBox* m_buttons;
+    PreprocessConfig m_newFilePreprocess;
+    std::optional<PreprocessConfig> m_reference;
+    QString m_probedPath;
+    qint64 m_size = -1;
 };
+
+// "scale auto, mean 0.286, std 0.353" for messages.
+QString preprocessText(const PreprocessConfig& preprocess);
 
 } // namespace cs::app

@@ -33,10 +33,19 @@ bool EvaluationController::start(const CalibrationResult& calibration, Evaluatio
     EvaluationInput input = evaluationInput(calibration, config);
     logInfo("Evaluating on " + config.data.path);
     const QString context = QString::fromStdString(calibration.model.path) + QStringLiteral(": evaluation failed");
-    const quint64 id = m_runner.start(
-        [work = m_work, input = std::move(input), config = std::move(config)](const ProgressCallback& progress) {
-            return std::make_shared<const EvaluationResult>(work(input, config, progress));
+    using Stage = std::pair<EvaluationStage, std::shared_ptr<const EvaluationResult>>;
+    const quint64 id = m_runner.startStaged<Stage>(
+        [work = m_work, input = std::move(input), config = std::move(config)](
+            const ProgressCallback& progress, const std::function<void(Stage)>& partial) {
+            EvaluationConfig staged = config;
+            staged.onStage = [&partial, caller = config.onStage](EvaluationStage stage, const EvaluationResult& sofar) {
+                if (caller)
+                    caller(stage, sofar);
+                partial({stage, std::make_shared<const EvaluationResult>(sofar)});
+            };
+            return std::make_shared<const EvaluationResult>(work(input, staged, progress));
         },
+        [this](Stage stage) { Q_EMIT stageFinished(stage.first, std::move(stage.second)); },
         [this](std::shared_ptr<const EvaluationResult> result) { Q_EMIT evaluationAvailable(std::move(result)); },
         context);
     return id != 0;

@@ -34,6 +34,10 @@ public:
 Q_SIGNALS:
     void runningChanged(bool running);
     void progressChanged(const cs::app::JobProgressInfo& progress);
+    // A stage finished before the whole evaluation (see cs::EvaluationStage): `sofar` is a copy
+    // of what is known then, never touched by the worker again. A superseded or cancelled
+    // job's stages are dropped; the last stage is followed by evaluationAvailable.
+    void stageFinished(cs::EvaluationStage stage, std::shared_ptr<const cs::EvaluationResult> sofar);
     void evaluationAvailable(std::shared_ptr<const cs::EvaluationResult> result);
     void evaluationFailed(const QString& message);
     void evaluationCancelled();

@@ -52,7 +52,8 @@ int main(int argc, char** argv)
     QString languageName = parser.value(language);
     if (languageName.isEmpty())
         languageName = cs::app::settings::language.value();
-    const QLocale locale = languageName.isEmpty() ? QLocale() : QLocale(languageName);
+    // "system" is what a restart after View ▸ Language ▸ System default passes.
+    const QLocale locale = languageName.isEmpty() || languageName == QLatin1String("system") ? QLocale() : QLocale(languageName);
     QTranslator translator;
     if (translator.load(locale, QStringLiteral("calibscope"), QStringLiteral("_"), QStringLiteral(":/i18n")))
         QApplication::installTranslator(&translator);

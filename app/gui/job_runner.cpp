@@ -39,14 +39,14 @@ JobProgressInfo progressInfo(const ProgressInfo& info, const QElapsedTimer& cloc
 // Runs the work and turns every way it can end into a value: nothing thrown on a worker
 // ever reaches QFuture, which would rethrow it on the GUI thread.
 JobRunner::Outcome runGuarded(const JobRunner::Work& work, const ProgressCallback& progress,
-                              const QString& errorContext)
+                              const JobRunner::PartialSink& partial, const QString& errorContext)
 {
     const auto withContext = [&errorContext](const QString& reason) {
         return errorContext.isEmpty() ? reason : errorContext + QStringLiteral(": ") + reason;
     };
     JobRunner::Outcome outcome;
     try {
-        outcome.value = work(progress);
+        outcome.value = work(progress, partial);
     } catch (const JobCancelled&) {
         outcome.cancelled = true;
     } catch (const CalibError& e) {
@@ -66,6 +66,7 @@ struct JobRunner::Job {
     quint64 id = 0;
     Work work;
     Deliver deliver;
+    Deliver deliverPartial;
     QString errorContext;
     std::shared_ptr<SharedState> state = std::make_shared<SharedState>();
     // Set on the GUI thread when the job is cancelled or superseded: its outcome is dropped
@@ -81,7 +82,7 @@ JobRunner::JobRunner(Policy policy, QObject* parent) : QObject(parent), m_policy
 
 JobRunner::~JobRunner() { shutdown(); }
 
-quint64 JobRunner::startErased(Work work, Deliver deliver, QString errorContext)
+quint64 JobRunner::startErased(Work work, Deliver deliver, Deliver deliverPartial, QString errorContext)
 {
     Q_ASSERT(QThread::currentThread() == thread());
     if (m_active && m_policy == Policy::Refuse)
@@ -90,6 +91,7 @@ quint64 JobRunner::startErased(Work work, Deliver deliver, QString errorContext)
     job->id = ++m_jobId;
     job->work = std::move(work);
     job->deliver = std::move(deliver);
+    job->deliverPartial = std::move(deliverPartial);
     job->errorContext = std::move(errorContext);
     if (m_active) {
         // Superseded: the running job stops at its next progress report and its result is
@@ -125,11 +127,28 @@ void JobRunner::launch(std::unique_ptr<Job> job)
         }
         return !state->cancel.load();
     };
+    // Partial results are values handed over whole, never shared with the worker afterwards.
+    PartialSink partial = [self, jobId](std::shared_ptr<void> value) {
+        QMetaObject::invokeMethod(
+            self.data(), [self, value = std::move(value), jobId]() mutable {
+                if (self)
+                    self->reportPartial(std::move(value), jobId);
+            },
+            Qt::QueuedConnection);
+    };
     m_running = std::move(job);
     m_watcher.setFuture(QtConcurrent::run(
-        [work = m_running->work, progress, context = m_running->errorContext] {
-            return runGuarded(work, progress, context);
+        [work = m_running->work, progress, partial, context = m_running->errorContext] {
+            return runGuarded(work, progress, partial, context);
         }));
+}
+
+void JobRunner::reportPartial(std::shared_ptr<void> value, quint64 jobId)
+{
+    Q_ASSERT(QThread::currentThread() == thread());
+    if (!m_running || m_running->id != jobId || m_running->dropped || !m_running->deliverPartial)
+        return;
+    m_running->deliverPartial(std::move(value));
 }
 
 void JobRunner::reportProgress(const ProgressInfo& info, quint64 jobId)

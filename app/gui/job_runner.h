@@ -50,7 +50,9 @@ public:
         QString error;
         bool cancelled = false;
     };
-    using Work = std::function<std::shared_ptr<void>(const ProgressCallback&)>;
+    // Hands a partial result from the worker to the GUI thread (see startStaged).
+    using PartialSink = std::function<void(std::shared_ptr<void>)>;
+    using Work = std::function<std::shared_ptr<void>(const ProgressCallback&, const PartialSink&)>;
     using Deliver = std::function<void(std::shared_ptr<void>)>;
 
     explicit JobRunner(Policy policy, QObject* parent = nullptr);
@@ -64,13 +66,36 @@ public:
     quint64 start(Fn work, Done done, QString errorContext = {})
     {
         using R = std::decay_t<std::invoke_result_t<Fn&, const ProgressCallback&>>;
-        Work erased = [work = std::move(work)](const ProgressCallback& progress) mutable -> std::shared_ptr<void> {
+        Work erased = [work = std::move(work)](const ProgressCallback& progress,
+                                               const PartialSink&) mutable -> std::shared_ptr<void> {
             return std::make_shared<R>(work(progress));
         };
         Deliver deliver = [done = std::move(done)](std::shared_ptr<void> value) mutable {
             done(std::move(*std::static_pointer_cast<R>(value)));
         };
-        return startErased(std::move(erased), std::move(deliver), std::move(errorContext));
+        return startErased(std::move(erased), std::move(deliver), {}, std::move(errorContext));
+    }
+
+    // A job that hands over partial results of type P while it runs: `work(progress, partial)`
+    // calls partial(P) on the worker, and `onPartial(P)` gets each value on this object's
+    // thread, in order and before `done`, unless the job was cancelled or superseded first.
+    template <class P, class Fn, class OnPartial, class Done>
+    quint64 startStaged(Fn work, OnPartial onPartial, Done done, QString errorContext = {})
+    {
+        using PartialFn = std::function<void(P)>;
+        using R = std::decay_t<std::invoke_result_t<Fn&, const ProgressCallback&, const PartialFn&>>;
+        Work erased = [work = std::move(work)](const ProgressCallback& progress,
+                                               const PartialSink& sink) mutable -> std::shared_ptr<void> {
+            const PartialFn partial = [&sink](P value) { sink(std::make_shared<P>(std::move(value))); };
+            return std::make_shared<R>(work(progress, partial));
+        };
+        Deliver deliver = [done = std::move(done)](std::shared_ptr<void> value) mutable {
+            done(std::move(*std::static_pointer_cast<R>(value)));
+        };
+        Deliver deliverPartial = [onPartial = std::move(onPartial)](std::shared_ptr<void> value) mutable {
+            onPartial(std::move(*std::static_pointer_cast<P>(value)));
+        };
+        return startErased(std::move(erased), std::move(deliver), std::move(deliverPartial), std::move(errorContext));
     }
 
     // Asks the running job to stop and drops its result (and any queued job): `cancelled`
@@ -92,10 +117,11 @@ Q_SIGNALS:
 
 private:
     struct Job;
-    quint64 startErased(Work work, Deliver deliver, QString errorContext);
+    quint64 startErased(Work work, Deliver deliver, Deliver deliverPartial, QString errorContext);
     void launch(std::unique_ptr<Job> job);
     void finished();
     void reportProgress(const ProgressInfo& info, quint64 jobId);
+    void reportPartial(std::shared_ptr<void> value, quint64 jobId);
 
     Policy m_policy;
     QFutureWatcher<Outcome> m_watcher;

@@ -8,13 +8,15 @@
 #include "gui/calibration_workflow.h"
 #include "gui/compare_session.h"
 #include "gui/data_choices.h"
+#include "gui/document_header.h"
 #include "gui/exchange_actions.h"
 #include "gui/file_dialogs.h"
 #include "gui/help_menu.h"
+#include "gui/language_switch.h"
 #include "gui/plan_editor.h"
 #include "gui/points_page.h"
-#include "gui/session_controller.h"
 #include "gui/settings.h"
+#include "gui/unsaved_changes.h"
 #include "widgets/job_progress.h"
 #include "widgets/log_view.h"
 #include "widgets/parameter_panel.h"
@@ -23,9 +25,9 @@
 #include <QCloseEvent>
 #include <QDockWidget>
 #include <QFileInfo>
-#include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QScreen>
 #include <QScrollArea>
 #include <QSplitter>
 #include <QStatusBar>
@@ -59,6 +61,16 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     m_workflow = new CalibrationWorkflow({m_document, m_data, m_points, m_analysis, m_jobProgress, this}, this);
     m_exchange = new ExchangeActions(m_document, m_jobProgress, this,
                                      [this] { return m_workflow->proposedSessionPath(); }, this);
+    m_unsaved = new UnsavedChangesPrompt(m_document, m_workflow, this);
+    m_language = new LanguageSwitch(
+        this, {[this](const QString& question, std::function<void()> proceed) { askToSave(question, std::move(proceed)); },
+               [this] { return m_document->sessionPath(); },
+               // The demo reopens by itself, with its data.
+               [this] { return m_workflow->demoAccuracy() >= 0 ? QString() : m_workflow->modelPath(); },
+               [this] {
+                   m_closeConfirmed = true;
+                   close();
+               }});
     connectFeatures();
     createActions();
     updateHeader();
@@ -83,17 +95,9 @@ QWidget* MainWindow::buildCentral()
 {
     auto* central = new QWidget(this);
     auto* layout = new QVBoxLayout(central);
-    m_modelLabel = new QLabel(central);
-    m_modelLabel->setObjectName(QStringLiteral("modelLabel"));
-    m_modelLabel->setWordWrap(true);
-    m_modelLabel->setTextFormat(Qt::PlainText);
-    m_datasetLabel = new QLabel(central);
-    m_datasetLabel->setObjectName(QStringLiteral("datasetLabel"));
-    m_datasetLabel->setWordWrap(true);
-    m_datasetLabel->setTextFormat(Qt::PlainText);
+    m_header = new DocumentHeader(central);
     m_points = new PointsPage(m_document, central, this);
-    layout->addWidget(m_modelLabel);
-    layout->addWidget(m_datasetLabel);
+    layout->addWidget(m_header);
     layout->addWidget(m_points->widget(), 1);
     return central;
 }
@@ -189,7 +193,7 @@ void MainWindow::createActions()
     for (QDockWidget* dock : findChildren<QDockWidget*>())
         view->addAction(dock->toggleViewAction());
     view->addSeparator();
-    AppMenus::addLanguageMenu(view, statusBar());
+    AppMenus::addLanguageMenu(view, [this](const QString& code) { m_language->choose(code); });
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     addHelpEntries(help, this);
@@ -209,12 +213,7 @@ void MainWindow::connectFeatures()
     connect(m_workflow, &CalibrationWorkflow::modelLoaded, this, &MainWindow::modelLoaded);
     connect(m_workflow, &CalibrationWorkflow::calibrationFinished, this, &MainWindow::calibrationFinished);
     connect(m_workflow, &CalibrationWorkflow::sessionOpened, this, &MainWindow::sessionOpened);
-    connect(m_workflow, &CalibrationWorkflow::sessionSaved, this, [this](const QString& path) {
-        Q_EMIT sessionSaved(path);
-        if (m_afterSave)
-            std::exchange(m_afterSave, nullptr)();
-    });
-    connect(m_workflow->sessions(), &SessionController::failed, this, [this] { m_afterSave = nullptr; });
+    connect(m_workflow, &CalibrationWorkflow::sessionSaved, this, &MainWindow::sessionSaved);
     connect(m_data, &DataChoices::datasetChanged, this, [this] {
         updateHeader();
         updateActions();
@@ -244,36 +243,7 @@ bool MainWindow::isBusy() const
 
 void MainWindow::updateHeader()
 {
-    const ModelSummary& s = m_points->summary();
-    const QString modelPath = m_workflow->modelPath();
-    if (modelPath.isEmpty()) {
-        m_modelLabel->setText(tr("No model loaded. Use File ▸ Open Model…, File ▸ Load Demo or File ▸ Open Session…."));
-    } else {
-        QString text = tr("Model: %1 — %2 ops, %3 activation points, %4 weight points, %5 parameters")
-                           .arg(modelPath)
-                           .arg(s.ops.size())
-                           .arg(s.activationPointCount())
-                           .arg(s.weightPointCount())
-                           .arg(s.parameterCount);
-        if (m_workflow->demoAccuracy() >= 0)
-            text += QLatin1Char('\n') + tr("Demo: Fashion-MNIST CNN, float test accuracy %1 %")
-                                            .arg(m_workflow->demoAccuracy() * 100.0, 0, 'f', 2);
-        m_modelLabel->setText(text);
-    }
-    if (!m_data->hasDataset()) {
-        m_datasetLabel->setText(tr("No dataset. Use File ▸ Open Dataset… to choose the calibration data."));
-    } else {
-        const DatasetSpec& data = m_data->dataset();
-        const QString count = data.count < 0 ? tr("all samples") : tr("%1 samples").arg(data.count);
-        const QString batches = m_data->numBatches() < 0 ? tr("all batches") : tr("%1 batches").arg(m_data->numBatches());
-        m_datasetLabel->setText(tr("Dataset: %1 (%2, from sample %3, %4) · batch size %5, %6")
-                                    .arg(QString::fromStdString(data.path),
-                                         QString::fromStdString(datasetFormatName(data.format)))
-                                    .arg(data.start)
-                                    .arg(count)
-                                    .arg(m_data->batchSize())
-                                    .arg(batches));
-    }
+    m_header->update(m_workflow->modelPath(), m_points->summary(), m_workflow->demoAccuracy(), *m_data);
 }
 
 void MainWindow::updateTitle()
@@ -355,42 +325,7 @@ void MainWindow::closeEvent(QCloseEvent* event)
 
 void MainWindow::askToSave(const QString& question, std::function<void()> proceed)
 {
-    if (!m_document->isModified()) {
-        proceed();
-        return;
-    }
-    if (findChild<QMessageBox*>(QStringLiteral("unsavedDialog")))
-        return; // already asking
-    auto* box = new QMessageBox(QMessageBox::Warning, tr("calibscope"), question,
-                                QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, this);
-    box->setObjectName(QStringLiteral("unsavedDialog"));
-    box->setAttribute(Qt::WA_DeleteOnClose);
-    box->setDefaultButton(QMessageBox::Save);
-    connect(box, &QMessageBox::finished, this, [this, box, proceed = std::move(proceed)] {
-        const QMessageBox::StandardButton choice = box->standardButton(box->clickedButton());
-        if (choice == QMessageBox::Discard) {
-            proceed();
-        } else if (choice == QMessageBox::Save) {
-            // Continues once the file is written (sessionSaved), not at all if it fails, nor
-            // when an edit arrived while it was being written (that edit is not saved).
-            const auto afterSave = [this, proceed] {
-                if (!m_document->isModified())
-                    proceed();
-            };
-            if (!m_document->sessionPath().isEmpty()) {
-                m_afterSave = afterSave;
-                save();
-            } else {
-                saveFileDialog(this, tr("Save session"), tr("calibscope sessions (*.cscope)"), QStringLiteral("cscope"),
-                               [this, afterSave](const QString& path) {
-                                   m_afterSave = afterSave;
-                                   saveSession(path);
-                               },
-                               m_workflow->proposedSessionPath());
-            }
-        }
-    });
-    box->open();
+    m_unsaved->ask(question, std::move(proceed));
 }
 
 // The features' operations, under the names the menus and the tests know.
@@ -455,7 +390,10 @@ void MainWindow::exportReport(const QString& path) { m_exchange->exportReport(pa
 
 void MainWindow::restoreLayout()
 {
-    restoreGeometry(settings::windowGeometry.value());
+    if (!restoreGeometry(settings::windowGeometry.value()))
+        // The first start: the default size, but never larger than the screen.
+        if (const QScreen* screen = this->screen())
+            resize(size().boundedTo(screen->availableGeometry().size()));
     restoreState(settings::windowState.value(), kWindowStateVersion);
 }
 

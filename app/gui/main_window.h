@@ -43,7 +43,10 @@ class AnalysisPage;
 class CalibrationDocument;
 class CalibrationWorkflow;
 class DataChoices;
+class DocumentHeader;
 class EvaluationController;
+class LanguageSwitch;
+class UnsavedChangesPrompt;
 class ExchangeActions;
 class ExportDialog;
 class ImportDialog;
@@ -150,6 +153,10 @@ private:
     // Asks Save / Discard / Cancel when the document has unsaved changes; `proceed` runs after
     // Discard, after the save has been written, or at once when there is nothing to save.
     void askToSave(const QString& question, std::function<void()> proceed);
+public:
+    LanguageSwitch* languageSwitch() const { return m_language; }
+
+private:
 
     CalibrationDocument* m_document = nullptr;
     DataChoices* m_data = nullptr;
@@ -162,8 +169,9 @@ private:
     ui::ParameterPanel* m_panel = nullptr;
     ui::LogView* m_log = nullptr;
     ui::JobProgress* m_jobProgress = nullptr;
-    QLabel* m_modelLabel = nullptr;
-    QLabel* m_datasetLabel = nullptr;
+    DocumentHeader* m_header = nullptr;
+    UnsavedChangesPrompt* m_unsaved = nullptr;
+    LanguageSwitch* m_language = nullptr;
 
     QAction* m_calibrateAction = nullptr;
     QAction* m_cancelAction = nullptr;
@@ -174,7 +182,6 @@ private:
     QAction* m_redoAction = nullptr;
 
     bool m_closeConfirmed = false;
-    std::function<void()> m_afterSave; // what a Save answer of askToSave continues with
 };
 
 } // namespace cs::app

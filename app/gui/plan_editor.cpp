@@ -1,29 +1,31 @@
 #include "gui/plan_editor.h"
 
 #include "core/observers/observer_registry.h"
-#include "core/observers/quant_math.h"
 #include "gui/calibration_document.h"
 #include "widgets/histogram_view.h"
 #include "widgets/point_table_model.h"
 #include "widgets/point_table_view.h"
 #include "widgets/weights_view.h"
 
+#include <algorithm>
+
 namespace cs::app {
 
 ObserverConfig clipRangeConfig(const ObserverConfig& current, double low, double high)
 {
     ObserverConfig config;
-    config.name = "fixed_scale";
+    config.name = "user_range";
     config.spec = current.spec;
-    float scale = 1.0f;
-    int64_t zeroPoint = 0;
-    obs::calculateQParams(float(low), float(high), config.spec, scale, zeroPoint);
+    // Float32, as the observers keep their ranges: the session and the qconfig give back
+    // exactly what is shown.
+    const double xmin = double(float(std::min(low, high)));
+    const double xmax = double(float(std::max(low, high)));
     // Only what differs from the registry defaults, as everywhere else.
     const obs::ObserverInfo* info = obs::findObserver(config.name);
-    if (double(scale) != info->param("scale")->defaultValue)
-        config.params["scale"] = double(scale);
-    if (double(zeroPoint) != info->param("zero_point")->defaultValue)
-        config.params["zero_point"] = double(zeroPoint);
+    if (xmin != info->param("xmin")->defaultValue)
+        config.params["xmin"] = xmin;
+    if (xmax != info->param("xmax")->defaultValue)
+        config.params["xmax"] = xmax;
     return config;
 }
 

@@ -45,11 +45,12 @@ private:
     bool m_editable = true;
 };
 
-// The configuration that quantizes a point exactly as the clip range [low, high] implies
-// under its current grid: fixed_scale with the scale and zero point PyTorch's
-// _calculate_qparams gives for that range. (A `clip` observer would not do: with any
-// averaging constant its range still follows the data of the last batches, clamped to
-// [xmin, xmax], so a handle dragged outside the data would not be honoured.)
+// The configuration that quantizes a point as the clip range [low, high] implies under its
+// current grid (dtype, scheme, integer range kept): user_range, a custom range that needs no
+// statistics and whose scale and zero point are PyTorch's _calculate_qparams for it. (A
+// `clip` observer would not do: with any averaging constant its range still follows the
+// data of the last batches, clamped to [xmin, xmax], so a handle dragged outside the data
+// would not be honoured.)
 ObserverConfig clipRangeConfig(const ObserverConfig& current, double low, double high);
 
 } // namespace cs::app

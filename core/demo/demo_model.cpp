@@ -16,10 +16,24 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
-#include <thread>
 
 namespace cs {
 namespace {
+
+// One thread: the same arithmetic in the same order on every machine.
+constexpr int kTrainingThreads = 1;
+
+// Sets LibTorch's intra-op thread count for a scope.
+class ThreadCountGuard {
+public:
+    explicit ThreadCountGuard(int threads) : m_previous(at::get_num_threads()) { at::set_num_threads(threads); }
+    ~ThreadCountGuard() { at::set_num_threads(m_previous); }
+    ThreadCountGuard(const ThreadCountGuard&) = delete;
+    ThreadCountGuard& operator=(const ThreadCountGuard&) = delete;
+
+private:
+    int m_previous;
+};
 
 constexpr double kFashionMean = 0.2860;
 constexpr double kFashionStd = 0.3530;
@@ -173,7 +187,9 @@ QJsonObject trainingFingerprint(const DemoConfig& c)
                        {QStringLiteral("batch_size"), c.batchSize},
                        {QStringLiteral("learning_rate"), c.learningRate},
                        {QStringLiteral("seed"), QString::number(c.seed)},
-                       {QStringLiteral("architecture"), 1}};
+                       {QStringLiteral("architecture"), 1},
+                       // Models of the thread-dependent training before are not reused.
+                       {QStringLiteral("deterministic"), kTrainingThreads}};
 }
 
 QJsonObject idxSplit(const std::string& imagesPath, int64_t start, int64_t count)
@@ -246,9 +262,10 @@ DemoInfo makeDemo(const DemoConfig& configIn, const ProgressCallback& progress)
         }
     }
 
-    const int threads = config.threads > 0 ? config.threads
-                                           : std::max(1, int(std::thread::hardware_concurrency()));
-    at::set_num_threads(threads);
+    // Training and its test accuracy run on a fixed number of threads whatever the machine
+    // or config.threads: ATen splits its parallel reductions by thread count, so another
+    // count rounds differently and two fresh trainings would not give the same weights.
+    const ThreadCountGuard threads(kTrainingThreads);
     torch::manual_seed(config.seed);
 
     const int64_t trainSetSize = 60000;

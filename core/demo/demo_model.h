@@ -17,7 +17,8 @@ struct DemoConfig {
     int batchSize = 32;
     double learningRate = 2e-3;
     uint64_t seed = 0;
-    int threads = 0;               // 0 = every core
+    int threads = 0;               // 0 = every core; the training itself always runs on one
+                                   // thread, so that it gives the same weights everywhere
     bool force = false;            // retrain even when a cached model exists
 };
 
@@ -33,6 +34,8 @@ struct DemoInfo {
 inline constexpr int64_t kDemoCalibrationImages = 1000;
 
 // Trains (or reuses the cached result of an identical configuration) and saves the demo.
+// Deterministic: the same configuration gives the same weights on any machine and with any
+// thread count (seeded initialisation and data order, a fixed thread count).
 // Throws CalibError when the dataset is missing, JobCancelled when progress says stop.
 DemoInfo makeDemo(const DemoConfig& config, const ProgressCallback& progress = {});
 

@@ -188,6 +188,31 @@ protected:
 };
 
 // ---------------------------------------------------------------------------------------
+// A clip range the user chose (a dragged histogram handle): the point's own grid over
+// [xmin, xmax], as PyTorch's calculate_qparams gives it, with no statistics.
+class UserRangeObserver : public Observer {
+public:
+    UserRangeObserver(const ParamMap& p, const QuantSpec& s) : Observer("user_range", p, s) {}
+    std::unique_ptr<Observer> clone() const override { return std::make_unique<UserRangeObserver>(*this); }
+
+protected:
+    void observeFinite(const FiniteBatch&) override {}
+    void resetState() override {}
+    void saveStateData(ObserverState&) const override {}
+    void loadStateData(const StateReader&) override {}
+    bool retuneState(const std::set<std::string>&) override { return true; }
+    void computeResult(ObserverResult& r) const override {
+        const std::size_t n = spec().perChannel() && channels() > 0 ? static_cast<std::size_t>(channels()) : 1;
+        r.min.assign(n, static_cast<float>(param("xmin")));
+        r.max.assign(n, static_cast<float>(param("xmax")));
+        const QParams q = calculateQParams(r.min, r.max, spec());
+        r.scale = q.scale;
+        r.zeroPoint = q.zeroPoint;
+        r.hasStatistics = true;
+    }
+};
+
+// ---------------------------------------------------------------------------------------
 // Horizon PercentileObserver: a fresh |x| histogram per batch, clip at the bin centre where
 // the cumulative count reaches p% of N. Each batch's histogram is retained (bins x uint32)
 // so `percentile` can be retuned exactly.
@@ -347,6 +372,7 @@ std::unique_ptr<Observer> makeMinMax(const ParamMap& p, const QuantSpec& s) { re
 std::unique_ptr<Observer> makeClip(const ParamMap& p, const QuantSpec& s) { return std::make_unique<ClipObserver>(p, s); }
 std::unique_ptr<Observer> makeClipStd(const ParamMap& p, const QuantSpec& s) { return std::make_unique<ClipStdObserver>(p, s); }
 std::unique_ptr<Observer> makeFixedScale(const ParamMap& p, const QuantSpec& s) { return std::make_unique<FixedScaleObserver>(p, s); }
+std::unique_ptr<Observer> makeUserRange(const ParamMap& p, const QuantSpec& s) { return std::make_unique<UserRangeObserver>(p, s); }
 std::unique_ptr<Observer> makePercentile(const ParamMap& p, const QuantSpec& s) { return std::make_unique<PercentileObserver>(p, s); }
 std::unique_ptr<Observer> makeMix(const ParamMap& p, const QuantSpec& s) { return std::make_unique<MixObserver>(p, s); }
 

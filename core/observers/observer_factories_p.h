@@ -15,6 +15,7 @@ std::unique_ptr<Observer> makeMinMax(const ParamMap& params, const QuantSpec& sp
 std::unique_ptr<Observer> makeClip(const ParamMap& params, const QuantSpec& spec);
 std::unique_ptr<Observer> makeClipStd(const ParamMap& params, const QuantSpec& spec);
 std::unique_ptr<Observer> makeFixedScale(const ParamMap& params, const QuantSpec& spec);
+std::unique_ptr<Observer> makeUserRange(const ParamMap& params, const QuantSpec& spec);
 std::unique_ptr<Observer> makePercentile(const ParamMap& params, const QuantSpec& spec);
 std::unique_ptr<Observer> makeMix(const ParamMap& params, const QuantSpec& spec);
 std::unique_ptr<Observer> makeMse(const ParamMap& params, const QuantSpec& spec);

@@ -81,7 +81,7 @@ const std::vector<Entry>& entries() {
         t.push_back({{"fixed_scale", "horizon", "Horizon FixedScaleObserver: a given scale and zero point, no statistics",
                       {real("scale", 1.0, 1e-30, kBig, "the scale", true),
                        integer("zero_point", 0, -32768, 65535, "the zero point (inside the dtype's range)", true)},
-                      true},
+                      true, true},
                      &detail::makeFixedScale});
         t.push_back({{"running_min_max", "pytorch", "PyTorch (PerChannel)MinMaxObserver: global min/max over all batches",
                       {}, true},
@@ -117,6 +117,13 @@ const std::vector<Entry>& entries() {
                        boolean("power2_activation_range", true, "round the clip range up to a power of two", true)},
                       false},
                      &detail::makePact2});
+        t.push_back({{"user_range", "calibscope",
+                      "A custom clip range set by the user (a dragged histogram handle): the point's grid over "
+                      "[xmin, xmax], no statistics",
+                      {real("xmin", -1.0, -kBig, kBig, "low end of the range", true),
+                       real("xmax", 1.0, -kBig, kBig, "high end of the range", true)},
+                      true, true},
+                     &detail::makeUserRange});
         return t;
     }();
     return table;
@@ -157,7 +164,12 @@ const std::vector<ObserverInfo>& observerRegistry() {
     return infos;
 }
 
-bool rangeSetByUser(const std::string& name) { return name == "clip" || name == "fixed_scale"; }
+bool rangeSetByUser(const std::string& name) { return name == "clip" || name == "fixed_scale" || name == "user_range"; }
+
+bool needsNoStatistics(const std::string& name) {
+    const ObserverInfo* info = findObserver(name);
+    return info && info->needsNoStatistics;
+}
 
 const ObserverInfo* findObserver(const std::string& name) {
     for (const ObserverInfo& i : observerRegistry())
@@ -198,8 +210,9 @@ std::string validateParams(const std::string& name, const ParamMap& params, cons
             return what + " must be in [" + num(p->minValue) + ", " + num(p->maxValue) + "], got " + num(value);
     }
     const ParamMap all = withDefaults(*info, params);
-    if (name == "clip" && all.at("xmin") > all.at("xmax"))
-        return "observer 'clip' needs xmin <= xmax, got xmin " + num(all.at("xmin")) + " and xmax " + num(all.at("xmax"));
+    if ((name == "clip" || name == "user_range") && all.at("xmin") > all.at("xmax"))
+        return "observer '" + name + "' needs xmin <= xmax, got xmin " + num(all.at("xmin")) + " and xmax " +
+               num(all.at("xmax"));
     const QuantRange r = quantRange(spec);
     if (r.qmin >= r.qmax)
         return "empty integer range [" + std::to_string(r.qmin) + ", " + std::to_string(r.qmax) + "] for " + toString(spec.dtype);

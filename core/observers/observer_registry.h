@@ -28,10 +28,13 @@ struct ParamSpec {
 
 struct ObserverInfo {
     std::string name;    // "percentile"
-    std::string family;  // "horizon", "pytorch", "nvidia", "ti"
+    std::string family;  // "horizon", "pytorch", "nvidia", "ti", "calibscope"
     std::string help;
     std::vector<ParamSpec> params;
     bool supportsPerChannel = false;
+    // The result follows from the parameters alone (fixed_scale, user_range): the observer
+    // can replace another at once, without running the model over the data again.
+    bool needsNoStatistics = false;
 
     const ParamSpec* param(const std::string& key) const;
 };
@@ -41,9 +44,11 @@ const std::vector<ObserverInfo>& observerRegistry();
 const ObserverInfo* findObserver(const std::string& name);
 std::vector<std::string> observerNames();
 // Observers whose range the user sets rather than the data (clip's fixed xmin/xmax,
-// fixed_scale): with their default parameters they say nothing about the data, so
+// fixed_scale, user_range): with their default parameters they say nothing about the data, so
 // comparisons, rankings and automatic plans leave them out unless the user gave parameters.
 bool rangeSetByUser(const std::string& name);
+// See ObserverInfo::needsNoStatistics; false for an unknown name.
+bool needsNoStatistics(const std::string& name);
 
 // Empty when `params` (a subset; missing keys take their defaults) are valid for `name`
 // with `spec`; otherwise one message naming the problem and what is accepted.

@@ -9,8 +9,8 @@ namespace {
 
 // Observers whose every array is a per-batch sequence (keys as saveStateData writes them)
 // and whose only scalars are the base counters.
-const std::set<std::string> kSequenceObservers{"min_max", "clip", "clip_std", "mse",
-                                               "mix",     "percentile", "pact2", "fixed_scale"};
+const std::set<std::string> kSequenceObservers{"min_max", "clip",  "clip_std",    "mse",       "mix",
+                                               "percentile", "pact2", "fixed_scale", "user_range"};
 const std::set<std::string> kBaseScalars{"batches", "batch_index", "non_finite", "channels"};
 
 double scalar(const obs::ObserverState& s, const char* key)

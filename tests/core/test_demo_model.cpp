@@ -1,10 +1,13 @@
 // The demo model made by `calibscope-cli make-demo` (the ctest fixture): accuracy, metadata,
-// and that plain PyTorch loads and runs it.
+// that plain PyTorch loads and runs it, and that training it is deterministic.
+#include "core/demo/demo_model.h"
+
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QTemporaryDir>
 #include <QTest>
 
 namespace {
@@ -38,6 +41,29 @@ private Q_SLOTS:
         QCOMPARE(validation.value(QStringLiteral("count")).toInteger(), 10000);
         QVERIFY(validation.value(QStringLiteral("labels")).toString().endsWith(QStringLiteral("t10k-labels-idx1-ubyte.gz")));
         QCOMPARE(d.value(QStringLiteral("classes")).toArray().size(), 10);
+    }
+
+    // Two fresh trainings, with different thread counts, give the same model byte for byte.
+    void trainingIsDeterministic()
+    {
+        QTemporaryDir a, b;
+        QVERIFY(a.isValid() && b.isValid());
+        cs::DemoConfig config;
+        config.trainImages = 1500;
+        config.testImages = 500;
+        config.outDir = a.path().toStdString();
+        config.threads = 1;
+        const cs::DemoInfo first = cs::makeDemo(config);
+        config.outDir = b.path().toStdString();
+        config.threads = 2;
+        const cs::DemoInfo second = cs::makeDemo(config);
+        QVERIFY(!first.fromCache && !second.fromCache);
+        QCOMPARE(first.testAccuracy, second.testAccuracy);
+        QFile fa(QString::fromStdString(first.modelPath)), fb(QString::fromStdString(second.modelPath));
+        QVERIFY(fa.open(QIODevice::ReadOnly) && fb.open(QIODevice::ReadOnly));
+        const QByteArray bytesA = fa.readAll(), bytesB = fb.readAll();
+        QVERIFY(!bytesA.isEmpty());
+        QVERIFY2(bytesA == bytesB, "two trainings of the same configuration saved different models");
     }
 
     void pythonLoadsAndRunsTheModel()

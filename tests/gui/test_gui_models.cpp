@@ -298,7 +298,14 @@ private Q_SLOTS:
     {
         const cs::ObserverConfig current = cs::defaultActivationConfig();
         const cs::ObserverConfig config = cs::app::clipRangeConfig(current, -1.0, 2.0);
-        QCOMPARE(config.name, std::string("fixed_scale"));
+        // A custom range on the point's own grid: the dragged values are what is stored.
+        QCOMPARE(config.name, std::string("user_range"));
+        QVERIFY(config.spec.dtype == current.spec.dtype && config.spec.qscheme == current.spec.qscheme);
+        const cs::obs::ParamMap params = cs::obs::withDefaults(*cs::obs::findObserver(config.name), config.params);
+        QCOMPARE(params.at("xmin"), -1.0);
+        QCOMPARE(params.at("xmax"), 2.0);
+        QVERIFY(cs::obs::needsNoStatistics(config.name));
+        QVERIFY(cs::obs::rangeSetByUser(config.name));
         QVERIFY(cs::obs::validateParams(config.name, config.params, config.spec).empty());
         auto observer = cs::obs::createObserver(config.name, config.params, config.spec);
         const cs::obs::ObserverResult r = observer->result();
@@ -322,8 +329,19 @@ private Q_SLOTS:
         affine.spec.dtype = cs::obs::DType::QUInt8;
         affine.spec.qscheme = cs::obs::QScheme::PerTensorAffine;
         const cs::ObserverConfig a = cs::app::clipRangeConfig(affine, -0.5, 3.0);
-        QVERIFY(a.params.count("zero_point"));
+        QVERIFY(a.spec.dtype == affine.spec.dtype && a.spec.qscheme == affine.spec.qscheme);
         QVERIFY(cs::obs::validateParams(a.name, a.params, a.spec).empty());
+        const cs::obs::ObserverResult ra = cs::obs::createObserver(a.name, a.params, a.spec)->result();
+        cs::obs::calculateQParams(-0.5f, 3.0f, affine.spec, scale, zeroPoint);
+        QCOMPARE(ra.scale[0], scale);
+        QCOMPARE(ra.zeroPoint[0], zeroPoint);
+        QCOMPARE(ra.min[0], -0.5f);
+        QCOMPARE(ra.max[0], 3.0f);
+        // A one-sided range (a ReLU output's high handle dragged) keeps its low end at zero.
+        const cs::ObserverConfig relu = cs::app::clipRangeConfig(affine, 0.0, 4.8503);
+        QCOMPARE(relu.params.at("xmin"), 0.0);
+        QCOMPARE(relu.params.at("xmax"), double(4.8503f));
+        QVERIFY(relu.spec.dtype == affine.spec.dtype && relu.spec.qscheme == affine.spec.qscheme);
     }
 
     void documentKeepsWantedConfigsAndUndoes()

@@ -3,6 +3,8 @@
 // re-run), save, reopen, close with unsaved changes. Screenshots go to the build tree.
 #include "gui_test_support.h"
 
+#include "core/observers/observer_registry.h"
+
 #include "gui/calibration_document.h"
 #include "gui/dataset_dialog.h"
 #include "gui/main_window.h"
@@ -268,13 +270,24 @@ private Q_SLOTS:
         QVERIFY(view->estimateText().contains(QStringLiteral("What-if")));
         const double whatIfL2 = view->shownEstimate().l2;
         const double draggedHigh = view->clipHigh();
+        // What the grid keeps is said while dragging, and it is what the point then keeps.
+        const cs::ui::HistogramView::KeptRange kept = view->keptRange();
+        QVERIFY2(view->estimateText().contains(QStringLiteral("Kept on the grid")), qPrintable(view->estimateText()));
         QVERIFY(std::abs(draggedHigh - high * 0.6) < 0.05 * high);
         QTest::qWait(50);
         saveScreenshot(*m_window->histogramView(), QStringLiteral("workflow_histogram_drag.png"));
         sendMouse(plot, QEvent::MouseButtonRelease, target, Qt::NoButton);
 
-        // The dragged range is now the point's fixed scale; its error is the what-if's.
-        QCOMPARE(cellOf(*m_window, point, PointTableModel::Observer), QStringLiteral("fixed_scale"));
+        // The dragged range is now the point's custom range on its own grid; its error is the
+        // what-if's and its range the one shown as kept.
+        QCOMPARE(cellOf(*m_window, point, PointTableModel::Observer), QStringLiteral("user_range"));
+        const cs::PointCalibration* edited = m_window->pointModel()->point(m_window->pointModel()->rowOf(point));
+        QCOMPARE(cs::obs::withDefaults(*cs::obs::findObserver("user_range"), edited->config.params).at("xmax"),
+                 double(float(draggedHigh)));
+        float keptLow = 0, keptHigh = 0;
+        QVERIFY(cs::ui::quantizerRange(*edited, keptLow, keptHigh));
+        QCOMPARE(keptHigh, float(kept.high));
+        QCOMPARE(keptLow, float(kept.low));
         QCOMPARE(m_window->document()->undoStack()->index(), undoIndex + 1);
         const cs::ErrorEstimate* e = m_window->pointModel()->estimate(m_window->pointModel()->rowOf(point));
         QVERIFY(std::abs(e->l2 - whatIfL2) <= 1e-6 * whatIfL2);
@@ -424,10 +437,19 @@ private Q_SLOTS:
         // Back to the whole split for the rest of the day.
         m_window->setDataset(m_window->dataset(), 32, -1);
 
+        // Another language offers a restart; "Later" keeps the window as it is.
+        const auto later = [this] {
+            auto* box = m_window->findChild<QMessageBox*>(QStringLiteral("languageRestartDialog"));
+            QVERIFY(box);
+            QTest::mouseClick(box->findChild<QPushButton*>(QStringLiteral("restartLater")), Qt::LeftButton);
+            QTRY_VERIFY(!m_window->findChild<QMessageBox*>(QStringLiteral("languageRestartDialog")));
+        };
         m_window->findChild<QAction*>(QStringLiteral("language_zh_CN"))->trigger();
         QCOMPARE(cs::app::settings::language.value(), QStringLiteral("zh_CN"));
+        later();
         m_window->findChild<QAction*>(QStringLiteral("language_system"))->trigger();
         QCOMPARE(cs::app::settings::language.value(), QString());
+        later();
     }
 
     void autosavesAfterAnEdit()

@@ -17,6 +17,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <stdexcept>
 #include <thread>
@@ -70,6 +71,43 @@ private Q_SLOTS:
         QTRY_COMPARE(got, 42);
         QVERIFY(!runner.isRunning());
         QCOMPARE(running.count(), 2);
+    }
+
+    // Partial results arrive on the GUI thread in order, before the result; those of a
+    // superseded job are dropped, even when they were posted before it was superseded.
+    void stagedJobHandsOverPartialsAndDropsSupersededOnes()
+    {
+        JobRunner runner(JobRunner::Policy::Supersede);
+        QStringList events;
+        const auto staged = [](std::shared_ptr<Gate> gate, int value) {
+            return [gate, value](const cs::ProgressCallback&, const std::function<void(int)>& partial) {
+                partial(value * 10 + 1);
+                partial(value * 10 + 2);
+                gate->wait();
+                return value;
+            };
+        };
+        const auto onPartial = [&events](int v) { events << QStringLiteral("partial %1").arg(v); };
+        const auto onDone = [&events](int v) { events << QStringLiteral("done %1").arg(v); };
+
+        auto gate = std::make_shared<Gate>();
+        gate->open = true;
+        QVERIFY(runner.startStaged<int>(staged(gate, 1), onPartial, onDone) != 0);
+        QTRY_VERIFY(!runner.isRunning());
+        QCOMPARE(events, (QStringList{QStringLiteral("partial 11"), QStringLiteral("partial 12"), QStringLiteral("done 1")}));
+
+        // The first job posts its partials and waits; superseded before they are delivered.
+        events.clear();
+        auto first = std::make_shared<Gate>();
+        auto second = std::make_shared<Gate>();
+        runner.startStaged<int>(staged(first, 2), onPartial, onDone);
+        while (!first->reached.load())
+            std::this_thread::sleep_for(std::chrono::milliseconds(1)); // no event processed meanwhile
+        runner.startStaged<int>(staged(second, 3), onPartial, onDone);
+        first->open = true;
+        second->open = true;
+        QTRY_VERIFY(!runner.isRunning());
+        QCOMPARE(events, (QStringList{QStringLiteral("partial 31"), QStringLiteral("partial 32"), QStringLiteral("done 3")}));
     }
 
     void refuseKeepsTheRunningJob()

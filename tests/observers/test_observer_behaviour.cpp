@@ -141,7 +141,7 @@ private Q_SLOTS:
 void TestObserverBehaviour::registryListsEveryObserver() {
     const std::vector<std::string> expected{"min_max", "percentile", "mse", "kl", "mix", "clip", "clip_std", "fixed_scale",
                                             "running_min_max", "torch_histogram", "hist_percentile", "hist_entropy",
-                                            "hist_mse", "pact2"};
+                                            "hist_mse", "pact2", "user_range"};
     QCOMPARE(observerNames(), expected);
     const std::set<std::string> formatNames{"averaging_constant", "percentile", "bins", "stride", "update_interval", "xmin",
                                             "xmax", "std_scale", "upsample_rate", "num_bins", "start_bin",
@@ -240,6 +240,7 @@ void TestObserverBehaviour::retuneEqualsFreshRun_data() {
     add("pact2", "range_shrink_activations", 0.0, true, false);  // 0.01% of 3000 drops nothing
     add("pact2", "power2_activation_range", 0);
     add("fixed_scale", "zero_point", 3);
+    add("user_range", "xmax", 0.5);
 }
 
 void TestObserverBehaviour::retuneEqualsFreshRun() {
@@ -371,7 +372,7 @@ void TestObserverBehaviour::noBatches() {
     QFETCH(QString, observer);
     auto o = createObserver(observer.toStdString(), {}, QuantSpec{});
     const ObserverResult r = o->result();
-    if (observer == QLatin1String("fixed_scale")) {
+    if (needsNoStatistics(observer.toStdString())) {
         QVERIFY(r.hasStatistics);  // needs none
         return;
     }
@@ -494,7 +495,7 @@ void TestObserverBehaviour::cloneAndReset() {
 
 namespace {
 // Observers whose range the user sets: their range is the user's, not the data's.
-bool userSetRange(const std::string& name) { return name == "clip" || name == "fixed_scale"; }
+bool userSetRange(const std::string& name) { return rangeSetByUser(name); }
 
 void addEveryObserverDtypeScheme() {
     QTest::addColumn<QString>("observer");
