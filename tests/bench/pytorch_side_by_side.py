@@ -33,7 +33,6 @@ import tempfile
 import time
 
 import numpy as np
-import torch
 
 
 def batch_size(name):
@@ -71,18 +70,37 @@ def timed(fn):
     return time.perf_counter() - start
 
 
-def run_cli(args):
-    """Wall time and peak RSS (MiB) of one calibscope-cli process."""
+# A child's peak RSS (ru_maxrss) starts at its parent's RSS at fork time, which exec keeps:
+# calibscope-cli is therefore started by a small launcher made before torch is imported.
+_LAUNCHER = r"""
+import json, os, subprocess, sys, time
+for line in sys.stdin:
+    args = json.loads(line)
     start = time.perf_counter()
     proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     text = proc.stdout.read()
     _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
+    print(json.dumps([time.perf_counter() - start, usage.ru_maxrss / 1024.0,
+                      os.waitstatus_to_exitcode(status), text]), flush=True)
+"""
+_launcher = None
+
+
+def start_launcher():
+    global _launcher
+    _launcher = subprocess.Popen([sys.executable, "-c", _LAUNCHER], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                 text=True)
+
+
+def run_cli(args):
+    """Wall time and peak RSS (MiB) of one calibscope-cli process."""
+    _launcher.stdin.write(json.dumps(args) + "\n")
+    _launcher.stdin.flush()
+    wall, peak, rc, text = json.loads(_launcher.stdout.readline())
+    if rc != 0:
         sys.stderr.write(text)
-        raise SystemExit(f"{' '.join(args)} failed with exit status {proc.returncode}")
-    return wall, usage.ru_maxrss / 1024.0
+        raise SystemExit(f"{' '.join(args)} failed with exit status {rc}")
+    return wall, peak
 
 
 def bench_model(name, opts):
@@ -152,6 +170,8 @@ def bench_model(name, opts):
 
 
 def main():
+    global torch
+    import torch  # after start_launcher(): see run_cli
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--cli", required=True)
     p.add_argument("--models", default="demo,resnet18,mobilenet_v2,vit_b_16")
@@ -180,4 +200,5 @@ def main():
 
 
 if __name__ == "__main__":
+    start_launcher()
     main()
