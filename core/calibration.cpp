@@ -42,9 +42,15 @@ public:
     {
         Slot& slot = slots[size_t(point)];
         slot.stats.add(x.data, x.shape);
-        slot.observers->configured->observe(x);
+        if (slot.observers->compare.empty()) {
+            slot.observers->configured->observe(x);
+            return;
+        }
+        // Every observer starts with the same NaN/Inf count and min/max pass: run it once.
+        const obs::Observer::Scan scan = obs::Observer::scan(x);
+        slot.observers->configured->observe(x, scan);
         for (auto& [name, observer] : slot.observers->compare)
-            observer->observe(x);
+            observer->observe(x, scan);
     }
 };
 

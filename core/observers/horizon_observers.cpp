@@ -4,6 +4,7 @@
 
 #include "core/observers/ema_observer_p.h"
 #include "core/observers/histogram.h"
+#include "core/observers/mse_search.h"
 #include "core/observers/observer_factories_p.h"
 #include "core/observers/quant_math.h"
 
@@ -342,8 +343,8 @@ protected:
 
         const QuantRange range = quantRange(spec());
         int64_t lastIdx = -1;
-        double bestLoss = std::numeric_limits<double>::infinity();
-        Current best{{mn}, {mx}};
+        std::vector<Current> ranges;
+        std::vector<ErrorCandidate> candidates;
         for (double p : kPercentiles) {
             // Here the reference multiplies in float32: float32(p/100) * float32(N).
             const float target = static_cast<float>(p / 100.0) * static_cast<float>(b.size);
@@ -356,12 +357,11 @@ protected:
             float scale;
             int64_t zp;
             calculateQParams(cmin, cmax, spec(), scale, zp);
-            const double loss = quantizationSquaredError(b.data, b.size, scale, zp, range);
-            if (loss < bestLoss) {  // first wins ties
-                bestLoss = loss;
-                best = Current{{cmin}, {cmax}};
-            }
+            ranges.push_back(Current{{cmin}, {cmax}});
+            candidates.push_back(ErrorCandidate{scale, static_cast<float>(range.qmin - zp), static_cast<float>(range.qmax - zp)});
         }
+        // The first candidate with the smallest error wins.
+        Current best = std::move(ranges[squaredErrorArgmin(b.data, b.size, mn, mx, candidates, false)]);
         pushCurrent(std::move(best));
     }
 };

@@ -3,6 +3,7 @@
 #include "core/observers/ema_observer_p.h"
 #include "core/observers/histogram.h"
 #include "core/observers/kl_search.h"
+#include "core/observers/mse_search.h"
 #include "core/observers/observer_factories_p.h"
 #include "core/observers/quant_math.h"
 
@@ -28,8 +29,9 @@ public:
 protected:
     void observeFinite(const FiniteBatch& b) override {
         if (!spec().perChannel()) {
-            float mn, mx;
-            search(b.data, b.size, mn, mx);
+            float mn, mx, lo, hi;
+            aminmax(b, lo, hi);
+            search(b.data, b.size, lo, hi, mn, mx);
             pushCurrent(Current{{mn}, {mx}});
             return;
         }
@@ -37,31 +39,32 @@ protected:
         Current c{std::vector<float>(nc, std::numeric_limits<float>::quiet_NaN()),
                   std::vector<float>(nc, std::numeric_limits<float>::quiet_NaN())};
         for (std::size_t k = 0; k < nc; ++k)
-            if (b.channelSize[k] > 0) search(b.channelData[k], b.channelSize[k], c.min[k], c.max[k]);
+            if (b.channelSize[k] > 0) {
+                float lo, hi;
+                aminmax(b.channelData[k], b.channelSize[k], lo, hi);
+                search(b.channelData[k], b.channelSize[k], lo, hi, c.min[k], c.max[k]);
+            }
         pushCurrent(std::move(c));
     }
 
-    void search(const float* x, std::size_t n, float& bestMin, float& bestMax) const {
-        float mn, mx;
-        aminmax(x, n, mn, mx);
-        bestMin = mn;
-        bestMax = mx;
+    void search(const float* x, std::size_t n, float mn, float mx, float& bestMin, float& bestMax) const {
         const QuantRange range = quantRange(spec());
         const int64_t stride = intParam("stride");
-        double bestLoss = std::numeric_limits<double>::infinity();
+        std::vector<float> cmin, cmax;
+        std::vector<ErrorCandidate> candidates;
         for (int64_t k = 0; k < 95; k += stride) {
             const auto f = static_cast<float>(1.0 - 0.01 * static_cast<double>(k));
-            const float cmin = mn * f, cmax = mx * f;
             float scale;
             int64_t zp;
-            calculateQParams(cmin, cmax, spec(), scale, zp);
-            const double loss = quantizationSquaredError(x, n, scale, zp, range);
-            if (loss <= bestLoss) {  // last minimum
-                bestLoss = loss;
-                bestMin = cmin;
-                bestMax = cmax;
-            }
+            calculateQParams(mn * f, mx * f, spec(), scale, zp);
+            cmin.push_back(mn * f);
+            cmax.push_back(mx * f);
+            candidates.push_back(ErrorCandidate{scale, static_cast<float>(range.qmin - zp), static_cast<float>(range.qmax - zp)});
         }
+        // The last candidate with the smallest error wins.
+        const std::size_t pick = squaredErrorArgmin(x, n, mn, mx, candidates, true);
+        bestMin = cmin[pick];
+        bestMax = cmax[pick];
     }
 };
 

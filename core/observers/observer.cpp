@@ -58,7 +58,16 @@ void Observer::setNoStatistics(ObserverResult& r, const char* why) const {
     r.warning += why;
 }
 
-void Observer::observe(const TensorView& batch) {
+Observer::Scan Observer::scan(const TensorView& batch) {
+    Scan s;
+    const std::size_t n = batch.numel();
+    if (n > 0 && batch.data != nullptr) s.nonFinite = kernels::countNonFiniteMinMax(batch.data, n, s.min, s.max);
+    return s;
+}
+
+void Observer::observe(const TensorView& batch) { observe(batch, scan(batch)); }
+
+void Observer::observe(const TensorView& batch, const Scan& known) {
     const int64_t index = batchIndex_++;
     const std::size_t n = batch.numel();
     const std::string tag = "batch " + std::to_string(index);
@@ -67,7 +76,9 @@ void Observer::observe(const TensorView& batch) {
         return;
     }
     FiniteBatch fb;
-    const std::size_t bad = kernels::countNonFiniteMinMax(batch.data, n, fb.min, fb.max);
+    const std::size_t bad = known.nonFinite;
+    fb.min = known.min;
+    fb.max = known.max;
 
     if (!spec_.perChannel()) {
         if (bad == 0) {

@@ -91,6 +91,15 @@ public:
     // Streams one batch. Shape problems (wrong channel axis, channel count changing) skip
     // the batch with a warning instead of throwing.
     void observe(const TensorView& batch);
+    // What the pass every observe() starts with finds in a batch: its NaN/Inf count and,
+    // when there are none, its min and max. Observers fed the same batch (compare mode)
+    // share one scan: observe(batch, scan(batch)) is observe(batch).
+    struct Scan {
+        std::size_t nonFinite = 0;
+        float min = 0.0f, max = 0.0f;
+    };
+    static Scan scan(const TensorView& batch);
+    void observe(const TensorView& batch, const Scan& known);
     ObserverResult result() const;
     void reset();
     virtual std::unique_ptr<Observer> clone() const = 0;

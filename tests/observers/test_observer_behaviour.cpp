@@ -5,9 +5,11 @@
 #include "core/observers/kl_search.h"
 #include "core/observers/mse_search.h"
 #include "core/observers/observer_registry.h"
+#include "core/observers/quant_math.h"
 
 #include <QtTest>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <random>
@@ -125,6 +127,7 @@ private Q_SLOTS:
     void retuneBeforeDataAcceptsAnything();
     void fastKlEqualsDirect();
     void fastHistMseEqualsDirect();
+    void fastErrorSearchEqualsDirect();
     void noBatches_data();
     void noBatches();
     void zeroConstantAndNonFinite_data();
@@ -132,6 +135,7 @@ private Q_SLOTS:
     void shapeProblemsAreSkipped();
     void extremeRangeGrowthStaysBounded();
     void cloneAndReset();
+    void sharedScanEqualsOwnScan();
     void signedDataKeepsItsNegativeSide_data();
     void signedDataKeepsItsNegativeSide();
     void nonNegativeDataKeepsTheUnsignedGrid_data();
@@ -363,6 +367,64 @@ void TestObserverBehaviour::fastHistMseEqualsDirect() {
     QVERIFY(compared > 300);
 }
 
+// The histogram-bounded search over raw data (Horizon mse and mix) picks what one full pass per
+// candidate picks, on shapes that stress its bounds: zeros from a ReLU, outliers, values on
+// the levels and on the rounding boundaries, duplicated candidates (ties), a tiny range.
+void TestObserverBehaviour::fastErrorSearchEqualsDirect() {
+    std::mt19937 rng(1234);
+    int compared = 0;
+    std::size_t passes = 0, searches = 0;
+    for (int trial = 0; trial < 36; ++trial) {
+        const std::size_t n = trial % 4 == 0 ? (std::size_t{1} << 15) : (trial % 4 == 1 ? 100003 : 300000);
+        std::vector<float> x(n);
+        std::normal_distribution<float> normal(0.0f, 1.0f);
+        const int shape = trial % 6;
+        for (std::size_t i = 0; i < n; ++i) {
+            float v = normal(rng);
+            switch (shape) {
+            case 0: break;
+            case 1: v = std::max(v, 0.0f); break;                                     // ReLU: many exact zeros
+            case 2: v = (i % 5000 == 0) ? 40.0f * v : v; break;                       // outliers
+            case 3: v = std::round(v * 20.0f) / 20.0f; break;                          // few distinct values
+            case 4: v = (std::round(v * 63.5f) + 0.5f) / 63.5f; break;                 // near rounding boundaries
+            default: v = 1000.0f + 1e-3f * v; break;                                   // narrow range far from 0
+            }
+            x[i] = v;
+        }
+        const float mn = *std::min_element(x.begin(), x.end()), mx = *std::max_element(x.begin(), x.end());
+        QuantSpec affine;
+        affine.dtype = DType::QUInt8;
+        affine.qscheme = QScheme::PerTensorAffine;
+        for (const QuantSpec& spec : {QuantSpec{}, affine}) {
+            const QuantRange range = quantRange(spec);
+            for (int64_t stride : {int64_t{1}, int64_t{4}}) {
+                std::vector<ErrorCandidate> cands;
+                for (int64_t k = 0; k < 95; k += stride) {
+                    const auto f = static_cast<float>(1.0 - 0.01 * static_cast<double>(k));
+                    float scale;
+                    int64_t zp;
+                    calculateQParams(mn * f, mx * f, spec, scale, zp);
+                    cands.push_back({scale, static_cast<float>(range.qmin - zp), static_cast<float>(range.qmax - zp)});
+                    if (k % 7 == 0) cands.push_back(cands.back());  // exact ties
+                }
+                for (bool lastWins : {true, false}) {
+                    const std::size_t fast = squaredErrorArgmin(x.data(), n, mn, mx, cands, lastWins, true);
+                    passes += squaredErrorDirectPasses();
+                    ++searches;
+                    const std::size_t direct = squaredErrorArgmin(x.data(), n, mn, mx, cands, lastWins, false);
+                    QVERIFY2(fast == direct, qPrintable(QStringLiteral("trial %1 stride %2 lastWins %3: fast %4 direct %5")
+                                                            .arg(trial).arg(stride).arg(lastWins).arg(fast).arg(direct)));
+                    ++compared;
+                }
+            }
+        }
+    }
+    QVERIFY(compared >= 36 * 8);
+    qInfo("%zu direct passes in %zu searches", passes, searches);
+    // The point of the fast form: few full passes instead of one per candidate (about 60).
+    QVERIFY2(passes < searches * 8, qPrintable(QStringLiteral("%1 direct passes in %2 searches").arg(passes).arg(searches)));
+}
+
 void TestObserverBehaviour::noBatches_data() {
     QTest::addColumn<QString>("observer");
     for (const std::string& n : observerNames()) QTest::addRow("%s", n.c_str()) << QString::fromStdString(n);
@@ -491,6 +553,28 @@ void TestObserverBehaviour::cloneAndReset() {
         for (const Batch& b : batches) o->observe(b.view());
         QVERIFY2(sameResult(o->result(), c->result()), name.c_str());
     }
+}
+
+// Compare mode scans each batch once for all observers: that must change nothing, also with
+// NaN/Inf in a batch, per channel, and with batches big enough for the fast error searches.
+void TestObserverBehaviour::sharedScanEqualsOwnScan() {
+    std::vector<Batch> batches = randomBatches(4, 40000, 11);
+    batches[1].data[17] = std::numeric_limits<float>::quiet_NaN();
+    batches[2].data[5] = -std::numeric_limits<float>::infinity();
+    for (Batch& b : batches) b.shape = {4, 10000};
+    QuantSpec perChannel;
+    perChannel.qscheme = QScheme::PerChannelSymmetric;
+    perChannel.chAxis = 0;
+    for (const std::string& name : observerNames())
+        for (const QuantSpec& spec : {QuantSpec{}, perChannel}) {
+            if (!validateParams(name, {}, spec).empty()) continue;
+            auto own = createObserver(name, {}, spec), shared = createObserver(name, {}, spec);
+            for (const Batch& b : batches) {
+                own->observe(b.view());
+                shared->observe(b.view(), Observer::scan(b.view()));
+            }
+            QVERIFY2(sameResult(own->result(), shared->result()), name.c_str());
+        }
 }
 
 namespace {
