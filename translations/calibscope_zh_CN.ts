@@ -1911,6 +1911,26 @@ accumulated SQNR %4 dB</source>
         <source>Coverage of the validation data</source>
         <translation>验证数据的覆盖情况</translation>
     </message>
+    <message>
+        <source>Settled</source>
+        <translation>收敛</translation>
+    </message>
+    <message>
+        <source>Convergence</source>
+        <translation>收敛性</translation>
+    </message>
+    <message>
+        <source>Convergence of the calibration</source>
+        <translation>校准的收敛性</translation>
+    </message>
+    <message>
+        <source>Scale spread (5–95 %)</source>
+        <translation>scale 离散范围（5–95 %）</translation>
+    </message>
+    <message>
+        <source>Per point, the configured observer replayed over the calibration batches: the batch after which its clip range stays within %1 of the final range, and the spread of the final scale (5th to 95th percentile) over %2 bootstrap resamples of the batches.</source>
+        <translation>每个量化点：在校准批次上重放所配置的观察器，给出裁剪范围保持在最终范围 %1 以内的起始批次，以及对批次做 %2 次自助重采样得到的最终 scale 离散范围（第 5 至第 95 百分位）。</translation>
+    </message>
 </context>
 <context>
     <name>cs::ui::JobProgress</name>

@@ -26,6 +26,18 @@ QString settledText(const ConvergenceReport& report, const ConvergencePoint& poi
         .arg(qint64(point.settledAfter) * report.batchSize);
 }
 
+QString convergenceVerdict(const ConvergenceReport& report)
+{
+    if (report.oneBatch)
+        return ConvergenceView::tr("The calibration has one batch: there is nothing to converge and no bootstrap band. "
+                                   "Calibrate with more batches.");
+    if (report.settled)
+        return ConvergenceView::tr("Ranges settled after %n batch(es) (%1 images) at every point.", nullptr,
+                                   report.settledAfter)
+            .arg(qint64(report.settledAfter) * report.batchSize);
+    return ConvergenceView::tr("Not settled at %n point(s): add data.", nullptr, report.unsettled);
+}
+
 ConvergenceView::ConvergenceView(QWidget* parent) : QWidget(parent)
 {
     m_verdict = new QLabel(this);
@@ -96,15 +108,8 @@ void ConvergenceView::rebuild()
         m_verdict->setText(tr("Replaying the observers over the calibration batches…"));
     else if (!m_report)
         m_verdict->setText(tr("Calibrate to see how the clip ranges converge over the batches."));
-    else if (m_report->oneBatch)
-        m_verdict->setText(tr("The calibration has one batch: there is nothing to converge and no bootstrap band. "
-                              "Calibrate with more batches."));
-    else if (m_report->settled)
-        m_verdict->setText(tr("Ranges settled after %n batch(es) (%1 images) at every point.", nullptr,
-                              m_report->settledAfter)
-                               .arg(qint64(m_report->settledAfter) * m_report->batchSize));
     else
-        m_verdict->setText(tr("Not settled at %n point(s): add data.", nullptr, m_report->unsettled));
+        m_verdict->setText(convergenceVerdict(*m_report));
     m_pointLabel->setText(p ? QStringLiteral("%1: %2").arg(m_point, settledText(*m_report, *p)) : QString());
     if (!p || !p->replayed || p->clipMax.empty()) {
         m_plot->replot(QCustomPlot::rpQueuedReplot);

@@ -45,5 +45,7 @@ private:
 // "settled after 4 batches (128 images)", "never settles", "one batch" ...: what the point
 // table's "Settled after" column and the view say of a point.
 QString settledText(const ConvergenceReport& report, const ConvergencePoint& point);
+// The model-level verdict: one batch, settled after K batches, or not settled at P points.
+QString convergenceVerdict(const ConvergenceReport& report);
 
 } // namespace cs::ui

@@ -219,7 +219,16 @@ void DatasetDialog::setValues(const DatasetSpec& spec, int batchSize, int numBat
     m_labels->setText(QString::fromStdString(spec.labelsPath));
     m_start->setValue(int(std::min<int64_t>(spec.start, INT_MAX)));
     m_count->setValue(int(std::clamp<int64_t>(spec.count, -1, INT_MAX)));
-    const PreprocessConfig& p = spec.preprocess;
+    showPreprocess(spec.preprocess);
+    m_batchSize->setValue(batchSize);
+    m_numBatches->setValue(numBatches == 0 ? 1 : numBatches);
+    m_message->clear();
+    probe();
+    updatePreprocessNote();
+}
+
+void DatasetDialog::showPreprocess(const PreprocessConfig& p)
+{
     m_grayscale->setChecked(p.grayscale);
     m_colorOrder->setCurrentIndex(m_colorOrder->findData(int(p.colorOrder)));
     m_scale->setText(p.scale ? QString::number(*p.scale, 'g', QLocale::FloatingPointShortest) : QString());
@@ -230,11 +239,6 @@ void DatasetDialog::setValues(const DatasetSpec& spec, int batchSize, int numBat
     m_resizeShorter->setValue(p.resizeShorter);
     m_cropWidth->setValue(p.cropWidth);
     m_cropHeight->setValue(p.cropHeight);
-    m_batchSize->setValue(batchSize);
-    m_numBatches->setValue(numBatches == 0 ? 1 : numBatches);
-    m_message->clear();
-    probe();
-    updatePreprocessNote();
 }
 
 void DatasetDialog::chooseData(const QString& path)
@@ -249,17 +253,7 @@ void DatasetDialog::chooseData(const QString& path)
         // No format known from the name: probe() says why.
     }
     m_labels->setText(QString::fromStdString(labels));
-    const PreprocessConfig& p = m_newFilePreprocess;
-    m_grayscale->setChecked(p.grayscale);
-    m_colorOrder->setCurrentIndex(m_colorOrder->findData(int(p.colorOrder)));
-    m_scale->setText(p.scale ? QString::number(*p.scale, 'g', QLocale::FloatingPointShortest) : QString());
-    m_mean->setText(joinNumbers(p.mean));
-    m_std->setText(joinNumbers(p.stddev));
-    m_resizeWidth->setValue(p.resizeWidth);
-    m_resizeHeight->setValue(p.resizeHeight);
-    m_resizeShorter->setValue(p.resizeShorter);
-    m_cropWidth->setValue(p.cropWidth);
-    m_cropHeight->setValue(p.cropHeight);
+    showPreprocess(m_newFilePreprocess);
     m_start->setMaximum(INT_MAX);
     m_start->setValue(0);
     m_message->clear();

@@ -56,6 +56,7 @@ private:
     // Opens the data of the fields to learn its size and sample shape; sets the ranges of
     // first sample and count from it.
     void probe();
+    void showPreprocess(const PreprocessConfig& p);
     void updateRanges();
     void updatePreprocessNote();
 

@@ -365,6 +365,10 @@ MainPassOutput runMainPass(PassRunner& runner, const EvaluationInput& input, Eva
             pending = &slot;
             if (!overlap) {
                 finishBatch(slot);
+                // Taking turns means the activations are too large to hold twice: the other
+                // slot's would stay alive until its next batch, so each batch's go now.
+                for (HeldValues& held : slot.values)
+                    held = HeldValues{};
                 pending = nullptr;
             }
         }

@@ -69,25 +69,20 @@ LayerPlan planLayer(const ModelGraph& graph, size_t i)
     const std::string kind = node->kind().toQualString();
     if (kind == "aten::linear") {
         p.geometry.linear = true;
-    } else if (kind == "aten::conv1d" || kind == "aten::conv2d" || kind == "aten::conv3d") {
-        auto stride = intList(node->input(3)), padding = intList(node->input(4)), dilation = intList(node->input(5));
-        auto groups = torch::jit::toIValue(node->input(6));
-        if (!stride || !padding || !dilation || !groups || !groups->isInt()) {
-            p.reason = "its padding or strides are not constant integers";
-            return p;
+    } else if (kind == "aten::conv1d" || kind == "aten::conv2d" || kind == "aten::conv3d"
+               || (kind == "aten::_convolution" && node->inputs().size() >= 9)) {
+        // conv: (input, weight, bias, stride, padding, dilation, groups); _convolution:
+        // (input, weight, bias, stride, padding, dilation, transposed, output_padding, groups, ...)
+        const bool general = kind == "aten::_convolution";
+        if (general) {
+            auto transposed = torch::jit::toIValue(node->input(6));
+            if (!transposed || !transposed->isBool() || transposed->toBool()) {
+                p.reason = "AdaRound takes no transposed convolutions";
+                return p;
+            }
         }
-        p.geometry.stride = *stride;
-        p.geometry.padding = *padding;
-        p.geometry.dilation = *dilation;
-        p.geometry.groups = groups->toInt();
-    } else if (kind == "aten::_convolution" && node->inputs().size() >= 9) {
-        auto transposed = torch::jit::toIValue(node->input(6));
         auto stride = intList(node->input(3)), padding = intList(node->input(4)), dilation = intList(node->input(5));
-        auto groups = torch::jit::toIValue(node->input(8));
-        if (!transposed || !transposed->isBool() || transposed->toBool()) {
-            p.reason = "AdaRound takes no transposed convolutions";
-            return p;
-        }
+        auto groups = torch::jit::toIValue(node->input(general ? 8 : 6));
         if (!stride || !padding || !dilation || !groups || !groups->isInt()) {
             p.reason = "its padding or strides are not constant integers";
             return p;

@@ -4,6 +4,7 @@
 #include "core/observers/observer.h"
 
 #include <QFile>
+#include <QProcess>
 #include <QString>
 #include <QTest>
 
@@ -13,6 +14,25 @@
 #include <vector>
 
 namespace cs::test {
+
+// A scripted model computing x * 3 + 0.25 in two ops (mul, add), saved as `modelPath`;
+// torch.jit.script reads the class's source, so the script is written as a real file first.
+inline void writeTwoOpModel(const QString& scriptPath, const QString& modelPath)
+{
+    QFile f(scriptPath);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("import torch, sys\n"
+            "class TwoOp(torch.nn.Module):\n"
+            "    def forward(self, x):\n"
+            "        y = x * 3.0\n"
+            "        return y + 0.25\n"
+            "torch.jit.save(torch.jit.script(TwoOp()), sys.argv[1])\n");
+    f.close();
+    QProcess python;
+    python.start(QStringLiteral(CALIBSCOPE_PYTHON), {scriptPath, modelPath});
+    QVERIFY(python.waitForFinished(120000));
+    QCOMPARE(python.exitCode(), 0);
+}
 
 // A .npy (v1.0, little-endian float32) holding `values` in `shape`.
 inline void writeNpy(const QString& path, const std::vector<float>& values, const std::vector<int64_t>& shape)

@@ -71,21 +71,10 @@ class TestEvaluation : public QObject {
 private Q_SLOTS:
     void initTestCase()
     {
-        // torch.jit.script reads the class's source, so the script must be a real file.
         const QString script = m_dir.filePath(QStringLiteral("twoop.py"));
-        QFile f(script);
-        QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write("import torch, sys\n"
-                "class TwoOp(torch.nn.Module):\n"
-                "    def forward(self, x):\n"
-                "        y = x * 3.0\n"
-                "        return y + 0.25\n"
-                "torch.jit.save(torch.jit.script(TwoOp()), sys.argv[1])\n");
-        f.close();
-        QProcess python;
-        python.start(QStringLiteral(CALIBSCOPE_PYTHON), {script, m_dir.filePath(QStringLiteral("twoop.pt"))});
-        QVERIFY(python.waitForFinished(120000));
-        QCOMPARE(python.exitCode(), 0);
+        cs::test::writeTwoOpModel(script, m_dir.filePath(QStringLiteral("twoop.pt")));
+        if (QTest::currentTestFailed())
+            return;
         m_demo = runCalibration(demoCalibration());
     }
 

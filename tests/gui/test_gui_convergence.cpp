@@ -193,6 +193,18 @@ private Q_SLOTS:
         QVERIFY(model.index(2, PointTableModel::Settled).data(PointTableModel::SortRole).toInt()
                 > model.index(0, PointTableModel::Settled).data(PointTableModel::SortRole).toInt());
 
+        // The HTML report's convergence section: the verdict, the unsettled point first.
+        cs::ui::ReportOptions options;
+        options.worstPoints = 0;
+        const QString html = cs::ui::renderHtmlReport(*result, options);
+        const int section = html.indexOf(QStringLiteral("<section id=\"convergence\">"));
+        QVERIFY(section > 0);
+        QVERIFY(html.contains(QStringLiteral("<a href=\"#convergence\">")));
+        QVERIFY(html.indexOf(QStringLiteral("Not settled at 1 point(s): add data."), section) > 0);
+        const int addRow = html.indexOf(QStringLiteral("<code>%1</code>").arg(QString::fromStdString(growing.name)), section);
+        QVERIFY(addRow > 0 && addRow < html.indexOf(QStringLiteral("<code>x</code>"), section));
+        QVERIFY(html.indexOf(QStringLiteral("settled after %1 batch").arg(steady.settledAfter), section) > 0);
+
         ConvergenceView view;
         view.setReport(report);
         view.setPoint(QStringLiteral("x"));

@@ -76,7 +76,7 @@ QString header(const CalibrationResult& c, const ReportOptions& options, const Q
         {"plan", HtmlReport::tr("Plan")},             {"accuracy", HtmlReport::tr("Accuracy")},
         {"sensitivity", HtmlReport::tr("Sensitivity")}, {"propagation", HtmlReport::tr("Error propagation")},
         {"worst", HtmlReport::tr("Worst points")},    {"coverage", HtmlReport::tr("Coverage")},
-        {"warnings", HtmlReport::tr("Warnings")}};
+        {"convergence", HtmlReport::tr("Convergence")}, {"warnings", HtmlReport::tr("Warnings")}};
     const EvaluationResult* e = c.evaluation.get();
     for (const auto& [id, text] : entries) {
         const QString anchor = QString::fromLatin1(id);
@@ -84,7 +84,8 @@ QString header(const CalibrationResult& c, const ReportOptions& options, const Q
         if ((anchor == QLatin1String("sensitivity") && (!e || e->sensitivity.empty()))
             || (anchor == QLatin1String("propagation") && (!e || e->points.empty()))
             || (anchor == QLatin1String("worst") && options.worstPoints <= 0)
-            || (anchor == QLatin1String("coverage") && (!e || e->validation.empty())))
+            || (anchor == QLatin1String("coverage") && (!e || e->validation.empty()))
+            || (anchor == QLatin1String("convergence") && c.points.empty()))
             continue;
         links << QStringLiteral("<a href=\"#%1\">%2</a>").arg(anchor, text);
     }
@@ -309,6 +310,7 @@ QString renderHtmlReport(const CalibrationResult& calibration, const ReportOptio
     body += propagationSection(context);
     body += worstPointsSection(context);
     body += coverageSection(context);
+    body += convergenceSection(context);
     body += warningsSection(calibration);
     body += QStringLiteral("<footer>%1</footer>\n")
                 .arg(HtmlReport::tr("calibscope %1 · model SHA-256 %2")

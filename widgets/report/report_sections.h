@@ -30,6 +30,8 @@ QString sensitivitySection(const ReportContext& context);
 QString propagationSection(const ReportContext& context);
 // Coverage of the validation data by the calibration data (report_coverage.cpp).
 QString coverageSection(const ReportContext& context);
+// Convergence of the ranges over the calibration batches (report_convergence.cpp).
+QString convergenceSection(const ReportContext& context);
 
 // The worst points with their histograms (report_worst_points.cpp).
 QString worstPointsSection(const ReportContext& context);
