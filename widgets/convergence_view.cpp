@@ -50,7 +50,8 @@ ConvergenceView::ConvergenceView(QWidget* parent) : QWidget(parent)
     m_pointLabel->setTextFormat(Qt::PlainText);
     m_plot = new QCustomPlot(this);
     m_plot->setObjectName(QStringLiteral("convergencePlot"));
-    m_plot->setMinimumHeight(200);
+    // As low as the histogram beside it: the tab must not raise the window above a laptop screen.
+    m_plot->setMinimumHeight(80);
     m_plot->xAxis->setLabel(tr("batches"));
     m_plot->yAxis->setLabel(tr("clip range"));
     m_plot->legend->setVisible(true);
