@@ -571,8 +571,8 @@
         <translation>with_bn_reverse_fold：批归一化保留在 PyTorch 的 ConvBn 模块内</translation>
     </message>
     <message>
-        <source>How the QAT model that loads the checkpoint treats a conv followed by batch norm; it sets the checkpoint's keys and weight scales (identical for models without batch norm)</source>
-        <translation>加载该检查点的 QAT 模型如何处理卷积后接的批归一化；它决定检查点的键名和权重缩放因子（对没有批归一化的模型三种模式相同）</translation>
+        <source>How the QAT model that loads the checkpoint treats a conv followed by batch norm; it sets the checkpoint's keys and weight scales, and the fake-quantized model computes what that QAT model computes (identical for models without batch norm)</source>
+        <translation>加载该检查点的 QAT 模型如何处理卷积后接的批归一化；它决定检查点的键名和权重缩放因子，伪量化模型也按该 QAT 模型的方式计算（对没有批归一化的模型三种模式相同）</translation>
     </message>
 </context>
 <context>

@@ -48,10 +48,11 @@ int runExport(const QStringList& arguments)
     const auto title = option("title", "With --report: the report's title (default: \"Calibration report: <model>\").",
                            "TEXT");
     const auto qatMode = option("qat-mode",
-                             "With --checkpoint/--qconfig: the QAT model's treatment of conv+batch norm (HAT's qat_mode): "
-                             "fuse_bn (BN folded into the conv; default), with_bn (BN kept after the conv, weight scales of "
-                             "the conv's own weight), with_bn_reverse_fold (BN kept inside PyTorch's ConvBn QAT module, "
-                             "weight scales of the folded weight).",
+                             "With --checkpoint/--qconfig/--fakequant-model: the QAT model's treatment of conv+batch norm "
+                             "(HAT's qat_mode): fuse_bn (BN folded into the conv; default), with_bn (BN kept after the "
+                             "conv, weight scales of the conv's own weight), with_bn_reverse_fold (BN kept inside "
+                             "PyTorch's ConvBn QAT module, weight scales of the folded weight). The fake-quantized model "
+                             "computes what that QAT model computes in eval; ONNX stays BN-folded.",
                              "MODE", "fuse_bn");
     const auto onnx = option("onnx",
                           "Write ONNX with QuantizeLinear/DequantizeLinear at every point (PyTorch's exporter through "
@@ -141,7 +142,7 @@ int runExport(const QStringList& arguments)
         if (parser.isSet(fakeQuant)) {
             cs::setComputeThreads(threadCount);
             const std::string modelPath = cs::locateModel(result, sessionPath, parser.value(model).toStdString());
-            cs::saveFakeQuantModel(result, modelPath, staged(parser.value(fakeQuant)));
+            cs::saveFakeQuantModel(result, modelPath, staged(parser.value(fakeQuant)), *mode);
             written.push_back("fake-quant: " + parser.value(fakeQuant).toStdString() + " (from " + modelPath + ")");
         }
         if (parser.isSet(floatStateDict)) {

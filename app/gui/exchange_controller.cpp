@@ -34,7 +34,7 @@ ExchangeController::ExportOutcome runExport(const CalibrationResult& result, con
     }
     if (!request.fakeQuantModel.isEmpty()) {
         const std::string model = locateModel(result, sessionPath.toStdString());
-        saveFakeQuantModel(result, model, prepare(request.fakeQuantModel));
+        saveFakeQuantModel(result, model, prepare(request.fakeQuantModel), request.qatMode);
         out.written << request.fakeQuantModel;
     }
     return out;

@@ -42,8 +42,8 @@ ExportDialog::ExportDialog(const QString& basePath, QWidget* parent) : QDialog(p
     m_qatMode->addItem(tr("with_bn_reverse_fold: batch norm kept inside PyTorch's ConvBn module"),
                        int(QatMode::WithBnReverseFold));
     m_qatMode->setToolTip(tr("How the QAT model that loads the checkpoint treats a conv followed by batch norm; "
-                             "it sets the checkpoint's keys and weight scales (identical for models without "
-                             "batch norm)"));
+                             "it sets the checkpoint's keys and weight scales, and the fake-quantized model "
+                             "computes what that QAT model computes (identical for models without batch norm)"));
     grid->addWidget(m_qatMode, 3, 1, 1, 2);
     layout->addLayout(grid);
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);

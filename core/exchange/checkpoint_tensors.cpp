@@ -77,6 +77,8 @@ void addPoint(std::vector<CheckpointTensor>& out, const std::string& prefix, con
     }
 }
 
+} // namespace
+
 // with_bn quantizes the conv's own weight. A session keeps its per-channel range, which is
 // all that a min/max observer reads: each channel's min and max as a [C, 2] tensor observe
 // exactly like the whole weight.
@@ -104,8 +106,6 @@ obs::ObserverResult unfoldedWeightResult(const WeightCalibration& w)
         throw CalibError("weight of " + w.name, e.what());
     }
 }
-
-} // namespace
 
 const char* qatModeName(QatMode mode)
 {

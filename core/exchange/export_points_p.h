@@ -1,6 +1,7 @@
 #pragma once
 // Internal to core/exchange: a calibration result seen op by op, as every export lists it.
 #include "core/calibration.h"
+#include "core/observers/observer.h"
 
 #include <map>
 #include <string>
@@ -29,5 +30,10 @@ private:
     std::map<std::string, const WeightCalibration*> weights;
     std::map<std::string, std::string> heads;
 };
+
+// The weight observer's result on the conv's own weight, without the folded batch norm
+// (with_bn's weight fake quantization). Throws CalibError when the observer needs more than
+// the per-channel range the session keeps of that weight.
+obs::ObserverResult unfoldedWeightResult(const WeightCalibration& w);
 
 } // namespace cs

@@ -1,6 +1,7 @@
 #include "core/exchange/fakequant_export.h"
 
 #include "core/errors.h"
+#include "core/exchange/export_points_p.h"
 #include "core/model/model_graph.h"
 #include "core/quant_plan.h"
 #include "core/model/quantized_model.h"
@@ -27,7 +28,33 @@ std::string locateModel(const CalibrationResult& result, const std::string& sess
                                             + "); pass its path with --model");
 }
 
-void saveFakeQuantModel(const CalibrationResult& result, const std::string& modelPath, const std::string& outPath)
+namespace {
+
+BatchNormLayout layoutOf(QatMode mode)
+{
+    switch (mode) {
+    case QatMode::FuseBn: return BatchNormLayout::Folded;
+    case QatMode::WithBn: return BatchNormLayout::AfterConv;
+    case QatMode::WithBnReverseFold: return BatchNormLayout::ReverseFolded;
+    }
+    return BatchNormLayout::Folded;
+}
+
+// with_bn fake-quantizes the conv's own weight, with the scales the checkpoint exports for it.
+QuantPlan planFor(const CalibrationResult& result, QatMode mode)
+{
+    QuantPlan plan = planFromCalibration(result);
+    if (mode == QatMode::WithBn)
+        for (const WeightCalibration& w : result.weights)
+            if (!w.foldedBatchNorm.empty() && !w.config.keepFloat)
+                plan.weights[w.name] = fakeQuantParams(unfoldedWeightResult(w), w.config.spec);
+    return plan;
+}
+
+} // namespace
+
+void saveFakeQuantModel(const CalibrationResult& result, const std::string& modelPath, const std::string& outPath,
+                        QatMode mode)
 {
     ModelGraph graph(modelPath, result.config.mode);
     if (graph.summary().sha256 != result.model.sha256)
@@ -35,7 +62,7 @@ void saveFakeQuantModel(const CalibrationResult& result, const std::string& mode
                                         + result.model.sha256 + ")");
     if (!result.model.inputShape.empty())
         graph.inferShapes(result.model.inputShape);
-    const QuantizedModel model(graph, planFromCalibration(result));
+    const QuantizedModel model(graph, planFor(result, mode), false, layoutOf(mode));
     model.save(outPath);
 }
 

@@ -78,6 +78,7 @@ FoldedWeight foldedWeight(const ModelGraphImpl& model, size_t opIndex, bool fold
     if (node->inputs().size() > 2)
         if (auto b = torch::jit::toIValue(node->input(2)); b && b->isTensor())
             f.bias = b->toTensor().to(at::kFloat);
+    f.unfoldedBias = f.bias;
     const auto& uses = model.opValues[opIndex]->uses();
     torch::jit::Node* bn = uses.size() == 1 ? uses[0].user : nullptr;
     if (!foldBatchNorm || !bn || bn->kind() != c10::Symbol::fromQualString("aten::batch_norm") || op.fusedInto.empty())

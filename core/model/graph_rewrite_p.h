@@ -38,6 +38,7 @@ struct FoldedWeight {
     at::Tensor weight;
     at::Tensor unfolded;
     at::Tensor bias;                       // undefined when the op has none and nothing was folded
+    at::Tensor unfoldedBias;               // the op's own bias; undefined when it has none
     torch::jit::Node* batchNorm = nullptr;
 };
 FoldedWeight foldedWeight(const ModelGraphImpl& model, size_t opIndex, bool foldBatchNorm);

@@ -42,6 +42,37 @@ torch::jit::Node* insertFakeQuantize(torch::jit::Graph& graph, torch::jit::Value
     return detail::insertAfter(graph, fq->output(), to, {c10::IValue(narrow), false, false, c10::IValue()});
 }
 
+// The conv of a fused conv->batch_norm pair laid out as PyTorch's QAT modules compute it in
+// eval; the batch_norm node stays and reads the result.
+void installUnfoldedWeight(torch::jit::Graph& graph, torch::jit::Node* conv, const detail::FoldedWeight& f,
+                           const FakeQuantParams* q, BatchNormLayout layout, const std::string& opName)
+{
+    torch::jit::WithInsertPoint guard(conv);
+    if (layout == BatchNormLayout::AfterConv) {
+        conv->replaceInput(1, graph.insertConstant(q ? fakeQuantizeWeight(f.unfolded, *q) : f.unfolded));
+        return;
+    }
+    // torch.nn.intrinsic.qat ConvBn*d._forward_approximate, operation for operation.
+    auto constant = [&](size_t k) { return torch::jit::toIValue(f.batchNorm->input(k)); };
+    const auto gamma = constant(1), var = constant(4), eps = constant(7);
+    if (!gamma || !gamma->isTensor())
+        throw CalibError(opName, "its batch norm has no weight (affine=False), which PyTorch's ConvBn QAT modules "
+                                 "need; export with --qat-mode fuse_bn or with_bn");
+    const at::Tensor runningStd = at::sqrt(var->toTensor().to(at::kFloat) + eps->toDouble());
+    const at::Tensor scaleFactor = gamma->toTensor().to(at::kFloat) / runningStd;
+    std::vector<int64_t> weightShape(size_t(f.unfolded.dim()), 1), biasShape(size_t(f.unfolded.dim()), 1);
+    weightShape[0] = -1;
+    biasShape[1] = -1;
+    const at::Tensor scaled = f.unfolded * scaleFactor.reshape(weightShape);
+    conv->replaceInput(1, graph.insertConstant(q ? fakeQuantizeWeight(scaled, *q) : scaled));
+    conv->replaceInput(2, graph.insertConstant(at::zeros({f.unfolded.size(0)}, at::kFloat)));
+    static const auto div = c10::Symbol::fromQualString("aten::div");
+    static const auto add = c10::Symbol::fromQualString("aten::add");
+    torch::jit::Node* orig = detail::insertAfter(graph, conv->output(0), div, {scaleFactor.reshape(biasShape)});
+    if (f.unfoldedBias.defined())
+        detail::insertAfter(graph, orig->output(), add, {f.unfoldedBias.reshape(biasShape), int64_t(1)});
+}
+
 } // namespace
 
 struct QuantizedModel::Impl {
@@ -54,7 +85,8 @@ struct QuantizedModel::Impl {
     std::vector<TapPoint> layerOutputs;
 };
 
-QuantizedModel::QuantizedModel(const ModelGraph& modelGraph, const QuantPlan& plan, bool tapLayerOutputs)
+QuantizedModel::QuantizedModel(const ModelGraph& modelGraph, const QuantPlan& plan, bool tapLayerOutputs,
+                               BatchNormLayout layout)
     : d(std::make_unique<Impl>())
 {
     c10::InferenceMode inference;
@@ -90,6 +122,13 @@ QuantizedModel::QuantizedModel(const ModelGraph& modelGraph, const QuantPlan& pl
         const LayerParameters* replaced = p == plan.parameters.end() ? nullptr : &p->second;
         const detail::FoldedWeight folded = detail::effectiveWeight(model, i, plan.foldBatchNorm, replaced);
         auto q = plan.weights.find(ops[i].name);
+        if (layout != BatchNormLayout::Folded && folded.batchNorm) {
+            if (replaced)
+                throw CalibError(ops[i].name, "has repaired BN-folded parameters, which only the fuse_bn layout takes");
+            installUnfoldedWeight(*d->graph, valueOf[i]->node(), folded, q == plan.weights.end() ? nullptr : &q->second,
+                                  layout, ops[i].name);
+            continue;
+        }
         const at::Tensor weight = q == plan.weights.end() ? folded.weight : fakeQuantizeWeight(folded.weight, q->second);
         detail::installWeight(model, *d->graph, toClone, valueOf, i, folded, weight,
                               replaced && !replaced->bias.empty());

@@ -11,12 +11,25 @@
 
 namespace cs {
 
+// Where a conv's fused batch norm goes (plans with foldBatchNorm only). Each layout computes
+// what an eager QAT model of that HAT qat_mode computes in eval, in PyTorch's own order of
+// float operations, so that the QAT model starts from this model's outputs to the bit.
+enum class BatchNormLayout {
+    Folded,        // fuse_bn: BN folded into the weight and bias, fake-quantized weight W*k
+    AfterConv,     // with_bn: conv with fake-quantized W and its own bias, then the BN
+    ReverseFolded, // with_bn_reverse_fold (PyTorch's ConvBn*): conv(x, fq(W*k), 0) / k + b, then the BN
+};
+
 class QuantizedModel {
 public:
     // Throws CalibError when the plan names ops the graph does not have.
     // With `tapLayerOutputs` the handler also sees each conv/linear op's output before its
     // activation and fake quantization (point points().size() + k for layerOutputs()[k]).
-    QuantizedModel(const ModelGraph& graph, const QuantPlan& plan, bool tapLayerOutputs = false);
+    // A plan's weight parameters for a conv with a batch norm are those of the weight the
+    // layout fake-quantizes (AfterConv: the unfolded weight's). Layouts other than Folded
+    // refuse repaired parameters of such a conv (they are BN-folded values).
+    QuantizedModel(const ModelGraph& graph, const QuantPlan& plan, bool tapLayerOutputs = false,
+                   BatchNormLayout layout = BatchNormLayout::Folded);
     ~QuantizedModel();
     QuantizedModel(const QuantizedModel&) = delete;
     QuantizedModel& operator=(const QuantizedModel&) = delete;

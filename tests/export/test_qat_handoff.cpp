@@ -24,11 +24,6 @@ private Q_SLOTS:
                                     QStringLiteral("1000"), QStringLiteral("--num-batches"), QStringLiteral("8"),
                                     QStringLiteral("--quiet"), QStringLiteral("--session"), m_session});
         QVERIFY2(calibrated.exitCode == 0, qPrintable(calibrated.out));
-        m_fakeQuant = m_dir.filePath(QStringLiteral("demo_fq.pt"));
-        const Run exported = run(QStringLiteral(CALIBSCOPE_CLI),
-                                 {QStringLiteral("export"), QStringLiteral("--session"), m_session,
-                                  QStringLiteral("--fakequant-model"), m_fakeQuant, QStringLiteral("--quiet")});
-        QVERIFY2(exported.exitCode == 0, qPrintable(exported.out));
     }
 
     void pytorchTrainsFromTheCheckpoint_data()
@@ -43,15 +38,17 @@ private Q_SLOTS:
         QFETCH(QString, mode);
         const QString checkpoint = m_dir.filePath(mode + QStringLiteral(".pt"));
         const QString qconfig = m_dir.filePath(mode + QStringLiteral(".json"));
+        // The fake-quantized model of the same mode is the reference the QAT model starts from.
+        const QString fakeQuant = m_dir.filePath(mode + QStringLiteral("_fq.pt"));
         const Run exported = run(QStringLiteral(CALIBSCOPE_CLI),
                                  {QStringLiteral("export"), QStringLiteral("--session"), m_session,
                                   QStringLiteral("--checkpoint"), checkpoint, QStringLiteral("--qconfig"), qconfig,
-                                  QStringLiteral("--qat-mode"), mode});
+                                  QStringLiteral("--fakequant-model"), fakeQuant, QStringLiteral("--qat-mode"), mode});
         QVERIFY2(exported.exitCode == 0, qPrintable(exported.out));
         QVERIFY(exported.out.contains(QStringLiteral("qat mode ") + mode));
         QVERIFY(!exported.out.contains(QStringLiteral("identical")));
         const Run py = python(QStringLiteral("check_qat_handoff.py"),
-                              {mode, kDemo, checkpoint, qconfig, m_fakeQuant, QStringLiteral(FASHION_DIR)});
+                              {mode, kDemo, checkpoint, qconfig, fakeQuant, QStringLiteral(FASHION_DIR)});
         qInfo("%s", qPrintable(py.out));
         QCOMPARE(py.exitCode, 0);
         QVERIFY(py.out.contains(QStringLiteral("PASS")));
@@ -61,7 +58,6 @@ private:
     const QString kDemo = QStringLiteral(CALIBSCOPE_TEST_DEMO_DIR "/demo.pt");
     QTemporaryDir m_dir;
     QString m_session;
-    QString m_fakeQuant;
 };
 
 QTEST_GUILESS_MAIN(TestQatHandoff)
