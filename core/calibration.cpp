@@ -106,10 +106,21 @@ ObserverBank ObserverBank::clone() const
         Point& p = copy.points[name];
         p.configured = point.configured ? point.configured->clone() : nullptr;
         p.compareSpec = point.compareSpec;
+        p.savedCompare = point.savedCompare;
         for (const auto& [observer, o] : point.compare)
             p.compare[observer] = o->clone();
     }
     return copy;
+}
+
+void ObserverBank::Point::restoreCompare()
+{
+    if (!savedCompare)
+        return;
+    std::map<std::string, std::unique_ptr<obs::Observer>> restored = savedCompare->restore();
+    for (auto& [name, observer] : restored)
+        compare.emplace(name, std::move(observer));
+    savedCompare.reset();
 }
 
 CalibrationResult runCalibration(const CalibrationConfig& config, const ProgressCallback& progress,
@@ -304,6 +315,12 @@ RetuneOutcome applyPointConfig(CalibrationResult& result, ObserverBank& bank, co
                 changes[key] = obs::findObserver(config.name)->param(key)->defaultValue;
     } else {
         const ObserverConfig compareGrid{config.name, {}, observers.compareSpec, false};
+        try {
+            observers.restoreCompare();
+        } catch (const std::invalid_argument& e) {
+            throw CalibError("point " + pointName, std::string("the session's compare observers cannot be restored (")
+                                                       + e.what() + "); calibrate again to switch observers");
+        }
         auto it = observers.compare.find(config.name);
         if (it != observers.compare.end() && ObserverConfig{config.name, {}, config.spec, false} == compareGrid) {
             candidate = it->second->clone();

@@ -79,10 +79,24 @@ struct WeightCalibration {
 // thread-safe: use from one thread at a time, clone() it to hand a copy to another thread.
 class ObserverBank {
 public:
+    // Observers kept as their saved states until one is needed. Immutable; shared by copies.
+    class SavedObservers {
+    public:
+        virtual ~SavedObservers() = default;
+        // Fresh observers from the saved states; throws std::invalid_argument when a state
+        // does not restore.
+        virtual std::map<std::string, std::unique_ptr<obs::Observer>> restore() const = 0;
+    };
     struct Point {
         std::unique_ptr<obs::Observer> configured;
         std::map<std::string, std::unique_ptr<obs::Observer>> compare; // default params
         obs::QuantSpec compareSpec;
+        // A reopened session's compare observers stay saved until a point switches to one
+        // (or sessions merge): rebuilding every compare observer of a thousand-point session
+        // (their derived per-batch values, KL searches included) would take most of a minute.
+        std::shared_ptr<const SavedObservers> savedCompare;
+        // Moves savedCompare's observers into `compare`; throws std::invalid_argument.
+        void restoreCompare();
     };
     std::map<std::string, Point> points; // by point name; empty when there are no live observers
 

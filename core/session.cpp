@@ -84,6 +84,29 @@ OpInfo opFromCbor(const QCborMap& m)
     return op;
 }
 
+// The histograms are counts: packed as uint32 (zlib where long) they take a fraction of their
+// float bytes; sessions written before that hold raw little-endian floats (a byte string).
+constexpr double kMaxHistogramBins = double(1 << 22);
+
+template <typename T>
+QCborValue histogramToCbor(const std::vector<T>& counts)
+{
+    return numbersToPackedCbor(std::vector<double>(counts.begin(), counts.end()));
+}
+
+template <typename T>
+std::vector<T> histogramFromCbor(const QCborValue& value)
+{
+    if (value.isByteArray())
+        return unpacked<T>(value);
+    try {
+        const std::vector<double> numbers = numbersFromPackedCbor(value.toMap(), kMaxHistogramBins);
+        return std::vector<T>(numbers.begin(), numbers.end());
+    } catch (const std::invalid_argument& e) {
+        throw CalibError("histogram", e.what());
+    }
+}
+
 QCborMap statsToCbor(const PointStatistics& s)
 {
     QCborArray batches;
@@ -92,12 +115,12 @@ QCborMap statsToCbor(const PointStatistics& s)
                                 {K("count"), qint64(b.count)}, {K("nan"), qint64(b.nan)},
                                 {K("inf"), qint64(b.inf)}, {K("sum"), b.sum},
                                 {K("sum_squares"), b.sumSquares}, {K("abs_max"), double(b.absMax)},
-                                {K("abs_histogram"), packed(b.absHistogram)}});
+                                {K("abs_histogram"), histogramToCbor(b.absHistogram)}});
     return QCborMap{{K("count"), qint64(s.count)}, {K("nan"), qint64(s.nan)}, {K("inf"), qint64(s.inf)},
                     {K("min"), double(s.min)}, {K("max"), double(s.max)}, {K("mean"), s.mean},
                     {K("std"), s.std}, {K("shape"), intArray(s.shape)},
                     {K("histogram"), QCborMap{{K("lo"), s.histogram.lo}, {K("hi"), s.histogram.hi},
-                                              {K("counts"), packed(s.histogram.counts)}}},
+                                              {K("counts"), histogramToCbor(s.histogram.counts)}}},
                     {K("batches"), batches}};
 }
 
@@ -115,7 +138,7 @@ PointStatistics statsFromCbor(const QCborMap& m)
     const QCborMap h = m.value(K("histogram")).toMap();
     s.histogram.lo = h.value(K("lo")).toDouble();
     s.histogram.hi = h.value(K("hi")).toDouble();
-    s.histogram.counts = unpacked<double>(h.value(K("counts")));
+    s.histogram.counts = histogramFromCbor<double>(h.value(K("counts")));
     for (const auto& v : m.value(K("batches")).toArray()) {
         const QCborMap b = v.toMap();
         BatchSummary bs;
@@ -127,7 +150,7 @@ PointStatistics statsFromCbor(const QCborMap& m)
         bs.sum = b.value(K("sum")).toDouble();
         bs.sumSquares = b.value(K("sum_squares")).toDouble();
         bs.absMax = float(b.value(K("abs_max")).toDouble());
-        bs.absHistogram = unpacked<float>(b.value(K("abs_histogram")));
+        bs.absHistogram = histogramFromCbor<float>(b.value(K("abs_histogram")));
         s.batches.push_back(std::move(bs));
     }
     return s;
@@ -278,7 +301,7 @@ void restorePointObservers(CalibrationResult& r, ObserverBank& bank, const Point
                            const QCborMap& observers, const std::string& path)
 {
     try {
-        bank.points.emplace(p.name, bankPointFromCbor(observers, p.config));
+        bank.points.emplace(p.name, bankPointFromCbor(observers, p.config, double(p.stats.batches.size())));
     } catch (const std::exception& e) { // std::invalid_argument from the observers, CalibError
         r.warnings.push_back(path + ": the observers of point " + p.name + " could not be restored (" + e.what()
                              + "); changing its observer needs a new calibration");

@@ -216,6 +216,17 @@ obs::ObserverState observerStateFromCbor(const QCborMap& map)
     return s;
 }
 
+QCborMap numbersToPackedCbor(const std::vector<double>& values) { return packArray(values); }
+
+std::vector<double> numbersFromPackedCbor(const QCborMap& map, double maxElements)
+{
+    std::vector<double> values = unpackArray(map, maxElements);
+    if (double(values.size()) > maxElements)
+        throw std::invalid_argument("an array of " + std::to_string(values.size()) + " values, more than "
+                                    + std::to_string(int64_t(maxElements)) + " allowed there");
+    return values;
+}
+
 std::unique_ptr<obs::Observer> restoreObserver(const obs::ObserverState& state)
 {
     std::unique_ptr<obs::Observer> o = obs::createObserver(state.observer, state.params, state.spec);
@@ -223,18 +234,92 @@ std::unique_ptr<obs::Observer> restoreObserver(const obs::ObserverState& state)
     return o;
 }
 
+namespace {
+
+// The compare observers of `compare` (name -> state), each checked to be the observer its key
+// names, on the compare grid, having seen at most `maxBatches` batches.
+std::map<std::string, std::unique_ptr<obs::Observer>> restoreCompareStates(const QCborMap& compare,
+                                                                         const obs::QuantSpec& compareSpec,
+                                                                         double maxBatches)
+{
+    std::map<std::string, std::unique_ptr<obs::Observer>> out;
+    for (auto it = compare.begin(); it != compare.end(); ++it) {
+        const std::string name = it.key().toString().toStdString();
+        const double batches = it.value().toMap().value(K("scalars")).toMap().value(K("batches")).toDouble(0);
+        if (!(batches >= 0) || batches > maxBatches)
+            throw std::invalid_argument("compare observer '" + name + "' claims " + std::to_string(batches)
+                                        + " batches; the point's statistics hold " + std::to_string(maxBatches));
+        obs::ObserverState s = observerStateFromCbor(it.value().toMap());
+        // applyPointConfig switches to a compare observer only for the compare grid.
+        if (s.observer != name || ObserverConfig{name, {}, s.spec, false} != ObserverConfig{name, {}, compareSpec, false})
+            throw std::invalid_argument("compare observer '" + name + "' holds another observer's state");
+        out[name] = restoreObserver(s);
+    }
+    return out;
+}
+
+// zlib's worst case expands nothing by more than about 1032:1: a declared size beyond that
+// ratio is corrupt, and is refused before inflating.
+constexpr double kMaxInflation = 1100;
+
+// A point's compare observers as the session stores them: the CBOR of their states,
+// zlib-compressed ("compare_packed"), restored only when asked for.
+class PackedCompare final : public ObserverBank::SavedObservers {
+public:
+    PackedCompare(QByteArray packed, const obs::QuantSpec& spec, double maxBatches)
+        : m_packed(std::move(packed)), m_spec(spec), m_maxBatches(maxBatches)
+    {
+    }
+    std::map<std::string, std::unique_ptr<obs::Observer>> restore() const override
+    {
+        if (m_packed.size() < 4)
+            throw std::invalid_argument("the compare observers cannot be decompressed");
+        const auto* h = reinterpret_cast<const unsigned char*>(m_packed.constData());
+        const double declared = double((uint32_t(h[0]) << 24) | (uint32_t(h[1]) << 16) | (uint32_t(h[2]) << 8) | h[3]);
+        if (declared > kMaxInflation * double(m_packed.size()))
+            throw std::invalid_argument("the compressed compare observers declare " + std::to_string(int64_t(declared))
+                                        + " bytes, more than their compressed size allows");
+        const QByteArray bytes = qUncompress(m_packed);
+        QCborParserError error;
+        const QCborValue value = QCborValue::fromCbor(bytes, &error);
+        if (bytes.isEmpty() || error.error != QCborError::NoError || !value.isMap())
+            throw std::invalid_argument("the compare observers cannot be decompressed");
+        return restoreCompareStates(value.toMap(), m_spec, m_maxBatches);
+    }
+    const QByteArray& packed() const { return m_packed; }
+
+private:
+    QByteArray m_packed;
+    obs::QuantSpec m_spec;
+    double m_maxBatches;
+};
+
+QByteArray packCompare(const std::map<std::string, std::unique_ptr<obs::Observer>>& compare)
+{
+    QCborMap states;
+    for (const auto& [name, observer] : compare)
+        states.insert(QString::fromStdString(name), observerStateToCbor(observer->saveState()));
+    return qCompress(states.toCborValue().toCbor(), 1);
+}
+
+} // namespace
+
 QCborMap bankPointToCbor(const ObserverBank::Point& point)
 {
-    QCborMap compare;
-    for (const auto& [name, observer] : point.compare)
-        compare.insert(QString::fromStdString(name), observerStateToCbor(observer->saveState()));
-    QCborMap m{{K("compare"), compare}, {K("compare_spec"), specToCbor(point.compareSpec)}};
+    QCborMap m{{K("compare_spec"), specToCbor(point.compareSpec)}};
+    // Saved compare observers go back as they came; live ones are packed anew.
+    if (const auto* saved = dynamic_cast<const PackedCompare*>(point.savedCompare.get()))
+        m.insert(K("compare_packed"), saved->packed());
+    else if (point.savedCompare)
+        m.insert(K("compare_packed"), packCompare(point.savedCompare->restore()));
+    else if (!point.compare.empty())
+        m.insert(K("compare_packed"), packCompare(point.compare));
     if (point.configured)
         m.insert(K("configured"), observerStateToCbor(point.configured->saveState()));
     return m;
 }
 
-ObserverBank::Point bankPointFromCbor(const QCborMap& map, const ObserverConfig& configured)
+ObserverBank::Point bankPointFromCbor(const QCborMap& map, const ObserverConfig& configured, double maxBatches)
 {
     ObserverBank::Point p;
     p.compareSpec = specFromCbor(map.value(K("compare_spec")).toMap());
@@ -247,14 +332,14 @@ ObserverBank::Point bankPointFromCbor(const QCborMap& map, const ObserverConfig&
         throw std::invalid_argument("the saved observer state of '" + state.observer
                                     + "' does not match the point's configuration ('" + configured.name + "')");
     p.configured = restoreObserver(state);
-    const QCborMap compare = map.value(K("compare")).toMap();
-    for (auto it = compare.begin(); it != compare.end(); ++it) {
-        const std::string name = it.key().toString().toStdString();
-        obs::ObserverState s = observerStateFromCbor(it.value().toMap());
-        // applyPointConfig switches to a compare observer only for the compare grid.
-        if (s.observer != name || ObserverConfig{name, {}, s.spec, false} != ObserverConfig{name, {}, p.compareSpec, false})
-            throw std::invalid_argument("compare observer '" + name + "' holds another observer's state");
-        p.compare[name] = restoreObserver(s);
+    if (map.contains(K("compare_packed"))) {
+        const QByteArray packed = map.value(K("compare_packed")).toByteArray();
+        if (packed.size() < 4)
+            throw std::invalid_argument("the compare observers are not a compressed CBOR map");
+        p.savedCompare = std::make_shared<PackedCompare>(packed, p.compareSpec, maxBatches);
+    } else {
+        // Sessions written before the packed form list every compare state in the open.
+        p.compare = restoreCompareStates(map.value(K("compare")).toMap(), p.compareSpec, maxBatches);
     }
     return p;
 }

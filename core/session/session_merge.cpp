@@ -182,6 +182,16 @@ CalibrationResult mergeSessions(const std::vector<CalibrationResult>& sessions,
         std::vector<const ObserverBank::Point*> banks;
         for (size_t s = 0; s < sessions.size(); ++s)
             banks.push_back(bankPoint(s < sessionBanks.size() ? sessionBanks[s] : nullptr, p.name));
+        // Compare observers a reopened session still keeps saved; one that does not restore
+        // is left out like one that cannot be merged.
+        std::vector<std::map<std::string, std::unique_ptr<obs::Observer>>> restored(banks.size());
+        for (size_t s = 0; s < banks.size(); ++s)
+            if (banks[s] && banks[s]->savedCompare) {
+                try {
+                    restored[s] = banks[s]->savedCompare->restore();
+                } catch (const std::invalid_argument&) {
+                }
+            }
         ObserverBank::Point merged;
         merged.compareSpec = banks.front() ? banks.front()->compareSpec : p.config.spec;
 
@@ -206,11 +216,14 @@ CalibrationResult mergeSessions(const std::vector<CalibrationResult>& sessions,
         std::vector<std::string> dropped;
         for (auto it = p.compare.begin(); it != p.compare.end();) {
             std::vector<const obs::Observer*> compare;
-            for (const auto* b : banks) {
+            for (size_t s = 0; s < banks.size(); ++s) {
                 const obs::Observer* o = nullptr;
-                if (b)
+                if (const auto* b = banks[s]) {
                     if (auto found = b->compare.find(it->first); found != b->compare.end())
                         o = found->second.get();
+                    else if (auto kept = restored[s].find(it->first); kept != restored[s].end())
+                        o = kept->second.get();
+                }
                 compare.push_back(o);
             }
             ObserverOutcome m = mergeObservers(compare, labels);

@@ -396,7 +396,10 @@ private Q_SLOTS:
             for (qsizetype i = 0; i < points.size() && !found; ++i) {
                 QCborMap p = points.at(i).toMap();
                 QCborMap observers = p.value(QStringLiteral("observers")).toMap();
-                QCborMap compare = observers.value(QStringLiteral("compare")).toMap();
+                // In the open form of older sessions ("compare"), which is restored on load.
+                QCborMap compare = QCborValue::fromCbor(qUncompress(observers.value(QStringLiteral("compare_packed"))
+                                                                        .toByteArray()))
+                                       .toMap();
                 for (auto it = compare.begin(); it != compare.end() && !found; ++it) {
                     QCborMap state = it.value().toMap();
                     QCborMap arrays = state.value(QStringLiteral("arrays")).toMap();
@@ -412,6 +415,7 @@ private Q_SLOTS:
                     }
                 }
                 if (found) {
+                    observers.remove(QStringLiteral("compare_packed"));
                     observers.insert(QStringLiteral("compare"), compare);
                     p.insert(QStringLiteral("observers"), observers);
                     points[i] = p;

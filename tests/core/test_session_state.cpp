@@ -70,8 +70,13 @@ private Q_SLOTS:
         QVERIFY(back.warnings == m_original.warnings);
         QCOMPARE(backBank.points.size(), m_original.points.size());
         for (const PointCalibration& p : back.points) {
-            const ObserverBank::Point& restored = backBank.points.at(p.name);
+            ObserverBank::Point& restored = backBank.points.at(p.name);
             const ObserverBank::Point& live = m_bank.points.at(p.name);
+            // The compare observers stay packed until asked for.
+            QVERIFY(restored.compare.empty());
+            QVERIFY(restored.savedCompare);
+            restored.restoreCompare();
+            QVERIFY(!restored.savedCompare);
             QCOMPARE(restored.configured->name(), std::string("percentile"));
             QCOMPARE(restored.configured->batchesObserved(), int64_t{3});
             QVERIFY2(same(restored.configured->result(), live.configured->result()), p.name.c_str());
@@ -210,6 +215,86 @@ private Q_SLOTS:
                  back.warnings.back().c_str());
         QCOMPARE(retunePoint(back, bank, damagedName, {{"percentile", 99.0}}), RetuneOutcome::NoObserver);
         QVERIFY(same(back.point(damagedName)->result, m_original.point(damagedName)->result));
+    }
+
+    void packedCompareObserversAreCheckedWhenRestored()
+    {
+        const std::string path = tempPath(m_dir, "packed.cscope");
+        saveSession(m_original, m_bank, path);
+        QFile file(QString::fromStdString(path));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QCborMap root = QCborValue::fromCbor(file.readAll()).toMap();
+        file.close();
+        // Point 2's packed compare observers declare 1 GiB once inflated.
+        QCborArray points = root.value(QLatin1String("points")).toArray();
+        QCborMap point = points.at(2).toMap();
+        const std::string name = point.value(QLatin1String("name")).toString().toStdString();
+        QCborMap observers = point.value(QLatin1String("observers")).toMap();
+        QByteArray packed = observers.value(QLatin1String("compare_packed")).toByteArray();
+        QVERIFY(packed.size() > 4);
+        packed.replace(0, 4, QByteArray("\x40\x00\x00\x00", 4));
+        observers.insert(QLatin1String("compare_packed"), packed);
+        point.insert(QLatin1String("observers"), observers);
+        points[2] = point;
+        root.insert(QLatin1String("points"), points);
+        QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        file.write(root.toCborValue().toCbor());
+        file.close();
+
+        // Opening does not inflate it; switching to a compare observer does, and refuses it.
+        ObserverBank bank;
+        CalibrationResult back = loadSession(path, &bank);
+        QCOMPARE(back.warnings.size(), m_original.warnings.size());
+        QVERIFY(bank.points.at(name).savedCompare);
+        try {
+            bank.points.at(name).restoreCompare();
+            QFAIL("a compare state declaring 1 GiB was inflated");
+        } catch (const std::invalid_argument& e) {
+            QVERIFY2(std::string(e.what()).find("declare") != std::string::npos, e.what());
+        }
+        ObserverConfig kl = back.point(name)->config;
+        kl.name = "kl";
+        kl.params.clear();
+        QVERIFY_THROWS_EXCEPTION(CalibError, applyPointConfig(back, bank, name, kl));
+        QVERIFY(same(back.point(name)->result, m_original.point(name)->result));
+        // The other points switch as before, and a save keeps the damaged blob as it was.
+        const std::string other = back.points.at(5).name;
+        QCOMPARE(applyPointConfig(back, bank, other, ObserverConfig{"kl", {}, back.point(other)->config.spec, false}),
+                 RetuneOutcome::Recomputed);
+        const std::string again = tempPath(m_dir, "packed_again.cscope");
+        saveSession(back, bank, again);
+        ObserverBank againBank;
+        loadSession(again, &againBank);
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, againBank.points.at(name).restoreCompare());
+        QVERIFY(againBank.points.at(other).savedCompare);
+        againBank.points.at(other).restoreCompare();
+        QVERIFY(againBank.points.at(other).compare.count("kl"));
+    }
+
+    void histogramsArePackedAndExact()
+    {
+        const std::string path = tempPath(m_dir, "histograms.cscope");
+        saveSession(m_original, m_bank, path);
+        ObserverBank bank;
+        const CalibrationResult back = loadSession(path, &bank);
+        for (size_t i = 0; i < back.points.size(); ++i) {
+            const PointStatistics& a = back.points[i].stats;
+            const PointStatistics& b = m_original.points[i].stats;
+            QVERIFY(a.histogram.counts == b.histogram.counts);
+            QCOMPARE(a.batches.size(), b.batches.size());
+            for (size_t k = 0; k < a.batches.size(); ++k)
+                QVERIFY(a.batches[k].absHistogram == b.batches[k].absHistogram);
+        }
+        // Stored as packed arrays, not raw float bytes.
+        QFile file(QString::fromStdString(path));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QCborMap stats = QCborValue::fromCbor(file.readAll())
+                                   .toMap().value(QLatin1String("points")).toArray().at(0).toMap()
+                                   .value(QLatin1String("stats")).toMap();
+        QCOMPARE(stats.value(QLatin1String("histogram")).toMap().value(QLatin1String("counts")).toMap()
+                     .value(QLatin1String("type")).toString(),
+                 QStringLiteral("u32"));
+        QVERIFY(stats.value(QLatin1String("batches")).toArray().at(0).toMap().value(QLatin1String("abs_histogram")).isMap());
     }
 
     void stateEncodingIsExact()
