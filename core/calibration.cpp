@@ -70,6 +70,11 @@ std::string nonFiniteWarning(const std::string& point, const PointStatistics& st
            + " Inf values (batches " + batches + "); they are left out of every statistic";
 }
 
+std::string noDataWarning(const std::string& point)
+{
+    return point + ": no data (no calibration batch ran it; its branch was not taken): it stays in float";
+}
+
 } // namespace
 
 ObserverConfig defaultActivationConfig()
@@ -217,7 +222,11 @@ CalibrationResult runCalibration(const CalibrationConfig& config, const Progress
         for (const auto& [name, observer] : observers.compare)
             p.compare[name] = observer->result();
         p.stats = handler.slots[i].stats.result();
-        if (p.stats.nan || p.stats.inf) {
+        if (p.stats.batches.empty()) {
+            // An op inside a branch that no calibration batch took: nothing to quantize with.
+            result.warnings.push_back(noDataWarning(p.name));
+            logWarning(result.warnings.back());
+        } else if (p.stats.nan || p.stats.inf) {
             result.warnings.push_back(nonFiniteWarning(p.name, p.stats));
             logWarning(result.warnings.back());
         }

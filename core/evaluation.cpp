@@ -118,6 +118,12 @@ EvaluationResult runEvaluation(const EvaluationInput& input, const EvaluationCon
     evaluation::PassRunner runner(input.modelPath, input.mode, input.inputShape, config, progress);
     if (runner.graph.summary().sha256 != input.modelSha256)
         result.warnings.push_back(input.modelPath + " changed since the calibration (sha256 differs)");
+    // A point meant to be quantized that the plan leaves out has no calibration statistics
+    // (an op inside a branch no calibration batch took).
+    for (const auto& [name, pointConfig] : input.planConfigs)
+        if (!pointConfig.keepFloat && !input.plan.activations.count(name))
+            result.warnings.push_back(name + ": no calibration data (its branch did not run in calibration): "
+                                             "evaluated in float");
     runner.openData();
     result.hasLabels = runner.data->hasLabels();
     const auto stageDone = [&](EvaluationStage stage) {

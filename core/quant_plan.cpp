@@ -23,6 +23,13 @@ bool usable(const obs::ObserverResult& r)
     return !r.scale.empty() && r.scale.size() == r.zeroPoint.size();
 }
 
+// An observer without statistics (a point inside a branch no calibration batch took)
+// reports the placeholder scale 1: such a point stays in float.
+bool usableActivation(const obs::ObserverResult& r)
+{
+    return usable(r) && r.hasStatistics;
+}
+
 void addWeights(const CalibrationResult& result, QuantPlan& plan)
 {
     for (const auto& w : result.weights)
@@ -38,7 +45,7 @@ QuantPlan planFromCalibration(const CalibrationResult& result)
     plan.foldBatchNorm = result.config.mode == PointMode::Deployment;
     plan.parameters = result.config.parameters;
     for (const auto& p : result.points)
-        if (!p.config.keepFloat && usable(p.result))
+        if (!p.config.keepFloat && usableActivation(p.result))
             plan.activations[p.name] = fakeQuantParams(p.result, p.config.spec);
     addWeights(result, plan);
     return plan;
@@ -49,7 +56,7 @@ QuantPlan planWithObserver(const CalibrationResult& result, const std::string& o
     QuantPlan plan = planFromCalibration(result);
     for (const auto& p : result.points) {
         auto it = p.compare.find(observer);
-        if (it != p.compare.end() && usable(it->second))
+        if (it != p.compare.end() && usableActivation(it->second))
             plan.activations[p.name] = fakeQuantParams(it->second, p.config.spec);
     }
     return plan;

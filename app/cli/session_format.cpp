@@ -26,15 +26,18 @@ std::string number(double v)
 std::string first(const std::vector<float>& v) { return v.empty() ? std::string("-") : number(v.front()); }
 std::string firstInt(const std::vector<int64_t>& v) { return v.empty() ? std::string("-") : std::to_string(v.front()); }
 
+// A point no calibration batch ran (inside a branch never taken): no statistics, kept float.
+bool noData(const PointCalibration& p) { return !p.stats.hasData() && !p.result.hasStatistics; }
+
 std::vector<std::string> pointRow(const CalibrationResult& r, const PointCalibration& p)
 {
     const OpInfo& op = r.model.ops[size_t(p.opIndex)];
     return {p.name,
             op.kind,
-            p.config.keepFloat ? std::string("float") : p.config.name,
+            p.config.keepFloat ? std::string("float") : noData(p) ? "no data (float)" : p.config.name,
             obs::toString(p.config.spec.dtype),
-            number(p.stats.min),
-            number(p.stats.max),
+            noData(p) ? std::string("-") : number(p.stats.min),
+            noData(p) ? std::string("-") : number(p.stats.max),
             first(p.result.min),
             first(p.result.max),
             first(p.result.scale),
@@ -76,7 +79,8 @@ QJsonObject pointJson(const CalibrationResult& r, const PointCalibration& p, boo
                   {QStringLiteral("module"), QString::fromStdString(op.module)},
                   {QStringLiteral("config"), observerConfigToJson(p.config)},
                   {QStringLiteral("result"), observerResultToJson(p.result)},
-                  {QStringLiteral("stats"), statsJson(p.stats, details)}};
+                  {QStringLiteral("stats"), statsJson(p.stats, details)},
+                  {QStringLiteral("no_data"), noData(p)}};
     if (!p.compare.empty()) {
         QJsonObject compare;
         for (const auto& [name, result] : p.compare)
@@ -167,6 +171,8 @@ std::string formatPointDetails(const CalibrationResult& r, const std::string& op
         << "data         min " << number(p->stats.min) << "  max " << number(p->stats.max) << "  mean "
         << number(p->stats.mean) << "  std " << number(p->stats.std) << "  elements " << p->stats.count << '\n'
         << "non-finite   " << p->stats.nan << " NaN, " << p->stats.inf << " Inf\n";
+    if (noData(*p))
+        out << "no data      no calibration batch ran this point (its branch was not taken): it stays in float\n";
     if (!p->result.warning.empty())
         out << "warning      " << p->result.warning << '\n';
     if (!p->compare.empty()) {

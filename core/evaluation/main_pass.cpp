@@ -307,6 +307,7 @@ MainPassOutput runMainPass(PassRunner& runner, const EvaluationInput& input, Eva
         floatAcc.add(fb.output.data, fb.output.data, n, fb.batch.labels);
         if (!config.localErrorsOnly) {
             quantTap.reference = &fb;
+            std::fill(quantTap.nonFinite.begin(), quantTap.nonFinite.end(), 0);
             const BatchOutput quantOut = quantModel.forward(fb.batch.data.data(), fb.batch.shape, &quantTap);
             planAcc.add(quantOut.data, fb.output.data, n, fb.batch.labels);
         }
@@ -349,6 +350,14 @@ MainPassOutput runMainPass(PassRunner& runner, const EvaluationInput& input, Eva
                 if (floatThreads)
                     setComputeThreads(floatThreads);
                 floatTap.current = &slot;
+                // A point inside a branch this batch does not take leaves nothing: no value of
+                // an earlier batch may stand in for it.
+                for (HeldValues& held : slot.values) {
+                    held.n = 0;
+                    held.data = nullptr;
+                    held.owner.reset();
+                }
+                std::fill(slot.nonFinite.begin(), slot.nonFinite.end(), 0);
                 slot.output = floatModel.forward(slot.batch.data.data(), slot.batch.shape, floatTap, TapMode::Observe);
                 localWorker.helpAndWait();
                 if (floatThreads)

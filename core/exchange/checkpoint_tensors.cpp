@@ -190,7 +190,8 @@ std::vector<CheckpointTensor> checkpointTensors(const CalibrationResult& result,
             bnOfConv[w.name] = w.foldedBatchNorm;
     std::vector<CheckpointTensor> out;
     for (const OpInfo& op : result.model.ops) {
-        if (const PointCalibration* p = points.activation(op.name); p && !p->config.keepFloat) {
+        // A point without statistics (its branch never ran in calibration) stays in float.
+        if (const PointCalibration* p = points.activation(op.name); p && !p->config.keepFloat && p->result.hasStatistics) {
             std::string owner = points.owningModule(p->name);
             if (mode == QatMode::WithBn && bnOfConv.count(owner))
                 owner = bnOfConv[owner];

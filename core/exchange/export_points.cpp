@@ -26,15 +26,23 @@ const WeightCalibration* ExportPoints::weight(const std::string& opName) const
     return it == weights.end() ? nullptr : it->second;
 }
 
+namespace {
+
+// A point without statistics (inside a branch no calibration batch took) stays in float, as
+// in the quantized model.
+bool quantizedPoint(const PointCalibration& p) { return !p.config.keepFloat && p.result.hasStatistics; }
+
+} // namespace
+
 bool ExportPoints::quantized(const OpInfo& op) const
 {
     const PointCalibration* act = activation(op.name);
     const WeightCalibration* w = weight(op.name);
     if (act || w)
-        return (act && !act->config.keepFloat) || (w && !w->config.keepFloat);
+        return (act && quantizedPoint(*act)) || (w && !w->config.keepFloat);
     const std::string& owner = !op.fusedInto.empty() ? op.fusedInto : op.sharesPointWith;
     const PointCalibration* shared = owner.empty() ? nullptr : activation(owner);
-    return !shared || !shared->config.keepFloat;
+    return !shared || quantizedPoint(*shared);
 }
 
 std::string ExportPoints::owningModule(const std::string& pointName) const

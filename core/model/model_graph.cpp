@@ -8,6 +8,7 @@
 #include <torch/csrc/jit/passes/dead_code_elimination.h>
 #include <torch/csrc/jit/passes/freeze_module.h>
 #include <torch/csrc/jit/runtime/interpreter.h>
+#include <torch/library.h>
 
 #include <QCryptographicHash>
 #include <QFile>
@@ -277,7 +278,84 @@ void specializeBranches(std::shared_ptr<torch::jit::Graph> shared)
     torch::jit::EliminateDeadCode(shared);
 }
 
-// Lists the ops of the graph's top level: the inputs, then every aten op with a tensor output.
+// Where calibscope::record puts the values it sees, on this thread (shape inference).
+thread_local std::vector<c10::IValue>* t_recorded = nullptr;
+
+at::Tensor recordKernel(const at::Tensor& x, int64_t index)
+{
+    if (t_recorded && index >= 0 && size_t(index) < t_recorded->size())
+        (*t_recorded)[size_t(index)] = x;
+    return x;
+}
+
+// CONSERVATIVE aliasing: it returns its input and has a side effect, so the JIT neither drops
+// nor reorders it.
+TORCH_LIBRARY_FRAGMENT(calibscope, m)
+{
+    m.def(torch::schema("calibscope::record(Tensor x, int index) -> Tensor", c10::AliasAnalysisKind::CONSERVATIVE),
+          &recordKernel);
+}
+
+bool isListedNode(const torch::jit::Node* node)
+{
+    return node->kind().is_aten() && !node->outputs().empty() && producesTensor(node->output(0))
+        && !isNonFloatKind(node->kind().toQualString());
+}
+
+// An arm that raises (an argument check) computes nothing the model returns.
+bool raises(const torch::jit::Block* block)
+{
+    for (const torch::jit::Node* node : block->nodes())
+        if (node->kind() == c10::prim::RaiseException)
+            return true;
+    return false;
+}
+
+bool listsOps(const torch::jit::Block* block);
+
+// A branch whose condition still depends on the data once the graph is specialized: its
+// arms' ops are points too. Loop bodies are not descended into: their ops would run several
+// times per forward, and a point is one tensor per batch.
+bool isDataBranch(const torch::jit::Node* node)
+{
+    if (node->kind() != c10::prim::If)
+        return false;
+    for (const torch::jit::Block* arm : node->blocks())
+        if (!raises(arm) && listsOps(arm))
+            return true;
+    return false;
+}
+
+bool listsOps(const torch::jit::Block* block)
+{
+    for (const torch::jit::Node* node : block->nodes())
+        if (isListedNode(node) || isDataBranch(node))
+            return true;
+    return false;
+}
+
+// Calls f(node, branch) for every listed op of `block` in graph order, descending into the
+// arms of data-dependent branches. Branches are numbered in graph order (outer before inner),
+// so that a name stays the same from run to run.
+template <typename F>
+void forEachListedNode(torch::jit::Block* block, const std::string& branch, int& branches, F&& f)
+{
+    for (torch::jit::Node* node : block->nodes()) {
+        if (isDataBranch(node)) {
+            const std::string id = "if" + std::to_string(branches++);
+            const std::string prefix = branch.empty() ? ":" + id : branch + "." + id;
+            static const char* const arms[] = {".then", ".else"};
+            for (size_t b = 0; b < node->blocks().size() && b < 2; ++b)
+                if (!raises(node->blocks()[b]))
+                    forEachListedNode(node->blocks()[b], prefix + arms[b], branches, f);
+        } else if (isListedNode(node)) {
+            f(node, branch);
+        }
+    }
+}
+
+// Lists the ops: the inputs, then every aten op with a tensor output, those inside the arms
+// of data-dependent branches too (with the branch in their names).
 void listOps(detail::ModelGraphImpl& d)
 {
     d.opValues.clear();
@@ -303,22 +381,19 @@ void listOps(detail::ModelGraphImpl& d)
                                                                            : argumentName(inputs[i]);
         addOp(std::move(op), inputs[i]);
     }
-    for (torch::jit::Node* node : d.graph->nodes()) {
-        if (!node->kind().is_aten() || node->outputs().empty() || !producesTensor(node->output(0)))
-            continue;
-        const std::string kind = node->kind().toQualString();
-        if (isNonFloatKind(kind))
-            continue;
+    int branches = 0;
+    forEachListedNode(d.graph->block(), std::string(), branches, [&](torch::jit::Node* node, const std::string& branch) {
         RawOp op;
-        op.kind = kind;
+        op.kind = node->kind().toQualString();
         op.frames = callFrames(node);
         op.weightShape = constantWeightShape(node);
+        op.branch = branch;
         for (const torch::jit::Value* input : node->inputs()) {
             auto it = opIndex.find(input);
             op.inputs.push_back(it == opIndex.end() ? -1 : it->second);
         }
         addOp(std::move(op), node->output(0));
-    }
+    });
     d.summary.ops = describeOps(raw, d.mode);
 }
 
@@ -475,24 +550,44 @@ void ModelGraph::inferShapes(const std::vector<int64_t>& inputShape)
             fail(e);
         }
     }
-    // Runs a copy of the graph that returns `extra` (top-level values) after its own outputs;
-    // returns those extra values.
+    // Runs a copy of the graph that returns `extra` after its own outputs (a value inside a
+    // branch is recorded where it is made, and is None when its branch did not run); returns
+    // those extra values.
     auto run = [&](const std::vector<torch::jit::Value*>& extra) {
+        static const auto record = c10::Symbol::fromQualString("calibscope::record");
         auto graph = d->graph->copy();
         const auto toCopy = detail::mapValues(*d->graph, *graph);
         const size_t firstExtra = graph->outputs().size();
-        for (const torch::jit::Value* value : extra)
-            graph->registerOutput(toCopy.at(value));
+        std::vector<int> recordedAt(extra.size(), -1);
+        int recordedCount = 0;
+        for (size_t i = 0; i < extra.size(); ++i) {
+            torch::jit::Value* value = toCopy.at(extra[i]);
+            if (value->node()->owningBlock() == graph->block()) {
+                graph->registerOutput(value);
+            } else {
+                recordedAt[i] = recordedCount++;
+                detail::insertAfter(*graph, value, record, {c10::IValue(int64_t(recordedAt[i]))});
+            }
+        }
+        std::vector<c10::IValue> recorded(static_cast<size_t>(recordedCount));
         torch::jit::Stack stack;
         stack.emplace_back(d->frozen._ivalue());
         stack.emplace_back(sample);
+        std::vector<c10::IValue>* const previous = t_recorded;
+        t_recorded = &recorded;
         try {
             torch::jit::Code code(graph, "calibscope_shapes");
             torch::jit::InterpreterState(code).run(stack);
         } catch (const std::exception& e) {
+            t_recorded = previous;
             fail(e);
         }
-        return torch::jit::Stack(stack.begin() + std::ptrdiff_t(firstExtra), stack.end());
+        t_recorded = previous;
+        torch::jit::Stack values;
+        size_t output = firstExtra;
+        for (size_t i = 0; i < extra.size(); ++i)
+            values.push_back(recordedAt[i] < 0 ? stack.at(output++) : recorded[size_t(recordedAt[i])]);
+        return values;
     };
     // Branches on the input's rank (MultiheadAttention's batched/unbatched paths, `if x.dim()
     // == 3`) fold once the ranks this input gives are constants: the ops of the taken branch

@@ -106,6 +106,7 @@ std::vector<std::string> nameOps(const std::vector<RawOp>& raw, std::vector<std:
                 name = seen == 0 ? base : base + '_' + std::to_string(seen);
             }
         }
+        name += op.branch;
         // A functional op may collide with a module of the same name; never emit duplicates.
         std::string unique = name;
         for (int n = 2; used.count(unique); ++n)

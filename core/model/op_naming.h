@@ -20,6 +20,9 @@ struct RawOp {
     std::vector<int> inputs;       // indices of the ops feeding this one (-1 = not an op)
     int useCount = 0;              // uses of the output, including the graph's return
     std::vector<int64_t> weightShape; // conv/linear with a constant weight
+    // Inside a data-dependent branch: which arm of which branch (":if0.then", nested
+    // ":if0.else.if1.then"), appended to the name; "" at the top level.
+    std::string branch;
 };
 
 // Names every op (unique, stable) and fills module/kind; then marks passthrough ops, fused

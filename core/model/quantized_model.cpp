@@ -163,17 +163,27 @@ QuantizedModel::QuantizedModel(const ModelGraph& modelGraph, const QuantPlan& pl
     auto toTapped = detail::mapValues(*d->graph, *d->tapped);
     const auto atenFakeQuantize = c10::Symbol::fromQualString("aten::fake_quantize_per_tensor_affine");
     const auto ownFakeQuantize = c10::Symbol::fromQualString("calibscope::fake_quantize");
-    for (auto it = d->tapped->nodes().begin(); it != d->tapped->nodes().end(); ++it) {
-        if (it->kind() != atenFakeQuantize || it->inputs().size() != 5)
-            continue;
-        torch::jit::Node* own = d->tapped->create(ownFakeQuantize, it->inputs(), 1);
-        own->insertBefore(*it);
-        own->output()->setType(it->output()->type());
-        it->output()->replaceAllUsesWith(own->output());
+    std::vector<torch::jit::Node*> fakeQuantizes; // inside branches too
+    std::vector<torch::jit::Block*> blocks{d->tapped->block()};
+    while (!blocks.empty()) {
+        torch::jit::Block* block = blocks.back();
+        blocks.pop_back();
+        for (torch::jit::Node* node : block->nodes()) {
+            if (node->kind() == atenFakeQuantize && node->inputs().size() == 5)
+                fakeQuantizes.push_back(node);
+            for (torch::jit::Block* inner : node->blocks())
+                blocks.push_back(inner);
+        }
+    }
+    for (torch::jit::Node* node : fakeQuantizes) {
+        torch::jit::Node* own = d->tapped->create(ownFakeQuantize, node->inputs(), 1);
+        own->insertBefore(node);
+        own->output()->setType(node->output()->type());
+        node->output()->replaceAllUsesWith(own->output());
         for (auto& [from, to] : toTapped)
-            if (to == it->output())
+            if (to == node->output())
                 to = own->output();
-        it.destroyCurrent();
+        node->destroy();
     }
     for (size_t i = 0; i < ops.size(); ++i) {
         if (!detail::isTappable(ops[i]))
