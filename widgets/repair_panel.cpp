@@ -12,6 +12,7 @@
 #include <QLabel>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QSpinBox>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -107,7 +108,10 @@ RepairPanel::RepairPanel(QWidget* parent) : QWidget(parent)
     buttons->addWidget(m_cancel);
     buttons->addStretch(1);
 
-    auto* controls = new QVBoxLayout;
+    // The controls scroll rather than make the window taller than a laptop screen.
+    auto* controlsWidget = new QWidget;
+    auto* controls = new QVBoxLayout(controlsWidget);
+    controls->setContentsMargins(0, 0, 0, 0);
     controls->addWidget(m_intro);
     controls->addLayout(grid);
     controls->addLayout(buttons);
@@ -119,8 +123,15 @@ RepairPanel::RepairPanel(QWidget* parent) : QWidget(parent)
     records->addWidget(m_recordsLabel);
     records->addWidget(m_recordsView, 1);
 
+    auto* scroll = new QScrollArea(this);
+    scroll->setObjectName(QStringLiteral("repairControls"));
+    scroll->setWidget(controlsWidget);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+
     auto* layout = new QHBoxLayout(this);
-    layout->addLayout(controls, 2);
+    layout->addWidget(scroll, 2);
     layout->addLayout(records, 3);
 
     for (QCheckBox* b : {m_equalize, m_clipping, m_bias, m_planSearch, m_adaround, m_budget})

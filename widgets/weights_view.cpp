@@ -77,7 +77,6 @@ WeightsView::WeightsView(QWidget* parent) : QWidget(parent)
     };
     m_shiftPlot = smallPlot(QStringLiteral("weightsBiasShift"));
     m_histPlot = smallPlot(QStringLiteral("weightsRepairHistogram"));
-    m_histPlot->legend->setVisible(true);
     auto* plots = new QHBoxLayout;
     plots->setContentsMargins(0, 0, 0, 0);
     plots->addWidget(m_shiftPlot, 1);
@@ -91,11 +90,15 @@ WeightsView::WeightsView(QWidget* parent) : QWidget(parent)
     auto* bar = new QHBoxLayout;
     bar->addWidget(m_title, 1);
     bar->addWidget(m_show);
+    // Beside the ranges, not under them: the inspector is short on a laptop screen.
+    auto* plotsRow = new QHBoxLayout;
+    plotsRow->setContentsMargins(0, 0, 0, 0);
+    plotsRow->addWidget(m_plot, 1);
+    plotsRow->addWidget(m_repairRow, 1);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(bar);
-    layout->addWidget(m_plot, 1);
-    layout->addWidget(m_repairRow, 1);
+    layout->addLayout(plotsRow, 1);
 
     connect(m_show, &QComboBox::currentIndexChanged, this, &WeightsView::rebuild);
     setWeight(nullptr);
@@ -224,7 +227,8 @@ void WeightsView::rebuildRepair()
     double largestShift = 0;
     for (double d : m_biasShift)
         largestShift = std::max(largestShift, std::abs(d));
-    m_repairTitle->setText(tr("Repair of %1: largest bias shift %2, largest weight change %3")
+    m_repairTitle->setText(tr("Repair of %1: largest bias shift %2, largest weight change %3; histogram before "
+                              "filled, after as a line")
                                .arg(m_repairLayer)
                                .arg(largestShift, 0, 'g', 3)
                                .arg(m_maxWeightChange, 0, 'g', 3));
@@ -239,7 +243,7 @@ void WeightsView::rebuildRepair()
     m_shiftBars->setBrush(seriesColor(3));
     m_shiftBars->setData(keys, m_biasShift, true);
     m_shiftPlot->xAxis->setLabel(tr("output channel"));
-    m_shiftPlot->yAxis->setLabel(tr("bias after − before"));
+    m_shiftPlot->yAxis->setLabel(tr("bias shift"));
     m_shiftPlot->xAxis->setRange(-0.6, std::max<double>(m_biasShift.size(), 1) - 0.4);
     const double extent = largestShift > 0 ? largestShift * 1.15 : 1.0;
     m_shiftPlot->yAxis->setRange(-extent, extent);

@@ -230,6 +230,8 @@ private Q_SLOTS:
         // Bias correction leaves the weights as they were: the two histograms agree.
         QCOMPARE(change->before, change->after);
         QTest::qWait(50);
+        // The repair plots fit beside the ranges: the window stays on a laptop screen.
+        QCOMPARE(m_window->size(), kLaptop);
         saveScreenshot(*m_window, QStringLiteral("repair_weights.png"));
         // A point whose layer was not repaired (or that has none) shows no repair plots.
         gui_test::clickPoint(*m_window, QStringLiteral("block1.add"));
