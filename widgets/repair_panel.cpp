@@ -112,7 +112,6 @@ RepairPanel::RepairPanel(QWidget* parent) : QWidget(parent)
     auto* controlsWidget = new QWidget;
     auto* controls = new QVBoxLayout(controlsWidget);
     controls->setContentsMargins(0, 0, 0, 0);
-    controls->addWidget(m_intro);
     controls->addLayout(grid);
     controls->addLayout(buttons);
     controls->addWidget(m_progressText);
@@ -120,6 +119,7 @@ RepairPanel::RepairPanel(QWidget* parent) : QWidget(parent)
     controls->addStretch(1);
 
     auto* records = new QVBoxLayout;
+    records->addWidget(m_intro);
     records->addWidget(m_recordsLabel);
     records->addWidget(m_recordsView, 1);
 

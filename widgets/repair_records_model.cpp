@@ -56,7 +56,7 @@ QVariant RepairRecordsModel::data(const QModelIndex& index, int role) const
         }
         break;
     case Qt::ToolTipRole:
-        return notes.join(QLatin1Char('\n'));
+        return index.column() == Parameters ? parametersText(r) : notes.join(QLatin1Char('\n'));
     case NameRole:
         return index.column() == Repair ? QVariant(QString::fromStdString(r.name)) : QVariant();
     default:
