@@ -2579,7 +2579,8 @@ accumulated SQNR %4 dB</source>
     <message numerus="yes">
         <source>%1 (and %n more)</source>
         <translation>
-            <numerusform>%1（另有 %n 条）</numerusform></translation>
+            <numerusform>%1（另有 %n 条）</numerusform>
+        </translation>
     </message>
     <message>
         <source>Repair</source>
@@ -2872,16 +2873,8 @@ Other session: %2
         <translation>BN 折叠后</translation>
     </message>
     <message>
-        <source>Repair of %1: largest bias shift %2, largest weight change %3</source>
-        <translation>%1 的修复：最大偏置变化 %2，最大权重变化 %3</translation>
-    </message>
-    <message>
         <source>bias shift</source>
         <translation>偏置变化</translation>
-    </message>
-    <message>
-        <source>bias after − before</source>
-        <translation>偏置 修复后 − 修复前</translation>
     </message>
     <message>
         <source>before repair</source>
@@ -2898,6 +2891,10 @@ Other session: %2
     <message>
         <source>count</source>
         <translation>计数</translation>
+    </message>
+    <message>
+        <source>Repair of %1: largest bias shift %2, largest weight change %3; histogram before filled, after as a line</source>
+        <translation>%1 的修复：最大偏置变化 %2，最大权重变化 %3；直方图：修复前为填充，修复后为折线</translation>
     </message>
 </context>
 </TS>

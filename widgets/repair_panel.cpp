@@ -103,20 +103,18 @@ RepairPanel::RepairPanel(QWidget* parent) : QWidget(parent)
     grid->addWidget(m_budgetPoints, row++, 1);
     grid->addWidget(m_batchesLabel, row, 0);
     grid->addWidget(m_batches, row++, 1);
+    // Run, Cancel and the progress stay in view; the choices above them scroll rather than
+    // make the window taller than a laptop screen.
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(m_run);
     buttons->addWidget(m_cancel);
-    buttons->addStretch(1);
+    buttons->addWidget(m_progress, 1);
 
-    // The controls scroll rather than make the window taller than a laptop screen.
-    auto* controlsWidget = new QWidget;
-    auto* controls = new QVBoxLayout(controlsWidget);
-    controls->setContentsMargins(0, 0, 0, 0);
-    controls->addLayout(grid);
-    controls->addLayout(buttons);
-    controls->addWidget(m_progressText);
-    controls->addWidget(m_progress);
-    controls->addStretch(1);
+    auto* choices = new QWidget;
+    auto* choicesLayout = new QVBoxLayout(choices);
+    choicesLayout->setContentsMargins(0, 0, 0, 0);
+    choicesLayout->addLayout(grid);
+    choicesLayout->addStretch(1);
 
     auto* records = new QVBoxLayout;
     records->addWidget(m_intro);
@@ -125,13 +123,17 @@ RepairPanel::RepairPanel(QWidget* parent) : QWidget(parent)
 
     auto* scroll = new QScrollArea(this);
     scroll->setObjectName(QStringLiteral("repairControls"));
-    scroll->setWidget(controlsWidget);
+    scroll->setWidget(choices);
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
     scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    auto* controls = new QVBoxLayout;
+    controls->addWidget(scroll, 1);
+    controls->addLayout(buttons);
+    controls->addWidget(m_progressText);
 
     auto* layout = new QHBoxLayout(this);
-    layout->addWidget(scroll, 2);
+    layout->addLayout(controls, 2);
     layout->addLayout(records, 3);
 
     for (QCheckBox* b : {m_equalize, m_clipping, m_bias, m_planSearch, m_adaround, m_budget})

@@ -341,6 +341,8 @@ private Q_SLOTS:
         QTest::qWait(50);
         QCOMPARE(m_window->size(), kLaptop);
         QVERIFY(m_panel->runButton()->isVisible());
+        // Run stays in view at this height (the choices scroll above it).
+        QVERIFY(!m_panel->runButton()->visibleRegion().isEmpty());
         saveScreenshot(*m_window, QStringLiteral("repair_page_en.png"));
 
         // The whole window in Chinese, as the language menu starts it: the repaired session
@@ -365,6 +367,7 @@ private Q_SLOTS:
             QCOMPARE(cs::ui::repairRowDisplay("after: bias correction"), QStringLiteral("修复后：偏置校正"));
             QTest::qWait(50);
             QCOMPARE(window.size(), kLaptop);
+            QVERIFY(!window.repair()->panel()->runButton()->visibleRegion().isEmpty());
             saveScreenshot(window, QStringLiteral("repair_page_zh_CN.png"));
             window.tableTabs()->setCurrentWidget(window.accuracyView());
             QTest::qWait(50);
