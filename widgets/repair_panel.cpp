@@ -75,6 +75,7 @@ RepairPanel::RepairPanel(QWidget* parent) : QWidget(parent)
     m_progress->setObjectName(QStringLiteral("repairProgress"));
     m_progress->setRange(0, 1);
     m_progress->setValue(0);
+    m_progress->setTextVisible(false); // no "0 %" while nothing runs
 
     m_records = new RepairRecordsModel(this);
     m_recordsLabel = new QLabel(this);
@@ -281,6 +282,7 @@ void RepairPanel::setRunning(bool running)
     } else {
         m_progress->setRange(0, 1);
         m_progress->setValue(0);
+        m_progress->setTextVisible(false);
     }
     updateEnabled();
 }
@@ -293,6 +295,7 @@ void RepairPanel::setProgress(const QString& text, qint64 done, qint64 total)
         const double fraction = std::clamp(double(done) / double(total), 0.0, 1.0);
         m_progress->setRange(0, 1000);
         m_progress->setValue(int(fraction * 1000.0));
+        m_progress->setTextVisible(true);
     } else {
         m_progress->setRange(0, 0);
     }
