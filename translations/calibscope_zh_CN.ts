@@ -844,6 +844,14 @@ Interactive post-training-quantization calibration.</source>
         <source>The calibration has unsaved changes. Save them before opening another session?</source>
         <translation>校准有未保存的更改。打开另一个会话前要保存吗？</translation>
     </message>
+    <message>
+        <source>&amp;Repair…</source>
+        <translation>修复(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>Bias correction, weight clipping, equalization, AdaRound, plan search</source>
+        <translation>偏置校正、权重截断、均衡化、AdaRound、方案搜索</translation>
+    </message>
 </context>
 <context>
     <name>cs::app::PlanEditor</name>
@@ -891,6 +899,69 @@ Interactive post-training-quantization calibration.</source>
     <message>
         <source>Convergence</source>
         <translation>收敛</translation>
+    </message>
+</context>
+<context>
+    <name>cs::app::RepairPage</name>
+    <message>
+        <source>Repair</source>
+        <translation>修复</translation>
+    </message>
+    <message>
+        <source>%1: %2 of %3</source>
+        <translation>%1：%2 / %3</translation>
+    </message>
+    <message>
+        <source>Repair failed; the calibration is unchanged</source>
+        <translation>修复失败；校准未改变</translation>
+    </message>
+    <message>
+        <source>Repair failed: %1</source>
+        <translation>修复失败：%1</translation>
+    </message>
+    <message>
+        <source>Repair cancelled; the calibration is unchanged</source>
+        <translation>修复已取消；校准未改变</translation>
+    </message>
+    <message>
+        <source>Repair cancelled</source>
+        <translation>修复已取消</translation>
+    </message>
+    <message>
+        <source>Repairs need a calibration: calibrate or open a session first.</source>
+        <translation>修复需要校准结果：请先校准或打开会话。</translation>
+    </message>
+    <message>
+        <source>Some edits wait for a re-run of the calibration: repair once it is done.</source>
+        <translation>部分编辑正在等待重新运行校准：完成后再修复。</translation>
+    </message>
+    <message>
+        <source>Repairing</source>
+        <translation>正在修复</translation>
+    </message>
+    <message>
+        <source>The plan changed while repairing: run the repairs again</source>
+        <translation>修复期间方案已改变：请重新运行修复</translation>
+    </message>
+    <message>
+        <source>Repair: %1</source>
+        <translation>修复：%1</translation>
+    </message>
+    <message>
+        <source>Repaired: %1</source>
+        <translation>已修复：%1</translation>
+    </message>
+    <message>
+        <source>Evaluating the plan before the repair</source>
+        <translation>正在评估修复前的方案</translation>
+    </message>
+    <message>
+        <source>Comparing the repaired weights</source>
+        <translation>正在比较修复后的权重</translation>
+    </message>
+    <message>
+        <source>Evaluate on labelled validation data first: the budget is measured on that data</source>
+        <translation>请先在带标签的验证数据上评估：预算在该数据上衡量</translation>
     </message>
 </context>
 <context>
@@ -1169,7 +1240,8 @@ Interactive post-training-quantization calibration.</source>
     <message numerus="yes">
         <source>settled after %n batch(es) (%1 images)</source>
         <translation>
-            <numerusform>%n 批后稳定（%1 张图像）</numerusform></translation>
+            <numerusform>%n 批后稳定（%1 张图像）</numerusform>
+        </translation>
     </message>
     <message>
         <source>batches</source>
@@ -1194,12 +1266,14 @@ Interactive post-training-quantization calibration.</source>
     <message numerus="yes">
         <source>Ranges settled after %n batch(es) (%1 images) at every point.</source>
         <translation>
-            <numerusform>所有量化点的范围在 %n 批（%1 张图像）后稳定。</numerusform></translation>
+            <numerusform>所有量化点的范围在 %n 批（%1 张图像）后稳定。</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>Not settled at %n point(s): add data.</source>
         <translation>
-            <numerusform>%n 个量化点未稳定：请增加数据。</numerusform></translation>
+            <numerusform>%n 个量化点未稳定：请增加数据。</numerusform>
+        </translation>
     </message>
     <message>
         <source>bootstrap 5–95 %</source>
@@ -1885,7 +1959,8 @@ accumulated SQNR %4 dB</source>
     <message numerus="yes">
         <source>The calibration set does not cover the validation data at %n point(s).</source>
         <translation>
-            <numerusform>校准集在 %n 个量化点上未覆盖验证数据。</numerusform></translation>
+            <numerusform>校准集在 %n 个量化点上未覆盖验证数据。</numerusform>
+        </translation>
     </message>
     <message>
         <source>Outside, calibration</source>
@@ -1930,6 +2005,26 @@ accumulated SQNR %4 dB</source>
     <message>
         <source>Per point, the configured observer replayed over the calibration batches: the batch after which its clip range stays within %1 of the final range, and the spread of the final scale (5th to 95th percentile) over %2 bootstrap resamples of the batches.</source>
         <translation>每个量化点：在校准批次上重放所配置的观察器，给出裁剪范围保持在最终范围 %1 以内的起始批次，以及对批次做 %2 次自助重采样得到的最终 scale 离散范围（第 5 至第 95 百分位）。</translation>
+    </message>
+    <message>
+        <source>Repairs</source>
+        <translation>修复</translation>
+    </message>
+    <message>
+        <source>The repairs changed the conv/linear parameters the quantized model runs with (%1 layers); they are listed in the order applied.</source>
+        <translation>修复改变了量化模型运行时使用的卷积/全连接参数（%1 层）；按应用顺序列出。</translation>
+    </message>
+    <message>
+        <source>Repair</source>
+        <translation>修复</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>说明</translation>
+    </message>
+    <message>
+        <source>Accuracy before and after the last repair</source>
+        <translation>最近一次修复前后的准确率</translation>
     </message>
 </context>
 <context>
@@ -2369,6 +2464,181 @@ accumulated SQNR %4 dB</source>
     </message>
 </context>
 <context>
+    <name>cs::ui::RepairPanel</name>
+    <message>
+        <source>Repairs change the conv/linear parameters the quantized model runs with, measured on the calibration data; the activations are calibrated again with them. Each run is one step of Edit ▸ Undo.</source>
+        <translation>修复会根据校准数据改变量化模型运行时使用的卷积/全连接参数，并用新参数重新校准激活。每次运行是“编辑 ▸ 撤销”中的一步。</translation>
+    </message>
+    <message>
+        <source>&amp;Preset:</source>
+        <translation>预设(&amp;P)：</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>A TI preset sets the observers and the repairs it includes; the repairs ticked below are added</source>
+        <translation>TI 预设会设置观察器及其包含的修复；下方勾选的修复会额外加入</translation>
+    </message>
+    <message>
+        <source>Cross-layer &amp;equalization</source>
+        <translation>跨层均衡化(&amp;E)</translation>
+    </message>
+    <message>
+        <source>Balances the channel ranges of conv→[relu]→conv and conv→depthwise→conv chains; the float output stays the same</source>
+        <translation>平衡 conv→[relu]→conv 和 conv→depthwise→conv 链的通道范围；浮点输出保持不变</translation>
+    </message>
+    <message>
+        <source>absorb high biases</source>
+        <translation>吸收高偏置</translation>
+    </message>
+    <message>
+        <source>Moves c = max(0, β − 3|γ|) through a ReLU into the next layer</source>
+        <translation>将 c = max(0, β − 3|γ|) 经 ReLU 移入下一层</translation>
+    </message>
+    <message>
+        <source>&amp;Weight clipping (TI rule)</source>
+        <translation>权重截断（TI 规则）(&amp;W)</translation>
+    </message>
+    <message>
+        <source>When max|W| &gt; 15 and max|W| &gt; 16·median|W|, clip to ±0.9375·2^ceil(log2(min(max|W|, 16·median|W|)))</source>
+        <translation>当 max|W| &gt; 15 且 max|W| &gt; 16·median|W| 时，截断到 ±0.9375·2^ceil(log2(min(max|W|, 16·median|W|)))</translation>
+    </message>
+    <message>
+        <source>&amp;Bias correction</source>
+        <translation>偏置校正(&amp;B)</translation>
+    </message>
+    <message>
+        <source>Per output channel b −= mean of (y_q − y_fp), layer by layer in graph order</source>
+        <translation>按输出通道 b −= (y_q − y_fp) 的均值，按图顺序逐层进行</translation>
+    </message>
+    <message>
+        <source>empirical</source>
+        <translation>经验式</translation>
+    </message>
+    <message>
+        <source>TI per batch</source>
+        <translation>TI 逐批次</translation>
+    </message>
+    <message>
+        <source>Accuracy-driven &amp;plan search</source>
+        <translation>精度驱动的方案搜索(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Per point, the compare-pass observer with the lowest error of the model's output (needs a calibration with the compare pass)</source>
+        <translation>逐个量化点选择使模型输出误差最低的对比观察器（需要带对比遍历的校准）</translation>
+    </message>
+    <message>
+        <source>&amp;AdaRound, iterations per layer:</source>
+        <translation>AdaRound，每层迭代次数(&amp;A)：</translation>
+    </message>
+    <message>
+        <source>Learns per weight whether to round up or down so that each layer's output matches the float layer's</source>
+        <translation>为每个权重学习向上或向下取整，使每层输出与浮点层一致</translation>
+    </message>
+    <message>
+        <source>Fallback &amp;budget, top-1 points:</source>
+        <translation>回退预算，top-1 百分点(&amp;B)：</translation>
+    </message>
+    <message>
+        <source>Calibration batches:</source>
+        <translation>校准批次数：</translation>
+    </message>
+    <message>
+        <source>all</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>Batches of the calibration data the repairs measure on</source>
+        <translation>修复所用的校准数据批次数</translation>
+    </message>
+    <message>
+        <source>&amp;Run repairs</source>
+        <translation>运行修复(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Repairs of this calibration, in the order applied:</source>
+        <translation>本次校准的修复（按应用顺序）：</translation>
+    </message>
+    <message>
+        <source>Keeps the fewest points in float so that top-1 on the labelled validation data is at most this far below float</source>
+        <translation>保留最少的浮点量化点，使带标签验证数据上的 top-1 至多比浮点低这么多</translation>
+    </message>
+    <message>
+        <source>Repairing…</source>
+        <translation>正在修复…</translation>
+    </message>
+</context>
+<context>
+    <name>cs::ui::RepairRecordsModel</name>
+    <message numerus="yes">
+        <source>%1 (and %n more)</source>
+        <translation>
+            <numerusform>%1（另有 %n 条）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Repair</source>
+        <translation>修复</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>参数</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>说明</translation>
+    </message>
+</context>
+<context>
+    <name>cs::ui::RepairText</name>
+    <message>
+        <source>, </source>
+        <translation>、</translation>
+    </message>
+    <message>
+        <source>preset</source>
+        <translation>预设</translation>
+    </message>
+    <message>
+        <source>equalization</source>
+        <translation>均衡化</translation>
+    </message>
+    <message>
+        <source>weight clipping</source>
+        <translation>权重截断</translation>
+    </message>
+    <message>
+        <source>bias correction</source>
+        <translation>偏置校正</translation>
+    </message>
+    <message>
+        <source>plan search</source>
+        <translation>方案搜索</translation>
+    </message>
+    <message>
+        <source>AdaRound</source>
+        <translation>AdaRound</translation>
+    </message>
+    <message>
+        <source>fallback budget</source>
+        <translation>回退预算</translation>
+    </message>
+    <message>
+        <source>Before repair</source>
+        <translation>修复前</translation>
+    </message>
+    <message>
+        <source>After: %1</source>
+        <translation>修复后：%1</translation>
+    </message>
+</context>
+<context>
     <name>cs::ui::SensitivityView</name>
     <message>
         <source>Worst</source>
@@ -2601,6 +2871,30 @@ Other session: %2
     <message>
         <source>BN-folded</source>
         <translation>BN 折叠后</translation>
+    </message>
+    <message>
+        <source>bias shift</source>
+        <translation>偏置变化</translation>
+    </message>
+    <message>
+        <source>before repair</source>
+        <translation>修复前</translation>
+    </message>
+    <message>
+        <source>after repair</source>
+        <translation>修复后</translation>
+    </message>
+    <message>
+        <source>weight</source>
+        <translation>权重</translation>
+    </message>
+    <message>
+        <source>count</source>
+        <translation>计数</translation>
+    </message>
+    <message>
+        <source>Repair of %1: largest bias shift %2, largest weight change %3; histogram before filled, after as a line</source>
+        <translation>%1 的修复：最大偏置变化 %2，最大权重变化 %3；直方图：修复前为填充，修复后为折线</translation>
     </message>
 </context>
 </TS>

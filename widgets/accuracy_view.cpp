@@ -3,6 +3,7 @@
 #include "widgets/plot_style.h"
 #include "widgets/point_table_model.h"
 #include "widgets/qcustomplot_wrapper.h"
+#include "widgets/repair_labels.h"
 #include "widgets/table_items.h"
 
 #include <QCheckBox>
@@ -35,6 +36,10 @@ QColor rowColor(const std::string& label)
         return clipColor();
     if (label == kAutoRow)
         return seriesColor(2);
+    if (label == kBeforeRepairRow)
+        return seriesColor(4);
+    if (isRepairRow(label))
+        return seriesColor(3);
     return seriesColor(0);
 }
 
@@ -137,6 +142,8 @@ QString AccuracyView::displayLabel(const std::string& label)
         return tr("Your plan");
     if (label == kAutoRow)
         return tr("Automatic plan");
+    if (isRepairRow(label))
+        return repairRowDisplay(label);
     return QString::fromStdString(label);
 }
 

@@ -16,7 +16,7 @@ namespace cs::ui {
 
 
 // The evaluation's accuracy table (float, the user's plan, the automatic plan, one row per
-// observer) with a bar chart of the headline metric, and the controls to run an evaluation.
+// observer, the plan before and after its last repair) with a bar chart of the headline metric, and the controls to run an evaluation.
 // The buttons only ask (evaluateRequested / cancelRequested): the owner runs the job and
 // reports back through setRunning, setProgress and setEvaluation.
 class AccuracyView : public QWidget {
@@ -45,7 +45,7 @@ public:
     void setMaxImages(int images);
     int maxImages() const;
 
-    // "Float", "Your plan", "Automatic plan"; an observer's name as is.
+    // "Float", "Your plan", "Automatic plan", "Before repair", "After: …"; an observer's name as is.
     static QString displayLabel(const std::string& label);
 
     QTableWidget* table() const { return m_table; }

@@ -3,6 +3,7 @@
 #include "core/calibration.h"
 #include "widgets/plot_style.h"
 #include "widgets/qcustomplot_wrapper.h"
+#include "widgets/repair_weight_change.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -57,13 +58,47 @@ WeightsView::WeightsView(QWidget* parent) : QWidget(parent)
     m_plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
     applyPlotTheme(m_plot);
 
+    // The repair's plots: side by side under the ranges, only for a repaired layer.
+    m_repairRow = new QWidget(this);
+    m_repairTitle = new QLabel(m_repairRow);
+    m_repairTitle->setObjectName(QStringLiteral("weightsRepairTitle"));
+    m_repairTitle->setTextFormat(Qt::PlainText);
+    m_repairTitle->setWordWrap(true);
+    const auto smallPlot = [this](const QString& name) {
+        auto* plot = new QCustomPlot(m_repairRow);
+        plot->setObjectName(name);
+        plot->setMinimumHeight(80);
+        QFont legendFont = font();
+        legendFont.setPointSizeF(legendFont.pointSizeF() * 0.85);
+        plot->legend->setFont(legendFont);
+        plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+        applyPlotTheme(plot);
+        return plot;
+    };
+    m_shiftPlot = smallPlot(QStringLiteral("weightsBiasShift"));
+    m_histPlot = smallPlot(QStringLiteral("weightsRepairHistogram"));
+    auto* plots = new QHBoxLayout;
+    plots->setContentsMargins(0, 0, 0, 0);
+    plots->addWidget(m_shiftPlot, 1);
+    plots->addWidget(m_histPlot, 1);
+    auto* repairLayout = new QVBoxLayout(m_repairRow);
+    repairLayout->setContentsMargins(0, 0, 0, 0);
+    repairLayout->addWidget(m_repairTitle);
+    repairLayout->addLayout(plots, 1);
+    m_repairRow->hide();
+
     auto* bar = new QHBoxLayout;
     bar->addWidget(m_title, 1);
     bar->addWidget(m_show);
+    // Beside the ranges, not under them: the inspector is short on a laptop screen.
+    auto* plotsRow = new QHBoxLayout;
+    plotsRow->setContentsMargins(0, 0, 0, 0);
+    plotsRow->addWidget(m_plot, 1);
+    plotsRow->addWidget(m_repairRow, 1);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(bar);
-    layout->addWidget(m_plot, 1);
+    layout->addLayout(plotsRow, 1);
 
     connect(m_show, &QComboBox::currentIndexChanged, this, &WeightsView::rebuild);
     setWeight(nullptr);
@@ -158,12 +193,95 @@ void WeightsView::rebuild()
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
+void WeightsView::setRepairChange(const WeightRepairChange* change)
+{
+    m_hasRepair = change != nullptr;
+    m_biasShift = m_binCenters = m_countsBefore = m_countsAfter = {};
+    m_repairLayer.clear();
+    m_maxWeightChange = 0;
+    if (change) {
+        m_repairLayer = QString::fromStdString(change->layer);
+        for (double d : change->biasShift)
+            m_biasShift << d;
+        const int bins = int(change->before.size());
+        const double width = bins > 0 ? (change->hi - change->lo) / bins : 0.0;
+        for (int b = 0; b < bins; ++b) {
+            m_binCenters << change->lo + (b + 0.5) * width;
+            m_countsBefore << change->before[size_t(b)];
+            m_countsAfter << (size_t(b) < change->after.size() ? change->after[size_t(b)] : 0.0);
+        }
+        m_maxWeightChange = change->maxWeightChange;
+    }
+    rebuildRepair();
+}
+
+void WeightsView::rebuildRepair()
+{
+    m_shiftPlot->clearPlottables();
+    m_histPlot->clearPlottables();
+    m_shiftBars = nullptr;
+    m_histBefore = m_histAfter = nullptr;
+    m_repairRow->setVisible(m_hasRepair);
+    if (!m_hasRepair)
+        return;
+    double largestShift = 0;
+    for (double d : m_biasShift)
+        largestShift = std::max(largestShift, std::abs(d));
+    m_repairTitle->setText(tr("Repair of %1: largest bias shift %2, largest weight change %3; histogram before "
+                              "filled, after as a line")
+                               .arg(m_repairLayer)
+                               .arg(largestShift, 0, 'g', 3)
+                               .arg(m_maxWeightChange, 0, 'g', 3));
+
+    QVector<double> keys;
+    for (int c = 0; c < m_biasShift.size(); ++c)
+        keys << c;
+    m_shiftBars = new QCPBars(m_shiftPlot->xAxis, m_shiftPlot->yAxis);
+    m_shiftBars->setName(tr("bias shift"));
+    m_shiftBars->setWidth(0.7);
+    m_shiftBars->setPen(QPen(seriesColor(3).darker(130)));
+    m_shiftBars->setBrush(seriesColor(3));
+    m_shiftBars->setData(keys, m_biasShift, true);
+    m_shiftPlot->xAxis->setLabel(tr("output channel"));
+    m_shiftPlot->yAxis->setLabel(tr("bias shift"));
+    m_shiftPlot->xAxis->setRange(-0.6, std::max<double>(m_biasShift.size(), 1) - 0.4);
+    const double extent = largestShift > 0 ? largestShift * 1.15 : 1.0;
+    m_shiftPlot->yAxis->setRange(-extent, extent);
+
+    const auto histogram = [this](const QVector<double>& counts, const QColor& color, bool filled, const QString& name) {
+        auto* graph = m_histPlot->addGraph();
+        graph->setName(name);
+        graph->setLineStyle(QCPGraph::lsStepCenter);
+        graph->setPen(QPen(color, filled ? 1.0 : 1.8));
+        if (filled) {
+            QColor fill = color;
+            fill.setAlpha(70);
+            graph->setBrush(fill);
+        }
+        graph->setData(m_binCenters, counts, true);
+        return graph;
+    };
+    // "Before" filled underneath, "after" as a line on top: where they part the repair moved weights.
+    m_histBefore = histogram(m_countsBefore, seriesColor(1), true, tr("before repair"));
+    m_histAfter = histogram(m_countsAfter, seriesColor(0), false, tr("after repair"));
+    m_histPlot->xAxis->setLabel(tr("weight"));
+    m_histPlot->yAxis->setLabel(tr("count"));
+    m_histPlot->rescaleAxes();
+    m_histPlot->yAxis->setRangeLower(0);
+    m_histPlot->yAxis->setRangeUpper(m_histPlot->yAxis->range().upper * 1.1);
+    m_shiftPlot->replot(QCustomPlot::rpQueuedReplot);
+    m_histPlot->replot(QCustomPlot::rpQueuedReplot);
+}
+
 void WeightsView::changeEvent(QEvent* event)
 {
     QWidget::changeEvent(event);
     if (event->type() == QEvent::PaletteChange) {
         applyPlotTheme(m_plot);
+        applyPlotTheme(m_shiftPlot);
+        applyPlotTheme(m_histPlot);
         m_plot->replot(QCustomPlot::rpQueuedReplot);
+        rebuildRepair();
     }
 }
 

@@ -25,13 +25,6 @@
 
 namespace cs::app {
 
-namespace {
-
-// Images per evaluation batch: large batches keep LibTorch's kernels busy on 2 cores.
-constexpr int kEvaluationBatchSize = 100;
-
-} // namespace
-
 AnalysisPage::AnalysisPage(CalibrationDocument* document, DataChoices* data, const Views& views, QObject* parent)
     : QObject(parent), m_document(document), m_data(data), m_views(views)
 {

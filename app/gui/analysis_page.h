@@ -52,6 +52,9 @@ public:
         ui::JobProgress* jobProgress = nullptr;
     };
 
+    // Images per evaluation batch: large batches keep LibTorch's kernels busy on 2 cores.
+    static constexpr int kEvaluationBatchSize = 100;
+
     AnalysisPage(CalibrationDocument* document, DataChoices* data, const Views& views, QObject* parent = nullptr);
     ~AnalysisPage() override;
 

@@ -246,10 +246,21 @@ void CalibrationDocument::replacePlan(CalibrationResult next, ObserverBank nextB
 
 void CalibrationDocument::restorePlan(const CalibrationResult& snapshot, const ObserverBank& bank)
 {
+    restore(snapshot, bank, false);
+}
+
+void CalibrationDocument::restoreSnapshot(const CalibrationResult& snapshot, const ObserverBank& bank)
+{
+    restore(snapshot, bank, true);
+}
+
+void CalibrationDocument::restore(const CalibrationResult& snapshot, const ObserverBank& bank, bool withEvaluation)
+{
     Q_ASSERT(QThread::currentThread() == thread());
     auto evaluation = m_result ? m_result->evaluation : nullptr;
     m_result = std::make_shared<CalibrationResult>(snapshot);
-    m_result->evaluation = std::move(evaluation);
+    if (!withEvaluation)
+        m_result->evaluation = std::move(evaluation);
     m_bank = bank.clone(); // the command's snapshot stays as it was for the next undo/redo
     // The snapshot's configurations are the plan now; nothing is waiting for data.
     m_wanted.clear();

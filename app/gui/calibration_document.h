@@ -72,6 +72,8 @@ public:
     // Used by that command: makes a copy of `snapshot` (and of its observers) the result,
     // keeping the evaluation.
     void restorePlan(const CalibrationResult& snapshot, const ObserverBank& bank);
+    // The same with the snapshot's evaluation (a repair: the plan's numbers change with it).
+    void restoreSnapshot(const CalibrationResult& snapshot, const ObserverBank& bank);
 
     QStringList pendingPoints() const;
     bool hasPending() const { return !m_pending.empty(); }
@@ -93,6 +95,7 @@ Q_SIGNALS:
 
 private:
     void reconcile(const std::set<std::string>& points);
+    void restore(const CalibrationResult& snapshot, const ObserverBank& bank, bool withEvaluation);
     void touch();
     void updateModified();
 

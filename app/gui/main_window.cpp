@@ -15,6 +15,7 @@
 #include "gui/language_switch.h"
 #include "gui/plan_editor.h"
 #include "gui/points_page.h"
+#include "gui/repair_page.h"
 #include "gui/settings.h"
 #include "gui/unsaved_changes.h"
 #include "widgets/job_progress.h"
@@ -58,6 +59,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
                                   {m_points->pointModel(), m_points->pointTable(), m_points->histogram(),
                                    m_points->tableTabs(), m_points->inspectorTabs(), m_jobProgress},
                                   this);
+    m_repair = new RepairPage(m_document, m_analysis,
+                              {m_points->tableTabs(), m_points->weights(), m_points->pointTable(),
+                               m_points->pointModel(), m_jobProgress},
+                              this);
     m_workflow = new CalibrationWorkflow({m_document, m_data, m_points, m_analysis, m_jobProgress, this}, this);
     m_exchange = new ExchangeActions(m_document, m_jobProgress, this,
                                      [this] { return m_workflow->proposedSessionPath(); }, this);
@@ -89,6 +94,7 @@ MainWindow::~MainWindow()
     m_workflow->shutdown();
     m_exchange->shutdown();
     m_analysis->shutdown();
+    m_repair->shutdown();
 }
 
 QWidget* MainWindow::buildCentral()
@@ -188,6 +194,11 @@ void MainWindow::createActions()
     QAction* validation = run->addAction(tr("&Validation Data…"));
     validation->setObjectName(QStringLiteral("actionValidationData"));
     connect(validation, &QAction::triggered, this, &MainWindow::showValidationDialog);
+    run->addSeparator();
+    QAction* repair = run->addAction(tr("&Repair…"));
+    repair->setObjectName(QStringLiteral("actionRepair"));
+    repair->setToolTip(tr("Bias correction, weight clipping, equalization, AdaRound, plan search"));
+    connect(repair, &QAction::triggered, m_repair, &RepairPage::showPage);
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     for (QDockWidget* dock : findChildren<QDockWidget*>())
@@ -229,6 +240,10 @@ void MainWindow::connectFeatures()
     connect(m_analysis, &AnalysisPage::evaluationFinished, this, &MainWindow::evaluationFinished);
     connect(m_analysis, &AnalysisPage::pointMeasured, this, &MainWindow::pointMeasured);
 
+    connect(m_repair, &RepairPage::runningChanged, this, &MainWindow::updateActions);
+    connect(m_repair, &RepairPage::errorOccurred, this, &MainWindow::showError);
+    connect(m_repair, &RepairPage::statusMessage, this, &MainWindow::showStatus);
+
     connect(m_exchange, &ExchangeActions::errorOccurred, this, &MainWindow::showError);
     connect(m_exchange, &ExchangeActions::statusMessage, this, &MainWindow::showStatus);
     connect(m_exchange, &ExchangeActions::filesExported, this, &MainWindow::filesExported);
@@ -238,7 +253,7 @@ void MainWindow::connectFeatures()
 
 bool MainWindow::isBusy() const
 {
-    return m_workflow->isBusy() || m_exchange->isExporting() || m_analysis->isEvaluating();
+    return m_workflow->isBusy() || m_exchange->isExporting() || m_analysis->isEvaluating() || m_repair->isRunning();
 }
 
 void MainWindow::updateHeader()
@@ -272,6 +287,7 @@ void MainWindow::updateActions()
     m_evaluateAction->setEnabled(editable && !m_analysis->isEvaluating());
     m_exchange->setEnabled(editable);
     m_editor->setEditable(editable);
+    m_repair->setRepairable(editable);
     m_undoAction->setEnabled(!replacing && m_document->undoStack()->canUndo());
     m_redoAction->setEnabled(!replacing && m_document->undoStack()->canRedo());
     updateIdleStatus();
@@ -363,6 +379,7 @@ void MainWindow::cancelJob()
 {
     m_workflow->cancel();
     m_analysis->cancel();
+    m_repair->cancel();
 }
 void MainWindow::openSession(const QString& path)
 {

@@ -53,6 +53,7 @@ class ImportDialog;
 struct ExportRequest;
 class PlanEditor;
 class PointsPage;
+class RepairPage;
 class SessionController;
 
 // The main window wires the features together: the points page (tables, histogram,
@@ -121,6 +122,7 @@ public:
     DataChoices* dataChoices() const { return m_data; }
     SessionController* sessions() const { return m_workflow->sessions(); }
     AnalysisPage* analysis() const { return m_analysis; }
+    RepairPage* repair() const { return m_repair; }
     bool isBusy() const;
 
 Q_SIGNALS:
@@ -164,6 +166,7 @@ private:
     PointsPage* m_points = nullptr;
     PlanEditor* m_editor = nullptr;
     AnalysisPage* m_analysis = nullptr;
+    RepairPage* m_repair = nullptr;
     ExchangeActions* m_exchange = nullptr;
 
     ui::ParameterPanel* m_panel = nullptr;

@@ -73,7 +73,8 @@ QString header(const CalibrationResult& c, const ReportOptions& options, const Q
     QStringList links;
     const std::pair<const char*, QString> entries[] = {
         {"model", HtmlReport::tr("Model")},           {"data", HtmlReport::tr("Data")},
-        {"plan", HtmlReport::tr("Plan")},             {"accuracy", HtmlReport::tr("Accuracy")},
+        {"plan", HtmlReport::tr("Plan")},             {"repairs", HtmlReport::tr("Repairs")},
+        {"accuracy", HtmlReport::tr("Accuracy")},
         {"sensitivity", HtmlReport::tr("Sensitivity")}, {"propagation", HtmlReport::tr("Error propagation")},
         {"worst", HtmlReport::tr("Worst points")},    {"coverage", HtmlReport::tr("Coverage")},
         {"convergence", HtmlReport::tr("Convergence")}, {"warnings", HtmlReport::tr("Warnings")}};
@@ -85,7 +86,8 @@ QString header(const CalibrationResult& c, const ReportOptions& options, const Q
             || (anchor == QLatin1String("propagation") && (!e || e->points.empty()))
             || (anchor == QLatin1String("worst") && options.worstPoints <= 0)
             || (anchor == QLatin1String("coverage") && (!e || e->validation.empty()))
-            || (anchor == QLatin1String("convergence") && c.points.empty()))
+            || (anchor == QLatin1String("convergence") && c.points.empty())
+            || (anchor == QLatin1String("repairs") && c.repairs.empty()))
             continue;
         links << QStringLiteral("<a href=\"#%1\">%2</a>").arg(anchor, text);
     }
@@ -305,6 +307,7 @@ QString renderHtmlReport(const CalibrationResult& calibration, const ReportOptio
     // The weights belong to the plan: appended inside its section.
     plan.insert(plan.lastIndexOf(QStringLiteral("</section>")), weightsTable(calibration));
     body += plan;
+    body += repairsSection(context);
     body += accuracySection(context);
     body += sensitivitySection(context);
     body += propagationSection(context);

@@ -4,6 +4,7 @@
 #include "widgets/report/report_html.h"
 #include "widgets/report/report_plots.h"
 #include "widgets/report/report_sections.h"
+#include "widgets/repair_labels.h"
 
 
 #include <algorithm>
@@ -26,6 +27,8 @@ QString rowDescription(const std::string& label)
         return HtmlReport::tr("your plan");
     if (label == kAutoRow)
         return HtmlReport::tr("automatic plan (best observer per point)");
+    if (isRepairRow(label))
+        return esc(repairRowDisplay(label));
     return HtmlReport::tr("%1 at every point").arg(esc(label));
 }
 

@@ -33,6 +33,10 @@ QString coverageSection(const ReportContext& context);
 // Convergence of the ranges over the calibration batches (report_convergence.cpp).
 QString convergenceSection(const ReportContext& context);
 
+// The repairs and the accuracy before and after the last one (report_repairs.cpp); empty
+// when the calibration was not repaired.
+QString repairsSection(const ReportContext& context);
+
 // The worst points with their histograms (report_worst_points.cpp).
 QString worstPointsSection(const ReportContext& context);
 

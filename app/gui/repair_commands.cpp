@@ -1,0 +1,40 @@
+#include "gui/repair_commands.h"
+
+#include "gui/calibration_document.h"
+
+#include <QUndoStack>
+
+namespace cs::app {
+
+RepairCommand::RepairCommand(CalibrationDocument* document, CalibrationResult before, ObserverBank beforeBank,
+                             CalibrationResult after, ObserverBank afterBank, std::vector<std::string> repairs,
+                             std::shared_ptr<const ui::WeightRepairChanges> changes, const QString& text)
+    : QUndoCommand(text), m_document(document), m_before(std::move(before)), m_beforeBank(std::move(beforeBank)),
+      m_after(std::move(after)), m_afterBank(std::move(afterBank)), m_repairs(std::move(repairs)),
+      m_changes(std::move(changes))
+{
+    m_after.evaluation.reset(); // nothing measured the repaired plan yet
+}
+
+void RepairCommand::undo()
+{
+    // What was evaluated on the repaired plan comes back with it on redo.
+    m_after.evaluation = m_document->evaluation();
+    m_document->restoreSnapshot(m_before, m_beforeBank);
+}
+
+void RepairCommand::redo()
+{
+    m_before.evaluation = m_document->evaluation();
+    m_document->restoreSnapshot(m_after, m_afterBank);
+}
+
+const RepairCommand* RepairCommand::lastApplied(const QUndoStack* stack)
+{
+    for (int i = stack->index() - 1; i >= 0; --i)
+        if (const auto* repair = dynamic_cast<const RepairCommand*>(stack->command(i)))
+            return repair;
+    return nullptr;
+}
+
+} // namespace cs::app

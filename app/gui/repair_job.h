@@ -1,0 +1,45 @@
+#pragma once
+// The Repair page's job, run on a worker: the repairs the user chose applied to a copy of
+// the calibration in the order the CLI's `repair` applies them (parameter repairs and a
+// preset, then the plan search, AdaRound, the fallback budget), and what they did to each
+// changed layer's weights for the Weights view.
+#include "core/calibration.h"
+#include "core/dataset/dataset_spec.h"
+#include "core/progress.h"
+#include "widgets/repair_panel.h"
+#include "widgets/repair_weight_change.h"
+
+#include <QString>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace cs::app {
+
+struct RepairRequest {
+    ui::RepairChoice choice;
+    DatasetSpec validation; // labelled, for the fallback budget
+};
+
+struct RepairJobResult {
+    CalibrationResult result;                 // the repaired calibration, no evaluation
+    std::shared_ptr<ObserverBank> bank;       // its live observers
+    std::vector<std::string> newRepairs;      // the records this run added, in order
+    std::shared_ptr<const ui::WeightRepairChanges> changes; // by layer, the layers it changed
+};
+
+// Throws CalibError (naming the point) on bad input or NaN/Inf, JobCancelled when `progress`
+// says stop. `session` and `bank` are the worker's own copies; `bank` is used up.
+RepairJobResult runRepairJob(const CalibrationResult& session, std::shared_ptr<ObserverBank> bank,
+                             const RepairRequest& request, const ProgressCallback& progress);
+
+// The effective (BN-folded in deployment mode) weights and biases of `config`'s model with
+// `before` and with `after` in place, compared for every layer the two maps set differently.
+ui::WeightRepairChanges weightChanges(const CalibrationConfig& config, const LayerParameterMap& before,
+                                      const LayerParameterMap& after);
+
+// "bias correction, equalization": the plain names of `records`.
+QString repairNamesText(const std::vector<std::string>& records);
+
+} // namespace cs::app
