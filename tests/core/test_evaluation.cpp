@@ -4,6 +4,7 @@
 #include "core/calibration.h"
 #include "core/evaluation.h"
 #include "core/evaluation/stages_p.h"
+#include "core/platform/tensor_block_cache.h"
 #include "core/quant_plan.h"
 #include "core/exchange/evaluation_report.h"
 #include "core/stats/metrics.h"
@@ -372,6 +373,33 @@ private Q_SLOTS:
         QCOMPARE(cell->metrics.sqnrDb, direct.planMetrics.sqnrDb);
     }
 
+    // Last: the block cache stays LibTorch's allocator for the rest of the process. Where the
+    // tensors' memory comes from changes no number, and batch after batch reuses the blocks.
+    void tensorBlockCacheChangesNoNumber()
+    {
+        EvaluationConfig e = demoValidation(4);
+        e.observers = {"min_max", "kl"};
+        e.sensitivity = false;
+        const EvaluationResult plain = runEvaluation(m_demo, e);
+        QVERIFY(useTensorBlockCache());
+        const EvaluationResult cached = runEvaluation(m_demo, e);
+        const TensorBlockCacheStats stats = tensorBlockCacheStats();
+        QVERIFY(stats.mapped > 0);
+        QVERIFY2(stats.reused > stats.mapped, qPrintable(QStringLiteral("%1 mapped, %2 reused")
+                                                             .arg(stats.mapped).arg(stats.reused)));
+        QCOMPARE(cached.accuracy.size(), plain.accuracy.size());
+        for (size_t i = 0; i < plain.accuracy.size(); ++i) {
+            const OutputMetrics &a = plain.accuracy[i].metrics, &b = cached.accuracy[i].metrics;
+            QVERIFY(a.top1 == b.top1 && a.argmaxAgreement == b.argmaxAgreement && a.sqnrDb == b.sqnrDb
+                    && a.cosine == b.cosine);
+        }
+        QCOMPARE(cached.points.size(), plain.points.size());
+        for (size_t i = 0; i < plain.points.size(); ++i) {
+            QVERIFY(cached.points[i].local.l2 == plain.points[i].local.l2);
+            QVERIFY(cached.points[i].accumulated.l2 == plain.points[i].accumulated.l2);
+            QVERIFY(cached.points[i].accumulated.maxAbsError == plain.points[i].accumulated.maxAbsError);
+        }
+    }
 };
 
 QTEST_GUILESS_MAIN(TestEvaluation)
