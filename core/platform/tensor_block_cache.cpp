@@ -118,9 +118,10 @@ bool useTensorBlockCache()
 {
 #if defined(__linux__)
     static const bool installed = [] {
-        static BlockCacheAllocator allocator;
-        c10::SetCPUAllocator(&allocator, /*priority=*/1);
-        return c10::GetCPUAllocator() == &allocator;
+        // Never destroyed, as the blocks: LibTorch may still allocate during static destruction.
+        static auto* allocator = new BlockCacheAllocator;
+        c10::SetCPUAllocator(allocator, /*priority=*/1);
+        return c10::GetCPUAllocator() == allocator;
     }();
     return installed;
 #else
