@@ -7,6 +7,7 @@
 #include "core/platform/logging.h"
 #include "core/model/model_graph.h"
 #include "core/session/observer_bank.h"
+#include "core/observers/mse_search.h"
 #include "core/observers/observer_registry.h"
 
 #include <chrono>
@@ -48,6 +49,8 @@ public:
         }
         // Every observer starts with the same NaN/Inf count and min/max pass: run it once.
         const obs::Observer::Scan scan = obs::Observer::scan(x);
+        // x stays as it is until this call returns: the error searches may share one histogram.
+        const obs::SharedErrorHistogramScope sharedHistogram(x.data, x.numel());
         slot.observers->configured->observe(x, scan);
         for (auto& [name, observer] : slot.observers->compare)
             observer->observe(x, scan);

@@ -157,7 +157,7 @@ EvaluationResult runEvaluation(const EvaluationInput& input, const EvaluationCon
     const int64_t total = passes * runner.batches;
     int64_t done = 0;
     if (config.accuracyTable && !config.localErrorsOnly) {
-        evaluation::runAccuracyTable(runner, rows, result, done, total);
+        evaluation::runAccuracyTable(runner, rows, input.plan, result, done, total);
         stageDone(EvaluationStage::AccuracyTable);
     }
     if (sensitivity) {

@@ -70,10 +70,15 @@ MainPassOutput runMainPass(PassRunner& runner, const EvaluationInput& input, Eva
 // returns the plan with those choices (the user's plan elsewhere).
 QuantPlan runAutoPlan(const EvaluationInput& input, const MainPassOutput& mainPass, EvaluationResult& result);
 
-// Stage 3: one quantized pass per row, appended to result.accuracy. `done`/`total` count the
-// batches of stages 3 and 4 together.
+// Stage 3: one quantized pass per row, appended to result.accuracy; a row whose plan is
+// `mainPlan` (the main pass's, whose outputs are result.planMetrics) takes those instead of a
+// pass of its own. `done`/`total` count the batches of stages 3 and 4 together.
 void runAccuracyTable(PassRunner& runner, const std::vector<std::pair<std::string, QuantPlan>>& rows,
-                      EvaluationResult& result, int64_t& done, int64_t total);
+                      const QuantPlan& mainPlan, EvaluationResult& result, int64_t& done, int64_t total);
+
+// The same quantized model: equal activation and weight grids (scales bit for bit), BN
+// folding and repaired parameters.
+bool samePlan(const QuantPlan& a, const QuantPlan& b);
 
 // Stage 4: each point of `plan` quantized alone (and, with allButOne, everything but it);
 // fills result.sensitivity, ranked most sensitive first.

@@ -298,10 +298,31 @@ Bounds candidateBounds(const MomentHistogram& h, const ErrorCandidate& c, std::s
 }
 
 thread_local std::size_t lastDirectPasses = 0;
+thread_local std::size_t histogramBuilds = 0;
+
+// The thread's moment histogram and, inside a SharedErrorHistogramScope, what it was built
+// from (valid only while `built` is set; the scope's end clears it).
+thread_local MomentHistogram threadHistogram;
+struct SharedKey {
+    const float* scopeX = nullptr;
+    std::size_t scopeN = 0;
+    bool built = false;
+    float mn = 0.0f, mx = 0.0f;
+    std::size_t bins = 0;
+};
+thread_local SharedKey shared;
 
 }  // namespace
 
 std::size_t squaredErrorDirectPasses() { return lastDirectPasses; }
+std::size_t squaredErrorHistogramBuilds() { return histogramBuilds; }
+
+SharedErrorHistogramScope::SharedErrorHistogramScope(const float* x, std::size_t n)
+    : m_previousX(shared.scopeX), m_previousN(shared.scopeN) {
+    shared = SharedKey{x, n, false, 0.0f, 0.0f, 0};
+}
+
+SharedErrorHistogramScope::~SharedErrorHistogramScope() { shared = SharedKey{m_previousX, m_previousN, false, 0.0f, 0.0f, 0}; }
 
 std::size_t squaredErrorArgmin(const float* x, std::size_t n, float mn, float mx,
                                const std::vector<ErrorCandidate>& candidates, bool lastWins, bool fast) {
@@ -316,10 +337,18 @@ std::size_t squaredErrorArgmin(const float* x, std::size_t n, float mn, float mx
             loss[k] = kernels::squaredErrorDivide(x, n, candidates[k].scale, candidates[k].lo, candidates[k].hi);
         lastDirectPasses = nc;
     } else {
-        thread_local MomentHistogram h;
+        MomentHistogram& h = threadHistogram;
         std::size_t bins = 4096;
         while (bins < 65536 && bins * 16 < n) bins *= 2;
-        buildHistogram(x, n, mn, mx, bins, h);
+        const bool inScope = shared.scopeX != nullptr && x == shared.scopeX && n == shared.scopeN;
+        if (!(inScope && shared.built && shared.mn == mn && shared.mx == mx && shared.bins == bins)) {
+            buildHistogram(x, n, mn, mx, bins, h);
+            ++histogramBuilds;
+            shared.built = inScope;
+            shared.mn = mn;
+            shared.mx = mx;
+            shared.bins = bins;
+        }
         std::vector<Bounds> bounds(nc);
         std::vector<long double> err(nc);
         long double bestUpper = std::numeric_limits<long double>::infinity();

@@ -53,5 +53,25 @@ std::size_t squaredErrorArgmin(const float* x, std::size_t n, float mn, float mx
 // How many candidates the last fast squaredErrorArgmin call on this thread passed over
 // directly (for tests and benchmarks).
 std::size_t squaredErrorDirectPasses();
+// How many moment histograms squaredErrorArgmin has built on this thread (for tests).
+std::size_t squaredErrorHistogramBuilds();
+
+// While one is alive, the fast squaredErrorArgmin calls on this thread over exactly x[0, n)
+// (the same pointer and size, the same min and max) build the moment histogram once and
+// share it: compare mode runs Horizon's mse and mix on every batch of a point, and the
+// histogram is most of their cost. Whoever opens the scope guarantees that x does not change
+// while it is alive; the histogram is forgotten when it ends, so no later data, even at the
+// same address, can meet it.
+class SharedErrorHistogramScope {
+public:
+    SharedErrorHistogramScope(const float* x, std::size_t n);
+    ~SharedErrorHistogramScope();
+    SharedErrorHistogramScope(const SharedErrorHistogramScope&) = delete;
+    SharedErrorHistogramScope& operator=(const SharedErrorHistogramScope&) = delete;
+
+private:
+    const float* m_previousX;
+    std::size_t m_previousN;
+};
 
 }  // namespace cs::obs

@@ -3,6 +3,9 @@
 #include "core_test_support.h"
 #include "core/calibration.h"
 #include "core/evaluation.h"
+#include "core/evaluation/stages_p.h"
+#include "core/platform/tensor_block_cache.h"
+#include "core/quant_plan.h"
 #include "core/exchange/evaluation_report.h"
 #include "core/stats/metrics.h"
 #include "core/observers/quant_math.h"
@@ -309,6 +312,41 @@ private Q_SLOTS:
         QCOMPARE(json.value(QStringLiteral("sensitivity")).toArray().size(), 15);
         QCOMPARE(json.value(QStringLiteral("auto_plan")).toArray().size(), 15);
     }
+    // A row whose plan is the main pass's own takes the main pass's outputs: the same
+    // quantized model over the same batches, so the same numbers without another pass.
+    void accuracyRowsOfTheMainPlanReuseTheMainPass()
+    {
+        const QuantPlan plan = planFromCalibration(m_demo);
+        QVERIFY(evaluation::samePlan(plan, planWithObserver(m_demo, "min_max"))); // the demo's plan is min_max
+        QVERIFY(!evaluation::samePlan(plan, planWithObserver(m_demo, "kl")));
+        QuantPlan nudged = plan;
+        nudged.activations.begin()->second.scale[0] = std::nextafter(nudged.activations.begin()->second.scale[0], 1.0f);
+        QVERIFY(!evaluation::samePlan(plan, nudged));
+        nudged = plan;
+        nudged.activations.erase(nudged.activations.begin());
+        QVERIFY(!evaluation::samePlan(plan, nudged));
+        nudged = plan;
+        nudged.foldBatchNorm = !plan.foldBatchNorm;
+        QVERIFY(!evaluation::samePlan(plan, nudged));
+
+        EvaluationConfig e = demoValidation(3);
+        e.observers = {"min_max", "kl"};
+        e.sensitivity = false;
+        std::vector<std::string> stages;
+        const EvaluationResult r = runEvaluation(m_demo, e, [&](const ProgressInfo& info) {
+            stages.push_back(info.stage);
+            return true;
+        });
+        const auto same = [](const OutputMetrics& a, const OutputMetrics& b) {
+            return a.samples == b.samples && a.top1 == b.top1 && a.top5 == b.top5
+                   && a.argmaxAgreement == b.argmaxAgreement && a.sqnrDb == b.sqnrDb && a.cosine == b.cosine;
+        };
+        QVERIFY(same(r.row("min_max")->metrics, r.row("plan")->metrics));
+        QVERIFY(!same(r.row("kl")->metrics, r.row("plan")->metrics));
+        // Every row still reports its batches: 3 rows (auto, min_max, kl) of 3 batches.
+        QCOMPARE(std::count(stages.begin(), stages.end(), std::string("accuracy table")), 3L * 3);
+    }
+
     void sweepReusesStatisticsAndSortsByAccuracy()
     {
         CalibrationConfig c = demoCalibration();
@@ -333,6 +371,34 @@ private Q_SLOTS:
         QVERIFY(cell != rows.end());
         QCOMPARE(cell->metrics.top1, direct.planMetrics.top1);
         QCOMPARE(cell->metrics.sqnrDb, direct.planMetrics.sqnrDb);
+    }
+
+    // Last: the block cache stays LibTorch's allocator for the rest of the process. Where the
+    // tensors' memory comes from changes no number, and batch after batch reuses the blocks.
+    void tensorBlockCacheChangesNoNumber()
+    {
+        EvaluationConfig e = demoValidation(4);
+        e.observers = {"min_max", "kl"};
+        e.sensitivity = false;
+        const EvaluationResult plain = runEvaluation(m_demo, e);
+        QVERIFY(useTensorBlockCache());
+        const EvaluationResult cached = runEvaluation(m_demo, e);
+        const TensorBlockCacheStats stats = tensorBlockCacheStats();
+        QVERIFY(stats.mapped > 0);
+        QVERIFY2(stats.reused > stats.mapped, qPrintable(QStringLiteral("%1 mapped, %2 reused")
+                                                             .arg(stats.mapped).arg(stats.reused)));
+        QCOMPARE(cached.accuracy.size(), plain.accuracy.size());
+        for (size_t i = 0; i < plain.accuracy.size(); ++i) {
+            const OutputMetrics &a = plain.accuracy[i].metrics, &b = cached.accuracy[i].metrics;
+            QVERIFY(a.top1 == b.top1 && a.argmaxAgreement == b.argmaxAgreement && a.sqnrDb == b.sqnrDb
+                    && a.cosine == b.cosine);
+        }
+        QCOMPARE(cached.points.size(), plain.points.size());
+        for (size_t i = 0; i < plain.points.size(); ++i) {
+            QVERIFY(cached.points[i].local.l2 == plain.points[i].local.l2);
+            QVERIFY(cached.points[i].accumulated.l2 == plain.points[i].accumulated.l2);
+            QVERIFY(cached.points[i].accumulated.maxAbsError == plain.points[i].accumulated.maxAbsError);
+        }
     }
 };
 

@@ -136,6 +136,7 @@ private Q_SLOTS:
     void extremeRangeGrowthStaysBounded();
     void cloneAndReset();
     void sharedScanEqualsOwnScan();
+    void sharedErrorHistogramEqualsOwnHistogram();
     void signedDataKeepsItsNegativeSide_data();
     void signedDataKeepsItsNegativeSide();
     void nonNegativeDataKeepsTheUnsignedGrid_data();
@@ -575,6 +576,49 @@ void TestObserverBehaviour::sharedScanEqualsOwnScan() {
             }
             QVERIFY2(sameResult(own->result(), shared->result()), name.c_str());
         }
+}
+
+// Compare mode lets mse and mix share one moment histogram per batch: every observer's
+// result stays the same, the two searches build one histogram instead of two, and data that
+// changes at the same address after the scope ends gets a histogram of its own.
+void TestObserverBehaviour::sharedErrorHistogramEqualsOwnHistogram() {
+    std::vector<Batch> batches = randomBatches(4, 40000, 23);
+    batches[2].data[9] = std::numeric_limits<float>::quiet_NaN();  // a filtered copy: no sharing
+    for (Batch& b : batches) b.shape = {4, 10000};
+    for (const std::string& name : observerNames()) {
+        if (!validateParams(name, {}, QuantSpec{}).empty()) continue;
+        auto own = createObserver(name, {}, QuantSpec{}), shared = createObserver(name, {}, QuantSpec{});
+        auto mse = createObserver("mse", {}, QuantSpec{});
+        for (const Batch& b : batches) {
+            own->observe(b.view());
+            const SharedErrorHistogramScope scope(b.view().data, b.view().numel());
+            mse->observe(b.view(), Observer::scan(b.view()));  // builds it first
+            shared->observe(b.view(), Observer::scan(b.view()));
+        }
+        QVERIFY2(sameResult(own->result(), shared->result()), name.c_str());
+    }
+    auto mse = createObserver("mse", {}, QuantSpec{}), mix = createObserver("mix", {}, QuantSpec{});
+    auto mse2 = createObserver("mse", {}, QuantSpec{});
+    Batch b = batches[0];
+    std::size_t before = squaredErrorHistogramBuilds();
+    {
+        const SharedErrorHistogramScope scope(b.view().data, b.view().numel());
+        mse->observe(b.view(), Observer::scan(b.view()));
+        mix->observe(b.view(), Observer::scan(b.view()));
+    }
+    QCOMPARE(squaredErrorHistogramBuilds() - before, std::size_t(1));
+    // The same address with other values (and the same min and max), after the scope: rebuilt.
+    std::swap(b.data[100], b.data[200]);
+    for (std::size_t i = 0; i < b.data.size(); i += 7) b.data[i] *= 0.5f;
+    before = squaredErrorHistogramBuilds();
+    {
+        const SharedErrorHistogramScope scope(b.view().data, b.view().numel());
+        mse->observe(b.view(), Observer::scan(b.view()));
+    }
+    mse2->observe(batches[0].view());
+    mse2->observe(b.view());
+    QCOMPARE(squaredErrorHistogramBuilds() - before, std::size_t(3));
+    QVERIFY(sameResult(mse->result(), mse2->result()));
 }
 
 namespace {
