@@ -3,10 +3,10 @@
 //   bench_repair [DEMO_DIR]        the demo (first 2000 validation images): each repair's top-1
 //   bench_repair order [DEMO_DIR]  quint4 affine activations: plan search alone, bias correction
 //                                  before it, bias correction after it
-//   bench_repair resnet18 MODEL.pt DATA.npy [ADAROUND_ITERATIONS]
+//   bench_repair resnet18 MODEL.pt DATA.npy [ADAROUND_ITERATIONS [adaround]]
 //                                  time of each repair on a scripted ResNet-18 (8 batches of 16,
 //                                  made by tests/bench/bench_repair_resnet18.py), AdaRound
-//                                  iterations per second per layer
+//                                  iterations per second per layer (`adaround`: that alone)
 // (default DEMO_DIR: the test cache's demo)
 #include "core/calibration.h"
 #include "core/demo/demo_splits.h"
@@ -113,7 +113,7 @@ int orders(const std::string& dir)
 }
 
 // Each repair's time on a scripted ResNet-18, and AdaRound's iterations per second per layer.
-int resnet18(const std::string& model, const std::string& data, int iterations)
+int resnet18(const std::string& model, const std::string& data, int iterations, bool onlyAdaRound)
 {
     CalibrationConfig c;
     c.modelPath = model;
@@ -147,6 +147,8 @@ int resnet18(const std::string& model, const std::string& data, int iterations)
     o = {};
     o.preset = "ti-advanced";
     choices.push_back({"preset ti-advanced", o});
+    if (onlyAdaRound)
+        choices.clear();
     for (const Choice& choice : choices) {
         t0 = Clock::now();
         const CalibrationResult r = runRepairs(session, c, choice.options);
@@ -186,10 +188,11 @@ int main(int argc, char** argv)
         return orders(argc > 2 ? argv[2] : CALIBSCOPE_TEST_DEMO_DIR);
     if (mode == "resnet18") {
         if (argc < 4) {
-            std::fprintf(stderr, "usage: bench_repair resnet18 MODEL.pt DATA.npy [ADAROUND_ITERATIONS]\n");
+            std::fprintf(stderr, "usage: bench_repair resnet18 MODEL.pt DATA.npy [ADAROUND_ITERATIONS [adaround]]\n");
             return 2;
         }
-        return resnet18(argv[2], argv[3], argc > 4 ? std::atoi(argv[4]) : 20);
+        return resnet18(argv[2], argv[3], argc > 4 ? std::atoi(argv[4]) : 20,
+                        argc > 5 && std::string(argv[5]) == "adaround");
     }
     const std::string dir = argc > 1 ? argv[1] : CALIBSCOPE_TEST_DEMO_DIR;
     const DemoSplits splits = loadDemoSplits(dir + "/demo.json");
