@@ -174,6 +174,10 @@ CalibrationResult runCalibration(const CalibrationConfig& config, const Progress
                 ObserverConfig defaults = pointConfig;
                 defaults.name = name;
                 defaults.params.clear();
+                // weight_mse searches weight clips: on an activation it repeats mse's search
+                // at its cost, so the comparison leaves it out.
+                if (name == "weight_mse")
+                    continue;
                 // A user-set range joins the comparison only with the user's own parameters.
                 if (obs::rangeSetByUser(name)) {
                     if (pointConfig.name != name || pointConfig.params.empty())

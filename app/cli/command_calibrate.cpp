@@ -58,7 +58,9 @@ int runCalibrate(const QStringList& arguments)
     const auto numBatches = option("num-batches", "Batches to run; -1 = the whole dataset (default 30).", "N", "30");
     const auto actObserver = option("act-observer", "Activation observer (default min_max).", "NAME", "min_max");
     const auto actParam = option("act-param", "Activation observer parameter, repeatable.", "KEY=VALUE");
-    const auto weightObserver = option("weight-observer", "Weight observer (default min_max, per channel).", "NAME", "min_max");
+    const auto weightObserver = option("weight-observer", "Weight observer, per channel: min_max (default), weight_mse "
+                                       "(the clip with the least squared quantization error per channel) or another "
+                                       "per-channel observer.", "NAME", "min_max");
     const auto dtype = option("dtype", "Activation dtype: qint4, quint4, qint8, quint8, qint16 (default qint8).", "DTYPE", "qint8");
     const auto qscheme = option("qscheme", "per_tensor_symmetric or per_tensor_affine (default symmetric).", "QSCHEME",
                              "per_tensor_symmetric");

@@ -34,12 +34,20 @@ int runRepair(const QStringList& arguments)
         "  --preset NAME      ti-simple (pact2 min/max ranges, power-of-two scales, per-tensor weights),\n"
         "                     ti-advanced (pact2 histogram ranges, power-of-two scales, per-tensor weights, TI\n"
         "                     weight clipping and TI bias correction), ti-advanced-dw (ti-advanced with\n"
-        "                     per-channel weights for depthwise convs). Sets the observers first; the other\n"
-        "                     repairs given are added.\n"
+        "                     per-channel weights for depthwise convs, no channel's scale below the per-tensor\n"
+        "                     scale / 256, as TI caps it). Sets the observers first; the other repairs given\n"
+        "                     are added.\n"
+        "  --weight-observer NAME\n"
+        "                     the observer of every conv/linear weight (after the preset's; each keeps its\n"
+        "                     grid): min_max, or weight_mse (per channel, of 100 clips from max|W| down to half\n"
+        "                     of it the one with the least squared quantization error; never above min_max's),\n"
+        "                     or any per-channel registry observer.\n"
         "  --plan-search      then per point, in op order, the compare-pass observer that gives the lowest\n"
         "                     error (MSE) of the model's output against the float model's on the calibration\n"
         "                     data, starting from the best single observer (needs a session calibrated with\n"
-        "                     --compare).\n"
+        "                     --compare); the candidates are measured on the repaired model. With\n"
+        "                     --bias-correction the search runs first and the biases are then corrected for\n"
+        "                     the ranges it chose, kept only if they lower its output error.\n"
         "  --adaround         then AdaRound (Nagel et al. 2020) for every quantized conv/linear weight: per weight\n"
         "                     round up or down so that the layer's output on its cached inputs matches the float\n"
         "                     layer's (rectified sigmoid, zeta 1.1, gamma -0.1, lambda 0.01, beta 20 -> 2 after a\n"
@@ -63,6 +71,7 @@ int runRepair(const QStringList& arguments)
     const auto adaround = option("adaround", "AdaRound the weights (see above).");
     const auto adaroundIterations = option("adaround-iterations", "AdaRound iterations per layer (default 400).", "N");
     const auto planSearch = option("plan-search", "Accuracy-driven plan search (see above).");
+    const auto weightObserver = option("weight-observer", "Observer of every weight, e.g. weight_mse (see above).", "NAME");
     const auto validation = option("validation", "Labelled validation data for --budget.", "V");
     const auto budget = option("budget", "Top-1 points the plan may lose against float, with --validation.", "PTS");
     const auto out = option("out", "Repaired session to write.", "OUT.cscope");
@@ -70,7 +79,7 @@ int runRepair(const QStringList& arguments)
     const auto quiet = option("quiet", "No progress bar and no summary.");
     parser.addOptions({session, data, dataOptions.format, dataOptions.labels, dataOptions.start, dataOptions.count,
                        batchSize, numBatches, model, preset, bias, biasFlavour, clipping, equalize, noAbsorb, adaround,
-                       adaroundIterations, planSearch, validation, budget, out, threads, quiet});
+                       adaroundIterations, planSearch, weightObserver, validation, budget, out, threads, quiet});
     int exitCode = Ok;
     if (!parseOrExplain(parser, QStringLiteral("repair"), arguments, exitCode))
         return exitCode;
@@ -114,13 +123,21 @@ int runRepair(const QStringList& arguments)
     }
     options.bias.flavour = flavour == QLatin1String("ti") ? cs::BiasCorrectionFlavour::TiPerBatch
                                                           : cs::BiasCorrectionFlavour::Empirical;
-    const bool parameterRepairs =
-        options.biasCorrection || options.weightClipping || options.equalize || !options.preset.empty();
-    if (!parameterRepairs && !parser.isSet(planSearch) && !parser.isSet(adaround) && !parser.isSet(budget)) {
-        printError("repair: choose at least one of --preset, --bias-correction, --weight-clipping, --equalize, "
-                   "--plan-search, --adaround, --budget");
+    options.weightObserver = parser.value(weightObserver).toStdString();
+    if (parser.isSet(weightObserver) && options.weightObserver.empty()) {
+        printError("repair: --weight-observer takes an observer name");
         return BadUsage;
     }
+    const bool parameterRepairs = options.biasCorrection || options.weightClipping || options.equalize
+                                  || !options.preset.empty() || !options.weightObserver.empty();
+    if (!parameterRepairs && !parser.isSet(planSearch) && !parser.isSet(adaround) && !parser.isSet(budget)) {
+        printError("repair: choose at least one of --preset, --bias-correction, --weight-clipping, --equalize, "
+                   "--weight-observer, --plan-search, --adaround, --budget");
+        return BadUsage;
+    }
+    // With parameter repairs the job runs the search itself: after the re-calibration, before
+    // the bias correction it then measures with the chosen ranges.
+    options.planSearch = parameterRepairs && parser.isSet(planSearch);
     try {
         const std::string sessionPath = parser.value(session).toStdString();
         cs::ObserverBank originalBank;
@@ -178,24 +195,14 @@ int runRepair(const QStringList& arguments)
         };
         // The activation choices first (AdaRound fits each layer to its quantized inputs),
         // the weights' rounding next, the fallback to float last (it measures everything).
-        if (parser.isSet(planSearch)) {
+        if (parser.isSet(planSearch) && !options.planSearch) {
             cs::PlanSearchConfig s;
             s.data = config.data;
             s.batchSize = config.batchSize;
             s.maxBatches = config.numBatches;
             s.threads = config.threads;
             const cs::PlanSearchResult r = cs::runPlanSearch(repaired, s, report);
-            cs::RepairRecord record{"plan_search", {{"metric", "output_mse"}, {"images", std::to_string(r.images)}}, {}};
-            for (const auto& [point, c] : r.configs) {
-                const cs::PointCalibration* p = repaired.point(point);
-                if (!p || p->config == c)
-                    continue;
-                apply(point, c);
-                record.notes.push_back(point + ": " + c.name);
-            }
-            record.notes.push_back("output MSE " + std::to_string(r.startError) + " (" + r.start + " everywhere) -> "
-                                   + std::to_string(r.outputError));
-            repaired.repairs.push_back(std::move(record));
+            repaired.repairs.push_back(cs::applyPlanSearch(repaired, bank, r));
         }
         if (parser.isSet(adaround)) {
             cs::AdaRoundModelConfig a;

@@ -29,6 +29,8 @@ std::unique_ptr<Observer> makeHistEntropy(const ParamMap& params, const QuantSpe
 std::unique_ptr<Observer> makeHistMse(const ParamMap& params, const QuantSpec& spec);
 // TI
 std::unique_ptr<Observer> makePact2(const ParamMap& params, const QuantSpec& spec);
+// calibscope
+std::unique_ptr<Observer> makeWeightMse(const ParamMap& params, const QuantSpec& spec);
 
 // torch.aminmax over finite values (n > 0).
 inline void aminmax(const float* x, std::size_t n, float& mn, float& mx) { kernels::aminmax(x, n, mn, mx); }

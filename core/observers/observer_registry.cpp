@@ -124,6 +124,11 @@ const std::vector<Entry>& entries() {
                        real("xmax", 1.0, -kBig, kBig, "high end of the range", true)},
                       true, true},
                      &detail::makeUserRange});
+        t.push_back({{"weight_mse", "calibscope",
+                      "MSE-chosen weight range: per channel (or tensor), of 100 clips from max|W| down to half of it, "
+                      "the one minimising sum (W - fq(W))^2 on the point's own grid (never above min_max's error)",
+                      {averaging(0.01)}, true},
+                     &detail::makeWeightMse});
         return t;
     }();
     return table;

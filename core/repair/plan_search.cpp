@@ -308,6 +308,36 @@ PlanSearchResult runPlanSearch(const CalibrationResult& calibration, const PlanS
     return runPlanSearch(evaluationInput(calibration, e), config, progress);
 }
 
+double planOutputError(const CalibrationResult& calibration, const QuantPlan& plan, const PlanSearchConfig& config,
+                       const ProgressCallback& progress)
+{
+    if (config.batchSize < 1)
+        throw CalibError("plan search", "the batch size must be at least 1");
+    CachedPasses passes(calibration.model.path, calibration.config.mode, calibration.model.inputShape, config.data,
+                        config.batchSize, config.maxBatches, config.threads, progress);
+    passes.setTotalPasses(1);
+    bool stopped = false;
+    const double sum = passes.squaredError(plan, kInf, stopped, "output error");
+    return passes.elements > 0 ? sum / double(passes.elements) : 0.0;
+}
+
+RepairRecord applyPlanSearch(CalibrationResult& calibration, ObserverBank& bank, const PlanSearchResult& search)
+{
+    RepairRecord record{"plan_search", {{"metric", "output_mse"}, {"images", std::to_string(search.images)}}, {}};
+    for (const auto& [point, c] : search.configs) {
+        const PointCalibration* p = calibration.point(point);
+        if (!p || p->config == c)
+            continue;
+        if (applyPointConfig(calibration, bank, point, c) != RetuneOutcome::Recomputed)
+            throw CalibError(point, c.name + " cannot be applied without the data: calibrate with --compare and save "
+                                             "the observers");
+        record.notes.push_back(point + ": " + c.name);
+    }
+    record.notes.push_back("output MSE " + std::to_string(search.startError) + " (" + search.start + " everywhere) -> "
+                           + std::to_string(search.outputError));
+    return record;
+}
+
 namespace {
 
 // A point's grid at qint16 from its observer's range (same scheme; a custom integer range or

@@ -76,6 +76,16 @@ PlanSearchResult runPlanSearch(const EvaluationInput& input, const PlanSearchCon
 PlanSearchResult runPlanSearch(const CalibrationResult& calibration, const PlanSearchConfig& config,
                                const ProgressCallback& progress = {});
 
+// The output MSE of `plan` on `calibration`'s model against the float model, over `config`'s
+// images: the error runPlanSearch minimises, comparable with its outputError on the same data.
+double planOutputError(const CalibrationResult& calibration, const QuantPlan& plan, const PlanSearchConfig& config,
+                       const ProgressCallback& progress = {});
+
+// Applies a search's choices to `calibration` through `bank` (as the GUI applies an edit) and
+// returns the "plan_search" record: the points that changed and the output error. Throws
+// CalibError when a chosen observer cannot be applied without the data.
+RepairRecord applyPlanSearch(CalibrationResult& calibration, ObserverBank& bank, const PlanSearchResult& search);
+
 enum class FallbackPrecision { Float, QInt16 };
 
 struct FallbackBudgetConfig {

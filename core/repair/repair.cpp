@@ -4,6 +4,9 @@
 #include "core/errors.h"
 #include "core/model/model_graph.h"
 #include "core/platform/logging.h"
+#include "core/observers/observer_registry.h"
+#include "core/quant_plan.h"
+#include "core/repair/plan_search.h"
 #include "core/repair/repair_p.h"
 
 #include <chrono>
@@ -46,7 +49,8 @@ std::string presetDescription(const std::string& name)
         return "TI Advanced Calib: pact2 histogram ranges, power-of-two scales, per-tensor weights, TI weight "
                "clipping, TI per-batch bias correction";
     if (name == "ti-advanced-dw")
-        return "TI Advanced DW Calib: ti-advanced with per-channel weights for depthwise convs";
+        return "TI Advanced DW Calib: ti-advanced with per-channel weights for depthwise convs, no channel's scale "
+               "below the per-tensor scale / 256";
     return {};
 }
 
@@ -70,8 +74,31 @@ void applyPreset(const std::string& name, CalibrationConfig& config, RepairOptio
             config.weightOverrides[op] = tiConfig("min_max", obs::QScheme::PerChannelSymmetric, 0);
 }
 
+namespace {
+
+// Every weight gets `observer` on its own grid (the default and the per-op ones).
+RepairRecord setWeightObserver(const std::string& observer, CalibrationConfig& config)
+{
+    auto set = [&](ObserverConfig& c, const std::string& what) {
+        c.name = observer;
+        c.params.clear();
+        const std::string error = obs::validateParams(observer, {}, c.spec);
+        if (!error.empty())
+            throw CalibError("weight observer for " + what, error);
+    };
+    set(config.weight, "the weights");
+    for (auto& [op, c] : config.weightOverrides)
+        set(c, op);
+    RepairRecord r{"weight_observer", {{"name", observer}}, {}};
+    r.notes.push_back("every conv/linear weight: " + observer + " (" + std::to_string(config.weightOverrides.size())
+                      + " per-op weight configurations kept their grids)");
+    return r;
+}
+
+} // namespace
+
 CalibrationResult runRepairs(const CalibrationResult& session, const CalibrationConfig& configIn,
-                             const RepairOptions& optionsIn, const ProgressCallback& progress, ObserverBank* bank)
+                             const RepairOptions& optionsIn, const ProgressCallback& progress, ObserverBank* bankOut)
 {
     const auto started = std::chrono::steady_clock::now();
     CalibrationConfig config = configIn;
@@ -81,11 +108,25 @@ CalibrationResult runRepairs(const CalibrationResult& session, const Calibration
         applyPreset(options.preset, config, options);
         records.push_back({"preset", {{"name", options.preset}}, {presetDescription(options.preset)}});
     }
-    if (!options.biasCorrection && !options.weightClipping && !options.equalize && options.preset.empty())
-        throw CalibError("repair", "no repair chosen (bias correction, weight clipping, equalization or a preset)");
+    if (!options.weightObserver.empty())
+        records.push_back(setWeightObserver(options.weightObserver, config));
+    if (!options.biasCorrection && !options.weightClipping && !options.equalize && options.preset.empty()
+        && options.weightObserver.empty() && !options.planSearch)
+        throw CalibError("repair", "no repair chosen (bias correction, weight clipping, equalization, a weight "
+                                   "observer, the plan search or a preset)");
     setComputeThreads(config.threads);
     const RepairContext context{config, progress};
     LayerParameterMap parameters = config.parameters;
+
+    // ti-advanced-dw bounds the depthwise scales of every calibration the repairs measure with.
+    const bool depthwiseFloor = options.preset == "ti-advanced-dw";
+    RepairRecord floorRecord;
+    auto calibrate = [&](ObserverBank* bank) {
+        CalibrationResult r = runCalibration(config, progress, bank);
+        if (depthwiseFloor)
+            floorRecord = capDepthwiseScales(r);
+        return r;
+    };
 
     if (options.equalize)
         records.push_back(equalizeLayers(context, parameters, options.equalization));
@@ -94,15 +135,49 @@ CalibrationResult runRepairs(const CalibrationResult& session, const Calibration
         records.push_back(clipWeights(context, parameters, options.clipping));
 
     config.parameters = parameters;
-    CalibrationResult result;
-    if (options.biasCorrection) {
+    if (options.biasCorrection && !options.planSearch) {
         // Bias correction measures the quantized model: its activation ranges and weight
         // scales must be those of the parameters so far.
-        const CalibrationResult intermediate = runCalibration(config, progress);
+        const CalibrationResult intermediate = calibrate(nullptr);
         records.push_back(correctBias(RepairContext{config, progress}, intermediate, reference, parameters, options.bias));
         config.parameters = parameters;
     }
-    result = runCalibration(config, progress, bank);
+    ObserverBank ownBank;
+    ObserverBank& bank = bankOut ? *bankOut : ownBank;
+    CalibrationResult result = calibrate(&bank);
+    if (depthwiseFloor)
+        records.push_back(floorRecord);
+
+    if (options.planSearch) {
+        PlanSearchConfig s;
+        s.data = config.data;
+        s.batchSize = config.batchSize;
+        s.maxBatches = config.numBatches;
+        s.threads = config.threads;
+        const PlanSearchResult search = runPlanSearch(result, s, progress);
+        records.push_back(applyPlanSearch(result, bank, search));
+        if (options.biasCorrection) {
+            // Corrected for the ranges the search chose (corrections made for other ranges
+            // stop fitting once the search moves them), and kept only where they help: the
+            // result is never worse on the search's own objective than the search alone.
+            LayerParameterMap corrected = parameters;
+            RepairRecord bias = correctBias(RepairContext{config, progress}, result, reference, corrected, options.bias);
+            QuantPlan plan = planFromCalibration(result);
+            plan.parameters = corrected;
+            const double after = planOutputError(result, plan, s, progress);
+            const bool kept = after <= search.outputError;
+            bias.params["after"] = "plan_search";
+            bias.params["kept"] = kept ? "yes" : "no";
+            bias.notes.push_back("output MSE with the chosen plan " + std::to_string(search.outputError) + " -> "
+                                 + std::to_string(after) + (kept ? "" : ": not kept, the plan search's parameters stay"));
+            if (kept) {
+                parameters = std::move(corrected);
+                config.parameters = parameters;
+                result.config.parameters = parameters;
+            }
+            records.push_back(std::move(bias));
+        }
+    }
     result.repairs = std::move(records);
     result.evaluation.reset();
     result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

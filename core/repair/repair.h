@@ -41,6 +41,13 @@ struct RepairOptions {
     WeightClippingOptions clipping;
     bool equalize = false;
     EqualizationOptions equalization;
+    // A registry observer for every conv/linear weight (after the preset's choice; each
+    // weight keeps its grid), e.g. "weight_mse"; "" keeps the configured ones.
+    std::string weightObserver;
+    // The accuracy-driven plan search (plan_search.h) on the repaired model's compare results,
+    // on the calibration data; with bias correction, the correction then follows the chosen
+    // ranges and is kept only when it lowers the search's output error.
+    bool planSearch = false;
 };
 
 // What every repair measures on: the model and mode of the calibration, its calibration data.
@@ -77,9 +84,18 @@ RepairRecord correctBias(const RepairContext& context, const CalibrationResult& 
                          const LayerParameterMap& reference, LayerParameterMap& parameters,
                          const BiasCorrectionOptions& options = {});
 
-// The job: `options` applied to `session` in the order equalization, weight clipping,
-// (re-calibration), bias correction, final re-calibration; the result carries the session's
-// repairs and the new ones, and no evaluation. `config` is the session's configuration with
+// ti-advanced-dw's floor on per-channel depthwise weight scales: TI caps a channel's inverse
+// scale at `ratio` times the whole tensor's, so no channel's scale (step) goes below the
+// per-tensor min_max scale of the same weight divided by `ratio`. Raises those channels'
+// scales in `calibration`'s weight results and says which; other weights are left alone.
+RepairRecord capDepthwiseScales(CalibrationResult& calibration, double ratio = 256.0);
+
+// The job: `options` applied to `session` in the order weight observer, equalization, weight
+// clipping, (re-calibration), bias correction, final re-calibration; with the plan search,
+// the order is equalization, weight clipping, re-calibration, plan search, bias correction
+// measured with the chosen ranges (no re-calibration after it: the ranges stay the chosen
+// ones). ti-advanced-dw's depthwise scale floor follows every re-calibration. The result
+// carries the session's repairs and the new ones, and no evaluation. `config` is the session's configuration with
 // the calibration data to use. Throws CalibError when a repair meets NaN/Inf (naming the
 // point) and JobCancelled on cancel; `session` is never changed.
 CalibrationResult runRepairs(const CalibrationResult& session, const CalibrationConfig& config,

@@ -146,7 +146,7 @@ private Q_SLOTS:
 void TestObserverBehaviour::registryListsEveryObserver() {
     const std::vector<std::string> expected{"min_max", "percentile", "mse", "kl", "mix", "clip", "clip_std", "fixed_scale",
                                             "running_min_max", "torch_histogram", "hist_percentile", "hist_entropy",
-                                            "hist_mse", "pact2", "user_range"};
+                                            "hist_mse", "pact2", "user_range", "weight_mse"};
     QCOMPARE(observerNames(), expected);
     const std::set<std::string> formatNames{"averaging_constant", "percentile", "bins", "stride", "update_interval", "xmin",
                                             "xmax", "std_scale", "upsample_rate", "num_bins", "start_bin",

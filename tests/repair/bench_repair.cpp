@@ -1,13 +1,24 @@
-// Prints what the repairs give on the demo (first 2000 validation images) and what they cost.
-// Not a test: BENCHMARKS.md quotes its figures.
-// Usage: bench_repair [DEMO_DIR]   (default: the test cache's demo)
+// Prints what the repairs give and what they cost. Not a test: BENCHMARKS.md quotes its figures.
+// Usage:
+//   bench_repair [DEMO_DIR]        the demo (first 2000 validation images): each repair's top-1
+//   bench_repair order [DEMO_DIR]  quint4 affine activations: plan search alone, bias correction
+//                                  before it, bias correction after it
+//   bench_repair resnet18 MODEL.pt DATA.npy [ADAROUND_ITERATIONS [adaround]]
+//                                  time of each repair on a scripted ResNet-18 (8 batches of 16,
+//                                  made by tests/bench/bench_repair_resnet18.py), AdaRound
+//                                  iterations per second per layer (`adaround`: that alone)
+// (default DEMO_DIR: the test cache's demo)
 #include "core/calibration.h"
 #include "core/demo/demo_splits.h"
 #include "core/evaluation.h"
+#include "core/quant_plan.h"
+#include "core/repair/adaround_model.h"
+#include "core/repair/plan_search.h"
 #include "core/repair/repair.h"
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 
 using namespace cs;
@@ -27,10 +38,162 @@ double top1(const CalibrationResult& r, const EvaluationConfig& e, double& float
     return 100.0 * ev.planMetrics.top1;
 }
 
+double secondsSince(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+EvaluationConfig demoEvaluation(const DemoSplits& splits)
+{
+    EvaluationConfig eval;
+    eval.data = splits.validation;
+    eval.data.start = 0;
+    eval.data.count = 2000;
+    eval.batchSize = 100;
+    eval.accuracyTable = false;
+    eval.sensitivity = false;
+    eval.autoPlan = false;
+    return eval;
+}
+
+// Bias correction before the plan search (the job's order without the search, then the
+// search on its result) against the search first and the correction after it.
+int orders(const std::string& dir)
+{
+    const DemoSplits splits = loadDemoSplits(dir + "/demo.json");
+    CalibrationConfig c;
+    c.modelPath = dir + "/demo.pt";
+    c.data = splits.calibration;
+    c.batchSize = 32;
+    c.numBatches = 30;
+    c.compareObservers = true;
+    c.activation.spec.dtype = obs::DType::QUInt4;
+    c.activation.spec.qscheme = obs::QScheme::PerTensorAffine;
+    const EvaluationConfig eval = demoEvaluation(splits);
+    PlanSearchConfig s;
+    s.data = c.data;
+    s.batchSize = c.batchSize;
+    s.maxBatches = c.numBatches;
+    const CalibrationResult session = runCalibration(c);
+    double floatTop1 = 0;
+    const double plain = top1(session, eval, floatTop1);
+    std::printf("%-46s %8s %12s %8s\n", "quint4 affine act, qint8 per-channel weights", "top-1 %", "output MSE", "seconds");
+    std::printf("%-46s %8.2f %12s %8s\n", "float", floatTop1, "", "");
+    std::printf("%-46s %8.2f %12.5f %8s\n", "min_max (the session)", plain,
+                planOutputError(session, planFromCalibration(session), s), "");
+    std::fflush(stdout);
+    auto row = [&](const char* label, const CalibrationResult& r, double seconds) {
+        double f = 0;
+        const double t = top1(r, eval, f);
+        std::printf("%-46s %8.2f %12.5f %8.1f\n", label, t, planOutputError(r, planFromCalibration(r), s), seconds);
+        for (const auto& rec : r.repairs)
+            for (const auto& n : rec.notes)
+                if (rec.name != "bias_correction" || n.find("output MSE") != std::string::npos)
+                    std::printf("    %s: %s\n", rec.name.c_str(), n.c_str());
+        std::fflush(stdout);
+    };
+    RepairOptions search;
+    search.planSearch = true;
+    auto t0 = Clock::now();
+    const CalibrationResult alone = runRepairs(session, c, search);
+    row("plan search alone", alone, secondsSince(t0));
+
+    t0 = Clock::now();
+    RepairOptions bias;
+    bias.biasCorrection = true;
+    ObserverBank bank;
+    CalibrationResult before = runRepairs(session, c, bias, {}, &bank);
+    const PlanSearchResult r = runPlanSearch(before, s);
+    before.repairs.push_back(applyPlanSearch(before, bank, r));
+    row("bias correction, then plan search", before, secondsSince(t0));
+
+    t0 = Clock::now();
+    RepairOptions after = search;
+    after.biasCorrection = true;
+    const CalibrationResult job = runRepairs(session, c, after);
+    row("plan search, then bias correction (the job)", job, secondsSince(t0));
+    return 0;
+}
+
+// Each repair's time on a scripted ResNet-18, and AdaRound's iterations per second per layer.
+int resnet18(const std::string& model, const std::string& data, int iterations, bool onlyAdaRound)
+{
+    CalibrationConfig c;
+    c.modelPath = model;
+    c.data.path = data;
+    c.batchSize = 16;
+    c.numBatches = 8;
+    auto t0 = Clock::now();
+    const CalibrationResult session = runCalibration(c);
+    std::printf("%-40s %10s\n", "ResNet-18, 8 batches of 16 at 224x224", "seconds");
+    std::printf("%-40s %10.1f\n", "calibration (min_max)", secondsSince(t0));
+    std::fflush(stdout);
+    struct Choice {
+        const char* label;
+        RepairOptions options;
+    };
+    std::vector<Choice> choices;
+    RepairOptions o;
+    o.weightObserver = "weight_mse";
+    choices.push_back({"weight observer weight_mse", o});
+    o = {};
+    o.equalize = true;
+    choices.push_back({"equalization", o});
+    o = {};
+    o.weightClipping = true;
+    choices.push_back({"weight clipping", o});
+    o = {};
+    o.biasCorrection = true;
+    choices.push_back({"bias correction (empirical)", o});
+    o.bias.flavour = BiasCorrectionFlavour::TiPerBatch;
+    choices.push_back({"bias correction (TI, one epoch)", o});
+    o = {};
+    o.preset = "ti-advanced";
+    choices.push_back({"preset ti-advanced", o});
+    if (onlyAdaRound)
+        choices.clear();
+    for (const Choice& choice : choices) {
+        t0 = Clock::now();
+        const CalibrationResult r = runRepairs(session, c, choice.options);
+        std::printf("%-40s %10.1f  (one re-calibration included; two with bias correction)\n", choice.label,
+                    secondsSince(t0));
+        std::fflush(stdout);
+    }
+    AdaRoundModelConfig a;
+    a.data = c.data;
+    a.batchSize = c.batchSize;
+    a.maxBatches = c.numBatches;
+    a.layer.iterations = iterations;
+    t0 = Clock::now();
+    const AdaRoundModelResult r = runAdaRound(session, planFromCalibration(session), a);
+    std::printf("%-40s %10.1f  (%d iterations per layer, batches of %d cached inputs)\n", "AdaRound", secondsSince(t0),
+                iterations, a.layer.batchSize);
+    std::printf("%-24s %-18s %14s %12s\n", "layer", "weight", "iterations/s", "seconds");
+    for (const auto& [name, layer] : r.layers) {
+        std::string shape;
+        for (const auto& w : session.weights)
+            if (w.name == name)
+                for (int64_t d : w.shape)
+                    shape += (shape.empty() ? "" : "x") + std::to_string(d);
+        std::printf("%-24s %-18s %14.2f %12.1f\n", name.c_str(), shape.c_str(), layer.iterationsPerSecond, layer.seconds);
+    }
+    for (const auto& [name, why] : r.skipped)
+        std::printf("%-24s skipped: %s\n", name.c_str(), why.c_str());
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char** argv)
 {
+    const std::string mode = argc > 1 ? argv[1] : "";
+    if (mode == "order")
+        return orders(argc > 2 ? argv[2] : CALIBSCOPE_TEST_DEMO_DIR);
+    if (mode == "resnet18") {
+        if (argc < 4) {
+            std::fprintf(stderr, "usage: bench_repair resnet18 MODEL.pt DATA.npy [ADAROUND_ITERATIONS [adaround]]\n");
+            return 2;
+        }
+        return resnet18(argv[2], argv[3], argc > 4 ? std::atoi(argv[4]) : 20,
+                        argc > 5 && std::string(argv[5]) == "adaround");
+    }
     const std::string dir = argc > 1 ? argv[1] : CALIBSCOPE_TEST_DEMO_DIR;
     const DemoSplits splits = loadDemoSplits(dir + "/demo.json");
     CalibrationConfig base;

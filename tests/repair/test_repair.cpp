@@ -8,6 +8,7 @@
 #include "core/model/model_graph.h"
 #include "core/model/quantized_model.h"
 #include "core/quant_plan.h"
+#include "core/repair/plan_search.h"
 #include "core/repair/repair.h"
 #include "core/session.h"
 
@@ -292,6 +293,112 @@ private Q_SLOTS:
         QVERIFY(mentioned);
     }
 
+    // ti-advanced-dw: a depthwise channel of near-zero weights gets no scale below the
+    // per-tensor scale / 256 (TI caps the inverse scale at 256x the tensor's); the others keep
+    // theirs, and the job applies the floor to what it saves.
+    void depthwiseScaleFloor()
+    {
+        CalibrationConfig c = config("chain.pt", m_chainData);
+        std::vector<std::string> names;
+        ModelGraph graph(c.modelPath);
+        for (const auto& op : graph.summary().ops)
+            if (op.hasWeightPoint())
+                names.push_back(op.name);
+        const std::string dwConv = names.at(1);
+        LayerParameters& p = c.parameters[dwConv];
+        p.weightShape = {8, 1, 3, 3};
+        p.weight.resize(72);
+        for (size_t i = 0; i < 72; ++i) // channels 0..6 reach +-8, channel 7 only 1e-4
+            p.weight[i] = (i / 9 == 7 ? 1e-4f : 8.0f) * (float(i % 9) - 4.0f) / 4.0f;
+        RepairOptions options;
+        applyPreset("ti-advanced-dw", c, options);
+        CalibrationResult calibrated = runCalibration(c);
+        auto weightOf = [&](CalibrationResult& r) -> WeightCalibration& {
+            for (WeightCalibration& w : r.weights)
+                if (w.name == dwConv)
+                    return w;
+            throw std::runtime_error("no depthwise weight");
+        };
+        // Per-tensor: 8 / 127.5 rounded up to 2^-3; the floor 2^-11. Channel 7 alone: 2^-14.
+        const std::vector<float> before = weightOf(calibrated).result.scale;
+        QCOMPARE(before.size(), size_t(8));
+        QCOMPARE(before[7], std::ldexp(1.0f, -14));
+        QCOMPARE(before[0], std::ldexp(1.0f, -3));
+        const RepairRecord r = capDepthwiseScales(calibrated);
+        const std::vector<float> after = weightOf(calibrated).result.scale;
+        QCOMPARE(after[7], std::ldexp(1.0f, -11));
+        for (size_t ch = 0; ch < 7; ++ch)
+            QCOMPARE(after[ch], before[ch]);
+        QCOMPARE(r.notes.size(), size_t(1));
+        QVERIFY2(r.notes[0].find(dwConv) != std::string::npos && r.notes[0].find("channel(s) 7 ") != std::string::npos,
+                 r.notes[0].c_str());
+        // The other weights are per tensor: untouched.
+        for (const WeightCalibration& w : calibrated.weights)
+            if (w.name != dwConv)
+                QCOMPARE(w.result.scale.size(), size_t(1));
+
+        CalibrationConfig sessionConfig = config("chain.pt", m_chainData);
+        sessionConfig.parameters = c.parameters;
+        const CalibrationResult session = runCalibration(sessionConfig);
+        RepairOptions dw;
+        dw.preset = "ti-advanced-dw";
+        const CalibrationResult repaired = runRepairs(session, sessionConfig, dw);
+        bool found = false;
+        for (const WeightCalibration& w : repaired.weights)
+            if (w.name == dwConv) {
+                found = true;
+                QCOMPARE(w.result.scale.at(7), std::ldexp(1.0f, -11));
+            }
+        QVERIFY(found);
+        bool recorded = false;
+        for (const auto& rec : repaired.repairs)
+            recorded = recorded || rec.name == "depthwise_scale_floor";
+        QVERIFY(recorded);
+    }
+
+    // Plan search, then bias correction measured with the chosen ranges: the combination is
+    // never worse on the output MSE than the plan search alone, and the record says which
+    // order ran.
+    void biasCorrectionAfterPlanSearchIsNeverWorse()
+    {
+        CalibrationConfig c = config("chain.pt", m_chainData);
+        c.compareObservers = true;
+        c.activation.spec.dtype = obs::DType::QUInt4;
+        c.activation.spec.qscheme = obs::QScheme::PerTensorAffine;
+        c.weight.spec.dtype = obs::DType::QInt4;
+        const CalibrationResult session = runCalibration(c);
+        PlanSearchConfig s;
+        s.data = c.data;
+        s.batchSize = c.batchSize;
+        s.maxBatches = c.numBatches;
+        s.threads = 1;
+
+        RepairOptions searchOnly;
+        searchOnly.planSearch = true;
+        const CalibrationResult searched = runRepairs(session, c, searchOnly);
+        QCOMPARE(searched.repairs.size(), size_t(1));
+        QCOMPARE(searched.repairs[0].name, std::string("plan_search"));
+        const double searchError = planOutputError(searched, planFromCalibration(searched), s);
+
+        RepairOptions both = searchOnly;
+        both.biasCorrection = true;
+        const CalibrationResult combined = runRepairs(session, c, both);
+        std::vector<std::string> names;
+        for (const auto& r : combined.repairs)
+            names.push_back(r.name);
+        QCOMPARE(names, (std::vector<std::string>{"plan_search", "bias_correction"}));
+        QCOMPARE(combined.repairs[1].params.at("after"), std::string("plan_search"));
+        // The same plan as the search alone chose: the ranges are not re-calibrated.
+        for (size_t i = 0; i < combined.points.size(); ++i)
+            QCOMPARE(combined.points[i].config.name, searched.points[i].config.name);
+        const double combinedError = planOutputError(combined, planFromCalibration(combined), s);
+        QVERIFY2(combinedError <= searchError * (1.0 + 1e-12),
+                 qPrintable(QStringLiteral("plan search %1, then bias correction %2").arg(searchError).arg(combinedError)));
+        const bool kept = combined.repairs[1].params.at("kept") == "yes";
+        QCOMPARE(kept, !combined.config.parameters.empty());
+        qInfo("plan search %g, then bias correction %g (%s)", searchError, combinedError, kept ? "kept" : "not kept");
+    }
+
     void equalizationWithoutChainsSaysSo()
     {
         const CalibrationConfig c = config("bias_conv.pt", m_linearData);
@@ -335,6 +442,14 @@ private Q_SLOTS:
         QCOMPARE(dwConfig.weightOverrides.size(), size_t(1));
         QVERIFY(dwConfig.weightOverrides.begin()->second.spec.perChannel());
         QVERIFY_THROWS_EXCEPTION(CalibError, applyPreset("nope", dwConfig, dw));
+        QCOMPARE(dwConfig.weightOverrides.begin()->second.name, std::string("min_max"));
+        // --weight-observer after the preset: every weight, the depthwise override included,
+        // takes it on its own grid.
+        dw.weightObserver = "weight_mse";
+        const CalibrationResult dwRepaired = runRepairs(session, c, dw);
+        for (const WeightCalibration& w : dwRepaired.weights)
+            QCOMPARE(w.config.name, std::string("weight_mse"));
+        QCOMPARE(dwRepaired.repairs.at(1).name, std::string("weight_observer"));
 
         // Cancel: JobCancelled, nothing written anywhere.
         int calls = 0;

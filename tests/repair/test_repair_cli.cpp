@@ -61,6 +61,31 @@ private Q_SLOTS:
         QVERIFY2(e.err.contains(QStringLiteral("repaired parameters")), qPrintable(e.err));
     }
 
+    // --weight-observer weight_mse: every weight takes it, the help lists it, and a name
+    // that is not an observer is refused before anything is written.
+    void weightObserverFromTheCli()
+    {
+        auto r = cs::test::runCli({QStringLiteral("repair"), QStringLiteral("--session"), path("s.cscope"),
+                                   QStringLiteral("--weight-observer"), QStringLiteral("weight_mse"),
+                                   QStringLiteral("--out"), path("w.cscope")});
+        QVERIFY2(r.exitCode == 0, qPrintable(cs::test::describe(r)));
+        QVERIFY2(r.out.contains(QStringLiteral("repair:   weight_observer name=weight_mse")), qPrintable(r.out));
+        const CalibrationResult repaired = loadSession(path("w.cscope").toStdString());
+        QVERIFY(!repaired.weights.empty());
+        for (const WeightCalibration& w : repaired.weights)
+            QCOMPARE(w.config.name, std::string("weight_mse"));
+        r = cs::test::runCli({QStringLiteral("repair"), QStringLiteral("--session"), path("s.cscope"),
+                              QStringLiteral("--weight-observer"), QStringLiteral("nope"), QStringLiteral("--out"),
+                              path("w2.cscope")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains(QStringLiteral("unknown observer 'nope'")), qPrintable(r.err));
+        QVERIFY(!QFile::exists(path("w2.cscope")));
+        for (const char* command : {"repair", "calibrate"}) {
+            r = cs::test::runCli({QString::fromLatin1(command), QStringLiteral("--help")});
+            QVERIFY2(r.out.contains(QStringLiteral("weight_mse")), command);
+        }
+    }
+
     void laterRepairsAndBadUsageAreRefused()
     {
         auto r = cs::test::runCli({QStringLiteral("repair"), QStringLiteral("--session"), path("s.cscope"),
