@@ -5,6 +5,7 @@
 #include "core/calibration.h"
 #include "core/session/observer_bank.h"
 #include "core/session/observer_bank_state.h"
+#include "core/errors.h"
 #include "core/session.h"
 
 #include <QCborArray>

@@ -8,6 +8,7 @@
 
 #include "core/evaluation.h"
 #include "core/session.h"
+#include "gui/calibration_document.h"
 #include "gui/main_window.h"
 
 #include <QDir>
