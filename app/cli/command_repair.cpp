@@ -72,13 +72,8 @@ int runRepair(const QStringList& arguments)
                        batchSize, numBatches, model, preset, bias, biasFlavour, clipping, equalize, noAbsorb, adaround,
                        adaroundIterations, planSearch, validation, budget, out, threads, quiet});
     int exitCode = Ok;
-    if (!parseOrExplain(parser, QStringLiteral("repair"), arguments, exitCode))
+    if (!parseOrExplain(parser, QStringLiteral("repair"), arguments, exitCode, {&session, &out}))
         return exitCode;
-    for (const auto* required : {&session, &out})
-        if (!parser.isSet(*required)) {
-            printError("repair: --" + required->names().constFirst().toStdString() + " is required");
-            return BadUsage;
-        }
     int iterations = cs::AdaRoundConfig{}.iterations;
     if (parser.isSet(adaroundIterations)) {
         bool okI = false;
@@ -121,143 +116,138 @@ int runRepair(const QStringList& arguments)
                    "--plan-search, --adaround, --budget");
         return BadUsage;
     }
-    try {
-        const std::string sessionPath = parser.value(session).toStdString();
-        cs::ObserverBank originalBank;
-        const cs::CalibrationResult original = cs::loadSession(sessionPath, &originalBank);
-        cs::CalibrationConfig config = original.config;
-        config.modelPath = cs::locateModel(original, sessionPath, parser.value(model).toStdString());
-        bool ok = true;
-        if (parser.isSet(data)) {
-            config.data.path = parser.value(data).toStdString();
-            config.data.format = cs::parseDatasetFormat(parser.value(dataOptions.format).toStdString());
-            config.data.labelsPath = parser.value(dataOptions.labels).toStdString();
-            config.data.start = parser.value(dataOptions.start).toLongLong(&ok);
-            bool okCount = true;
-            config.data.count = parser.value(dataOptions.count).toLongLong(&okCount);
-            config.data.sample = 0;
-            ok = ok && okCount;
+    const std::string sessionPath = parser.value(session).toStdString();
+    cs::ObserverBank originalBank;
+    const cs::CalibrationResult original = cs::loadSession(sessionPath, &originalBank);
+    cs::CalibrationConfig config = original.config;
+    config.modelPath = cs::locateModel(original, sessionPath, parser.value(model).toStdString());
+    bool ok = true;
+    if (parser.isSet(data)) {
+        config.data.path = parser.value(data).toStdString();
+        config.data.format = cs::parseDatasetFormat(parser.value(dataOptions.format).toStdString());
+        config.data.labelsPath = parser.value(dataOptions.labels).toStdString();
+        config.data.start = parser.value(dataOptions.start).toLongLong(&ok);
+        bool okCount = true;
+        config.data.count = parser.value(dataOptions.count).toLongLong(&okCount);
+        config.data.sample = 0;
+        ok = ok && okCount;
+    }
+    if (parser.isSet(batchSize)) {
+        bool okB = false;
+        config.batchSize = parser.value(batchSize).toInt(&okB);
+        ok = ok && okB && config.batchSize > 0;
+    }
+    if (parser.isSet(numBatches)) {
+        bool okN = false;
+        config.numBatches = parser.value(numBatches).toInt(&okN);
+        ok = ok && okN && config.numBatches != 0 && config.numBatches >= -1;
+    }
+    bool okT = false;
+    config.threads = parser.value(threads).toInt(&okT);
+    if (!ok || !okT || config.threads < 0) {
+        printError("repair: --start, --count, --batch-size, --num-batches and --threads take integers");
+        return BadUsage;
+    }
+    config.threads = boundThreads(config.threads, "repair");
+    ProgressPrinter printer(!parser.isSet(quiet));
+    const cs::ProgressCallback report = [&](const cs::ProgressInfo& p) {
+        printer.update(p.stage, p.done, p.total, p.itemsPerSecond, p.message);
+        return true;
+    };
+    cs::ObserverBank bank;
+    cs::CalibrationResult repaired;
+    if (parameterRepairs) {
+        repaired = cs::runRepairs(original, config, options, report, &bank);
+    } else {
+        repaired = original;
+        repaired.config.modelPath = repaired.model.path = config.modelPath;
+        repaired.evaluation.reset();
+        bank = std::move(originalBank);
+    }
+    // A point's new configuration, applied as the GUI applies an edit.
+    auto apply = [&](const std::string& point, const cs::ObserverConfig& c) {
+        if (cs::applyPointConfig(repaired, bank, point, c) != cs::RetuneOutcome::Recomputed)
+            throw cs::CalibError(point, c.name + " cannot be applied without the data: calibrate with --compare "
+                                        "and save the observers");
+    };
+    // The activation choices first (AdaRound fits each layer to its quantized inputs),
+    // the weights' rounding next, the fallback to float last (it measures everything).
+    if (parser.isSet(planSearch)) {
+        cs::PlanSearchConfig s;
+        s.data = config.data;
+        s.batchSize = config.batchSize;
+        s.maxBatches = config.numBatches;
+        s.threads = config.threads;
+        const cs::PlanSearchResult r = cs::runPlanSearch(repaired, s, report);
+        cs::RepairRecord record{"plan_search", {{"metric", "output_mse"}, {"images", std::to_string(r.images)}}, {}};
+        for (const auto& [point, c] : r.configs) {
+            const cs::PointCalibration* p = repaired.point(point);
+            if (!p || p->config == c)
+                continue;
+            apply(point, c);
+            record.notes.push_back(point + ": " + c.name);
         }
-        if (parser.isSet(batchSize)) {
-            bool okB = false;
-            config.batchSize = parser.value(batchSize).toInt(&okB);
-            ok = ok && okB && config.batchSize > 0;
+        record.notes.push_back("output MSE " + std::to_string(r.startError) + " (" + r.start + " everywhere) -> "
+                               + std::to_string(r.outputError));
+        repaired.repairs.push_back(std::move(record));
+    }
+    if (parser.isSet(adaround)) {
+        cs::AdaRoundModelConfig a;
+        a.data = config.data;
+        a.batchSize = config.batchSize;
+        if (config.numBatches > 0)
+            a.maxBatches = std::min(a.maxBatches, config.numBatches);
+        a.threads = config.threads;
+        a.layer.iterations = iterations;
+        const cs::AdaRoundModelResult r = cs::runAdaRound(repaired, cs::planFromCalibration(repaired), a, report);
+        repaired.config.parameters = r.plan.parameters;
+        cs::RepairRecord record{"adaround", {{"iterations", std::to_string(iterations)}}, {}};
+        for (const auto& [name, layer] : r.layers)
+            record.notes.push_back(name + ": output MSE " + std::to_string(layer.nearestError) + " (nearest) -> "
+                                   + std::to_string(layer.keptNearest ? layer.nearestError : layer.adaroundError)
+                                   + (layer.keptNearest ? " (kept nearest)" : ""));
+        for (const auto& [name, why] : r.skipped)
+            record.notes.push_back(name + ": skipped, " + why);
+        repaired.repairs.push_back(std::move(record));
+    }
+    if (parser.isSet(budget)) {
+        cs::FallbackBudgetConfig f;
+        f.validation.path = parser.value(validation).toStdString();
+        f.validation.preprocess = config.data.preprocess;
+        f.threads = config.threads;
+        f.budget = budgetPoints;
+        std::map<std::string, cs::ObserverConfig> configs;
+        for (const auto& p : repaired.points)
+            configs[p.name] = p.config;
+        const cs::FallbackBudgetResult r =
+            cs::runFallbackBudget(repaired, cs::planFromCalibration(repaired), configs, f, report);
+        cs::RepairRecord record{"fallback_budget", {{"budget", parser.value(budget).toStdString()}}, {}};
+        for (const auto& name : r.fallback) {
+            apply(name, r.configs.at(name));
+            record.notes.push_back(name + ": kept float");
         }
-        if (parser.isSet(numBatches)) {
-            bool okN = false;
-            config.numBatches = parser.value(numBatches).toInt(&okN);
-            ok = ok && okN && config.numBatches != 0 && config.numBatches >= -1;
+        record.notes.push_back("top-1 " + std::to_string(r.startTop1) + " % -> " + std::to_string(r.finalTop1)
+                               + " % (float " + std::to_string(r.floatTop1) + " %)");
+        if (!r.met)
+            repaired.warnings.push_back("the budget is not met: " + std::to_string(r.finalTop1)
+                                        + " % with every point in float, target " + std::to_string(r.target) + " %");
+        repaired.repairs.push_back(std::move(record));
+    }
+    cs::saveSession(repaired, bank, parser.value(out).toStdString());
+    for (const auto& w : repaired.warnings)
+        printWarning(w);
+    if (!parser.isSet(quiet)) {
+        std::cout << "session:  " << parser.value(out).toStdString() << '\n'
+                  << "repaired: " << repaired.config.parameters.size() << " conv/linear ops with new parameters\n";
+        for (size_t k = original.repairs.size(); k < repaired.repairs.size(); ++k) {
+            const auto& r = repaired.repairs[k];
+            std::cout << "repair:   " << r.name;
+            for (const auto& [key, value] : r.params)
+                std::cout << ' ' << key << '=' << value;
+            std::cout << '\n';
+            for (const auto& n : r.notes)
+                std::cout << "          " << n << '\n';
         }
-        bool okT = false;
-        config.threads = parser.value(threads).toInt(&okT);
-        if (!ok || !okT || config.threads < 0) {
-            printError("repair: --start, --count, --batch-size, --num-batches and --threads take integers");
-            return BadUsage;
-        }
-        config.threads = boundThreads(config.threads, "repair");
-        ProgressPrinter printer(!parser.isSet(quiet));
-        const cs::ProgressCallback report = [&](const cs::ProgressInfo& p) {
-            printer.update(p.stage, p.done, p.total, p.itemsPerSecond, p.message);
-            return true;
-        };
-        cs::ObserverBank bank;
-        cs::CalibrationResult repaired;
-        if (parameterRepairs) {
-            repaired = cs::runRepairs(original, config, options, report, &bank);
-        } else {
-            repaired = original;
-            repaired.config.modelPath = repaired.model.path = config.modelPath;
-            repaired.evaluation.reset();
-            bank = std::move(originalBank);
-        }
-        // A point's new configuration, applied as the GUI applies an edit.
-        auto apply = [&](const std::string& point, const cs::ObserverConfig& c) {
-            if (cs::applyPointConfig(repaired, bank, point, c) != cs::RetuneOutcome::Recomputed)
-                throw cs::CalibError(point, c.name + " cannot be applied without the data: calibrate with --compare "
-                                            "and save the observers");
-        };
-        // The activation choices first (AdaRound fits each layer to its quantized inputs),
-        // the weights' rounding next, the fallback to float last (it measures everything).
-        if (parser.isSet(planSearch)) {
-            cs::PlanSearchConfig s;
-            s.data = config.data;
-            s.batchSize = config.batchSize;
-            s.maxBatches = config.numBatches;
-            s.threads = config.threads;
-            const cs::PlanSearchResult r = cs::runPlanSearch(repaired, s, report);
-            cs::RepairRecord record{"plan_search", {{"metric", "output_mse"}, {"images", std::to_string(r.images)}}, {}};
-            for (const auto& [point, c] : r.configs) {
-                const cs::PointCalibration* p = repaired.point(point);
-                if (!p || p->config == c)
-                    continue;
-                apply(point, c);
-                record.notes.push_back(point + ": " + c.name);
-            }
-            record.notes.push_back("output MSE " + std::to_string(r.startError) + " (" + r.start + " everywhere) -> "
-                                   + std::to_string(r.outputError));
-            repaired.repairs.push_back(std::move(record));
-        }
-        if (parser.isSet(adaround)) {
-            cs::AdaRoundModelConfig a;
-            a.data = config.data;
-            a.batchSize = config.batchSize;
-            if (config.numBatches > 0)
-                a.maxBatches = std::min(a.maxBatches, config.numBatches);
-            a.threads = config.threads;
-            a.layer.iterations = iterations;
-            const cs::AdaRoundModelResult r = cs::runAdaRound(repaired, cs::planFromCalibration(repaired), a, report);
-            repaired.config.parameters = r.plan.parameters;
-            cs::RepairRecord record{"adaround", {{"iterations", std::to_string(iterations)}}, {}};
-            for (const auto& [name, layer] : r.layers)
-                record.notes.push_back(name + ": output MSE " + std::to_string(layer.nearestError) + " (nearest) -> "
-                                       + std::to_string(layer.keptNearest ? layer.nearestError : layer.adaroundError)
-                                       + (layer.keptNearest ? " (kept nearest)" : ""));
-            for (const auto& [name, why] : r.skipped)
-                record.notes.push_back(name + ": skipped, " + why);
-            repaired.repairs.push_back(std::move(record));
-        }
-        if (parser.isSet(budget)) {
-            cs::FallbackBudgetConfig f;
-            f.validation.path = parser.value(validation).toStdString();
-            f.validation.preprocess = config.data.preprocess;
-            f.threads = config.threads;
-            f.budget = budgetPoints;
-            std::map<std::string, cs::ObserverConfig> configs;
-            for (const auto& p : repaired.points)
-                configs[p.name] = p.config;
-            const cs::FallbackBudgetResult r =
-                cs::runFallbackBudget(repaired, cs::planFromCalibration(repaired), configs, f, report);
-            cs::RepairRecord record{"fallback_budget", {{"budget", parser.value(budget).toStdString()}}, {}};
-            for (const auto& name : r.fallback) {
-                apply(name, r.configs.at(name));
-                record.notes.push_back(name + ": kept float");
-            }
-            record.notes.push_back("top-1 " + std::to_string(r.startTop1) + " % -> " + std::to_string(r.finalTop1)
-                                   + " % (float " + std::to_string(r.floatTop1) + " %)");
-            if (!r.met)
-                repaired.warnings.push_back("the budget is not met: " + std::to_string(r.finalTop1)
-                                            + " % with every point in float, target " + std::to_string(r.target) + " %");
-            repaired.repairs.push_back(std::move(record));
-        }
-        cs::saveSession(repaired, bank, parser.value(out).toStdString());
-        for (const auto& w : repaired.warnings)
-            printWarning(w);
-        if (!parser.isSet(quiet)) {
-            std::cout << "session:  " << parser.value(out).toStdString() << '\n'
-                      << "repaired: " << repaired.config.parameters.size() << " conv/linear ops with new parameters\n";
-            for (size_t k = original.repairs.size(); k < repaired.repairs.size(); ++k) {
-                const auto& r = repaired.repairs[k];
-                std::cout << "repair:   " << r.name;
-                for (const auto& [key, value] : r.params)
-                    std::cout << ' ' << key << '=' << value;
-                std::cout << '\n';
-                for (const auto& n : r.notes)
-                    std::cout << "          " << n << '\n';
-            }
-        }
-    } catch (const cs::CalibError& e) {
-        printError(e.what());
-        return Failed;
     }
     return Ok;
 }
