@@ -96,7 +96,7 @@ DatasetDialog::DatasetDialog(QWidget* parent) : QDialog(parent)
     m_count = new QSpinBox(this);
     m_count->setRange(-1, INT_MAX);
     m_count->setSpecialValueText(tr("all"));
-    m_info = makeTextLabel(this, QStringLiteral("datasetInfo"));
+    m_info = ui::makeTextLabel(this, QStringLiteral("datasetInfo"));
 
     auto* pathRow = new QHBoxLayout;
     pathRow->addWidget(m_path, 1);
@@ -146,7 +146,7 @@ DatasetDialog::DatasetDialog(QWidget* parent) : QDialog(parent)
     pre->addRow(tr("Scale:"), m_scale);
     pre->addRow(tr("Mean:"), m_mean);
     pre->addRow(tr("Std:"), m_std);
-    m_preprocessNote = makeTextLabel(this, QStringLiteral("preprocessNote"));
+    m_preprocessNote = ui::makeTextLabel(this, QStringLiteral("preprocessNote"));
     m_preprocessNote->hide();
     pre->addRow(m_preprocessNote);
 
@@ -162,7 +162,7 @@ DatasetDialog::DatasetDialog(QWidget* parent) : QDialog(parent)
     run->addRow(tr("Batch size:"), m_batchSize);
     run->addRow(tr("Number of batches:"), m_numBatches);
 
-    m_message = makeTextLabel(this, QStringLiteral("datasetMessage"));
+    m_message = ui::makeTextLabel(this, QStringLiteral("datasetMessage"));
     m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
 
     auto* layout = new QVBoxLayout(this);
