@@ -264,9 +264,13 @@ private Q_SLOTS:
         QCOMPARE(retranslated, 1);
         QCOMPARE(redrawn, 0);
 
-        QPalette dark = view.palette();
+        // The plot has the new palette already when the view hears of it (an application-wide
+        // change reaches every widget): the theme is taken from it.
+        QPalette dark = plot->palette();
         dark.setColor(QPalette::Base, Qt::black);
-        view.setPalette(dark);
+        plot->setPalette(dark);
+        QEvent palette(QEvent::PaletteChange);
+        QCoreApplication::sendEvent(&view, &palette);
         QCOMPARE(retranslated, 1);
         QCOMPARE(redrawn, 1);
         QCOMPARE(plot->legend->brush().color().rgb(), QColor(Qt::black).rgb());
