@@ -4,6 +4,7 @@
 #include "core/dataset/dataset_source.h"
 #include "core/errors.h"
 #include "core/model/instrumented_model.h"
+#include "core/platform/find_by_p.h"
 #include "core/platform/logging.h"
 #include "core/model/model_graph.h"
 #include "core/session/observer_bank.h"
@@ -101,10 +102,7 @@ ObserverConfig defaultWeightConfig()
 
 const PointCalibration* CalibrationResult::point(const std::string& name) const
 {
-    for (const auto& p : points)
-        if (p.name == name)
-            return &p;
-    return nullptr;
+    return detail::findBy(points, &PointCalibration::name, name);
 }
 
 ObserverBank ObserverBank::clone() const

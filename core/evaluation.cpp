@@ -4,6 +4,7 @@
 #include "core/errors.h"
 #include "core/model/instrumented_model.h"
 #include "core/model/model_graph.h"
+#include "core/platform/find_by_p.h"
 #include "core/quant_plan.h"
 
 #include <algorithm>
@@ -14,18 +15,12 @@ namespace cs {
 
 const PointEvaluation* EvaluationResult::point(const std::string& name) const
 {
-    for (const auto& p : points)
-        if (p.name == name)
-            return &p;
-    return nullptr;
+    return detail::findBy(points, &PointEvaluation::name, name);
 }
 
 const AccuracyRow* EvaluationResult::row(const std::string& label) const
 {
-    for (const auto& r : accuracy)
-        if (r.label == label)
-            return &r;
-    return nullptr;
+    return detail::findBy(accuracy, &AccuracyRow::label, label);
 }
 
 std::vector<std::string> stalePoints(const EvaluationResult& evaluation, const std::vector<PointCalibration>& points)

@@ -2,6 +2,7 @@
 
 #include "core/platform/atomic_file.h"
 #include "core/errors.h"
+#include "core/session/cbor_values_p.h"
 #include "core/session/evaluation_cbor_p.h"
 #include "core/platform/logging.h"
 #include "core/session/observer_bank_state.h"
@@ -16,29 +17,16 @@
 #include <QJsonArray>
 
 #include <cmath>
-#include <cstring>
 
 namespace cs {
 namespace {
 
 using K = QLatin1String;
 
-// Large numeric arrays are stored as little-endian byte strings (x86 and arm64 hosts).
-template <typename T>
-QCborValue packed(const std::vector<T>& values)
-{
-    return QByteArray(reinterpret_cast<const char*>(values.data()), qsizetype(values.size() * sizeof(T)));
-}
-
-template <typename T>
-std::vector<T> unpacked(const QCborValue& value)
-{
-    const QByteArray bytes = value.toByteArray();
-    std::vector<T> out(size_t(bytes.size()) / sizeof(T));
-    if (!out.empty())
-        std::memcpy(out.data(), bytes.constData(), out.size() * sizeof(T));
-    return out;
-}
+using cbor::json;
+using cbor::jsonOf;
+using cbor::packed;
+using cbor::unpacked;
 
 QCborArray intArray(const std::vector<int64_t>& v)
 {
@@ -166,8 +154,6 @@ ChannelRanges rangesFromCbor(const QCborMap& m)
     return ChannelRanges{unpacked<float>(m.value(K("min"))), unpacked<float>(m.value(K("max")))};
 }
 
-QCborValue json(const QJsonObject& o) { return QCborValue::fromJsonValue(o); }
-QJsonObject jsonOf(const QCborValue& v) { return v.toMap().toJsonObject(); }
 
 QCborMap parametersToCbor(const LayerParameterMap& parameters)
 {
@@ -295,6 +281,26 @@ CalibrationConfig configFromCbor(const QCborMap& m, const std::string& path)
 QCborMap resultToCbor(const obs::ObserverResult& r) { return json(observerResultToJson(r)).toMap(); }
 obs::ObserverResult resultFromCbor(const QCborValue& v) { return observerResultFromJson(jsonOf(v)); }
 
+// What a point and a weight store alike: the name, the op, the configured observer and its
+// result, first in the map; each adds its own keys after them.
+template <class Calibration>
+QCborMap calibrationToCbor(const Calibration& c)
+{
+    return QCborMap{{K("name"), QString::fromStdString(c.name)},
+                    {K("op_index"), c.opIndex},
+                    {K("config"), json(observerConfigToJson(c.config))},
+                    {K("result"), resultToCbor(c.result)}};
+}
+
+template <class Calibration>
+void calibrationFromCbor(const QCborMap& m, Calibration& c, const std::string& path)
+{
+    c.name = m.value(K("name")).toString().toStdString();
+    c.opIndex = int(m.value(K("op_index")).toInteger());
+    c.config = observerConfigFromJson(jsonOf(m.value(K("config"))), path);
+    c.result = resultFromCbor(m.value(K("result")));
+}
+
 // A point whose observers cannot be rebuilt (a state from another calibscope, a damaged
 // file) still loads: it just needs a re-run to retune, which the warning says.
 void restorePointObservers(CalibrationResult& r, ObserverBank& bank, const PointCalibration& p,
@@ -321,12 +327,9 @@ void saveSession(const CalibrationResult& r, const ObserverBank& bank, const std
         QCborMap compare;
         for (const auto& [name, result] : p.compare)
             compare.insert(QString::fromStdString(name), resultToCbor(result));
-        QCborMap point{{K("name"), QString::fromStdString(p.name)},
-                       {K("op_index"), p.opIndex},
-                       {K("config"), json(observerConfigToJson(p.config))},
-                       {K("result"), resultToCbor(p.result)},
-                       {K("compare"), compare},
-                       {K("stats"), statsToCbor(p.stats)}};
+        QCborMap point = calibrationToCbor(p);
+        point.insert(K("compare"), compare);
+        point.insert(K("stats"), statsToCbor(p.stats));
         // The live observers, so that a reopened session still retunes instantly. Older
         // sessions lack them and load with an empty bank (retunes then need a re-run).
         if (auto it = bank.points.find(p.name); it != bank.points.end())
@@ -334,15 +337,14 @@ void saveSession(const CalibrationResult& r, const ObserverBank& bank, const std
         points.append(point);
     }
     QCborArray weights;
-    for (const auto& w : r.weights)
-        weights.append(QCborMap{{K("name"), QString::fromStdString(w.name)},
-                                {K("op_index"), w.opIndex},
-                                {K("config"), json(observerConfigToJson(w.config))},
-                                {K("result"), resultToCbor(w.result)},
-                                {K("shape"), intArray(w.shape)},
-                                {K("folded"), rangesToCbor(w.folded)},
-                                {K("unfolded"), rangesToCbor(w.unfolded)},
-                                {K("folded_batch_norm"), QString::fromStdString(w.foldedBatchNorm)}});
+    for (const auto& w : r.weights) {
+        QCborMap weight = calibrationToCbor(w);
+        weight.insert(K("shape"), intArray(w.shape));
+        weight.insert(K("folded"), rangesToCbor(w.folded));
+        weight.insert(K("unfolded"), rangesToCbor(w.unfolded));
+        weight.insert(K("folded_batch_norm"), QString::fromStdString(w.foldedBatchNorm));
+        weights.append(weight);
+    }
     QCborArray warnings;
     for (const auto& w : r.warnings)
         warnings.append(QString::fromStdString(w));
@@ -513,10 +515,7 @@ CalibrationResult loadSession(const std::string& path, ObserverBank* bankOut)
     for (const auto& v : root.value(K("points")).toArray()) {
         const QCborMap m = v.toMap();
         PointCalibration p;
-        p.name = m.value(K("name")).toString().toStdString();
-        p.opIndex = int(m.value(K("op_index")).toInteger());
-        p.config = observerConfigFromJson(jsonOf(m.value(K("config"))), path);
-        p.result = resultFromCbor(m.value(K("result")));
+        calibrationFromCbor(m, p, path);
         const QCborMap compare = m.value(K("compare")).toMap();
         for (auto it = compare.begin(); it != compare.end(); ++it)
             p.compare[it.key().toString().toStdString()] = resultFromCbor(it.value());
@@ -538,10 +537,7 @@ CalibrationResult loadSession(const std::string& path, ObserverBank* bankOut)
     for (const auto& v : root.value(K("weights")).toArray()) {
         const QCborMap m = v.toMap();
         WeightCalibration w;
-        w.name = m.value(K("name")).toString().toStdString();
-        w.opIndex = int(m.value(K("op_index")).toInteger());
-        w.config = observerConfigFromJson(jsonOf(m.value(K("config"))), path);
-        w.result = resultFromCbor(m.value(K("result")));
+        calibrationFromCbor(m, w, path);
         w.shape = intVector(m.value(K("shape")));
         w.folded = rangesFromCbor(m.value(K("folded")).toMap());
         w.unfolded = rangesFromCbor(m.value(K("unfolded")).toMap());

@@ -1,5 +1,6 @@
 #include "widgets/accuracy_view.h"
 
+#include "widgets/change_reactions.h"
 #include "widgets/plot_style.h"
 #include "widgets/point_table_model.h"
 #include "widgets/qcustomplot_wrapper.h"
@@ -7,7 +8,6 @@
 #include "widgets/table_items.h"
 
 #include <QCheckBox>
-#include <QEvent>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -119,6 +119,7 @@ AccuracyView::AccuracyView(QWidget* parent) : QWidget(parent)
             [this] { Q_EMIT evaluateRequested(m_images->value(), m_sensitivity->isChecked()); });
     connect(m_cancel, &QPushButton::clicked, this, [this] { Q_EMIT cancelRequested(); });
     retranslateUi();
+    reactToChanges(this, [this] { retranslateUi(); }, m_plot, [this] { rebuildChart(); });
 }
 
 void AccuracyView::retranslateUi()
@@ -338,17 +339,6 @@ void AccuracyView::rebuildChart()
     floatText->setText(tr("float %1").arg(floatValue, 0, 'f', 2));
     floatText->setColor(palette().color(QPalette::WindowText));
     m_plot->replot(QCustomPlot::rpQueuedReplot);
-}
-
-void AccuracyView::changeEvent(QEvent* event)
-{
-    QWidget::changeEvent(event);
-    if (event->type() == QEvent::LanguageChange) {
-        retranslateUi();
-    } else if (event->type() == QEvent::PaletteChange) {
-        applyPlotTheme(m_plot);
-        rebuildChart();
-    }
 }
 
 } // namespace cs::ui

@@ -67,9 +67,6 @@ Q_SIGNALS:
     void evaluateRequested(int maxImages, bool sensitivity);
     void cancelRequested();
 
-protected:
-    void changeEvent(QEvent* event) override;
-
 private:
     void retranslateUi();
     void rebuild();

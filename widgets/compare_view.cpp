@@ -1,11 +1,11 @@
 #include "widgets/compare_view.h"
 
+#include "widgets/change_reactions.h"
 #include "widgets/histogram_view.h"
 #include "widgets/plot_style.h"
 #include "widgets/table_items.h"
 #include "widgets/point_table_model.h"
 
-#include <QEvent>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -57,10 +57,7 @@ CompareView::CompareView(PointTableModel* model, QWidget* parent) : QWidget(pare
 
     m_table = makeResultTable(this, QStringLiteral("compareTable"), ColumnCount, 5);
 
-    m_summary = new QLabel(this);
-    m_summary->setObjectName(QStringLiteral("compareSummary"));
-    m_summary->setTextFormat(Qt::PlainText);
-    m_summary->setWordWrap(true);
+    m_summary = makeTextLabel(this, QStringLiteral("compareSummary"));
     m_use = new QPushButton(this);
     m_use->setObjectName(QStringLiteral("compareUse"));
 
@@ -98,6 +95,7 @@ CompareView::CompareView(PointTableModel* model, QWidget* parent) : QWidget(pare
             rebuild();
     });
     retranslateUi();
+    reactToChanges(this, [this] { retranslateUi(); });
 }
 
 void CompareView::retranslateUi()
@@ -253,13 +251,6 @@ void CompareView::requestUse(int row)
     if (e.configured || !e.hasQParams)
         return;
     Q_EMIT useObserverRequested(m_point, e.observer);
-}
-
-void CompareView::changeEvent(QEvent* event)
-{
-    QWidget::changeEvent(event);
-    if (event->type() == QEvent::LanguageChange)
-        retranslateUi();
 }
 
 } // namespace cs::ui

@@ -48,9 +48,6 @@ public:
 Q_SIGNALS:
     void useObserverRequested(const QString& point, const QString& observer);
 
-protected:
-    void changeEvent(QEvent* event) override;
-
 private:
     void retranslateUi();
     void rebuild();

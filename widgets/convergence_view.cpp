@@ -3,6 +3,7 @@
 #include "widgets/plot_style.h"
 #include "widgets/point_table_model.h"
 #include "widgets/qcustomplot_wrapper.h"
+#include "widgets/table_items.h"
 
 #include <QLabel>
 #include <QVBoxLayout>
@@ -40,24 +41,13 @@ QString convergenceVerdict(const ConvergenceReport& report)
 
 ConvergenceView::ConvergenceView(QWidget* parent) : QWidget(parent)
 {
-    m_verdict = new QLabel(this);
-    m_verdict->setObjectName(QStringLiteral("convergenceVerdict"));
-    m_verdict->setWordWrap(true);
-    m_verdict->setTextFormat(Qt::PlainText);
-    m_pointLabel = new QLabel(this);
-    m_pointLabel->setObjectName(QStringLiteral("convergencePoint"));
-    m_pointLabel->setWordWrap(true);
-    m_pointLabel->setTextFormat(Qt::PlainText);
-    m_plot = new QCustomPlot(this);
-    m_plot->setObjectName(QStringLiteral("convergencePlot"));
+    m_verdict = makeTextLabel(this, QStringLiteral("convergenceVerdict"));
+    m_pointLabel = makeTextLabel(this, QStringLiteral("convergencePoint"));
     // As low as the histogram beside it: the tab must not raise the window above a laptop screen.
-    m_plot->setMinimumHeight(80);
+    m_plot = makePlot(this, QStringLiteral("convergencePlot"), 80);
     m_plot->xAxis->setLabel(tr("batches"));
     m_plot->yAxis->setLabel(tr("clip range"));
-    m_plot->legend->setVisible(true);
-    QFont legendFont = font();
-    legendFont.setPointSizeF(legendFont.pointSizeF() * 0.85);
-    m_plot->legend->setFont(legendFont);
+    showCompactLegend(m_plot, font());
     m_plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignVCenter | Qt::AlignRight);
     // Batches are whole numbers: ticks on integers, more than one apart when they crowd.
     QSharedPointer<QCPAxisTickerFixed> ticker(new QCPAxisTickerFixed);

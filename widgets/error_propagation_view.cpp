@@ -1,11 +1,11 @@
 #include "widgets/error_propagation_view.h"
 
+#include "widgets/change_reactions.h"
 #include "widgets/plot_style.h"
 #include "widgets/point_table_model.h"
 #include "widgets/qcustomplot_wrapper.h"
 #include "widgets/table_items.h"
 
-#include <QEvent>
 #include <QHeaderView>
 #include <QLabel>
 #include <QTableWidget>
@@ -32,17 +32,10 @@ bool finite(double v) { return std::isfinite(v); }
 ErrorPropagationView::ErrorPropagationView(QWidget* parent) : QWidget(parent)
 {
     m_banner = new StaleBanner(QStringLiteral("propagationStale"), this);
-    m_title = new QLabel(this);
-    m_title->setObjectName(QStringLiteral("propagationTitle"));
-    m_title->setWordWrap(true);
-    m_title->setTextFormat(Qt::PlainText);
+    m_title = makeTextLabel(this, QStringLiteral("propagationTitle"));
 
-    m_plot = new QCustomPlot(this);
-    m_plot->setObjectName(QStringLiteral("propagationPlot"));
-    m_plot->setMinimumHeight(70);
-    m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
-    m_plot->axisRect()->setRangeDrag(Qt::Horizontal);
-    m_plot->axisRect()->setRangeZoom(Qt::Horizontal);
+    m_plot = makePlot(this, QStringLiteral("propagationPlot"), 70);
+    panAndZoomHorizontally(m_plot);
     m_plot->setMouseTracking(true);
     // The legend in a row of its own above the axes: inside, it would hide the first points.
     m_plot->plotLayout()->insertRow(0);
@@ -83,6 +76,7 @@ ErrorPropagationView::ErrorPropagationView(QWidget* parent) : QWidget(parent)
         }
     });
     retranslateUi();
+    reactToChanges(this, [this] { retranslateUi(); }, m_plot, [this] { rebuild(); });
 }
 
 void ErrorPropagationView::retranslateUi()
@@ -353,17 +347,6 @@ void ErrorPropagationView::onMouseRelease(QMouseEvent* event)
         return;
     setCurrentPoint(m_names[index]);
     Q_EMIT pointSelected(m_names[index]);
-}
-
-void ErrorPropagationView::changeEvent(QEvent* event)
-{
-    QWidget::changeEvent(event);
-    if (event->type() == QEvent::LanguageChange) {
-        retranslateUi();
-    } else if (event->type() == QEvent::PaletteChange) {
-        applyPlotTheme(m_plot);
-        rebuild();
-    }
 }
 
 } // namespace cs::ui

@@ -73,9 +73,6 @@ public:
 Q_SIGNALS:
     void pointSelected(const QString& point);
 
-protected:
-    void changeEvent(QEvent* event) override;
-
 private:
     void retranslateUi();
     void rebuild();

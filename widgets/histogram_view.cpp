@@ -1,9 +1,11 @@
 #include "widgets/histogram_view.h"
 
 #include "core/observers/quant_math.h"
+#include "widgets/change_reactions.h"
 #include "widgets/plot_style.h"
 #include "widgets/point_table_model.h"
 #include "widgets/qcustomplot_wrapper.h"
+#include "widgets/table_items.h"
 
 #include <QCheckBox>
 #include <QHBoxLayout>
@@ -42,19 +44,14 @@ HistogramView::HistogramView(PointTableModel* model, QWidget* parent) : QWidget(
     m_batches->setToolTip(tr("Overlay each batch's |x| histogram, scaled to the bins of the accumulated one"));
     auto* reset = new QPushButton(tr("Reset zoom"), this);
 
-    m_plot = new QCustomPlot(this);
-    m_plot->setObjectName(QStringLiteral("histogramPlot"));
-    m_plot->setMinimumHeight(80);
+    m_plot = makePlot(this, QStringLiteral("histogramPlot"), 80);
     m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     m_plot->axisRect()->setRangeDrag(Qt::Horizontal | Qt::Vertical);
     m_plot->axisRect()->setRangeZoom(Qt::Horizontal);
     m_plot->xAxis->setLabel(tr("value"));
     m_plot->yAxis->setLabel(tr("count"));
     // The legend lives beside the plot: with every compare observer it would hide the data.
-    m_plot->legend->setVisible(true);
-    QFont legendFont = font();
-    legendFont.setPointSizeF(legendFont.pointSizeF() * 0.85);
-    m_plot->legend->setFont(legendFont);
+    const QFont legendFont = showCompactLegend(m_plot, font());
     // A column of its own, legend at the top and an empty element taking the rest, so the
     // entries stay together instead of spreading over the plot's height.
     auto* side = new QCPLayoutGrid;
@@ -73,10 +70,7 @@ HistogramView::HistogramView(PointTableModel* model, QWidget* parent) : QWidget(
     m_plot->legend->setFillOrder(QCPLayoutGrid::foRowsFirst);
     applyPlotTheme(m_plot);
 
-    m_estimateLabel = new QLabel(this);
-    m_estimateLabel->setObjectName(QStringLiteral("histogramEstimate"));
-    m_estimateLabel->setTextFormat(Qt::PlainText);
-    m_estimateLabel->setWordWrap(true);
+    m_estimateLabel = makeTextLabel(this, QStringLiteral("histogramEstimate"));
 
     auto* bar = new QHBoxLayout;
     bar->addWidget(m_title, 1);
@@ -118,6 +112,7 @@ HistogramView::HistogramView(PointTableModel* model, QWidget* parent) : QWidget(
             rebuild();
     });
     rebuild();
+    reactToChanges(this, {}, m_plot, [this] { rebuild(); });
 }
 
 int HistogramView::currentRow() const { return m_model->rowOf(m_point); }
@@ -490,15 +485,6 @@ void HistogramView::onMouseRelease(QMouseEvent* event)
     m_plot->setInteraction(QCP::iRangeDrag, true);
     // The what-if figures stay up until the edit comes back through the model.
     Q_EMIT clipDragFinished(m_point, m_low, m_high);
-}
-
-void HistogramView::changeEvent(QEvent* event)
-{
-    QWidget::changeEvent(event);
-    if (event->type() == QEvent::PaletteChange) {
-        applyPlotTheme(m_plot);
-        rebuild();
-    }
 }
 
 } // namespace cs::ui

@@ -74,7 +74,6 @@ Q_SIGNALS:
     void clipDragFinished(const QString& point, double low, double high);
 
 protected:
-    void changeEvent(QEvent* event) override;
     void resizeEvent(QResizeEvent* event) override;
 
 private:

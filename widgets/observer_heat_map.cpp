@@ -1,11 +1,12 @@
 #include "widgets/observer_heat_map.h"
 
 #include "core/calibration.h"
+#include "widgets/change_reactions.h"
 #include "widgets/observer_estimates.h"
 #include "widgets/point_table_model.h"
+#include "widgets/table_items.h"
 
 #include <QBrush>
-#include <QEvent>
 #include <QFont>
 #include <QGuiApplication>
 #include <QHeaderView>
@@ -260,24 +261,11 @@ ObserverHeatMap::ObserverHeatMap(QWidget* parent)
     m_proxy->setSourceModel(m_model);
     m_proxy->setSortRole(ObserverHeatMapModel::SortRole);
 
-    m_hint = new QLabel(this);
-    m_hint->setObjectName(QStringLiteral("heatMapHint"));
-    m_hint->setWordWrap(true);
-    m_hint->setTextFormat(Qt::PlainText);
-    m_legend = new QLabel(this);
-    m_legend->setObjectName(QStringLiteral("heatMapLegend"));
-    m_legend->setWordWrap(true);
-    m_legend->setTextFormat(Qt::PlainText);
+    m_hint = makeTextLabel(this, QStringLiteral("heatMapHint"));
+    m_legend = makeTextLabel(this, QStringLiteral("heatMapLegend"));
 
-    m_table = new QTableView(this);
-    m_table->setObjectName(QStringLiteral("heatMapTable"));
-    m_table->setModel(m_proxy);
-    m_table->setSortingEnabled(true);
-    m_table->sortByColumn(0, Qt::AscendingOrder);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table = makeSortedTable(this, QStringLiteral("heatMapTable"), m_proxy, 0, QAbstractItemView::SingleSelection);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_table->verticalHeader()->hide();
     m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
     m_table->setWordWrap(false);
     m_table->setItemDelegate(new HeatCellDelegate(m_table));
@@ -305,6 +293,7 @@ ObserverHeatMap::ObserverHeatMap(QWidget* parent)
                     Q_EMIT pointSelected(m_model->pointAt(m_proxy->mapToSource(current).row()));
             });
     retranslateUi();
+    reactToChanges(this, [this] { retranslateUi(); });
 }
 
 void ObserverHeatMap::setResult(const CalibrationResult* result)
@@ -350,13 +339,6 @@ void ObserverHeatMap::retranslateUi()
     // Headers and tooltips come from the model: let the view ask again.
     if (m_model->columnCount() > 0)
         Q_EMIT m_model->headerDataChanged(Qt::Horizontal, 0, m_model->columnCount() - 1);
-}
-
-void ObserverHeatMap::changeEvent(QEvent* event)
-{
-    QWidget::changeEvent(event);
-    if (event->type() == QEvent::LanguageChange)
-        retranslateUi();
 }
 
 } // namespace cs::ui

@@ -91,9 +91,6 @@ Q_SIGNALS:
     void cellActivated(const QString& point, const QString& observer);
     void pointSelected(const QString& point);
 
-protected:
-    void changeEvent(QEvent* event) override;
-
 private:
     void retranslateUi();
     void updateHint();

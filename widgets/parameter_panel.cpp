@@ -1,6 +1,7 @@
 #include "widgets/parameter_panel.h"
 
 #include "core/observers/observer_registry.h"
+#include "widgets/table_items.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -27,15 +28,23 @@ constexpr double kEditorLimit = 1e9;
 
 QString editorName(const std::string& param) { return QStringLiteral("param_") + QString::fromStdString(param); }
 
+// The numeric editors' common part: the parameter's range, its value, a width that leaves
+// the form room for the names.
+template <class Box, class Value>
+Box* boundedNumberBox(Box* box, Value lower, Value upper, Value value)
+{
+    box->setRange(lower, upper);
+    box->setValue(value);
+    box->setMaximumWidth(160);
+    return box;
+}
+
 } // namespace
 
 ParameterPanel::ParameterPanel(QWidget* parent) : QWidget(parent)
 {
     qRegisterMetaType<cs::ObserverConfig>();
-    m_pointLabel = new QLabel(this);
-    m_pointLabel->setObjectName(QStringLiteral("parameterPoint"));
-    m_pointLabel->setTextFormat(Qt::PlainText);
-    m_pointLabel->setWordWrap(true);
+    m_pointLabel = makeTextLabel(this, QStringLiteral("parameterPoint"));
 
     m_observer = new QComboBox(this);
     m_observer->setObjectName(QStringLiteral("observerCombo"));
@@ -83,10 +92,7 @@ ParameterPanel::ParameterPanel(QWidget* parent) : QWidget(parent)
     m_scope = new QComboBox(this);
     m_scope->setObjectName(QStringLiteral("scopeCombo"));
     m_scope->addItems({QString(), QString(), QString()});
-    m_message = new QLabel(this);
-    m_message->setObjectName(QStringLiteral("parameterMessage"));
-    m_message->setWordWrap(true);
-    m_message->setTextFormat(Qt::PlainText);
+    m_message = makeTextLabel(this, QStringLiteral("parameterMessage"));
     m_message->setStyleSheet(QStringLiteral("color: #c0392b"));
     m_apply = new QPushButton(tr("Apply"), this);
     m_apply->setObjectName(QStringLiteral("applyButton"));
@@ -194,24 +200,19 @@ void ParameterPanel::rebuildEditors(const obs::ParamMap& values)
         case obs::ParamSpec::Double: {
             auto* box = new QDoubleSpinBox(m_paramsBox);
             const int decimals = spec.minValue > 0 && spec.minValue < 1e-6 ? 10 : 6;
-            box->setDecimals(decimals);
+            box->setDecimals(decimals); // before the value, which it would round otherwise
+            box->setStepType(QAbstractSpinBox::AdaptiveDecimalStepType);
             // A positive lower bound below the editor's resolution would round to 0.
             double lower = std::max(spec.minValue, -kEditorLimit);
             if (spec.minValue > 0)
                 lower = std::max(lower, std::pow(10.0, -decimals));
-            box->setRange(lower, std::min(spec.maxValue, kEditorLimit));
-            box->setStepType(QAbstractSpinBox::AdaptiveDecimalStepType);
-            box->setValue(value);
-            box->setMaximumWidth(160);
+            editor = boundedNumberBox(box, lower, std::min(spec.maxValue, kEditorLimit), value);
             connect(box, &QDoubleSpinBox::valueChanged, this, &ParameterPanel::validate);
-            editor = box;
             break;
         }
         case obs::ParamSpec::Int: {
-            auto* box = new QSpinBox(m_paramsBox);
-            box->setRange(int(std::max(spec.minValue, double(INT_MIN))), int(std::min(spec.maxValue, double(INT_MAX))));
-            box->setValue(int(value));
-            box->setMaximumWidth(160);
+            auto* box = boundedNumberBox(new QSpinBox(m_paramsBox), int(std::max(spec.minValue, double(INT_MIN))),
+                                         int(std::min(spec.maxValue, double(INT_MAX))), int(value));
             connect(box, &QSpinBox::valueChanged, this, &ParameterPanel::validate);
             editor = box;
             break;

@@ -39,4 +39,28 @@ void applyPlotTheme(QCustomPlot* plot)
     plot->legend->setTextColor(text);
 }
 
+QCustomPlot* makePlot(QWidget* parent, const QString& objectName, int minimumHeight)
+{
+    auto* plot = new QCustomPlot(parent);
+    plot->setObjectName(objectName);
+    plot->setMinimumHeight(minimumHeight);
+    return plot;
+}
+
+QFont showCompactLegend(QCustomPlot* plot, const QFont& base)
+{
+    plot->legend->setVisible(true);
+    QFont legendFont = base;
+    legendFont.setPointSizeF(legendFont.pointSizeF() * 0.85);
+    plot->legend->setFont(legendFont);
+    return legendFont;
+}
+
+void panAndZoomHorizontally(QCustomPlot* plot)
+{
+    plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+    plot->axisRect()->setRangeDrag(Qt::Horizontal);
+    plot->axisRect()->setRangeZoom(Qt::Horizontal);
+}
+
 } // namespace cs::ui

@@ -1,7 +1,10 @@
 #pragma once
 #include <QColor>
+#include <QFont>
 
 class QCustomPlot;
+class QString;
+class QWidget;
 
 namespace cs::ui {
 
@@ -13,5 +16,14 @@ QColor clipColor();
 
 // Axes, grid and background from the widget's palette; call again on palette changes.
 void applyPlotTheme(QCustomPlot* plot);
+
+// An empty plot named `objectName` (tests and screenshots find it by name), never lower
+// than `minimumHeight`, so each view sets only what differs.
+QCustomPlot* makePlot(QWidget* parent, const QString& objectName, int minimumHeight);
+// Shows the legend in 85 % of `base`: series names are secondary to the data beside them.
+// Returns that font (a view sizing legend items reads it).
+QFont showCompactLegend(QCustomPlot* plot, const QFont& base);
+// Drag and wheel zoom along the value axis only: the other axis is fitted to the data.
+void panAndZoomHorizontally(QCustomPlot* plot);
 
 } // namespace cs::ui

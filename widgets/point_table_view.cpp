@@ -2,6 +2,7 @@
 
 #include "widgets/point_filter_proxy.h"
 #include "widgets/point_table_model.h"
+#include "widgets/table_items.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -52,14 +53,8 @@ PointTableView::PointTableView(PointTableModel* model, QWidget* parent)
     bar->addWidget(worstLabel);
     bar->addWidget(m_worst);
 
-    m_table = new QTableView(this);
-    m_table->setObjectName(QStringLiteral("pointTable"));
-    m_table->setModel(m_proxy);
-    m_table->setSortingEnabled(true);
-    m_table->sortByColumn(PointTableModel::Name, Qt::AscendingOrder);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
-    m_table->verticalHeader()->hide();
+    m_table = makeSortedTable(this, QStringLiteral("pointTable"), m_proxy, PointTableModel::Name,
+                              QAbstractItemView::ExtendedSelection);
     m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->setAlternatingRowColors(true);

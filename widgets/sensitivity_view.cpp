@@ -1,12 +1,12 @@
 #include "widgets/sensitivity_view.h"
 
+#include "widgets/change_reactions.h"
 #include "widgets/plot_style.h"
 #include "widgets/point_table_model.h"
 #include "widgets/qcustomplot_wrapper.h"
 #include "widgets/table_items.h"
 
 #include <QComboBox>
-#include <QEvent>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -27,9 +27,7 @@ SensitivityView::SensitivityView(QWidget* parent) : QWidget(parent)
 
     m_table = makeResultTable(this, QStringLiteral("sensitivityTable"), ColumnCount, 4);
 
-    m_plot = new QCustomPlot(this);
-    m_plot->setObjectName(QStringLiteral("sensitivityPlot"));
-    m_plot->setMinimumHeight(80);
+    m_plot = makePlot(this, QStringLiteral("sensitivityPlot"), 80);
     applyPlotTheme(m_plot);
 
     m_countLabel = new QLabel(this);
@@ -83,6 +81,7 @@ SensitivityView::SensitivityView(QWidget* parent) : QWidget(parent)
     connect(m_apply, &QPushButton::clicked, this,
             [this] { Q_EMIT protectWorstRequested(worstPoints(m_count->value()), protectAction()); });
     retranslateUi();
+    reactToChanges(this, [this] { retranslateUi(); }, m_plot, [this] { rebuildChart(); });
 }
 
 void SensitivityView::retranslateUi()
@@ -221,17 +220,6 @@ void SensitivityView::rebuildChart()
     const double span = std::max(hi - lo, 1e-3);
     m_plot->xAxis->setRange(lo - span * 0.02, hi + span * 0.08);
     m_plot->replot(QCustomPlot::rpQueuedReplot);
-}
-
-void SensitivityView::changeEvent(QEvent* event)
-{
-    QWidget::changeEvent(event);
-    if (event->type() == QEvent::LanguageChange) {
-        retranslateUi();
-    } else if (event->type() == QEvent::PaletteChange) {
-        applyPlotTheme(m_plot);
-        rebuildChart();
-    }
 }
 
 } // namespace cs::ui

@@ -52,9 +52,6 @@ Q_SIGNALS:
     void pointSelected(const QString& point);
     void protectWorstRequested(const QStringList& points, const QString& action);
 
-protected:
-    void changeEvent(QEvent* event) override;
-
 private:
     void retranslateUi();
     void rebuild();

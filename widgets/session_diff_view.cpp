@@ -3,6 +3,7 @@
 #include "widgets/plot_style.h"
 #include "widgets/point_table_model.h"
 #include "widgets/qcustomplot_wrapper.h"
+#include "widgets/table_items.h"
 
 #include <QHeaderView>
 #include <QItemSelectionModel>
@@ -139,29 +140,15 @@ SessionDiffView::SessionDiffView(QWidget* parent) : QWidget(parent)
     m_proxy = new QSortFilterProxyModel(this);
     m_proxy->setSourceModel(m_model);
     m_proxy->setSortRole(SessionDiffModel::SortRole);
-    m_summary = new QLabel(this);
-    m_summary->setObjectName(QStringLiteral("sessionDiffSummary"));
-    m_summary->setWordWrap(true);
-    m_summary->setTextFormat(Qt::PlainText);
-    m_table = new QTableView(this);
-    m_table->setObjectName(QStringLiteral("sessionDiffTable"));
-    m_table->setModel(m_proxy);
-    m_table->setSortingEnabled(true);
-    m_table->sortByColumn(SessionDiffModel::Point, Qt::AscendingOrder);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_table->verticalHeader()->hide();
+    m_summary = makeTextLabel(this, QStringLiteral("sessionDiffSummary"));
+    m_table = makeSortedTable(this, QStringLiteral("sessionDiffTable"), m_proxy, SessionDiffModel::Point,
+                              QAbstractItemView::SingleSelection);
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->setAlternatingRowColors(true);
-    m_plot = new QCustomPlot(this);
-    m_plot->setObjectName(QStringLiteral("sessionDiffPlot"));
-    m_plot->setMinimumHeight(180);
+    m_plot = makePlot(this, QStringLiteral("sessionDiffPlot"), 180);
     m_plot->xAxis->setLabel(tr("value"));
     m_plot->yAxis->setLabel(tr("density"));
-    m_plot->legend->setVisible(true);
-    QFont legendFont = font();
-    legendFont.setPointSizeF(legendFont.pointSizeF() * 0.85);
-    m_plot->legend->setFont(legendFont);
+    showCompactLegend(m_plot, font());
     applyPlotTheme(m_plot);
     auto* splitter = new QSplitter(Qt::Vertical, this);
     splitter->addWidget(m_table);

@@ -3,6 +3,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QString>
+#include <QTableView>
 #include <QTableWidget>
 #include <QTableWidgetItem>
 
@@ -26,6 +27,22 @@ inline QTableWidget* makeResultTable(QWidget* parent, const QString& objectName,
     table->setWordWrap(false);
     if (visibleRows > 0)
         table->setMinimumHeight(table->fontMetrics().height() * visibleRows);
+    return table;
+}
+
+// A table over a sortable (proxy) model, sorted by `sortColumn` ascending, selecting whole
+// rows, no row numbers: the point lists' common ground, each adds its own look.
+inline QTableView* makeSortedTable(QWidget* parent, const QString& objectName, QAbstractItemModel* model,
+                                   int sortColumn, QAbstractItemView::SelectionMode selectionMode)
+{
+    auto* table = new QTableView(parent);
+    table->setObjectName(objectName);
+    table->setModel(model);
+    table->setSortingEnabled(true);
+    table->sortByColumn(sortColumn, Qt::AscendingOrder);
+    table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    table->setSelectionMode(selectionMode);
+    table->verticalHeader()->hide();
     return table;
 }
 

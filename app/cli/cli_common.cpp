@@ -34,7 +34,7 @@ QCommandLineOption threadsOption()
 }
 
 bool parseOrExplain(QCommandLineParser& parser, const QString& command, const QStringList& arguments,
-                    int& exitCode)
+                    int& exitCode, std::initializer_list<const QCommandLineOption*> required)
 {
     QStringList argv{QStringLiteral("calibscope-cli ") + command};
     argv += arguments;
@@ -57,6 +57,12 @@ bool parseOrExplain(QCommandLineParser& parser, const QString& command, const QS
         exitCode = BadUsage;
         return false;
     }
+    for (const QCommandLineOption* option : required)
+        if (!parser.isSet(*option)) {
+            printError(command.toStdString() + ": --" + option->names().constFirst().toStdString() + " is required");
+            exitCode = BadUsage;
+            return false;
+        }
     return true;
 }
 

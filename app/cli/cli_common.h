@@ -2,6 +2,7 @@
 #include <QCommandLineParser>
 #include <QStringList>
 
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -17,9 +18,10 @@ struct Command {
 };
 
 // Parses `arguments` (argv without the program and command names) with `parser`; on a usage
-// error prints the reason and the command's help to stderr and returns false.
+// error prints the reason and the command's help to stderr and returns false. Each option of
+// `required` must be given: a missing one is named ("<command>: --NAME is required").
 bool parseOrExplain(QCommandLineParser& parser, const QString& command, const QStringList& arguments,
-                    int& exitCode);
+                    int& exitCode, std::initializer_list<const QCommandLineOption*> required = {});
 
 // An option --name with its help; with `value`, it takes a value named so, `def` its default.
 QCommandLineOption option(const char* name, const char* help, const char* value = nullptr, const char* def = nullptr);

@@ -142,6 +142,10 @@ int main(int argc, char** argv)
             } catch (const cs::JobCancelled&) {
                 cli::printError("cancelled");
                 return cli::Failed;
+            } catch (const cs::CalibError& e) {
+                // Already one line naming the file or op: said as it is.
+                cli::printError(e.what());
+                return cli::Failed;
             } catch (const std::exception& e) {
                 cli::printError(cs::firstLine(e.what()));
                 return cli::Failed;

@@ -76,13 +76,8 @@ int runCalibrate(const QStringList& arguments)
                        batchSize, numBatches, actObserver, actParam, weightObserver, dtype, qscheme, narrow, pow2,
                        overrides, compare, perOp, session, threads, quiet});
     int exitCode = Ok;
-    if (!parseOrExplain(parser, QStringLiteral("calibrate"), arguments, exitCode))
+    if (!parseOrExplain(parser, QStringLiteral("calibrate"), arguments, exitCode, {&model, &data, &session}))
         return exitCode;
-    for (const auto* required : {&model, &data, &session})
-        if (!parser.isSet(*required)) {
-            printError("calibrate: --" + required->names().constFirst().toStdString() + " is required");
-            return BadUsage;
-        }
 
     cs::CalibrationConfig config;
     config.modelPath = parser.value(model).toStdString();
@@ -141,43 +136,38 @@ int runCalibrate(const QStringList& arguments)
         return BadUsage;
     }
 
-    try {
-        config.data.format = cs::parseDatasetFormat(parser.value(dataOptions.format).toStdString());
-        config.data.path = parser.value(data).toStdString();
-        if (parser.isSet(preprocess))
-            config.data.preprocess = cs::loadPreprocessFile(parser.value(preprocess).toStdString());
-        cs::OverridesFile overridesFile;
-        if (parser.isSet(overrides)) {
-            overridesFile = cs::loadOverrides(parser.value(overrides).toStdString(), config.activation, config.weight);
-            config.overrides = overridesFile.overrides;
-            config.weightOverrides = overridesFile.weightOverrides;
-        }
-        ProgressPrinter printer(!parser.isSet(quiet));
-        cs::ObserverBank bank;
-        const cs::CalibrationResult result = cs::runCalibration(
-            config,
-            [&](const cs::ProgressInfo& p) {
-                printer.update(p.stage, p.done, p.total, p.itemsPerSecond, p.message);
-                return true;
-            },
-            &bank);
-        cs::saveSession(result, bank, parser.value(session).toStdString());
-        if (!overridesFile.modelSha256.empty() && overridesFile.modelSha256 != result.model.sha256)
-            printWarning(parser.value(overrides).toStdString() + " was made for another model (sha256 differs)");
-        for (const auto& w : result.warnings)
-            printWarning(w);
-        if (!parser.isSet(quiet)) {
-            std::cout << "session:  " << parser.value(session).toStdString() << '\n'
-                      << "points:   " << result.points.size() << " activation, " << result.weights.size()
-                      << " weight\n"
-                      << "data:     " << result.images << " images in " << result.batches << " batches, "
-                      << int(result.imagesPerSecond) << " images/s\n";
-            for (const auto& n : overridesFile.notes)
-                std::cout << "overrides: " << n << '\n';
-        }
-    } catch (const cs::CalibError& e) {
-        printError(e.what());
-        return Failed;
+    config.data.format = cs::parseDatasetFormat(parser.value(dataOptions.format).toStdString());
+    config.data.path = parser.value(data).toStdString();
+    if (parser.isSet(preprocess))
+        config.data.preprocess = cs::loadPreprocessFile(parser.value(preprocess).toStdString());
+    cs::OverridesFile overridesFile;
+    if (parser.isSet(overrides)) {
+        overridesFile = cs::loadOverrides(parser.value(overrides).toStdString(), config.activation, config.weight);
+        config.overrides = overridesFile.overrides;
+        config.weightOverrides = overridesFile.weightOverrides;
+    }
+    ProgressPrinter printer(!parser.isSet(quiet));
+    cs::ObserverBank bank;
+    const cs::CalibrationResult result = cs::runCalibration(
+        config,
+        [&](const cs::ProgressInfo& p) {
+            printer.update(p.stage, p.done, p.total, p.itemsPerSecond, p.message);
+            return true;
+        },
+        &bank);
+    cs::saveSession(result, bank, parser.value(session).toStdString());
+    if (!overridesFile.modelSha256.empty() && overridesFile.modelSha256 != result.model.sha256)
+        printWarning(parser.value(overrides).toStdString() + " was made for another model (sha256 differs)");
+    for (const auto& w : result.warnings)
+        printWarning(w);
+    if (!parser.isSet(quiet)) {
+        std::cout << "session:  " << parser.value(session).toStdString() << '\n'
+                  << "points:   " << result.points.size() << " activation, " << result.weights.size()
+                  << " weight\n"
+                  << "data:     " << result.images << " images in " << result.batches << " batches, "
+                  << int(result.imagesPerSecond) << " images/s\n";
+        for (const auto& n : overridesFile.notes)
+            std::cout << "overrides: " << n << '\n';
     }
     return Ok;
 }

@@ -98,12 +98,8 @@ int runCheck(const QStringList& arguments)
     parser.addOptions({session, data, dataOptions.format, dataOptions.labels, dataOptions.start, dataOptions.count,
                        maxBatches, batchSize, minTop1, maxDrop, minSqnr, maxUnsettled, junit, threads, quiet});
     int exitCode = Ok;
-    if (!parseOrExplain(parser, QStringLiteral("check"), arguments, exitCode))
+    if (!parseOrExplain(parser, QStringLiteral("check"), arguments, exitCode, {&session}))
         return exitCode;
-    if (!parser.isSet(session)) {
-        printError("check: --session is required");
-        return BadUsage;
-    }
     if (!parser.isSet(minTop1) && !parser.isSet(maxDrop) && !parser.isSet(minSqnr) && !parser.isSet(maxUnsettled)) {
         printError("check: give at least one criterion (--min-top1, --max-drop, --min-output-sqnr, --max-unsettled)");
         return BadUsage;
@@ -148,79 +144,74 @@ int runCheck(const QStringList& arguments)
     config.autoPlan = false;
 
     std::vector<Criterion> criteria;
-    try {
-        const std::string sessionPath = parser.value(session).toStdString();
-        const cs::CalibrationResult calibration = cs::loadSession(sessionPath);
-        if (needsEvaluation) {
-            config.data.format = cs::parseDatasetFormat(parser.value(dataOptions.format).toStdString());
-            config.data.path = parser.value(data).toStdString();
-            config.data.labelsPath = parser.value(dataOptions.labels).toStdString();
-            // The session's preprocessing, but validation samples are read as they are: a flip
-            // is a choice about calibration data.
-            config.data.preprocess = calibration.config.data.preprocess;
-            config.data.preprocess.flipHorizontal = cs::FlipMode::None;
+    const std::string sessionPath = parser.value(session).toStdString();
+    const cs::CalibrationResult calibration = cs::loadSession(sessionPath);
+    if (needsEvaluation) {
+        config.data.format = cs::parseDatasetFormat(parser.value(dataOptions.format).toStdString());
+        config.data.path = parser.value(data).toStdString();
+        config.data.labelsPath = parser.value(dataOptions.labels).toStdString();
+        // The session's preprocessing, but validation samples are read as they are: a flip
+        // is a choice about calibration data.
+        config.data.preprocess = calibration.config.data.preprocess;
+        config.data.preprocess.flipHorizontal = cs::FlipMode::None;
+    }
+    std::shared_ptr<const cs::EvaluationResult> evaluation;
+    std::string source;
+    if (needsEvaluation) {
+        if (calibration.evaluation && cs::evaluationIsCurrent(calibration)
+            && calibration.evaluation->data == config.data && calibration.evaluation->maxBatches == config.maxBatches) {
+            evaluation = calibration.evaluation;
+            source = "the session's stored evaluation";
+        } else {
+            ProgressPrinter printer(!parser.isSet(quiet));
+            evaluation = std::make_shared<const cs::EvaluationResult>(
+                cs::runEvaluation(calibration, config, [&](const cs::ProgressInfo& p) {
+                    printer.update(p.stage, p.done, p.total, p.itemsPerSecond, p.message);
+                    return true;
+                }));
+            source = "a new evaluation";
         }
-        std::shared_ptr<const cs::EvaluationResult> evaluation;
-        std::string source;
-        if (needsEvaluation) {
-            if (calibration.evaluation && cs::evaluationIsCurrent(calibration)
-                && calibration.evaluation->data == config.data && calibration.evaluation->maxBatches == config.maxBatches) {
-                evaluation = calibration.evaluation;
-                source = "the session's stored evaluation";
-            } else {
-                ProgressPrinter printer(!parser.isSet(quiet));
-                evaluation = std::make_shared<const cs::EvaluationResult>(
-                    cs::runEvaluation(calibration, config, [&](const cs::ProgressInfo& p) {
-                        printer.update(p.stage, p.done, p.total, p.itemsPerSecond, p.message);
-                        return true;
-                    }));
-                source = "a new evaluation";
-            }
-            if (!evaluation->hasLabels && (parser.isSet(minTop1) || parser.isSet(maxDrop))) {
-                printError(std::string("check: ") + (parser.isSet(minTop1) ? "--min-top1" : "--max-drop")
-                           + " needs labels, and " + config.data.path + " has none");
-                return BadUsage;
-            }
-            std::cout << "evaluated: " << evaluation->images << " images (" << source << ")\n";
+        if (!evaluation->hasLabels && (parser.isSet(minTop1) || parser.isSet(maxDrop))) {
+            printError(std::string("check: ") + (parser.isSet(minTop1) ? "--min-top1" : "--max-drop")
+                       + " needs labels, and " + config.data.path + " has none");
+            return BadUsage;
         }
-        if (parser.isSet(minTop1)) {
-            const double top1 = 100.0 * evaluation->planMetrics.top1;
-            criteria.push_back({"min-top1", "plan top-1 >= " + fixed(top1Min) + " %", fixed(top1) + " %",
-                                top1 >= top1Min});
-        }
-        if (parser.isSet(maxDrop)) {
-            const double drop = 100.0 * (evaluation->floatMetrics.top1 - evaluation->planMetrics.top1);
-            criteria.push_back({"max-drop", "float top-1 - plan top-1 <= " + fixed(dropMax) + " points",
-                                fixed(drop) + " points (float " + fixed(100.0 * evaluation->floatMetrics.top1)
-                                    + " %, plan " + fixed(100.0 * evaluation->planMetrics.top1) + " %)",
-                                drop <= dropMax});
-        }
-        if (parser.isSet(minSqnr)) {
-            const double sqnr = evaluation->planMetrics.sqnrDb;
-            criteria.push_back({"min-output-sqnr", "plan output SQNR >= " + fixed(sqnrMin) + " dB",
-                                fixed(sqnr) + " dB", sqnr >= sqnrMin});
-        }
-        if (parser.isSet(maxUnsettled)) {
-            const cs::ConvergenceReport report = cs::analyzeConvergence(calibration);
-            criteria.push_back({"max-unsettled", "unsettled points <= " + std::to_string(unsettledMax),
-                                std::to_string(report.unsettled) + " (" + report.verdict + ")",
-                                !report.oneBatch && report.unsettled <= unsettledMax});
-        }
-        bool all = true;
-        for (const auto& c : criteria) {
-            std::cout << (c.passed ? "PASS  " : "FAIL  ") << c.name << ": " << c.condition << ": " << c.value << '\n';
-            all = all && c.passed;
-        }
-        std::cout << (all ? "check passed\n" : "check failed\n");
-        if (parser.isSet(junit) && !writeJunit(parser.value(junit), criteria, sessionPath)) {
-            printError("check: cannot write " + parser.value(junit).toStdString());
-            return Failed;
-        }
-        return all ? Ok : kCriterionFailed;
-    } catch (const cs::CalibError& e) {
-        printError(e.what());
+        std::cout << "evaluated: " << evaluation->images << " images (" << source << ")\n";
+    }
+    if (parser.isSet(minTop1)) {
+        const double top1 = 100.0 * evaluation->planMetrics.top1;
+        criteria.push_back({"min-top1", "plan top-1 >= " + fixed(top1Min) + " %", fixed(top1) + " %",
+                            top1 >= top1Min});
+    }
+    if (parser.isSet(maxDrop)) {
+        const double drop = 100.0 * (evaluation->floatMetrics.top1 - evaluation->planMetrics.top1);
+        criteria.push_back({"max-drop", "float top-1 - plan top-1 <= " + fixed(dropMax) + " points",
+                            fixed(drop) + " points (float " + fixed(100.0 * evaluation->floatMetrics.top1)
+                                + " %, plan " + fixed(100.0 * evaluation->planMetrics.top1) + " %)",
+                            drop <= dropMax});
+    }
+    if (parser.isSet(minSqnr)) {
+        const double sqnr = evaluation->planMetrics.sqnrDb;
+        criteria.push_back({"min-output-sqnr", "plan output SQNR >= " + fixed(sqnrMin) + " dB",
+                            fixed(sqnr) + " dB", sqnr >= sqnrMin});
+    }
+    if (parser.isSet(maxUnsettled)) {
+        const cs::ConvergenceReport report = cs::analyzeConvergence(calibration);
+        criteria.push_back({"max-unsettled", "unsettled points <= " + std::to_string(unsettledMax),
+                            std::to_string(report.unsettled) + " (" + report.verdict + ")",
+                            !report.oneBatch && report.unsettled <= unsettledMax});
+    }
+    bool all = true;
+    for (const auto& c : criteria) {
+        std::cout << (c.passed ? "PASS  " : "FAIL  ") << c.name << ": " << c.condition << ": " << c.value << '\n';
+        all = all && c.passed;
+    }
+    std::cout << (all ? "check passed\n" : "check failed\n");
+    if (parser.isSet(junit) && !writeJunit(parser.value(junit), criteria, sessionPath)) {
+        printError("check: cannot write " + parser.value(junit).toStdString());
         return Failed;
     }
+    return all ? Ok : kCriterionFailed;
 }
 
 } // namespace cli

@@ -49,26 +49,21 @@ int runDiff(const QStringList& arguments)
         printError("diff: --sort must be model or change");
         return BadUsage;
     }
-    try {
-        const std::string nameA = files[0].toStdString(), nameB = files[1].toStdString();
-        const cs::CalibrationResult a = cs::loadSession(nameA);
-        const cs::CalibrationResult b = cs::loadSession(nameB);
-        cs::SessionDiff diff = cs::diffSessions(a, b);
-        if (!diff.incompatible.empty()) {
-            printError("diff: the sessions cannot be compared: " + diff.incompatible);
-            return Failed;
-        }
-        if (parser.value(sort) == QLatin1String("change"))
-            cs::sortByChange(diff);
-        std::cout << (fmt == QLatin1String("json")  ? cs::formatDiffJson(diff, nameA, nameB)
-                      : fmt == QLatin1String("csv") ? cs::formatDiffCsv(diff)
-                                                    : cs::formatDiffTable(diff, nameA, nameB));
-        if (diff.points.empty()) {
-            printError("diff: no point of " + nameA + " matches one of " + nameB);
-            return Failed;
-        }
-    } catch (const cs::CalibError& e) {
-        printError(e.what());
+    const std::string nameA = files[0].toStdString(), nameB = files[1].toStdString();
+    const cs::CalibrationResult a = cs::loadSession(nameA);
+    const cs::CalibrationResult b = cs::loadSession(nameB);
+    cs::SessionDiff diff = cs::diffSessions(a, b);
+    if (!diff.incompatible.empty()) {
+        printError("diff: the sessions cannot be compared: " + diff.incompatible);
+        return Failed;
+    }
+    if (parser.value(sort) == QLatin1String("change"))
+        cs::sortByChange(diff);
+    std::cout << (fmt == QLatin1String("json")  ? cs::formatDiffJson(diff, nameA, nameB)
+                  : fmt == QLatin1String("csv") ? cs::formatDiffCsv(diff)
+                                                : cs::formatDiffTable(diff, nameA, nameB));
+    if (diff.points.empty()) {
+        printError("diff: no point of " + nameA + " matches one of " + nameB);
         return Failed;
     }
     return Ok;

@@ -126,48 +126,43 @@ int runEvaluate(const QStringList& arguments)
             return BadUsage;
         }
     }
-    try {
-        const std::string sessionPath = parser.value(session).toStdString();
-        // The file as read: the evaluation replaces it only if nobody changed it meanwhile.
-        const FileStamp before = fileStamp(sessionPath);
-        cs::ObserverBank bank; // written back with the session
-        cs::CalibrationResult calibration = cs::loadSession(sessionPath, &bank);
-        config.data.format = cs::parseDatasetFormat(parser.value(dataOptions.format).toStdString());
-        config.data.path = parser.value(data).toStdString();
-        config.data.labelsPath = parser.value(dataOptions.labels).toStdString();
-        config.data.preprocess = parser.isSet(preprocess)
-                                     ? cs::loadPreprocessFile(parser.value(preprocess).toStdString())
-                                     : calibration.config.data.preprocess;
-        ProgressPrinter printer(!parser.isSet(quiet));
-        const auto show = [&](const cs::ProgressInfo& p) {
-            printer.update(p.stage, p.done, p.total, p.itemsPerSecond, p.message);
-            return true;
-        };
-        cs::EvaluationResult result = cs::runEvaluation(calibration, config, show);
-        if (!percentiles.empty())
-            result.sweep = cs::runSweep(calibration.config, config, percentiles, bins, show);
-        if (parser.isSet(report))
-            cs::writeEvaluationReport(calibration, result, parser.value(report).toStdString());
-        if (!parser.isSet(noSave)) {
-            // The session keeps its last evaluation (written atomically: the old file
-            // survives a failure); `inspect --session` and the GUI show it.
-            calibration.evaluation = std::make_shared<const cs::EvaluationResult>(result);
-            if (fileStamp(sessionPath) != before) {
-                printError(sessionPath + ": changed while the evaluation ran; not overwritten (evaluate again, or "
-                                         "use --no-save)");
-                return Failed;
-            }
-            cs::saveSession(calibration, bank, sessionPath);
+    const std::string sessionPath = parser.value(session).toStdString();
+    // The file as read: the evaluation replaces it only if nobody changed it meanwhile.
+    const FileStamp before = fileStamp(sessionPath);
+    cs::ObserverBank bank; // written back with the session
+    cs::CalibrationResult calibration = cs::loadSession(sessionPath, &bank);
+    config.data.format = cs::parseDatasetFormat(parser.value(dataOptions.format).toStdString());
+    config.data.path = parser.value(data).toStdString();
+    config.data.labelsPath = parser.value(dataOptions.labels).toStdString();
+    config.data.preprocess = parser.isSet(preprocess)
+                                 ? cs::loadPreprocessFile(parser.value(preprocess).toStdString())
+                                 : calibration.config.data.preprocess;
+    ProgressPrinter printer(!parser.isSet(quiet));
+    const auto show = [&](const cs::ProgressInfo& p) {
+        printer.update(p.stage, p.done, p.total, p.itemsPerSecond, p.message);
+        return true;
+    };
+    cs::EvaluationResult result = cs::runEvaluation(calibration, config, show);
+    if (!percentiles.empty())
+        result.sweep = cs::runSweep(calibration.config, config, percentiles, bins, show);
+    if (parser.isSet(report))
+        cs::writeEvaluationReport(calibration, result, parser.value(report).toStdString());
+    if (!parser.isSet(noSave)) {
+        // The session keeps its last evaluation (written atomically: the old file
+        // survives a failure); `inspect --session` and the GUI show it.
+        calibration.evaluation = std::make_shared<const cs::EvaluationResult>(result);
+        if (fileStamp(sessionPath) != before) {
+            printError(sessionPath + ": changed while the evaluation ran; not overwritten (evaluate again, or "
+                                     "use --no-save)");
+            return Failed;
         }
-        if (!parser.isSet(quiet)) {
-            std::cout << cs::formatEvaluation(result);
-            std::cout << "coverage: " << cs::analyzeCoverage(calibration, result).verdict << '\n';
-            if (!parser.isSet(noSave))
-                std::cout << "evaluation stored in " << parser.value(session).toStdString() << '\n';
-        }
-    } catch (const cs::CalibError& e) {
-        printError(e.what());
-        return Failed;
+        cs::saveSession(calibration, bank, sessionPath);
+    }
+    if (!parser.isSet(quiet)) {
+        std::cout << cs::formatEvaluation(result);
+        std::cout << "coverage: " << cs::analyzeCoverage(calibration, result).verdict << '\n';
+        if (!parser.isSet(noSave))
+            std::cout << "evaluation stored in " << parser.value(session).toStdString() << '\n';
     }
     return Ok;
 }

@@ -68,12 +68,8 @@ int runExport(const QStringList& arguments)
     parser.addOptions({session, qconfig, checkpoint, fakeQuant, model, report, worstPoints, title, qatMode, onnx, opset,
                        floatStateDict, threads, quiet});
     int exitCode = Ok;
-    if (!parseOrExplain(parser, QStringLiteral("export"), arguments, exitCode))
+    if (!parseOrExplain(parser, QStringLiteral("export"), arguments, exitCode, {&session}))
         return exitCode;
-    if (!parser.isSet(session)) {
-        printError("export: --session is required");
-        return BadUsage;
-    }
     if (!parser.isSet(qconfig) && !parser.isSet(checkpoint) && !parser.isSet(fakeQuant) && !parser.isSet(report)
         && !parser.isSet(onnx) && !parser.isSet(floatStateDict)) {
         printError("export: nothing to write: give --qconfig, --checkpoint, --fakequant-model, --onnx, "

@@ -114,57 +114,47 @@ int runInspect(const QStringList& arguments)
         return BadUsage;
     }
     if (parser.isSet(session)) {
-        try {
-            const cs::CalibrationResult result = cs::loadSession(parser.value(session).toStdString());
-            if (parser.isSet(coverage)) {
-                if (!result.evaluation) {
-                    printError("inspect: --coverage: the session holds no evaluation (calibscope-cli evaluate "
-                               "--session S --data V stores one)");
-                    return Failed;
-                }
-                const cs::CoverageReport report = cs::analyzeCoverage(result, *result.evaluation);
-                std::cout << (fmt == QLatin1String("json")  ? cs::formatCoverageJson(report)
-                              : fmt == QLatin1String("csv") ? cs::formatCoverageCsv(report)
-                                                            : cs::formatCoverageTable(report));
-            } else if (parser.isSet(convergence)) {
-                const cs::ConvergenceReport report = cs::analyzeConvergence(result);
-                std::cout << (fmt == QLatin1String("json")  ? cs::formatConvergenceJson(report)
-                              : fmt == QLatin1String("csv") ? cs::formatConvergenceCsv(report)
-                                                            : cs::formatConvergenceTable(report));
-            } else if (parser.isSet(op))
-                std::cout << cs::formatPointDetails(result, parser.value(op).toStdString(), fmt == QLatin1String("json"));
-            else if (fmt == QLatin1String("json")) {
-                QJsonObject root = QJsonDocument::fromJson(QByteArray::fromStdString(cs::formatPointsJson(result))).object();
-                root.insert(QStringLiteral("evaluation"), evaluationJson(result));
-                std::cout << QJsonDocument(root).toJson(QJsonDocument::Indented).toStdString();
-            } else if (fmt == QLatin1String("csv"))
-                std::cout << cs::formatPointsCsv(result);
-            else
-                std::cout << cs::formatPointsTable(result) << evaluationLine(result);
-        } catch (const cs::CalibError& e) {
-            printError(e.what());
-            return Failed;
-        }
+        const cs::CalibrationResult result = cs::loadSession(parser.value(session).toStdString());
+        if (parser.isSet(coverage)) {
+            if (!result.evaluation) {
+                printError("inspect: --coverage: the session holds no evaluation (calibscope-cli evaluate "
+                           "--session S --data V stores one)");
+                return Failed;
+            }
+            const cs::CoverageReport report = cs::analyzeCoverage(result, *result.evaluation);
+            std::cout << (fmt == QLatin1String("json")  ? cs::formatCoverageJson(report)
+                          : fmt == QLatin1String("csv") ? cs::formatCoverageCsv(report)
+                                                        : cs::formatCoverageTable(report));
+        } else if (parser.isSet(convergence)) {
+            const cs::ConvergenceReport report = cs::analyzeConvergence(result);
+            std::cout << (fmt == QLatin1String("json")  ? cs::formatConvergenceJson(report)
+                          : fmt == QLatin1String("csv") ? cs::formatConvergenceCsv(report)
+                                                        : cs::formatConvergenceTable(report));
+        } else if (parser.isSet(op))
+            std::cout << cs::formatPointDetails(result, parser.value(op).toStdString(), fmt == QLatin1String("json"));
+        else if (fmt == QLatin1String("json")) {
+            QJsonObject root = QJsonDocument::fromJson(QByteArray::fromStdString(cs::formatPointsJson(result))).object();
+            root.insert(QStringLiteral("evaluation"), evaluationJson(result));
+            std::cout << QJsonDocument(root).toJson(QJsonDocument::Indented).toStdString();
+        } else if (fmt == QLatin1String("csv"))
+            std::cout << cs::formatPointsCsv(result);
+        else
+            std::cout << cs::formatPointsTable(result) << evaluationLine(result);
         return Ok;
     }
-    try {
-        cs::ModelGraph graph(parser.value(model).toStdString(),
-                             parser.isSet(perOp) ? cs::PointMode::PerOp : cs::PointMode::Deployment);
-        if (shape.empty())
-            shape = graph.metadataInputShape();
-        if (!shape.empty())
-            graph.inferShapes(shape);
-        const auto& summary = graph.summary();
-        if (fmt == QLatin1String("json"))
-            std::cout << cs::formatOpsJson(summary);
-        else if (fmt == QLatin1String("csv"))
-            std::cout << cs::formatOpsCsv(summary);
-        else
-            std::cout << cs::formatOpsTable(summary);
-    } catch (const cs::CalibError& e) {
-        printError(e.what());
-        return Failed;
-    }
+    cs::ModelGraph graph(parser.value(model).toStdString(),
+                         parser.isSet(perOp) ? cs::PointMode::PerOp : cs::PointMode::Deployment);
+    if (shape.empty())
+        shape = graph.metadataInputShape();
+    if (!shape.empty())
+        graph.inferShapes(shape);
+    const auto& summary = graph.summary();
+    if (fmt == QLatin1String("json"))
+        std::cout << cs::formatOpsJson(summary);
+    else if (fmt == QLatin1String("csv"))
+        std::cout << cs::formatOpsCsv(summary);
+    else
+        std::cout << cs::formatOpsTable(summary);
     return Ok;
 }
 

@@ -12,6 +12,7 @@
 #include "cli/op_table_format.h"
 
 #include <iostream>
+#include <optional>
 
 namespace cli {
 namespace {
@@ -71,85 +72,91 @@ void printDemoInfo(const cs::DemoInfo& info)
               << " s)\n";
 }
 
+// A demo command's run: its options read, the demo made (or found in the cache) and printed.
+struct DemoRun {
+    cs::DemoConfig config;
+    cs::DemoInfo info;
+    bool quiet = false;
+};
+
+// Nothing when the command line says stop (help, bad usage); `exitCode` then says how.
+std::optional<DemoRun> makeDemoFor(const QString& command, const QString& description, const QStringList& arguments,
+                                   int& exitCode)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(description);
+    DemoOptions options;
+    options.addTo(parser);
+    if (!parseOrExplain(parser, command, arguments, exitCode))
+        return std::nullopt;
+    DemoRun run;
+    if (!readConfig(parser, options, run.config)) {
+        exitCode = BadUsage;
+        return std::nullopt;
+    }
+    run.quiet = parser.isSet(options.quiet);
+    run.info = buildDemo(run.config, run.quiet);
+    printDemoInfo(run.info);
+    return run;
+}
+
 } // namespace
 
 int runMakeDemo(const QStringList& arguments)
 {
-    QCommandLineParser parser;
-    parser.setApplicationDescription(
-        QStringLiteral("Train the demo CNN on Debian's Fashion-MNIST and save it as TorchScript (cached)."));
-    DemoOptions options;
-    options.addTo(parser);
     int exitCode = Ok;
-    if (!parseOrExplain(parser, QStringLiteral("make-demo"), arguments, exitCode))
-        return exitCode;
-    cs::DemoConfig config;
-    if (!readConfig(parser, options, config))
-        return BadUsage;
-    try {
-        printDemoInfo(buildDemo(config, parser.isSet(options.quiet)));
-    } catch (const cs::CalibError& e) {
-        printError(e.what());
-        return Failed;
-    }
-    return Ok;
+    makeDemoFor(QStringLiteral("make-demo"),
+                QStringLiteral("Train the demo CNN on Debian's Fashion-MNIST and save it as TorchScript (cached)."),
+                arguments, exitCode);
+    return exitCode;
 }
 
 // The headless demo flow: make (or reuse) the demo model, list its points, calibrate it on the
 // calibration split with every observer, and evaluate int8 accuracy on the validation split.
 int runDemo(const QStringList& arguments)
 {
-    QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Make the demo model if needed and list its quantization points."));
-    DemoOptions options;
-    options.addTo(parser);
     int exitCode = Ok;
-    if (!parseOrExplain(parser, QStringLiteral("demo"), arguments, exitCode))
+    const std::optional<DemoRun> demo = makeDemoFor(
+        QStringLiteral("demo"), QStringLiteral("Make the demo model if needed and list its quantization points."),
+        arguments, exitCode);
+    if (!demo)
         return exitCode;
-    cs::DemoConfig config;
-    if (!readConfig(parser, options, config))
-        return BadUsage;
-    try {
-        const cs::DemoInfo info = buildDemo(config, parser.isSet(options.quiet));
-        printDemoInfo(info);
-        cs::ModelGraph graph(info.modelPath);
-        graph.inferShapes(graph.metadataInputShape());
-        std::cout << '\n' << cs::formatOpsTable(graph.summary());
+    const cs::DemoInfo& info = demo->info;
+    const cs::DemoConfig& config = demo->config;
+    cs::ModelGraph graph(info.modelPath);
+    graph.inferShapes(graph.metadataInputShape());
+    std::cout << '\n' << cs::formatOpsTable(graph.summary());
 
-        const cs::DemoSplits splits = cs::loadDemoSplits(info.descriptionPath);
-        cs::CalibrationConfig calibration;
-        calibration.modelPath = info.modelPath;
-        calibration.data = splits.calibration;
-        calibration.compareObservers = true;
-        calibration.threads = config.threads;
-        ProgressPrinter printer(!parser.isSet(options.quiet));
-        const auto show = [&](const cs::ProgressInfo& p) {
-            printer.update(p.stage, p.done, p.total, p.itemsPerSecond, p.message);
-            return true;
-        };
-        cs::ObserverBank bank;
-        const cs::CalibrationResult result = cs::runCalibration(calibration, show, &bank);
-        const std::string sessionPath =
-            QString(QString::fromStdString(info.modelPath).section(QLatin1Char('/'), 0, -2) + QStringLiteral("/demo.cscope"))
-                .toStdString();
-        cs::saveSession(result, bank, sessionPath);
-        std::cout << "\nCalibration (" << result.images << " images, every observer) saved to " << sessionPath << "\n\n"
-                  << cs::formatPointsTable(result);
+    const cs::DemoSplits splits = cs::loadDemoSplits(info.descriptionPath);
+    cs::CalibrationConfig calibration;
+    calibration.modelPath = info.modelPath;
+    calibration.data = splits.calibration;
+    calibration.compareObservers = true;
+    calibration.threads = config.threads;
+    ProgressPrinter printer(!demo->quiet);
+    const auto show = [&](const cs::ProgressInfo& p) {
+        printer.update(p.stage, p.done, p.total, p.itemsPerSecond, p.message);
+        return true;
+    };
+    cs::ObserverBank bank;
+    const cs::CalibrationResult result = cs::runCalibration(calibration, show, &bank);
+    const std::string sessionPath =
+        QString(QString::fromStdString(info.modelPath).section(QLatin1Char('/'), 0, -2) + QStringLiteral("/demo.cscope"))
+            .toStdString();
+    cs::saveSession(result, bank, sessionPath);
+    std::cout << "\nCalibration (" << result.images << " images, every observer) saved to " << sessionPath << "\n\n"
+              << cs::formatPointsTable(result);
 
-        cs::EvaluationConfig evaluation;
-        evaluation.data = splits.validation;
-        evaluation.data.count = 2000;
-        evaluation.batchSize = 100;
-        evaluation.observers = {"min_max", "percentile", "mse", "kl", "mix", "torch_histogram", "hist_entropy"};
-        evaluation.sensitivity = false;
-        evaluation.threads = config.threads;
-        std::cout << "\nEvaluation on 2000 validation images\n" << cs::formatEvaluation(cs::runEvaluation(result, evaluation, show));
-        std::cout << "\nNext: calibscope-cli inspect --session " << sessionPath
-                  << " --op block1.add,  or open the GUI: calibscope\n";
-    } catch (const cs::CalibError& e) {
-        printError(e.what());
-        return Failed;
-    }
+    cs::EvaluationConfig evaluation;
+    evaluation.data = splits.validation;
+    evaluation.data.count = 2000;
+    evaluation.batchSize = 100;
+    evaluation.observers = {"min_max", "percentile", "mse", "kl", "mix", "torch_histogram", "hist_entropy"};
+    evaluation.sensitivity = false;
+    evaluation.threads = config.threads;
+    std::cout << "\nEvaluation on 2000 validation images\n" << cs::formatEvaluation(cs::runEvaluation(result, evaluation, show));
+    std::cout << "\nNext: calibscope-cli inspect --session " << sessionPath
+              << " --op block1.add,  or open the GUI: calibscope\n";
     return Ok;
 }
 

@@ -51,35 +51,30 @@ int runMerge(const QStringList& arguments)
         printError("merge: give two or more sessions and --session OUT.cscope");
         return BadUsage;
     }
-    try {
-        std::vector<cs::CalibrationResult> sessions;
-        std::vector<cs::ObserverBank> banks(size_t(inputs.size()));
-        std::vector<const cs::ObserverBank*> bankPointers;
-        std::vector<std::string> labels;
-        for (const QString& path : inputs) {
-            cs::ObserverBank& bank = banks[sessions.size()];
-            sessions.push_back(cs::loadSession(path.toStdString(), &bank));
-            bankPointers.push_back(&bank);
-            labels.push_back(QFileInfo(path).fileName().toStdString());
-        }
-        std::vector<std::string> notes;
-        cs::ObserverBank mergedBank;
-        const cs::CalibrationResult merged = cs::mergeSessions(sessions, bankPointers, &mergedBank, &notes, labels);
-        cs::saveSession(merged, mergedBank, parser.value(session).toStdString());
-        // Never silent: what could not be merged is said even with --quiet.
-        for (const auto& n : notes)
-            std::cerr << "calibscope-cli: warning: " << n << '\n';
-        if (!parser.isSet(quiet))
-            std::cout << "session:  " << parser.value(session).toStdString() << '\n'
-                      << "merged:   " << sessions.size() << " sessions, " << merged.points.size() << " activation points, "
-                      << merged.weights.size() << " weight points\n"
-                      << "data:     " << merged.images << " images in " << merged.batches << " batches ("
-                      << merged.config.data.path << ")\n"
-                      << "observers: " << (notes.empty() ? "all merged" : "see the warnings above") << '\n';
-    } catch (const cs::CalibError& e) {
-        printError(e.what());
-        return Failed;
+    std::vector<cs::CalibrationResult> sessions;
+    std::vector<cs::ObserverBank> banks(size_t(inputs.size()));
+    std::vector<const cs::ObserverBank*> bankPointers;
+    std::vector<std::string> labels;
+    for (const QString& path : inputs) {
+        cs::ObserverBank& bank = banks[sessions.size()];
+        sessions.push_back(cs::loadSession(path.toStdString(), &bank));
+        bankPointers.push_back(&bank);
+        labels.push_back(QFileInfo(path).fileName().toStdString());
     }
+    std::vector<std::string> notes;
+    cs::ObserverBank mergedBank;
+    const cs::CalibrationResult merged = cs::mergeSessions(sessions, bankPointers, &mergedBank, &notes, labels);
+    cs::saveSession(merged, mergedBank, parser.value(session).toStdString());
+    // Never silent: what could not be merged is said even with --quiet.
+    for (const auto& n : notes)
+        std::cerr << "calibscope-cli: warning: " << n << '\n';
+    if (!parser.isSet(quiet))
+        std::cout << "session:  " << parser.value(session).toStdString() << '\n'
+                  << "merged:   " << sessions.size() << " sessions, " << merged.points.size() << " activation points, "
+                  << merged.weights.size() << " weight points\n"
+                  << "data:     " << merged.images << " images in " << merged.batches << " batches ("
+                  << merged.config.data.path << ")\n"
+                  << "observers: " << (notes.empty() ? "all merged" : "see the warnings above") << '\n';
     return Ok;
 }
 

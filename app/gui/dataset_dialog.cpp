@@ -6,6 +6,7 @@
 #include "core/model/op_info.h"
 #include "gui/file_dialogs.h"
 #include "gui/settings.h"
+#include "widgets/table_items.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -95,10 +96,7 @@ DatasetDialog::DatasetDialog(QWidget* parent) : QDialog(parent)
     m_count = new QSpinBox(this);
     m_count->setRange(-1, INT_MAX);
     m_count->setSpecialValueText(tr("all"));
-    m_info = new QLabel(this);
-    m_info->setObjectName(QStringLiteral("datasetInfo"));
-    m_info->setWordWrap(true);
-    m_info->setTextFormat(Qt::PlainText);
+    m_info = ui::makeTextLabel(this, QStringLiteral("datasetInfo"));
 
     auto* pathRow = new QHBoxLayout;
     pathRow->addWidget(m_path, 1);
@@ -148,10 +146,7 @@ DatasetDialog::DatasetDialog(QWidget* parent) : QDialog(parent)
     pre->addRow(tr("Scale:"), m_scale);
     pre->addRow(tr("Mean:"), m_mean);
     pre->addRow(tr("Std:"), m_std);
-    m_preprocessNote = new QLabel(this);
-    m_preprocessNote->setObjectName(QStringLiteral("preprocessNote"));
-    m_preprocessNote->setWordWrap(true);
-    m_preprocessNote->setTextFormat(Qt::PlainText);
+    m_preprocessNote = ui::makeTextLabel(this, QStringLiteral("preprocessNote"));
     m_preprocessNote->hide();
     pre->addRow(m_preprocessNote);
 
@@ -167,10 +162,7 @@ DatasetDialog::DatasetDialog(QWidget* parent) : QDialog(parent)
     run->addRow(tr("Batch size:"), m_batchSize);
     run->addRow(tr("Number of batches:"), m_numBatches);
 
-    m_message = new QLabel(this);
-    m_message->setObjectName(QStringLiteral("datasetMessage"));
-    m_message->setWordWrap(true);
-    m_message->setTextFormat(Qt::PlainText);
+    m_message = ui::makeTextLabel(this, QStringLiteral("datasetMessage"));
     m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
 
     auto* layout = new QVBoxLayout(this);

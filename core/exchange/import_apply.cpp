@@ -30,6 +30,31 @@ void noteRecomputed(ImportEntry& e, const obs::ObserverResult& now)
                      + " recomputed)";
 }
 
+// The file's values replace the point's result.
+void useFileValues(obs::ObserverResult& result, ImportEntry& e, const ImportReport& report)
+{
+    takeValues(result, e.values, report.path);
+    e.status = ImportStatus::ValuesFromFile;
+}
+
+// A configuration this session's statistics recomputed: the file's values win only when the
+// import asks for them.
+void settleRecomputed(obs::ObserverResult& result, ImportEntry& e, const ImportReport& report, bool fromFile)
+{
+    if (fromFile)
+        useFileValues(result, e, report);
+    else
+        noteRecomputed(e, result);
+}
+
+// Neither the statistics nor the file can give the values: the entry waits for a new
+// calibration, saying why.
+void markNeedsData(ImportEntry& e, const std::string& why)
+{
+    e.status = ImportStatus::NeedsData;
+    e.message += "; " + why;
+}
+
 // The point of `points` the entry names; when the session has none, the entry is rejected
 // naming the `kind` of point it lacks.
 template <class Point>
@@ -62,27 +87,16 @@ void applyActivation(CalibrationResult& result, ObserverBank& bank, ImportEntry&
             return;
         }
     }
-    if (outcome == RetuneOutcome::Recomputed) {
-        if (fromFile) {
-            takeValues(p->result, e.values, report.path);
-            e.status = ImportStatus::ValuesFromFile;
-        } else {
-            noteRecomputed(e, p->result);
-        }
-        return;
-    }
-    if (!e.hasValues) {
-        e.status = ImportStatus::NeedsData;
-        e.message += "; the retained statistics cannot serve it and the file has no values: re-run calibrate with "
-                     "--overrides " + report.path;
-        return;
-    }
+    if (outcome == RetuneOutcome::Recomputed)
+        return settleRecomputed(p->result, e, report, fromFile);
+    if (!e.hasValues)
+        return markNeedsData(e, "the retained statistics cannot serve it and the file has no values: re-run "
+                                "calibrate with --overrides " + report.path);
     // The live observer (if any) no longer matches the configuration: drop it, so that a
     // later retune asks for the data instead of recomputing the old observer.
     bank.points.erase(e.op);
     p->config = e.config;
-    takeValues(p->result, e.values, report.path);
-    e.status = ImportStatus::ValuesFromFile;
+    useFileValues(p->result, e, report);
 }
 
 // Observers whose result on one batch depends only on its (per-channel) min and max: the
@@ -132,23 +146,13 @@ void applyWeight(CalibrationResult& result, ImportEntry& e, const ImportReport& 
     }
     if (recomputed) {
         w->config = e.config;
-        if (fromFile) {
-            takeValues(w->result, e.values, report.path);
-            e.status = ImportStatus::ValuesFromFile;
-        } else {
-            noteRecomputed(e, w->result);
-        }
-        return;
+        return settleRecomputed(w->result, e, report, fromFile);
     }
-    if (!e.hasValues) {
-        e.status = ImportStatus::NeedsData;
-        e.message += "; observer " + e.config.name + " needs the whole weight and the file has no values: re-run "
-                     "calibrate";
-        return;
-    }
+    if (!e.hasValues)
+        return markNeedsData(e, "observer " + e.config.name + " needs the whole weight and the file has no values: "
+                                "re-run calibrate");
     w->config = e.config;
-    takeValues(w->result, e.values, report.path);
-    e.status = ImportStatus::ValuesFromFile;
+    useFileValues(w->result, e, report);
 }
 
 } // namespace

@@ -129,6 +129,12 @@ void JsonWriter::integerArrayMember(std::string_view name, const std::vector<int
     integerArray(values);
 }
 
+void JsonWriter::qparamsMembers(const std::vector<float>& scale, const std::vector<int64_t>& zeroPoint)
+{
+    floatArrayMember("scale", scale);
+    integerArrayMember("zero_point", zeroPoint);
+}
+
 void JsonWriter::beginObject(bool compact)
 {
     beforeValue();

@@ -45,6 +45,8 @@ public:
     void booleanMember(std::string_view name, bool v);
     void floatArrayMember(std::string_view name, const std::vector<float>& values);
     void integerArrayMember(std::string_view name, const std::vector<int64_t>& values);
+    // "scale" then "zero_point": a quantizer's parameters, written alike by every export.
+    void qparamsMembers(const std::vector<float>& scale, const std::vector<int64_t>& zeroPoint);
 
     // The document, ending with a newline.
     std::string finish();

@@ -21,8 +21,7 @@ void writeQParams(JsonWriter& w, const std::string& name, const obs::ObserverRes
     const obs::QuantRange range = obs::quantRange(c.spec);
     w.beginObject(true);
     w.stringMember("name", name);
-    w.floatArrayMember("scale", r.scale);
-    w.integerArrayMember("zero_point", r.zeroPoint);
+    w.qparamsMembers(r.scale, r.zeroPoint);
     w.integerMember("quant_min", range.qmin);
     w.integerMember("quant_max", range.qmax);
     w.endObject();

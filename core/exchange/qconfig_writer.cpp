@@ -42,8 +42,7 @@ void writeBlock(JsonWriter& w, const ObserverConfig& config, const obs::Observer
         w.stringMember("folded_batch_norm", foldedBatchNorm);
     w.floatArrayMember("min", result.min);
     w.floatArrayMember("max", result.max);
-    w.floatArrayMember("scale", result.scale);
-    w.integerArrayMember("zero_point", result.zeroPoint);
+    w.qparamsMembers(result.scale, result.zeroPoint);
     w.endObject();
 }
 

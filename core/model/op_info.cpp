@@ -1,13 +1,13 @@
 #include "core/model/op_info.h"
 
+#include "core/dataset/data_error_p.h"
+#include "core/platform/find_by_p.h"
+
 namespace cs {
 
 const OpInfo* ModelSummary::find(const std::string& opName) const
 {
-    for (const auto& op : ops)
-        if (op.name == opName)
-            return &op;
-    return nullptr;
+    return detail::findBy(ops, &OpInfo::name, opName);
 }
 
 int ModelSummary::activationPointCount() const
@@ -28,15 +28,8 @@ int ModelSummary::weightPointCount() const
 
 std::string shapeToString(const std::vector<int64_t>& shape)
 {
-    if (shape.empty())
-        return "?";
-    std::string s = "[";
-    for (size_t i = 0; i < shape.size(); ++i) {
-        if (i)
-            s += ", ";
-        s += std::to_string(shape[i]);
-    }
-    return s + "]";
+    // Empty means the trace did not record it here, not a scalar.
+    return shape.empty() ? "?" : formatShape(shape);
 }
 
 } // namespace cs

@@ -162,24 +162,36 @@ protected:
 };
 
 // ---------------------------------------------------------------------------------------
-class FixedScaleObserver : public Observer {
-public:
-    FixedScaleObserver(const ParamMap& p, const QuantSpec& s) : Observer("fixed_scale", p, s) {}
-    std::unique_ptr<Observer> clone() const override { return std::make_unique<FixedScaleObserver>(*this); }
-
+// The observers whose range is given by their parameters: they keep no statistics, so there
+// is nothing to observe, reset, save or load, and every parameter retunes at once.
+class NoStatisticsObserver : public Observer {
 protected:
+    using Observer::Observer;
+
     void observeFinite(const FiniteBatch&) override {}
     void resetState() override {}
     // Nothing is retained beyond the base fields (batch counters, channel count).
     void saveStateData(ObserverState&) const override {}
     void loadStateData(const StateReader&) override {}
     bool retuneState(const std::set<std::string>&) override { return true; }
+    // One value per channel once the channels are known, else one for the tensor.
+    std::size_t resultWidth() const {
+        return spec().perChannel() && channels() > 0 ? static_cast<std::size_t>(channels()) : 1;
+    }
+};
+
+class FixedScaleObserver : public NoStatisticsObserver {
+public:
+    FixedScaleObserver(const ParamMap& p, const QuantSpec& s) : NoStatisticsObserver("fixed_scale", p, s) {}
+    std::unique_ptr<Observer> clone() const override { return std::make_unique<FixedScaleObserver>(*this); }
+
+protected:
     // No statistics are needed: the range is the one the fixed scale can represent.
     void computeResult(ObserverResult& r) const override {
         const float s = static_cast<float>(param("scale"));
         const int64_t z = intParam("zero_point");
         const QuantRange q = quantRange(spec());
-        const std::size_t n = spec().perChannel() && channels() > 0 ? static_cast<std::size_t>(channels()) : 1;
+        const std::size_t n = resultWidth();
         r.scale.assign(n, s);
         r.zeroPoint.assign(n, z);
         r.min.assign(n, static_cast<float>(q.qmin - z) * s);
@@ -191,19 +203,14 @@ protected:
 // ---------------------------------------------------------------------------------------
 // A clip range the user chose (a dragged histogram handle): the point's own grid over
 // [xmin, xmax], as PyTorch's calculate_qparams gives it, with no statistics.
-class UserRangeObserver : public Observer {
+class UserRangeObserver : public NoStatisticsObserver {
 public:
-    UserRangeObserver(const ParamMap& p, const QuantSpec& s) : Observer("user_range", p, s) {}
+    UserRangeObserver(const ParamMap& p, const QuantSpec& s) : NoStatisticsObserver("user_range", p, s) {}
     std::unique_ptr<Observer> clone() const override { return std::make_unique<UserRangeObserver>(*this); }
 
 protected:
-    void observeFinite(const FiniteBatch&) override {}
-    void resetState() override {}
-    void saveStateData(ObserverState&) const override {}
-    void loadStateData(const StateReader&) override {}
-    bool retuneState(const std::set<std::string>&) override { return true; }
     void computeResult(ObserverResult& r) const override {
-        const std::size_t n = spec().perChannel() && channels() > 0 ? static_cast<std::size_t>(channels()) : 1;
+        const std::size_t n = resultWidth();
         r.min.assign(n, static_cast<float>(param("xmin")));
         r.max.assign(n, static_cast<float>(param("xmax")));
         const QParams q = calculateQParams(r.min, r.max, spec());

@@ -1,18 +1,20 @@
 #include "core/session/evaluation_cbor_p.h"
 
 #include "core/errors.h"
+#include "core/session/cbor_values_p.h"
 #include "core/session/observer_config_json_p.h"
 
 #include <QCborArray>
 #include <QCborValue>
 #include <QJsonObject>
 
-#include <cstring>
 
 namespace cs {
 namespace {
 
 using K = QLatin1String;
+using cbor::json;
+using cbor::jsonOf;
 
 QString str(const std::string& s) { return QString::fromStdString(s); }
 std::string str(const QCborValue& v) { return v.toString().toStdString(); }
@@ -81,23 +83,6 @@ OutputMetrics outputMetricsFromCbor(const QCborMap& m)
     return o;
 }
 
-// Histogram counts as raw doubles, as the session stores the calibration histograms.
-QCborValue packedCounts(const std::vector<double>& values)
-{
-    return QByteArray(reinterpret_cast<const char*>(values.data()), qsizetype(values.size() * sizeof(double)));
-}
-
-std::vector<double> unpackedCounts(const QCborValue& value)
-{
-    const QByteArray bytes = value.toByteArray();
-    std::vector<double> out(size_t(bytes.size()) / sizeof(double));
-    if (!out.empty())
-        std::memcpy(out.data(), bytes.constData(), out.size() * sizeof(double));
-    return out;
-}
-
-QCborValue json(const QJsonObject& o) { return QCborValue::fromJsonValue(o); }
-QJsonObject jsonOf(const QCborValue& v) { return v.toMap().toJsonObject(); }
 
 } // namespace
 
@@ -154,7 +139,7 @@ QCborMap evaluationToCbor(const EvaluationResult& e)
                                    {K("hi"), h.grid.hi},
                                    {K("clip_min"), double(h.grid.clipMin)},
                                    {K("clip_max"), double(h.grid.clipMax)},
-                                   {K("counts"), packedCounts(h.counts)},
+                                   {K("counts"), cbor::packed(h.counts)},
                                    {K("below"), qint64(h.below)},
                                    {K("above"), qint64(h.above)},
                                    {K("count"), qint64(h.count)},
@@ -239,7 +224,7 @@ EvaluationResult evaluationFromCbor(const QCborMap& m, const std::string& path)
         const QCborMap h = v.toMap();
         ValidationHistogram vh;
         vh.name = str(h.value(K("name")));
-        vh.counts = unpackedCounts(h.value(K("counts")));
+        vh.counts = cbor::unpacked<double>(h.value(K("counts")));
         vh.grid = CoverageGrid{real(h, "lo"), real(h, "hi"), int(vh.counts.size()), float(real(h, "clip_min")),
                                float(real(h, "clip_max"))};
         vh.below = h.value(K("below")).toInteger();

@@ -100,6 +100,31 @@ private Q_SLOTS:
         QVERIFY(!r.err.isEmpty());
     }
 
+    // A command without one of its required options names the first missing one, on one line.
+    void missingRequiredOptionIsNamed_data()
+    {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::addColumn<QString>("message");
+        QTest::addRow("calibrate") << QStringList{QStringLiteral("calibrate"), QStringLiteral("--model"), kDemo}
+                                   << QStringLiteral("calibscope-cli: calibrate: --data is required");
+        QTest::addRow("repair") << QStringList{QStringLiteral("repair"), QStringLiteral("--session"),
+                                               QStringLiteral("s.cscope")}
+                                << QStringLiteral("calibscope-cli: repair: --out is required");
+        QTest::addRow("check") << QStringList{QStringLiteral("check"), QStringLiteral("--min-top1"),
+                                              QStringLiteral("50")}
+                               << QStringLiteral("calibscope-cli: check: --session is required");
+        QTest::addRow("export") << QStringList{QStringLiteral("export")}
+                                << QStringLiteral("calibscope-cli: export: --session is required");
+    }
+    void missingRequiredOptionIsNamed()
+    {
+        QFETCH(QStringList, arguments);
+        QFETCH(QString, message);
+        const Run r = cli(arguments);
+        QCOMPARE(r.exitCode, 2);
+        QCOMPARE(r.err.trimmed(), message);
+    }
+
     void inspectTable()
     {
         const Run r = cli({QStringLiteral("inspect"), QStringLiteral("--model"), kDemo});

@@ -1,5 +1,6 @@
 // calibscope-cli export --report on a demo session, run without any display or platform
 // setting: the CLI must render its plots headless by itself.
+#include "../file_test_support.h"
 #include "../process_test_support.h"
 
 #include <QDir>
@@ -26,12 +27,6 @@ Run cli(const QStringList& arguments)
 
 const QString kDemo = QStringLiteral(CALIBSCOPE_TEST_DEMO_DIR "/demo.pt");
 const QString kTrain = QStringLiteral("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz");
-
-QByteArray readFile(const QString& path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
 
 } // namespace
 
@@ -66,7 +61,7 @@ private Q_SLOTS:
         QVERIFY2(r.out.contains(QStringLiteral("report:     ") + report), qPrintable(r.out));
         // Nothing from the platform plugin or elsewhere on stderr.
         QVERIFY2(r.err.trimmed().isEmpty(), qPrintable(r.err));
-        const QString html = QString::fromUtf8(readFile(report));
+        const QString html = QString::fromUtf8(cs::test::readFileBytes(report));
         QVERIFY(html.startsWith(QStringLiteral("<!DOCTYPE html>")));
         for (const QString& point : std::as_const(m_points))
             QVERIFY2(html.contains(QStringLiteral("<code>%1</code>").arg(point.toHtmlEscaped())), qPrintable(point));
@@ -94,7 +89,7 @@ private Q_SLOTS:
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QVERIFY(r.out.isEmpty());
         QVERIFY(QFile::exists(qconfig));
-        const QString html = QString::fromUtf8(readFile(report));
+        const QString html = QString::fromUtf8(cs::test::readFileBytes(report));
         QVERIFY(html.contains(QStringLiteral("<title>Nightly &lt;demo&gt;</title>")));
         QVERIFY(!html.contains(QStringLiteral("data:image/png")));
     }

@@ -3,6 +3,8 @@
 // and the bit-exact comparison of observer results.
 #include "core/observers/observer.h"
 
+#include <QCborMap>
+#include <QCborValue>
 #include <QFile>
 #include <QProcess>
 #include <QString>
@@ -51,6 +53,20 @@ inline void writeNpy(const QString& path, const std::vector<float>& values, cons
     f.write(reinterpret_cast<const char*>(&len), 2);
     f.write(header.data(), qint64(header.size()));
     f.write(reinterpret_cast<const char*>(values.data()), qint64(values.size() * sizeof(float)));
+}
+
+// The CBOR root of a session file, for tests that damage a part of it on purpose; empty when
+// the file cannot be read.
+inline QCborMap readSessionMap(const std::string& path)
+{
+    QFile f(QString::fromStdString(path));
+    return f.open(QIODevice::ReadOnly) ? QCborValue::fromCbor(f.readAll()).toMap() : QCborMap();
+}
+
+inline bool writeSessionMap(const std::string& path, const QCborMap& root)
+{
+    QFile f(QString::fromStdString(path));
+    return f.open(QIODevice::WriteOnly | QIODevice::Truncate) && f.write(root.toCborValue().toCbor()) >= 0;
 }
 
 // Floats equal bit for bit.

@@ -1,4 +1,5 @@
 // Small core services: atomic writes, one-line errors, the IDX reader.
+#include "../file_test_support.h"
 #include "core/platform/atomic_file.h"
 #include "core/platform/background_worker.h"
 #include "core/dataset/idx_reader.h"
@@ -19,14 +20,6 @@
 #include <vector>
 
 using namespace cs;
-
-namespace {
-QByteArray readAll(const QString& path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-} // namespace
 
 class TestCoreUtils : public QObject {
     Q_OBJECT
@@ -93,13 +86,13 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("sub/file.json"));
         writeFileAtomically(path.toStdString(), "first version");
-        QCOMPARE(readAll(path), QByteArray("first version"));
+        QCOMPARE(cs::test::readFileBytes(path), QByteArray("first version"));
         injectWriteFailureForTesting(4);
         QVERIFY_THROWS_EXCEPTION(CalibError, writeFileAtomically(path.toStdString(), "second version, longer"));
-        QCOMPARE(readAll(path), QByteArray("first version"));
+        QCOMPARE(cs::test::readFileBytes(path), QByteArray("first version"));
         QCOMPARE(QDir(dir.filePath(QStringLiteral("sub"))).entryList(QDir::Files).size(), 1);
         writeFileAtomically(path.toStdString(), "third");
-        QCOMPARE(readAll(path), QByteArray("third"));
+        QCOMPARE(cs::test::readFileBytes(path), QByteArray("third"));
     }
 
     void firstLineDropsTraces()

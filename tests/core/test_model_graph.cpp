@@ -1,4 +1,5 @@
 // Op lists of real TorchScript models: the demo (C++ define()), PyTorch-scripted and traced models.
+#include "../dataset/dataset_test_utils.h"
 #include "core/errors.h"
 #include "core/model/model_graph.h"
 
@@ -23,12 +24,7 @@ std::vector<std::string> opNames(const ModelSummary& s)
 
 QString errorOf(const std::string& path)
 {
-    try {
-        ModelGraph graph(path);
-    } catch (const CalibError& e) {
-        return QString::fromUtf8(e.what());
-    }
-    return {};
+    return cs::testing::calibErrorOf([&] { ModelGraph graph(path); });
 }
 
 } // namespace

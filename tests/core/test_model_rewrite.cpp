@@ -11,6 +11,7 @@
 #include "core/dataset/dataset_source.h"
 #include "core/exchange/fakequant_export.h"
 #include "core/quant_plan.h"
+#include "../dataset/dataset_test_utils.h"
 #include "../process_test_support.h"
 
 #include <QFile>
@@ -48,12 +49,7 @@ Run cli(const QStringList& arguments) { return cs::test::runCli(arguments); }
 QString shapeErrorOf(const std::string& model, const std::vector<int64_t>& shape)
 {
     ModelGraph graph(model);
-    try {
-        graph.inferShapes(shape);
-    } catch (const CalibError& e) {
-        return QString::fromUtf8(e.what());
-    }
-    return {};
+    return cs::testing::calibErrorOf([&] { graph.inferShapes(shape); });
 }
 
 } // namespace

@@ -456,16 +456,12 @@ private Q_SLOTS:
         // A damaged evaluation costs only itself: the session loads, with a warning.
         {
             saveSession(loaded, loadedBank, path);
-            QFile file(QString::fromStdString(path));
-            QVERIFY(file.open(QIODevice::ReadOnly));
-            QCborMap root = QCborValue::fromCbor(file.readAll()).toMap();
-            file.close();
+            QCborMap root = test::readSessionMap(path);
+            QVERIFY(!root.isEmpty());
             QCborMap evaluation = root.value(QLatin1String("evaluation")).toMap();
             evaluation.insert(QLatin1String("plan_configs"), 7);
             root.insert(QLatin1String("evaluation"), evaluation);
-            QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
-            file.write(root.toCborValue().toCbor());
-            file.close();
+            QVERIFY(test::writeSessionMap(path, root));
             const CalibrationResult damaged = loadSession(path);
             QVERIFY(!damaged.evaluation);
             QCOMPARE(damaged.points.size(), loaded.points.size());

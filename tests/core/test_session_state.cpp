@@ -185,10 +185,8 @@ private Q_SLOTS:
     {
         const std::string path = tempPath(m_dir, "damaged.cscope");
         saveSession(m_original, m_bank, path);
-        QFile file(QString::fromStdString(path));
-        QVERIFY(file.open(QIODevice::ReadOnly));
-        QCborMap root = QCborValue::fromCbor(file.readAll()).toMap();
-        file.close();
+        QCborMap root = test::readSessionMap(path);
+        QVERIFY(!root.isEmpty());
         // Point 3's configured observer claims to have seen more batches than it retained.
         QCborArray points = root.value(QLatin1String("points")).toArray();
         QCborMap point = points.at(3).toMap();
@@ -203,9 +201,7 @@ private Q_SLOTS:
         point.insert(QLatin1String("observers"), observers);
         points[3] = point;
         root.insert(QLatin1String("points"), points);
-        QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
-        file.write(root.toCborValue().toCbor());
-        file.close();
+        QVERIFY(test::writeSessionMap(path, root));
 
         ObserverBank bank;
         CalibrationResult back = loadSession(path, &bank);

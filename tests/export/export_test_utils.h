@@ -1,6 +1,7 @@
 #pragma once
 // Shared by the export suites: calibrations of the small PyTorch-made test models, file
 // helpers and running Debian's python3.
+#include "../file_test_support.h"
 #include "core/calibration.h"
 #include "../process_test_support.h"
 
@@ -34,11 +35,7 @@ inline cs::CalibrationConfig qatConfig()
     return c;
 }
 
-inline QByteArray readAll(const QString& path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
+inline QByteArray readAll(const QString& path) { return cs::test::readFileBytes(path); }
 
 inline bool writeAll(const QString& path, const QByteArray& bytes)
 {

@@ -1,6 +1,7 @@
 // The HTML report on hand-made calibrations: self-contained, every point of
 // the plan, the accuracy table or the "no evaluation" text, embedded plots that decode and
 // show something, escaping of user strings, atomic writes, translation context.
+#include "../file_test_support.h"
 #include "../gui/gui_test_data.h"
 
 #include "core/platform/atomic_file.h"
@@ -92,12 +93,6 @@ std::shared_ptr<const cs::EvaluationResult> handMadeEvaluation(const cs::Calibra
     return e;
 }
 
-QByteArray readFile(const QString& path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
 QString render(const cs::CalibrationResult& r, ReportOptions options = {})
 {
     options.generatedAt = QDateTime(QDate(2024, 5, 1), QTime(12, 0));
@@ -183,7 +178,7 @@ private Q_SLOTS:
         ReportOptions options;
         options.generatedAt = QDateTime(QDate(2024, 5, 1), QTime(12, 0));
         cs::ui::writeHtmlReport(r, options, path.toStdString());
-        const QString html = QString::fromUtf8(readFile(path));
+        const QString html = QString::fromUtf8(cs::test::readFileBytes(path));
         QVERIFY(html.startsWith(QStringLiteral("<!DOCTYPE html>")));
         QVERIFY(html.trimmed().endsWith(QStringLiteral("</html>")));
         // Self-contained: nothing fetched from anywhere.
@@ -331,12 +326,12 @@ private Q_SLOTS:
         ReportOptions options;
         options.worstPoints = 1;
         cs::ui::writeHtmlReport(r, options, path.toStdString());
-        const QByteArray before = readFile(path);
+        const QByteArray before = cs::test::readFileBytes(path);
         QVERIFY(before.size() > 10000);
         cs::injectWriteFailureForTesting(1000);
         options.title = QStringLiteral("second");
         QVERIFY_THROWS_EXCEPTION(cs::CalibError, cs::ui::writeHtmlReport(r, options, path.toStdString()));
-        QCOMPARE(readFile(path), before);
+        QCOMPARE(cs::test::readFileBytes(path), before);
 
         // A "folder" that is a file: the message names the file.
         QFile blocker(dir.filePath(QStringLiteral("blocker")));
@@ -373,7 +368,7 @@ private Q_SLOTS:
         const QString path = kOutput + QStringLiteral("/report_demo.html");
         cs::ui::writeHtmlReport(r, {}, path.toStdString());
         qInfo("report: %s", qPrintable(path));
-        const QString html = QString::fromUtf8(readFile(path));
+        const QString html = QString::fromUtf8(cs::test::readFileBytes(path));
         QVERIFY(html.contains(QString::fromStdString(r.model.sha256)));
         QCOMPARE(r.points.size(), size_t(15));
         for (const auto& p : r.points)
@@ -408,7 +403,7 @@ private Q_SLOTS:
         QVERIFY(exporter.exportReport(result, path));
         QCOMPARE(finished.count(), 1);
         QCOMPARE(finished.at(0).at(0).toString(), path);
-        QVERIFY(readFile(path).contains(kSha));
+        QVERIFY(cs::test::readFileBytes(path).contains(kSha));
 
         QVERIFY(!exporter.exportReport(nullptr, path));
         QCOMPARE(failed.count(), 1);

@@ -17,12 +17,7 @@ private Q_SLOTS:
     {
         QVERIFY(m_dir.isValid());
         m_session = m_dir.filePath(QStringLiteral("demo.cscope"));
-        const Run calibrated = run(QStringLiteral(CALIBSCOPE_CLI),
-                                   {QStringLiteral("calibrate"), QStringLiteral("--model"), kDemo,
-                                    QStringLiteral("--data"), QStringLiteral(FASHION_DIR "/train-images-idx3-ubyte.gz"),
-                                    QStringLiteral("--start"), QStringLiteral("59000"), QStringLiteral("--count"),
-                                    QStringLiteral("1000"), QStringLiteral("--num-batches"), QStringLiteral("8"),
-                                    QStringLiteral("--quiet"), QStringLiteral("--session"), m_session});
+        const Run calibrated = calibrateDemo(m_session, 1000, 8);
         QVERIFY2(calibrated.exitCode == 0, qPrintable(calibrated.out));
     }
 

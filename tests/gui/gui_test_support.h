@@ -14,6 +14,7 @@
 #include <QStandardPaths>
 #include <QTableView>
 #include <QTest>
+#include <QTranslator>
 
 #include <memory>
 
@@ -25,6 +26,63 @@ inline void saveScreenshot(QWidget& widget, const QString& name)
     QVERIFY(widget.grab().save(path));
     qInfo("screenshot: %s", qPrintable(path));
 }
+
+// Shows `widget`, waits until it is on screen, then `settleMs` more for queued replots.
+inline void showAndWait(QWidget& widget, int settleMs = 50)
+{
+    widget.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&widget));
+    if (settleMs > 0)
+        QTest::qWait(settleMs);
+}
+
+// `widget` at `size`, on screen and settled, saved as screenshot `name`.
+inline void screenshot(QWidget& widget, QSize size, const QString& name, int settleMs = 50)
+{
+    widget.resize(size);
+    showAndWait(widget, settleMs);
+    saveScreenshot(widget, name);
+}
+
+// The languages the screenshots are taken in, as the `language` column of a data table.
+inline void addLanguageRows()
+{
+    QTest::addColumn<QString>("language");
+    QTest::newRow("en") << QStringLiteral("en");
+    QTest::newRow("zh_CN") << QStringLiteral("zh_CN");
+}
+
+#ifdef CALIBSCOPE_QM_DIR
+// Loads the compiled catalogue of `language` into `translator` and installs it (English is
+// the source language: nothing to load). The translator uninstalls itself when destroyed.
+inline bool installCatalogue(QTranslator& translator, const QString& language = QStringLiteral("zh_CN"))
+{
+    if (language == QLatin1String("en"))
+        return true;
+    if (!translator.load(QStringLiteral("calibscope_") + language, QStringLiteral(CALIBSCOPE_QM_DIR)))
+        return false;
+    QApplication::installTranslator(&translator);
+    return true;
+}
+
+// The language of the running row of a test whose data is addLanguageRows(): its catalogue
+// installed while this lives, and the ending of the screenshot files taken in it.
+class ScreenshotLanguage {
+public:
+    ScreenshotLanguage() : m_language(*static_cast<QString*>(QTest::qData("language", ::qMetaTypeId<QString>())))
+    {
+        m_installed = installCatalogue(m_translator, m_language);
+    }
+    bool installed() const { return m_installed; }
+    // "_en.png", "_zh_CN.png".
+    QString suffix() const { return QLatin1Char('_') + m_language + QStringLiteral(".png"); }
+
+private:
+    QString m_language;
+    QTranslator m_translator;
+    bool m_installed = false;
+};
+#endif
 
 inline void sendMouse(QWidget* widget, QEvent::Type type, QPoint pos, Qt::MouseButtons buttons)
 {

@@ -377,10 +377,7 @@ private Q_SLOTS:
         const auto evaluation = m_window->document()->evaluation();
         for (const QString& language : {QStringLiteral("en"), QStringLiteral("zh_CN")}) {
             QTranslator translator;
-            if (language == QLatin1String("zh_CN")) {
-                QVERIFY(translator.load(QStringLiteral("calibscope_zh_CN"), QStringLiteral(CALIBSCOPE_QM_DIR)));
-                QApplication::installTranslator(&translator);
-            }
+            QVERIFY(gui_test::installCatalogue(translator, language));
             {
                 MainWindow window;
                 window.resize(1500, 1000);

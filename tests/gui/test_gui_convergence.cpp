@@ -38,7 +38,6 @@ using cs::ui::ConvergenceView;
 using cs::ui::PointTableModel;
 using cs::ui::SessionDiffModel;
 using cs::ui::SessionDiffView;
-using gui_test::saveScreenshot;
 
 namespace {
 
@@ -97,11 +96,22 @@ cs::EvaluationResult coverageEvaluation(const cs::CalibrationResult& r)
     return e;
 }
 
-void showAndWait(QWidget& w)
+// The HTML report of `result` with its calibration and evaluation sections only.
+QString reportWithoutWorstPoints(const cs::CalibrationResult& result)
 {
-    w.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&w));
-    QTest::qWait(50);
+    cs::ui::ReportOptions options;
+    options.worstPoints = 0;
+    return cs::ui::renderHtmlReport(result, options);
+}
+
+// Where the report's section `id` starts, or -1 when it is missing or its table of contents
+// does not link to it.
+int linkedSection(const QString& html, const char* id)
+{
+    const QString name = QString::fromLatin1(id);
+    if (!html.contains(QStringLiteral("<a href=\"#%1\">").arg(name)))
+        return -1;
+    return html.indexOf(QStringLiteral("<section id=\"%1\">").arg(name));
 }
 
 } // namespace
@@ -150,12 +160,9 @@ private Q_SLOTS:
                      .contains(QStringLiteral("does not cover")));
 
         // The HTML report's coverage section: flagged point first, with its shares.
-        cs::ui::ReportOptions options;
-        options.worstPoints = 0;
-        const QString html = cs::ui::renderHtmlReport(*result, options);
-        const int section = html.indexOf(QStringLiteral("<section id=\"coverage\">"));
+        const QString html = reportWithoutWorstPoints(*result);
+        const int section = linkedSection(html, "coverage");
         QVERIFY(section > 0);
-        QVERIFY(html.contains(QStringLiteral("<a href=\"#coverage\">")));
         QVERIFY(html.indexOf(QStringLiteral("does not cover the validation data at 1 point"), section) > 0);
         const int reluRow = html.indexOf(QStringLiteral("<code>relu</code>"), section);
         QVERIFY(reluRow > 0 && reluRow < html.indexOf(QStringLiteral("<code>x</code>"), section));
@@ -194,12 +201,9 @@ private Q_SLOTS:
                 > model.index(0, PointTableModel::Settled).data(PointTableModel::SortRole).toInt());
 
         // The HTML report's convergence section: the verdict, the unsettled point first.
-        cs::ui::ReportOptions options;
-        options.worstPoints = 0;
-        const QString html = cs::ui::renderHtmlReport(*result, options);
-        const int section = html.indexOf(QStringLiteral("<section id=\"convergence\">"));
+        const QString html = reportWithoutWorstPoints(*result);
+        const int section = linkedSection(html, "convergence");
         QVERIFY(section > 0);
-        QVERIFY(html.contains(QStringLiteral("<a href=\"#convergence\">")));
         QVERIFY(html.indexOf(QStringLiteral("Not settled at 1 point(s): add data."), section) > 0);
         const int addRow = html.indexOf(QStringLiteral("<code>%1</code>").arg(QString::fromStdString(growing.name)), section);
         QVERIFY(addRow > 0 && addRow < html.indexOf(QStringLiteral("<code>x</code>"), section));
@@ -339,22 +343,13 @@ private Q_SLOTS:
         QCOMPARE(view->verdictText(), QStringLiteral("Not settled at 1 point(s): add data."));
     }
 
-    void screenshots_data()
-    {
-        QTest::addColumn<QString>("language");
-        QTest::newRow("en") << QStringLiteral("en");
-        QTest::newRow("zh_CN") << QStringLiteral("zh_CN");
-    }
+    void screenshots_data() { gui_test::addLanguageRows(); }
 
     void screenshots()
     {
-        QFETCH(QString, language);
-        QTranslator translator;
-        if (language != QStringLiteral("en")) {
-            QVERIFY(translator.load(QStringLiteral("calibscope_") + language, QStringLiteral(CALIBSCOPE_QM_DIR)));
-            QApplication::installTranslator(&translator);
-        }
-        const QString suffix = QLatin1Char('_') + language + QStringLiteral(".png");
+        const gui_test::ScreenshotLanguage language;
+        QVERIFY(language.installed());
+        const QString suffix = language.suffix();
         auto result = std::make_shared<cs::CalibrationResult>(convergingResult(12));
         auto report = std::make_shared<const cs::ConvergenceReport>(cs::analyzeConvergence(*result));
         result->evaluation = std::make_shared<const cs::EvaluationResult>(coverageEvaluation(*result));
@@ -362,9 +357,7 @@ private Q_SLOTS:
             ConvergenceView view;
             view.setReport(report);
             view.setPoint(QStringLiteral("x"));
-            view.resize(760, 420);
-            showAndWait(view);
-            saveScreenshot(view, QStringLiteral("convergence_tab") + suffix);
+            gui_test::screenshot(view, {760, 420}, QStringLiteral("convergence_tab") + suffix);
         }
         {
             PointTableModel model;
@@ -378,9 +371,7 @@ private Q_SLOTS:
                                      PointTableModel::ZeroPoint, PointTableModel::DType, PointTableModel::Scale})
                 view->hideColumn(column);
             view->resizeColumnsToContents();
-            table.resize(1300, 200);
-            showAndWait(table);
-            saveScreenshot(table, QStringLiteral("convergence_point_table") + suffix);
+            gui_test::screenshot(table, {1300, 200}, QStringLiteral("convergence_point_table") + suffix);
         }
         {
             cs::CalibrationResult changed = *result;
@@ -391,11 +382,8 @@ private Q_SLOTS:
             SessionDiffView view;
             view.setSessions(result, b, cs::diffSessions(*result, *b), QStringLiteral("first1000.cscope"),
                              QStringLiteral("random1000.cscope"));
-            view.resize(900, 600);
-            showAndWait(view);
-            saveScreenshot(view, QStringLiteral("session_diff") + suffix);
+            gui_test::screenshot(view, {900, 600}, QStringLiteral("session_diff") + suffix);
         }
-        QApplication::removeTranslator(&translator);
     }
 };
 

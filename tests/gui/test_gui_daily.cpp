@@ -191,8 +191,7 @@ private Q_SLOTS:
         QVERIFY(saved.wait(60000));
 
         QTranslator translator;
-        QVERIFY(translator.load(QStringLiteral("calibscope_zh_CN"), QStringLiteral(CALIBSCOPE_QM_DIR)));
-        QApplication::installTranslator(&translator);
+        QVERIFY(gui_test::installCatalogue(translator));
         {
             MainWindow window;
             window.resize(kLaptop);

@@ -155,8 +155,7 @@ private Q_SLOTS:
         model.setResult(result);
         CompareView view(&model);
         view.resize(800, 600);
-        view.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        gui_test::showAndWait(view, 0);
         view.setPoint(QStringLiteral("block"));
         // "block" uses percentile, merged with the compare percentile: 4 rows, percentile first.
         QCOMPARE(view.observerRowCount(), 4);
@@ -326,8 +325,7 @@ private Q_SLOTS:
         ObserverHeatMap view;
         view.setResult(result.get());
         view.resize(700, 300);
-        view.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        gui_test::showAndWait(view, 0);
         view.table()->sortByColumn(2, Qt::DescendingOrder); // block, stem, head, tail… proxy rows differ from source
         QSignalSpy activated(&view, &ObserverHeatMap::cellActivated);
         QSignalSpy selected(&view, &ObserverHeatMap::pointSelected);
@@ -443,8 +441,7 @@ private Q_SLOTS:
         QCOMPARE(evaluate.at(0).at(0).toInt(), 500);
         QCOMPARE(evaluate.at(0).at(1).toBool(), false);
 
-        view.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        gui_test::showAndWait(view, 0);
         view.setRunning(true);
         QVERIFY(!view.evaluateButton()->isEnabled());
         QVERIFY(!view.imagesBox()->isEnabled());
@@ -555,8 +552,7 @@ private Q_SLOTS:
         ErrorPropagationView view;
         QAbstractItemModelTester tester(view.dropTable()->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
         view.resize(900, 600);
-        view.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        gui_test::showAndWait(view, 0);
         view.setEvaluation(e);
         QCOMPARE(view.largestDropPoint(), expected);
         QCOMPARE(view.drops().front().drop, largest);
@@ -655,24 +651,15 @@ private Q_SLOTS:
         QCOMPARE(compare.useButton()->text(), QStringLiteral("Use this"));
     }
 
-    void screenshots_data()
-    {
-        QTest::addColumn<QString>("language");
-        QTest::newRow("en") << QStringLiteral("en");
-        QTest::newRow("zh_CN") << QStringLiteral("zh_CN");
-    }
+    void screenshots_data() { gui_test::addLanguageRows(); }
 
     // Every view with data, in the language given; zh_CN loads the compiled catalogue, so the
     // screenshots show whatever the .ts translates at the time.
     void screenshots()
     {
-        QFETCH(QString, language);
-        QTranslator translator;
-        if (language != QStringLiteral("en")) {
-            QVERIFY(translator.load(QStringLiteral("calibscope_") + language, QStringLiteral(CALIBSCOPE_QM_DIR)));
-            QApplication::installTranslator(&translator);
-        }
-        const QString suffix = QLatin1Char('_') + language + QStringLiteral(".png");
+        const gui_test::ScreenshotLanguage language;
+        QVERIFY(language.installed());
+        const QString suffix = language.suffix();
         const auto result = wideResult();
         PointTableModel model;
         model.setResult(result);
@@ -680,30 +667,19 @@ private Q_SLOTS:
         {
             CompareView view(&model);
             view.setPoint(QStringLiteral("stem"));
-            view.resize(900, 680);
-            view.show();
-            QVERIFY(QTest::qWaitForWindowExposed(&view));
-            QTest::qWait(50);
-            saveScreenshot(view, QStringLiteral("views_compare") + suffix);
+            gui_test::screenshot(view, {900, 680}, QStringLiteral("views_compare") + suffix);
         }
         {
             ObserverHeatMap view;
             view.setResult(result.get());
             view.selectPoint(QStringLiteral("block"));
-            view.resize(640, 300);
-            view.show();
-            QVERIFY(QTest::qWaitForWindowExposed(&view));
-            saveScreenshot(view, QStringLiteral("views_heat_map") + suffix);
+            gui_test::screenshot(view, {640, 300}, QStringLiteral("views_heat_map") + suffix, 0);
         }
         {
             AccuracyView view;
             view.setEvaluation(e);
             view.setStale(true);
-            view.resize(820, 620);
-            view.show();
-            QVERIFY(QTest::qWaitForWindowExposed(&view));
-            QTest::qWait(50);
-            saveScreenshot(view, QStringLiteral("views_accuracy") + suffix);
+            gui_test::screenshot(view, {820, 620}, QStringLiteral("views_accuracy") + suffix);
             view.setRunning(true);
             view.setProgress(QStringLiteral("Evaluating: batch 5 of 16"), 5, 16);
             QTest::qWait(50);
@@ -712,21 +688,13 @@ private Q_SLOTS:
         {
             SensitivityView view;
             view.setEvaluation(e);
-            view.resize(900, 480);
-            view.show();
-            QVERIFY(QTest::qWaitForWindowExposed(&view));
-            QTest::qWait(50);
-            saveScreenshot(view, QStringLiteral("views_sensitivity") + suffix);
+            gui_test::screenshot(view, {900, 480}, QStringLiteral("views_sensitivity") + suffix);
         }
         {
             ErrorPropagationView view;
             view.setEvaluation(e);
             view.setCurrentPoint(QStringLiteral("fc"));
-            view.resize(900, 620);
-            view.show();
-            QVERIFY(QTest::qWaitForWindowExposed(&view));
-            QTest::qWait(50);
-            saveScreenshot(view, QStringLiteral("views_error_propagation") + suffix);
+            gui_test::screenshot(view, {900, 620}, QStringLiteral("views_error_propagation") + suffix);
         }
         {
             // The empty states, side by side in one window.
@@ -738,14 +706,8 @@ private Q_SLOTS:
             layout->addWidget(new AccuracyView(&window), 1, 0);
             layout->addWidget(new SensitivityView(&window), 1, 1);
             layout->addWidget(new ErrorPropagationView(&window), 2, 0, 1, 2);
-            window.resize(1300, 1500);
-            window.show();
-            QVERIFY(QTest::qWaitForWindowExposed(&window));
-            QTest::qWait(50);
-            saveScreenshot(window, QStringLiteral("views_empty") + suffix);
+            gui_test::screenshot(window, {1300, 1500}, QStringLiteral("views_empty") + suffix);
         }
-        if (language != QStringLiteral("en"))
-            QApplication::removeTranslator(&translator);
     }
 };
 

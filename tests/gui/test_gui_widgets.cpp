@@ -5,6 +5,7 @@
 
 #include "core/observers/observer_registry.h"
 #include "gui/dataset_dialog.h"
+#include "widgets/change_reactions.h"
 #include "widgets/histogram_view.h"
 #include "widgets/job_progress.h"
 #include "widgets/parameter_panel.h"
@@ -108,8 +109,7 @@ private Q_SLOTS:
         QCOMPARE(apply.first().at(1).value<ParameterPanel::Scope>(), ParameterPanel::Scope::Kind);
 
         panel.resize(340, 720);
-        panel.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        gui_test::showAndWait(panel, 0);
         panel.setConfig(QStringLiteral("block1.add"), QStringLiteral("aten::add"), 2, config);
         QTest::qWait(50); // editors made while the panel is visible are shown on the next event loop pass
         QVERIFY(panel.editor(QStringLiteral("percentile"))->isVisible());
@@ -123,8 +123,7 @@ private Q_SLOTS:
         model.setResult(result);
         cs::ui::HistogramView view(&model);
         view.resize(900, 420);
-        view.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        gui_test::showAndWait(view, 0);
         view.setPoint(QStringLiteral("x"));
 
         const cs::HistogramData& h = result->points[0].stats.histogram;
@@ -167,8 +166,7 @@ private Q_SLOTS:
         model.setResult(std::make_shared<cs::CalibrationResult>(guitest::makeResult()));
         cs::ui::HistogramView view(&model);
         view.resize(900, 420);
-        view.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        gui_test::showAndWait(view, 0);
         view.setPoint(QStringLiteral("x"));
         QCustomPlot* plot = view.plot();
         plot->replot(QCustomPlot::rpImmediateRefresh); // lay the axes out before mapping pixels
@@ -208,8 +206,7 @@ private Q_SLOTS:
         const cs::CalibrationResult result = guitest::makeResult();
         cs::ui::WeightsView view;
         view.resize(700, 360);
-        view.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        gui_test::showAndWait(view, 0);
         view.setWeight(&result.weights[0]);
         QCOMPARE(view.channelCount(), 4);
         QVERIFY(view.foldedMaxBars());
@@ -248,9 +245,41 @@ private Q_SLOTS:
         QCOMPARE(dialog.spec(), spec);
         QCOMPARE(dialog.batchSize(), 16);
         QCOMPARE(dialog.numBatches(), -1);
-        dialog.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        gui_test::showAndWait(dialog, 0);
         saveScreenshot(dialog, QStringLiteral("dataset_dialog.png"));
+    }
+
+    // A view's texts follow a language change, its plot's colours a palette change; other
+    // events and the events of its children leave both alone.
+    void changeReactionsFollowLanguageAndPalette()
+    {
+        QWidget view;
+        auto* plot = new QCustomPlot(&view);
+        int retranslated = 0;
+        int redrawn = 0;
+        cs::ui::reactToChanges(&view, [&] { ++retranslated; }, plot, [&] { ++redrawn; });
+
+        QEvent language(QEvent::LanguageChange);
+        QCoreApplication::sendEvent(&view, &language);
+        QCOMPARE(retranslated, 1);
+        QCOMPARE(redrawn, 0);
+
+        // The plot has the new palette already when the view hears of it (an application-wide
+        // change reaches every widget): the theme is taken from it.
+        QPalette dark = plot->palette();
+        dark.setColor(QPalette::Base, Qt::black);
+        plot->setPalette(dark);
+        QEvent palette(QEvent::PaletteChange);
+        QCoreApplication::sendEvent(&view, &palette);
+        QCOMPARE(retranslated, 1);
+        QCOMPARE(redrawn, 1);
+        QCOMPARE(plot->legend->brush().color().rgb(), QColor(Qt::black).rgb());
+
+        QEvent font(QEvent::FontChange);
+        QCoreApplication::sendEvent(&view, &font);
+        QCoreApplication::sendEvent(plot, &language);
+        QCOMPARE(retranslated, 1);
+        QCOMPARE(redrawn, 1);
     }
 
     void progressFormatsTimes()

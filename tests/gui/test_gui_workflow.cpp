@@ -505,8 +505,7 @@ private Q_SLOTS:
     void mainWindowInChinese()
     {
         QTranslator translator;
-        QVERIFY(translator.load(QStringLiteral("calibscope_zh_CN"), QStringLiteral(CALIBSCOPE_QM_DIR)));
-        QApplication::installTranslator(&translator);
+        QVERIFY(gui_test::installCatalogue(translator));
         {
             MainWindow window;
             window.show();

@@ -42,6 +42,17 @@ struct Gate {
     }
 };
 
+// Cancels the job `job` (a runner or a controller) runs while it waits at `gate`, lets it go
+// on and waits until it has ended.
+template <class Job>
+void cancelAtGate(Job& job, Gate& gate)
+{
+    QTRY_VERIFY(gate.reached.load());
+    job.cancel();
+    gate.open = true;
+    QTRY_VERIFY(!job.isRunning());
+}
+
 // A slow job that reports progress, passes its last check, then waits at the gate.
 auto slowJob(std::shared_ptr<Gate> gate, int value)
 {
@@ -180,10 +191,8 @@ private Q_SLOTS:
         QSignalSpy cancelled(&runner, &JobRunner::cancelled);
         QSignalSpy failed(&runner, &JobRunner::failed);
         runner.start(slowJob(gate, 7), [&delivered](int) { delivered = true; });
-        QTRY_VERIFY(gate->reached.load());
-        runner.cancel();
-        gate->open = true; // the job returns its value: it had passed its last check
-        QTRY_VERIFY(!runner.isRunning());
+        // Cancelled after its last check: the job returns its value, which is dropped.
+        cancelAtGate(runner, *gate);
         QVERIFY(!delivered);
         QCOMPARE(cancelled.count(), 1);
         QCOMPARE(failed.count(), 0);
@@ -202,10 +211,7 @@ private Q_SLOTS:
                 return 1;
             },
             [](int) {});
-        QTRY_VERIFY(gate->reached.load());
-        runner.cancel();
-        gate->open = true;
-        QTRY_VERIFY(!runner.isRunning());
+        cancelAtGate(runner, *gate);
         QTest::qWait(20);
         QCOMPARE(progress.count(), 0);
     }
@@ -285,10 +291,7 @@ private Q_SLOTS:
         QSignalSpy available(&controller, &cs::app::CalibrationController::calibrationAvailable);
         QSignalSpy cancelled(&controller, &cs::app::CalibrationController::calibrationCancelled);
         controller.start(cs::CalibrationConfig{}, cs::app::CalibrationController::Purpose::Rerun);
-        QTRY_VERIFY(gate->reached.load());
-        controller.cancel();
-        gate->open = true;
-        QTRY_VERIFY(!controller.isRunning());
+        cancelAtGate(controller, *gate);
         QCOMPARE(available.count(), 0);
         QCOMPARE(cancelled.count(), 1);
         QCOMPARE(cancelled.first().at(0).value<cs::app::CalibrationController::Purpose>(),
@@ -387,10 +390,7 @@ private Q_SLOTS:
                 throw cs::JobCancelled();
             return cs::app::ModelLoadResult{};
         });
-        QTRY_VERIFY(gate->reached.load());
-        controller.cancel();
-        gate->open = true;
-        QTRY_VERIFY(!controller.isRunning());
+        cancelAtGate(controller, *gate);
         QCOMPARE(cancelled.count(), 1);
         QCOMPARE(failed.count(), 0);
     }

@@ -1,4 +1,6 @@
 // The walking skeleton, headless: the main window opens the demo, shows its ops, survives bad files.
+#include "gui_test_support.h"
+
 #include "gui/main_window.h"
 
 #include "widgets/op_table_model.h"
@@ -87,8 +89,7 @@ private Q_SLOTS:
     void opensTheDemoInChinese()
     {
         QTranslator translator;
-        QVERIFY(translator.load(QStringLiteral("calibscope_zh_CN"), QStringLiteral(CALIBSCOPE_QM_DIR)));
-        QApplication::installTranslator(&translator);
+        QVERIFY(gui_test::installCatalogue(translator));
         {
             MainWindow window;
             window.show();

@@ -1,6 +1,8 @@
 // AdaRound on hand-built layers: the learnt rounding lowers the layer's output error below
 // nearest rounding, the weight ends exactly on its grid, and bad input, NaN and cancel are
 // refused with the layer named.
+#include "repair_test_support.h"
+
 #include "core/errors.h"
 #include "core/repair/adaround.h"
 
@@ -8,7 +10,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <random>
 
 using namespace cs;
 
@@ -16,12 +17,7 @@ namespace {
 
 std::vector<float> normal(size_t n, uint64_t seed, float sigma = 1.0f)
 {
-    std::mt19937_64 rng(seed);
-    std::normal_distribution<float> d(0.0f, sigma);
-    std::vector<float> v(n);
-    for (float& x : v)
-        x = d(rng);
-    return v;
+    return test::normalSamples<std::mt19937_64>(n, seed, sigma);
 }
 
 // qint4 per-channel symmetric along axis 0, as PyTorch derives it from min/max.

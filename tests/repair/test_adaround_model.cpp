@@ -2,6 +2,7 @@
 // most nearest rounding's, the weights stay on their grids, the whole model's output comes
 // closer to the float one's, and cancel leaves the plan as it was.
 #include "../demo_test_config.h"
+#include "repair_test_support.h"
 #include "core/calibration.h"
 #include "core/errors.h"
 #include "core/evaluation.h"
@@ -21,14 +22,7 @@ const std::string kDemoDir = CALIBSCOPE_TEST_DEMO_DIR;
 // The output SQNR (dB) of `plan` on the calibration images: what AdaRound fits on.
 double outputSqnr(const CalibrationResult& calibration, const QuantPlan& plan)
 {
-    EvaluationConfig e;
-    e.data = calibration.config.data;
-    e.batchSize = 32;
-    e.maxBatches = 8;
-    e.accuracyTable = e.sensitivity = e.autoPlan = false;
-    EvaluationInput in = evaluationInput(calibration, e);
-    in.plan = plan;
-    return runEvaluation(in, e).planMetrics.sqnrDb;
+    return test::planOutputSqnr(calibration, plan, calibration.config.data, 32, 8);
 }
 
 } // namespace
@@ -36,6 +30,16 @@ double outputSqnr(const CalibrationResult& calibration, const QuantPlan& plan)
 class TestAdaRoundModel : public QObject {
     Q_OBJECT
     CalibrationResult m_demo;
+
+    // AdaRound on the demo's own calibration data, `iterations` per layer.
+    AdaRoundModelConfig onDemoData(int maxBatches, int iterations) const
+    {
+        AdaRoundModelConfig config;
+        config.data = m_demo.config.data;
+        config.maxBatches = maxBatches;
+        config.layer.iterations = iterations;
+        return config;
+    }
 
 private Q_SLOTS:
     void initTestCase()
@@ -48,10 +52,7 @@ private Q_SLOTS:
     void demoWeightsRoundedBetterThanNearest()
     {
         const QuantPlan nearest = planFromCalibration(m_demo);
-        AdaRoundModelConfig config;
-        config.data = m_demo.config.data;
-        config.maxBatches = 8;
-        config.layer.iterations = 300;
+        const AdaRoundModelConfig config = onDemoData(8, 300);
         int64_t last = -1;
         const AdaRoundModelResult r = runAdaRound(m_demo, nearest, config, [&](const ProgressInfo& p) {
             last = p.done;
@@ -88,10 +89,7 @@ private Q_SLOTS:
     void cancelLeavesThePlan()
     {
         const QuantPlan nearest = planFromCalibration(m_demo);
-        AdaRoundModelConfig config;
-        config.data = m_demo.config.data;
-        config.maxBatches = 2;
-        config.layer.iterations = 200;
+        const AdaRoundModelConfig config = onDemoData(2, 200);
         int calls = 0;
         QVERIFY_THROWS_EXCEPTION(JobCancelled, runAdaRound(m_demo, nearest, config, [&](const ProgressInfo&) {
             return ++calls < 5;

@@ -4,6 +4,7 @@
 #include "../core/core_test_support.h"
 #include "../demo_test_config.h"
 #include "../process_test_support.h"
+#include "repair_test_support.h"
 #include "core/calibration.h"
 #include "core/errors.h"
 #include "core/session.h"
@@ -42,20 +43,6 @@ DatasetSpec demoValidation(int64_t count)
     d.preprocess.mean = {0.2860};
     d.preprocess.stddev = {0.3530};
     return d;
-}
-
-// The output SQNR of `plan` on `data`, measured by the evaluation (not by the search).
-double evaluatedSqnr(const CalibrationResult& calibration, const QuantPlan& plan, const DatasetSpec& data,
-                     int batchSize, int maxBatches)
-{
-    EvaluationConfig e;
-    e.data = data;
-    e.batchSize = batchSize;
-    e.maxBatches = maxBatches;
-    e.accuracyTable = e.sensitivity = e.autoPlan = false;
-    EvaluationInput in = evaluationInput(calibration, e);
-    in.plan = plan;
-    return runEvaluation(in, e).planMetrics.sqnrDb;
 }
 
 } // namespace
@@ -137,12 +124,12 @@ private Q_SLOTS:
 
         // The evaluation agrees: the searched plan's output SQNR is at least every single
         // observer's on the same images.
-        const double searched = evaluatedSqnr(m_small, r.plan, m_smallData, 64, -1);
+        const double searched = test::planOutputSqnr(m_small, r.plan, m_smallData, 64, -1);
         QVERIFY(std::fabs(searched - r.outputSqnrDb) < 1e-3);
         for (const auto& [name, err] : r.singleObservers) {
             if (name == kConfiguredCandidate)
                 continue;
-            const double single = evaluatedSqnr(m_small, planWithObserver(m_small, name), m_smallData, 64, -1);
+            const double single = test::planOutputSqnr(m_small, planWithObserver(m_small, name), m_smallData, 64, -1);
             QVERIFY2(searched >= single - 1e-3, qPrintable(QStringLiteral("%1: %2 dB > searched %3 dB")
                                                               .arg(QString::fromStdString(name))
                                                               .arg(single)

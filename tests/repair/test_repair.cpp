@@ -3,6 +3,8 @@
 // outliers, equalization keeps the float output and balances the ranges; the job applies a
 // preset, stops on NaN/Inf naming the point, and cancels without changing anything.
 #include "core_test_support.h"
+#include "repair_test_support.h"
+
 #include "core/calibration.h"
 #include "core/errors.h"
 #include "core/model/model_graph.h"
@@ -17,13 +19,14 @@
 
 #include <cmath>
 #include <limits>
-#include <random>
 
 using namespace cs;
 
 namespace {
 
 const std::string kModels = CALIBSCOPE_REPAIR_MODELS_DIR;
+// The linear model's input: 64 samples of 1x2x2.
+const std::vector<int64_t> kLinearShape{64, 1, 2, 2};
 
 // Per-channel means of every conv/linear output of a quantized (or, with an empty plan,
 // float) model.
@@ -77,16 +80,6 @@ Means layerMeans(const CalibrationConfig& c, const QuantPlan& plan, const std::v
     return m;
 }
 
-std::vector<float> randomData(size_t n, unsigned seed, float scale = 1.0f)
-{
-    std::mt19937 rng(seed);
-    std::normal_distribution<float> normal(0.0f, scale);
-    std::vector<float> v(n);
-    for (float& x : v)
-        x = normal(rng);
-    return v;
-}
-
 BatchOutput floatOutput(const std::string& model, const LayerParameterMap& parameters, const std::vector<float>& x,
                         const std::vector<int64_t>& shape)
 {
@@ -119,16 +112,46 @@ private:
         return c;
     }
 
+    // The linear model calibrated with coarse 4-bit per-tensor weights, which leave a mean
+    // error to correct, and its per-channel output means in float and quantized.
+    struct CoarseLinear {
+        CalibrationConfig config;
+        CalibrationResult calibrated;
+        QuantPlan plan;
+        Means fp;
+        Means before;
+    };
+    CoarseLinear coarseLinear() const
+    {
+        CoarseLinear l;
+        l.config = config("linear.pt", m_linearData);
+        l.config.weight.spec.dtype = obs::DType::QInt4;
+        l.config.weight.spec.qscheme = obs::QScheme::PerTensorSymmetric;
+        l.config.weight.spec.chAxis = -1;
+        l.calibrated = runCalibration(l.config);
+        l.plan = planFromCalibration(l.calibrated);
+        l.fp = layerMeans(l.config, QuantPlan{}, m_linearValues, kLinearShape);
+        l.before = layerMeans(l.config, l.plan, m_linearValues, kLinearShape);
+        return l;
+    }
+    // The per-channel output means of the coarse plan with `parameters` (a repair's result).
+    Means meansWith(const CoarseLinear& linear, const LayerParameterMap& parameters) const
+    {
+        QuantPlan plan = linear.plan;
+        plan.parameters = parameters;
+        return layerMeans(linear.config, plan, m_linearValues, kLinearShape);
+    }
+
 private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(m_dir.isValid());
-        m_linearValues = randomData(64 * 4, 1);
+        m_linearValues = test::normalSamples(64 * 4, 1);
         for (size_t i = 0; i < m_linearValues.size(); ++i) // a non-zero mean per feature
             m_linearValues[i] += 0.3f * float(i % 4);
         m_linearData = m_dir.filePath(QStringLiteral("linear.npy")).toStdString();
-        cs::test::writeNpy(QString::fromStdString(m_linearData), m_linearValues, {64, 1, 2, 2});
-        m_chainValues = randomData(32 * 3 * 8 * 8, 2);
+        cs::test::writeNpy(QString::fromStdString(m_linearData), m_linearValues, kLinearShape);
+        m_chainValues = test::normalSamples(32 * 3 * 8 * 8, 2);
         m_chainData = m_dir.filePath(QStringLiteral("chain.npy")).toStdString();
         cs::test::writeNpy(QString::fromStdString(m_chainData), m_chainValues, {32, 3, 8, 8});
     }
@@ -137,29 +160,21 @@ private Q_SLOTS:
     // per-channel means (the activation grid as calibrated, coarse 4-bit weights).
     void biasCorrectionMatchesChannelMeans()
     {
-        CalibrationConfig c = config("linear.pt", m_linearData);
-        c.weight.spec.dtype = obs::DType::QInt4;
-        c.weight.spec.qscheme = obs::QScheme::PerTensorSymmetric;
-        c.weight.spec.chAxis = -1;
-        const CalibrationResult calibrated = runCalibration(c);
-        QuantPlan plan = planFromCalibration(calibrated);
-        const std::vector<int64_t> shape{64, 1, 2, 2};
-        const Means fp = layerMeans(c, QuantPlan{}, m_linearValues, shape);
-        const Means before = layerMeans(c, plan, m_linearValues, shape);
+        const CoarseLinear linear = coarseLinear();
+        const Means& fp = linear.fp;
         QCOMPARE(fp.sum.size(), size_t(2));
         double errorBefore = 0;
         for (size_t l = 0; l < 2; ++l)
             for (size_t k = 0; k < fp.mean(l).size(); ++k)
-                errorBefore = std::max(errorBefore, std::abs(fp.mean(l)[k] - before.mean(l)[k]));
+                errorBefore = std::max(errorBefore, std::abs(fp.mean(l)[k] - linear.before.mean(l)[k]));
         QVERIFY2(errorBefore > 1e-3, "4-bit weights leave no mean error to correct");
 
         LayerParameterMap parameters;
-        const RepairRecord record = correctBias(RepairContext{c, {}}, calibrated, {}, parameters);
+        const RepairRecord record = correctBias(RepairContext{linear.config, {}}, linear.calibrated, {}, parameters);
         QCOMPARE(record.name, std::string("bias_correction"));
         QCOMPARE(parameters.size(), size_t(2));
         QCOMPARE(parameters.begin()->second.bias.size(), size_t(3)); // fc1 had no bias: one is added
-        plan.parameters = parameters;
-        const Means after = layerMeans(c, plan, m_linearValues, shape);
+        const Means after = meansWith(linear, parameters);
         for (size_t l = 0; l < 2; ++l)
             for (size_t k = 0; k < fp.mean(l).size(); ++k)
                 QVERIFY2(std::abs(fp.mean(l)[k] - after.mean(l)[k]) < 1e-5,
@@ -171,23 +186,17 @@ private Q_SLOTS:
     // shrinks, without vanishing after one pass.
     void tiBiasCorrectionShrinksTheError()
     {
-        CalibrationConfig c = config("linear.pt", m_linearData);
-        c.weight.spec.dtype = obs::DType::QInt4;
-        c.weight.spec.qscheme = obs::QScheme::PerTensorSymmetric;
-        c.weight.spec.chAxis = -1;
-        const CalibrationResult calibrated = runCalibration(c);
-        QuantPlan plan = planFromCalibration(calibrated);
-        const std::vector<int64_t> shape{64, 1, 2, 2};
-        const Means fp = layerMeans(c, QuantPlan{}, m_linearValues, shape);
-        const Means before = layerMeans(c, plan, m_linearValues, shape);
+        const CoarseLinear linear = coarseLinear();
         LayerParameterMap parameters;
         BiasCorrectionOptions ti;
         ti.flavour = BiasCorrectionFlavour::TiPerBatch;
         ti.epochs = 10;
-        const RepairRecord record = correctBias(RepairContext{c, {}}, calibrated, {}, parameters, ti);
+        const RepairRecord record =
+            correctBias(RepairContext{linear.config, {}}, linear.calibrated, {}, parameters, ti);
         QCOMPARE(record.params.at("flavour"), std::string("ti_per_batch"));
-        plan.parameters = parameters;
-        const Means after = layerMeans(c, plan, m_linearValues, shape);
+        const Means& fp = linear.fp;
+        const Means& before = linear.before;
+        const Means after = meansWith(linear, parameters);
         const size_t last = 1;
         double eBefore = 0, eAfter = 0;
         for (size_t k = 0; k < fp.mean(last).size(); ++k) {

@@ -1,5 +1,7 @@
 #include "widgets/report/report_html.h"
 
+#include "widgets/point_table_model.h"
+
 #include <QBuffer>
 
 #include <cmath>
@@ -9,15 +11,9 @@ namespace cs::ui::report {
 QString esc(const QString& text) { return text.toHtmlEscaped(); }
 QString esc(const std::string& text) { return QString::fromStdString(text).toHtmlEscaped(); }
 
-QString num(double value, int precision)
-{
-    if (std::isnan(value))
-        return QStringLiteral("nan");
-    if (std::isinf(value))
-        return value > 0 ? QStringLiteral("∞") : QStringLiteral("-∞");
-    // QString::number ignores the locale: the same digits in every language.
-    return QString::number(value, 'g', precision);
-}
+// The table's own formatting (locale-free, ∞ for infinities): the same digits in every language
+// and in the report as on screen.
+QString num(double value, int precision) { return formatNumber(value, precision); }
 
 QString percent(double fraction, int decimals)
 {
