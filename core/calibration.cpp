@@ -4,6 +4,7 @@
 #include "core/dataset/dataset_source.h"
 #include "core/errors.h"
 #include "core/model/instrumented_model.h"
+#include "core/model/loop_warnings.h"
 #include "core/platform/find_by_p.h"
 #include "core/platform/logging.h"
 #include "core/model/model_graph.h"
@@ -149,6 +150,8 @@ CalibrationResult runCalibration(const CalibrationConfig& config, const Progress
     result.config = config;
     result.model = graph.summary();
     for (const auto& w : dataset->warnings())
+        result.warnings.push_back(w);
+    for (const auto& w : loopWarnings(graph))
         result.warnings.push_back(w);
 
     InstrumentedModel model(graph, config.parameters);

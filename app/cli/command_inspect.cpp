@@ -5,6 +5,7 @@
 #include "core/errors.h"
 #include "core/evaluation.h"
 #include "core/model/model_graph.h"
+#include "core/model/loop_warnings.h"
 #include "cli/op_table_format.h"
 #include "core/session.h"
 #include "cli/session_format.h"
@@ -149,6 +150,8 @@ int runInspect(const QStringList& arguments)
     if (!shape.empty())
         graph.inferShapes(shape);
     const auto& summary = graph.summary();
+    for (const auto& w : cs::loopWarnings(graph))
+        std::cerr << "warning: " << w << '\n';
     if (fmt == QLatin1String("json"))
         std::cout << cs::formatOpsJson(summary);
     else if (fmt == QLatin1String("csv"))

@@ -2,6 +2,7 @@
 
 #include "core/errors.h"
 #include "core/model/graph_rewrite_p.h"
+#include "core/model/loop_warnings.h"
 #include "core/model/op_naming.h"
 
 #include <torch/csrc/jit/passes/constant_propagation.h>
@@ -17,6 +18,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -354,6 +356,52 @@ void forEachListedNode(torch::jit::Block* block, const std::string& branch, int&
     }
 }
 
+// The listed ops anywhere below `block` (nested blocks included), by kind, in graph order.
+void collectListedKinds(const torch::jit::Block* block, std::vector<std::string>& kinds, int& count)
+{
+    for (const torch::jit::Node* node : block->nodes()) {
+        if (isListedNode(node)) {
+            ++count;
+            const std::string kind = node->kind().toQualString();
+            if (std::find(kinds.begin(), kinds.end(), kind) == kinds.end())
+                kinds.push_back(kind);
+        }
+        for (const torch::jit::Block* inner : node->blocks())
+            collectListedKinds(inner, kinds, count);
+    }
+}
+
+// Loop bodies are not points (a point is one tensor per batch; a body runs any number of
+// times): says which ops that leaves in float, so that it is never silent.
+void describeLoops(const torch::jit::Block* block, std::vector<std::string>& lines)
+{
+    for (const torch::jit::Node* node : block->nodes()) {
+        if (node->kind() == c10::prim::Loop) {
+            std::vector<std::string> kinds;
+            int count = 0;
+            for (const torch::jit::Block* body : node->blocks())
+                collectListedKinds(body, kinds, count);
+            if (count == 0)
+                continue;
+            std::string where;
+            for (const CallFrame& frame : callFrames(node))
+                if (!frame.instance.empty())
+                    where += (where.empty() ? "" : ".") + frame.instance;
+            std::string list;
+            for (const auto& kind : kinds)
+                list += (list.empty() ? "" : ", ") + kind;
+            lines.push_back("a loop" + (where.empty() ? std::string() : " in " + where) + " runs "
+                            + std::to_string(count) + (count == 1 ? " op" : " ops") + " (" + list
+                            + ") that are not points: a loop body can run any number of times per "
+                              "batch, so they stay in float in calibration, evaluation and export");
+        } else if (isDataBranch(node)) {
+            for (const torch::jit::Block* arm : node->blocks())
+                if (!raises(arm))
+                    describeLoops(arm, lines);
+        }
+    }
+}
+
 // Lists the ops: the inputs, then every aten op with a tensor output, those inside the arms
 // of data-dependent branches too (with the branch in their names).
 void listOps(detail::ModelGraphImpl& d)
@@ -460,6 +508,13 @@ ModelGraph::ModelGraph(ModelGraph&&) noexcept = default;
 ModelGraph& ModelGraph::operator=(ModelGraph&&) noexcept = default;
 
 const ModelSummary& ModelGraph::summary() const { return d->summary; }
+
+std::vector<std::string> loopWarnings(const ModelGraph& graph)
+{
+    std::vector<std::string> lines;
+    describeLoops(graph.impl().graph->block(), lines);
+    return lines;
+}
 PointMode ModelGraph::pointMode() const { return d->mode; }
 const std::string& ModelGraph::metadataJson() const { return d->metadataJson; }
 

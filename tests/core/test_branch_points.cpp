@@ -8,6 +8,7 @@
 #include "core/evaluation.h"
 #include "core/exchange/fakequant_export.h"
 #include "core/model/instrumented_model.h"
+#include "core/model/loop_warnings.h"
 #include "core/model/model_graph.h"
 #include "core/model/quantized_model.h"
 #include "core/quant_plan.h"
@@ -310,6 +311,36 @@ private Q_SLOTS:
         QVERIFY2(evaluate.exitCode == 0, qPrintable(cs::test::describe(evaluate)));
         QVERIFY2(QString(evaluate.out + evaluate.err).contains(QString::fromStdString(kElse + ": no calibration data")),
                  qPrintable(cs::test::describe(evaluate)));
+    }
+    // A loop body's ops are not points (a body runs any number of times per batch): they are
+    // not listed, and inspect and the calibration say which ops that leaves in float.
+    void loopOpsAreNamedInAWarning()
+    {
+        const std::string loopModel = m_dir.filePath(QStringLiteral("loop_scripted.pt")).toStdString();
+        ModelGraph graph(loopModel);
+        graph.inferShapes({1, 3, 8, 8});
+        const std::vector<std::string> lines = loopWarnings(graph);
+        QCOMPARE(lines.size(), size_t(1));
+        QVERIFY2(contains(lines, "runs 3 ops (aten::mul, aten::sigmoid, aten::add)"), lines.front().c_str());
+        QVERIFY(!graph.summary().find("sigmoid"));
+        QVERIFY(graph.summary().find("conv") && graph.summary().find("fc"));
+        QVERIFY(loopWarnings(ModelGraph(m_model)).empty());
+
+        CalibrationConfig c;
+        c.modelPath = loopModel;
+        c.data.path = m_input;
+        c.batchSize = 8;
+        c.numBatches = 2;
+        c.threads = 1;
+        const CalibrationResult r = runCalibration(c);
+        QVERIFY(contains(r.warnings, lines.front()));
+        QVERIFY(r.point("fc"));
+
+        const Run inspect = cs::test::runCli({QStringLiteral("inspect"), QStringLiteral("--model"),
+                                              QString::fromStdString(loopModel), QStringLiteral("--input-shape"),
+                                              QStringLiteral("1,3,8,8")});
+        QVERIFY2(inspect.exitCode == 0 && inspect.err.contains(QStringLiteral("not points")),
+                 qPrintable(cs::test::describe(inspect)));
     }
 };
 

@@ -8,6 +8,8 @@ branch_scripted.pt   if x.sum() > 0: conv1 else: conv2, then (nested, in the els
 branch_input.npy     32 samples: batches of 8 alternate between a positive and a negative
                      shift, so both arms run, in different batches.
 branch_then.npy      16 samples, both batches positive: the else arm never runs.
+loop_scripted.pt     a loop whose trip count depends on the data, its body
+                     y * i, sigmoid, add: ops that are not points (a warning names them).
 branch_reference.json  per batch of 8 of branch_input.npy: the arm taken and the min/max of
                      conv1's and conv2's outputs as forward hooks see them.
 """
@@ -39,12 +41,27 @@ class BranchModel(nn.Module):
         return self.fc(torch.flatten(y, 1))
 
 
+class LoopModel(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 4, 3, padding=1)
+        self.fc = nn.Linear(4, 5)
+
+    def forward(self, x):
+        y = torch.relu(self.conv(x))
+        acc = torch.zeros_like(y)
+        for i in range(int(x.abs().mean().item() * 3.0) + 1):
+            acc = acc + torch.sigmoid(y * float(i))
+        return self.fc(torch.flatten(F.adaptive_avg_pool2d(acc, 1), 1))
+
+
 def main():
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
     torch.manual_seed(31)
     model = BranchModel().eval()
     torch.jit.save(torch.jit.script(model), os.path.join(out, "branch_scripted.pt"))
+    torch.jit.save(torch.jit.script(LoopModel().eval()), os.path.join(out, "loop_scripted.pt"))
 
     g = torch.Generator().manual_seed(32)
     batches = []
