@@ -1,8 +1,7 @@
 #pragma once
-// The Repair page's job, run on a worker: the repairs the user chose applied to a copy of
-// the calibration in the order the CLI's `repair` applies them (parameter repairs and a
-// preset, then the plan search, AdaRound, the fallback budget), and what they did to each
-// changed layer's weights for the Weights view.
+// The Repair page's job, run on a worker: the panel's choices turned into core's repair job
+// (core/repair/repair_job.h, the one the CLI's `repair` runs), and what the repairs did to
+// each changed layer's weights for the Weights view.
 #include "core/calibration.h"
 #include "core/dataset/dataset_spec.h"
 #include "core/progress.h"

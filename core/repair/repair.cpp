@@ -149,11 +149,7 @@ CalibrationResult runRepairs(const CalibrationResult& session, const Calibration
         records.push_back(floorRecord);
 
     if (options.planSearch) {
-        PlanSearchConfig s;
-        s.data = config.data;
-        s.batchSize = config.batchSize;
-        s.maxBatches = config.numBatches;
-        s.threads = config.threads;
+        const PlanSearchConfig s = planSearchConfig(config);
         const PlanSearchResult search = runPlanSearch(result, s, progress);
         records.push_back(applyPlanSearch(result, bank, search));
         if (options.biasCorrection) {

@@ -376,10 +376,7 @@ private Q_SLOTS:
         c.activation.spec.qscheme = obs::QScheme::PerTensorAffine;
         c.weight.spec.dtype = obs::DType::QInt4;
         const CalibrationResult session = runCalibration(c);
-        PlanSearchConfig s;
-        s.data = c.data;
-        s.batchSize = c.batchSize;
-        s.maxBatches = c.numBatches;
+        PlanSearchConfig s = planSearchConfig(c);
         s.threads = 1;
 
         RepairOptions searchOnly;
