@@ -35,12 +35,14 @@ RepairJobResult runRepairJob(const CalibrationResult& session, std::shared_ptr<O
     options.budget = choice.budget;
     options.budgetPoints = choice.budgetPoints;
     options.validation = request.validation;
+    options.recordSteps = true; // a before/after accuracy row for each repair
 
     cs::RepairJobResult job = cs::runRepairJob(session, std::move(*sessionBank), config, options, progress);
     RepairJobResult out;
     out.result = std::move(job.result);
     out.bank = std::make_shared<ObserverBank>(std::move(job.bank));
     out.newRepairs = std::move(job.newRepairs);
+    out.steps = std::move(job.steps);
     out.changes = std::make_shared<const ui::WeightRepairChanges>(
         weightChanges(config, session.config.parameters, out.result.config.parameters));
     return out;

@@ -5,6 +5,7 @@
 #include "core/calibration.h"
 #include "core/dataset/dataset_spec.h"
 #include "core/progress.h"
+#include "core/repair/repair.h"
 #include "widgets/repair_panel.h"
 #include "widgets/repair_weight_change.h"
 
@@ -25,6 +26,7 @@ struct RepairJobResult {
     CalibrationResult result;                 // the repaired calibration, no evaluation
     std::shared_ptr<ObserverBank> bank;       // its live observers
     std::vector<std::string> newRepairs;      // the records this run added, in order
+    std::vector<RepairStep> steps;            // the plan after each step, in order
     std::shared_ptr<const ui::WeightRepairChanges> changes; // by layer, the layers it changed
 };
 

@@ -53,12 +53,17 @@ RepairJobResult runRepairJob(const CalibrationResult& session, ObserverBank&& se
     RepairJobResult out;
     CalibrationResult& repaired = out.result;
     ObserverBank& bank = out.bank;
+    std::vector<RepairStep>* steps = options.recordSteps ? &out.steps : nullptr;
+    const auto stepDone = [&](const std::string& record) {
+        if (steps)
+            steps->push_back({{record}, planFromCalibration(repaired)});
+    };
     if (options.parameterRepairs()) {
         // The search runs inside: after the re-calibration, before the bias correction it then
         // measures with the chosen ranges.
         RepairOptions repairs = options.repairs;
         repairs.planSearch = options.planSearch;
-        repaired = runRepairs(session, config, repairs, progress, &bank);
+        repaired = runRepairs(session, config, repairs, progress, &bank, steps);
     } else {
         repaired = session;
         repaired.config.modelPath = repaired.model.path = config.modelPath;
@@ -67,6 +72,7 @@ RepairJobResult runRepairJob(const CalibrationResult& session, ObserverBank&& se
         if (options.planSearch) {
             const PlanSearchResult r = runPlanSearch(repaired, planSearchConfig(config), progress);
             repaired.repairs.push_back(applyPlanSearch(repaired, bank, r));
+            stepDone(repaired.repairs.back().name);
         }
     }
     // The weights' rounding after the activation choices (AdaRound fits each layer to its
@@ -82,6 +88,7 @@ RepairJobResult runRepairJob(const CalibrationResult& session, ObserverBank&& se
         const AdaRoundModelResult r = runAdaRound(repaired, planFromCalibration(repaired), a, progress);
         repaired.config.parameters = r.plan.parameters;
         repaired.repairs.push_back(adaroundRecord(r, options.adaroundIterations));
+        stepDone(repaired.repairs.back().name);
     }
     if (options.budget) {
         FallbackBudgetConfig f;
@@ -106,6 +113,7 @@ RepairJobResult runRepairJob(const CalibrationResult& session, ObserverBank&& se
             repaired.warnings.push_back("the budget is not met: " + std::to_string(r.finalTop1)
                                         + " % with every point in float, target " + std::to_string(r.target) + " %");
         repaired.repairs.push_back(std::move(record));
+        stepDone(repaired.repairs.back().name);
     }
     for (size_t k = session.repairs.size(); k < repaired.repairs.size(); ++k)
         out.newRepairs.push_back(repaired.repairs[k].name);

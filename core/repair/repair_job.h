@@ -23,6 +23,9 @@ struct RepairJobOptions {
     bool budget = false;        // the fallback budget, on `validation`
     double budgetPoints = 0.5;  // top-1 points below float that are acceptable
     DatasetSpec validation;     // labelled
+    // Also the plan after each step (RepairJobResult::steps), for a before/after row per
+    // repair; the steps inside runRepairs may cost a calibration pass each.
+    bool recordSteps = false;
 
     bool parameterRepairs() const;
     bool any() const;
@@ -32,6 +35,7 @@ struct RepairJobResult {
     CalibrationResult result;            // the repaired calibration, no evaluation
     ObserverBank bank;                   // its live observers
     std::vector<std::string> newRepairs; // the names of the records this run added, in order
+    std::vector<RepairStep> steps;       // with recordSteps: in order, the last one the result's plan
 };
 
 // `config` is the session's configuration with the data, batches, threads and model path to
