@@ -61,6 +61,19 @@ std::vector<std::vector<float>> pointRanges(const cs::CalibrationResult& c)
     return out;
 }
 
+// The evaluation the page runs for a plan row: `e`'s data and batches, the plan row only.
+cs::EvaluationConfig planRowConfig(const cs::EvaluationResult& e)
+{
+    cs::EvaluationConfig config;
+    config.data = e.data;
+    config.batchSize = cs::app::AnalysisPage::kEvaluationBatchSize;
+    config.maxBatches = e.maxBatches;
+    config.accuracyTable = false;
+    config.sensitivity = false;
+    config.autoPlan = false;
+    return config;
+}
+
 const cs::AccuracyRow* findRow(const cs::EvaluationResult& e, const std::string& label)
 {
     for (const auto& r : e.accuracy)
@@ -245,11 +258,9 @@ private Q_SLOTS:
     void accuracyRowsBeforeAndAfterTheRepair()
     {
         cs::app::CalibrationDocument* document = m_window->document();
-        QSignalSpy compared(m_window->repair(), &cs::app::RepairPage::comparisonFinished);
-        QSignalSpy finished(m_window.get(), &MainWindow::evaluationFinished);
-        QVERIFY(m_window->evaluate(kValidationImages, false));
-        QVERIFY(finished.wait(kJobTimeoutMs));
-        QVERIFY(compared.count() == 1 || compared.wait(kJobTimeoutMs));
+        evaluateWithTheRepairRows();
+        if (QTest::currentTestFailed())
+            return;
         const auto evaluation = document->evaluation();
         QVERIFY(evaluation && evaluation->hasLabels);
         QVERIFY(document->isEvaluationCurrent());
@@ -260,13 +271,7 @@ private Q_SLOTS:
         // The same numbers as an evaluation run directly in core on the two plans.
         const RepairCommand* last = RepairCommand::lastApplied(document->undoStack());
         QVERIFY(last);
-        cs::EvaluationConfig config;
-        config.data = evaluation->data;
-        config.batchSize = cs::app::AnalysisPage::kEvaluationBatchSize;
-        config.maxBatches = evaluation->maxBatches;
-        config.accuracyTable = false;
-        config.sensitivity = false;
-        config.autoPlan = false;
+        const cs::EvaluationConfig config = planRowConfig(*evaluation);
         const cs::EvaluationResult directBefore = cs::runEvaluation(last->before(), config);
         const cs::EvaluationResult directAfter = cs::runEvaluation(*document->result(), config);
         QCOMPARE(beforeRow->metrics.top1, directBefore.planMetrics.top1);
@@ -396,11 +401,9 @@ private Q_SLOTS:
         QCOMPARE(last->steps()[0].records, std::vector<std::string>{"equalization"});
         QCOMPARE(last->steps()[1].records, std::vector<std::string>{"bias_correction"});
 
-        QSignalSpy compared(m_window->repair(), &cs::app::RepairPage::comparisonFinished);
-        QSignalSpy finished(m_window.get(), &MainWindow::evaluationFinished);
-        QVERIFY(m_window->evaluate(kValidationImages, false));
-        QVERIFY(finished.wait(kJobTimeoutMs));
-        QVERIFY(compared.count() == 1 || compared.wait(kJobTimeoutMs));
+        evaluateWithTheRepairRows();
+        if (QTest::currentTestFailed())
+            return;
         const auto evaluation = document->evaluation();
         QVERIFY(evaluation && evaluation->hasLabels);
         std::vector<std::string> repairRows;
@@ -413,13 +416,7 @@ private Q_SLOTS:
 
         // The cumulative states in core: the calibration before, equalized alone (the same
         // batches the page ran with), and the document's repaired one.
-        cs::EvaluationConfig config;
-        config.data = evaluation->data;
-        config.batchSize = cs::app::AnalysisPage::kEvaluationBatchSize;
-        config.maxBatches = evaluation->maxBatches;
-        config.accuracyTable = false;
-        config.sensitivity = false;
-        config.autoPlan = false;
+        const cs::EvaluationConfig config = planRowConfig(*evaluation);
         cs::CalibrationConfig calibration = last->before().config;
         calibration.numBatches = m_panel->batchesBox()->value();
         cs::RepairOptions equalizeOnly;
@@ -456,6 +453,16 @@ private Q_SLOTS:
     }
 
 private:
+    // Evaluates the repaired plan and waits for the page's rows before and after its repairs.
+    void evaluateWithTheRepairRows()
+    {
+        QSignalSpy compared(m_window->repair(), &cs::app::RepairPage::comparisonFinished);
+        QSignalSpy finished(m_window.get(), &MainWindow::evaluationFinished);
+        QVERIFY(m_window->evaluate(kValidationImages, false));
+        QVERIFY(finished.wait(kJobTimeoutMs));
+        QVERIFY(compared.count() == 1 || compared.wait(kJobTimeoutMs));
+    }
+
     QTemporaryDir m_dir;
     std::unique_ptr<MainWindow> m_window;
     cs::ui::RepairPanel* m_panel = nullptr;
