@@ -149,9 +149,6 @@ int runExport(const QStringList& arguments)
                               + std::to_string(result.config.parameters.size()) + " repaired ops)");
         }
         if (parser.isSet(onnx)) {
-            if (!result.config.parameters.empty())
-                throw cs::CalibError(sessionPath, "the ONNX export does not carry repaired parameters yet; export "
-                                                  "--fakequant-model or --float-state-dict");
             cs::setComputeThreads(threadCount);
             const std::string modelPath = cs::locateModel(result, sessionPath, parser.value(model).toStdString());
             const std::string onnxPath = parser.value(onnx).toStdString();

@@ -2,9 +2,7 @@
 
 #include "core/errors.h"
 #include "core/exchange/fakequant_export.h"
-#include "core/repair/adaround_model.h"
-#include "core/repair/plan_search.h"
-#include "core/repair/repair.h"
+#include "core/repair/repair_job.h"
 #include "core/session.h"
 
 #include <algorithm>
@@ -88,7 +86,7 @@ int runRepair(const QStringList& arguments)
             printError("repair: --" + required->names().constFirst().toStdString() + " is required");
             return BadUsage;
         }
-    int iterations = cs::AdaRoundConfig{}.iterations;
+    int iterations = cs::RepairJobOptions{}.adaroundIterations;
     if (parser.isSet(adaroundIterations)) {
         bool okI = false;
         iterations = parser.value(adaroundIterations).toInt(&okI);
@@ -110,7 +108,8 @@ int runRepair(const QStringList& arguments)
             return BadUsage;
         }
     }
-    cs::RepairOptions options;
+    cs::RepairJobOptions job;
+    cs::RepairOptions& options = job.repairs;
     options.preset = parser.value(preset).toStdString();
     options.biasCorrection = parser.isSet(bias);
     options.weightClipping = parser.isSet(clipping);
@@ -128,16 +127,16 @@ int runRepair(const QStringList& arguments)
         printError("repair: --weight-observer takes an observer name");
         return BadUsage;
     }
-    const bool parameterRepairs = options.biasCorrection || options.weightClipping || options.equalize
-                                  || !options.preset.empty() || !options.weightObserver.empty();
-    if (!parameterRepairs && !parser.isSet(planSearch) && !parser.isSet(adaround) && !parser.isSet(budget)) {
+    job.planSearch = parser.isSet(planSearch);
+    job.adaround = parser.isSet(adaround);
+    job.adaroundIterations = iterations;
+    job.budget = parser.isSet(budget);
+    job.budgetPoints = budgetPoints;
+    if (!job.any()) {
         printError("repair: choose at least one of --preset, --bias-correction, --weight-clipping, --equalize, "
                    "--weight-observer, --plan-search, --adaround, --budget");
         return BadUsage;
     }
-    // With parameter repairs the job runs the search itself: after the re-calibration, before
-    // the bias correction it then measures with the chosen ranges.
-    options.planSearch = parameterRepairs && parser.isSet(planSearch);
     try {
         const std::string sessionPath = parser.value(session).toStdString();
         cs::ObserverBank originalBank;
@@ -177,76 +176,11 @@ int runRepair(const QStringList& arguments)
             printer.update(p.stage, p.done, p.total, p.itemsPerSecond, p.message);
             return true;
         };
-        cs::ObserverBank bank;
-        cs::CalibrationResult repaired;
-        if (parameterRepairs) {
-            repaired = cs::runRepairs(original, config, options, report, &bank);
-        } else {
-            repaired = original;
-            repaired.config.modelPath = repaired.model.path = config.modelPath;
-            repaired.evaluation.reset();
-            bank = std::move(originalBank);
-        }
-        // A point's new configuration, applied as the GUI applies an edit.
-        auto apply = [&](const std::string& point, const cs::ObserverConfig& c) {
-            if (cs::applyPointConfig(repaired, bank, point, c) != cs::RetuneOutcome::Recomputed)
-                throw cs::CalibError(point, c.name + " cannot be applied without the data: calibrate with --compare "
-                                            "and save the observers");
-        };
-        // The activation choices first (AdaRound fits each layer to its quantized inputs),
-        // the weights' rounding next, the fallback to float last (it measures everything).
-        if (parser.isSet(planSearch) && !options.planSearch) {
-            cs::PlanSearchConfig s;
-            s.data = config.data;
-            s.batchSize = config.batchSize;
-            s.maxBatches = config.numBatches;
-            s.threads = config.threads;
-            const cs::PlanSearchResult r = cs::runPlanSearch(repaired, s, report);
-            repaired.repairs.push_back(cs::applyPlanSearch(repaired, bank, r));
-        }
-        if (parser.isSet(adaround)) {
-            cs::AdaRoundModelConfig a;
-            a.data = config.data;
-            a.batchSize = config.batchSize;
-            if (config.numBatches > 0)
-                a.maxBatches = std::min(a.maxBatches, config.numBatches);
-            a.threads = config.threads;
-            a.layer.iterations = iterations;
-            const cs::AdaRoundModelResult r = cs::runAdaRound(repaired, cs::planFromCalibration(repaired), a, report);
-            repaired.config.parameters = r.plan.parameters;
-            cs::RepairRecord record{"adaround", {{"iterations", std::to_string(iterations)}}, {}};
-            for (const auto& [name, layer] : r.layers)
-                record.notes.push_back(name + ": output MSE " + std::to_string(layer.nearestError) + " (nearest) -> "
-                                       + std::to_string(layer.keptNearest ? layer.nearestError : layer.adaroundError)
-                                       + (layer.keptNearest ? " (kept nearest)" : ""));
-            for (const auto& [name, why] : r.skipped)
-                record.notes.push_back(name + ": skipped, " + why);
-            repaired.repairs.push_back(std::move(record));
-        }
-        if (parser.isSet(budget)) {
-            cs::FallbackBudgetConfig f;
-            f.validation.path = parser.value(validation).toStdString();
-            f.validation.preprocess = config.data.preprocess;
-            f.threads = config.threads;
-            f.budget = budgetPoints;
-            std::map<std::string, cs::ObserverConfig> configs;
-            for (const auto& p : repaired.points)
-                configs[p.name] = p.config;
-            const cs::FallbackBudgetResult r =
-                cs::runFallbackBudget(repaired, cs::planFromCalibration(repaired), configs, f, report);
-            cs::RepairRecord record{"fallback_budget", {{"budget", parser.value(budget).toStdString()}}, {}};
-            for (const auto& name : r.fallback) {
-                apply(name, r.configs.at(name));
-                record.notes.push_back(name + ": kept float");
-            }
-            record.notes.push_back("top-1 " + std::to_string(r.startTop1) + " % -> " + std::to_string(r.finalTop1)
-                                   + " % (float " + std::to_string(r.floatTop1) + " %)");
-            if (!r.met)
-                repaired.warnings.push_back("the budget is not met: " + std::to_string(r.finalTop1)
-                                            + " % with every point in float, target " + std::to_string(r.target) + " %");
-            repaired.repairs.push_back(std::move(record));
-        }
-        cs::saveSession(repaired, bank, parser.value(out).toStdString());
+        job.validation.path = parser.value(validation).toStdString();
+        job.validation.preprocess = config.data.preprocess;
+        cs::RepairJobResult result = cs::runRepairJob(original, std::move(originalBank), config, job, report);
+        const cs::CalibrationResult& repaired = result.result;
+        cs::saveSession(repaired, result.bank, parser.value(out).toStdString());
         for (const auto& w : repaired.warnings)
             printWarning(w);
         if (!parser.isSet(quiet)) {

@@ -8,10 +8,10 @@ namespace cs::app {
 
 RepairCommand::RepairCommand(CalibrationDocument* document, CalibrationResult before, ObserverBank beforeBank,
                              CalibrationResult after, ObserverBank afterBank, std::vector<std::string> repairs,
-                             std::shared_ptr<const ui::WeightRepairChanges> changes, const QString& text)
+                             std::vector<RepairStep> steps, std::shared_ptr<const ui::WeightRepairChanges> changes, const QString& text)
     : QUndoCommand(text), m_document(document), m_before(std::move(before)), m_beforeBank(std::move(beforeBank)),
       m_after(std::move(after)), m_afterBank(std::move(afterBank)), m_repairs(std::move(repairs)),
-      m_changes(std::move(changes))
+      m_steps(std::move(steps)), m_changes(std::move(changes))
 {
     m_after.evaluation.reset(); // nothing measured the repaired plan yet
 }

@@ -1,5 +1,6 @@
 #pragma once
 #include "core/calibration.h"
+#include "core/repair/repair.h"
 #include "widgets/repair_weight_change.h"
 
 #include <QUndoCommand>
@@ -22,7 +23,7 @@ class RepairCommand : public QUndoCommand {
 public:
     RepairCommand(CalibrationDocument* document, CalibrationResult before, ObserverBank beforeBank,
                   CalibrationResult after, ObserverBank afterBank, std::vector<std::string> repairs,
-                  std::shared_ptr<const ui::WeightRepairChanges> changes, const QString& text);
+                  std::vector<RepairStep> steps, std::shared_ptr<const ui::WeightRepairChanges> changes, const QString& text);
     void undo() override;
     void redo() override;
 
@@ -30,6 +31,9 @@ public:
     const CalibrationResult& before() const { return m_before; }
     // The records this step added ("bias_correction", ...).
     const std::vector<std::string>& repairs() const { return m_repairs; }
+    // The plan after each of its steps, in order (the last one is the repaired plan's); empty
+    // when the run did not record them.
+    const std::vector<RepairStep>& steps() const { return m_steps; }
     // What it did to each layer's weights.
     std::shared_ptr<const ui::WeightRepairChanges> changes() const { return m_changes; }
 
@@ -43,6 +47,7 @@ private:
     CalibrationResult m_after;
     ObserverBank m_afterBank;
     std::vector<std::string> m_repairs;
+    std::vector<RepairStep> m_steps;
     std::shared_ptr<const ui::WeightRepairChanges> m_changes;
 };
 

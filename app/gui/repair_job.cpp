@@ -3,10 +3,7 @@
 #include "core/errors.h"
 #include "core/model/instrumented_model.h"
 #include "core/model/model_graph.h"
-#include "core/quant_plan.h"
-#include "core/repair/adaround_model.h"
-#include "core/repair/plan_search.h"
-#include "core/repair/repair.h"
+#include "core/repair/repair_job.h"
 #include "widgets/repair_labels.h"
 
 #include <QStringList>
@@ -20,104 +17,34 @@ RepairJobResult runRepairJob(const CalibrationResult& session, std::shared_ptr<O
                              const RepairRequest& request, const ProgressCallback& progress)
 {
     const ui::RepairChoice& choice = request.choice;
-    if (!choice.any())
-        throw CalibError("repair", "no repair chosen");
     CalibrationConfig config = session.config;
     if (choice.batches != 0)
         config.numBatches = choice.batches;
 
-    RepairOptions options;
-    options.preset = choice.preset;
-    options.biasCorrection = choice.biasCorrection;
-    options.bias.flavour = choice.tiBiasFlavour ? BiasCorrectionFlavour::TiPerBatch : BiasCorrectionFlavour::Empirical;
-    options.weightClipping = choice.weightClipping;
-    options.equalize = choice.equalize;
-    options.equalization.absorbHighBias = choice.absorbHighBias;
-    const bool parameterRepairs =
-        options.biasCorrection || options.weightClipping || options.equalize || !options.preset.empty();
+    RepairJobOptions options;
+    options.repairs.preset = choice.preset;
+    options.repairs.biasCorrection = choice.biasCorrection;
+    options.repairs.bias.flavour =
+        choice.tiBiasFlavour ? BiasCorrectionFlavour::TiPerBatch : BiasCorrectionFlavour::Empirical;
+    options.repairs.weightClipping = choice.weightClipping;
+    options.repairs.equalize = choice.equalize;
+    options.repairs.equalization.absorbHighBias = choice.absorbHighBias;
+    options.planSearch = choice.planSearch;
+    options.adaround = choice.adaround;
+    options.adaroundIterations = choice.adaroundIterations;
+    options.budget = choice.budget;
+    options.budgetPoints = choice.budgetPoints;
+    options.validation = request.validation;
+    options.recordSteps = true; // a before/after accuracy row for each repair
 
+    cs::RepairJobResult job = cs::runRepairJob(session, std::move(*sessionBank), config, options, progress);
     RepairJobResult out;
-    out.bank = std::make_shared<ObserverBank>();
-    CalibrationResult& repaired = out.result;
-    if (parameterRepairs) {
-        repaired = runRepairs(session, config, options, progress, out.bank.get());
-    } else {
-        repaired = session;
-        repaired.evaluation.reset();
-        *out.bank = std::move(*sessionBank);
-    }
-    ObserverBank& bank = *out.bank;
-    // A point's new configuration, applied as an edit is.
-    const auto apply = [&](const std::string& point, const ObserverConfig& c) {
-        if (applyPointConfig(repaired, bank, point, c) != RetuneOutcome::Recomputed)
-            throw CalibError(point, c.name + " cannot be applied without the data: calibrate again (the compare "
-                                             "pass keeps every observer)");
-    };
-    // The activation choices first (AdaRound fits each layer to its quantized inputs), the
-    // weights' rounding next, the fallback to float last (it measures everything).
-    if (choice.planSearch) {
-        PlanSearchConfig s;
-        s.data = config.data;
-        s.batchSize = config.batchSize;
-        s.maxBatches = config.numBatches;
-        s.threads = config.threads;
-        const PlanSearchResult r = runPlanSearch(repaired, s, progress);
-        RepairRecord record{"plan_search", {{"metric", "output_mse"}, {"images", std::to_string(r.images)}}, {}};
-        for (const auto& [point, c] : r.configs) {
-            const PointCalibration* p = repaired.point(point);
-            if (!p || p->config == c)
-                continue;
-            apply(point, c);
-            record.notes.push_back(point + ": " + c.name);
-        }
-        record.notes.push_back("output MSE " + std::to_string(r.startError) + " (" + r.start + " everywhere) -> "
-                               + std::to_string(r.outputError));
-        repaired.repairs.push_back(std::move(record));
-    }
-    if (choice.adaround) {
-        AdaRoundModelConfig a;
-        a.data = config.data;
-        a.batchSize = config.batchSize;
-        if (config.numBatches > 0)
-            a.maxBatches = std::min(a.maxBatches, config.numBatches);
-        a.threads = config.threads;
-        a.layer.iterations = choice.adaroundIterations;
-        const AdaRoundModelResult r = runAdaRound(repaired, planFromCalibration(repaired), a, progress);
-        repaired.config.parameters = r.plan.parameters;
-        RepairRecord record{"adaround", {{"iterations", std::to_string(choice.adaroundIterations)}}, {}};
-        for (const auto& [name, layer] : r.layers)
-            record.notes.push_back(name + ": output MSE " + std::to_string(layer.nearestError) + " (nearest) -> "
-                                   + std::to_string(layer.keptNearest ? layer.nearestError : layer.adaroundError)
-                                   + (layer.keptNearest ? " (kept nearest)" : ""));
-        for (const auto& [name, why] : r.skipped)
-            record.notes.push_back(name + ": skipped, " + why);
-        repaired.repairs.push_back(std::move(record));
-    }
-    if (choice.budget) {
-        FallbackBudgetConfig f;
-        f.validation = request.validation;
-        f.threads = config.threads;
-        f.budget = choice.budgetPoints;
-        std::map<std::string, ObserverConfig> configs;
-        for (const auto& p : repaired.points)
-            configs[p.name] = p.config;
-        const FallbackBudgetResult r = runFallbackBudget(repaired, planFromCalibration(repaired), configs, f, progress);
-        RepairRecord record{"fallback_budget", {{"budget", QString::number(choice.budgetPoints).toStdString()}}, {}};
-        for (const auto& name : r.fallback) {
-            apply(name, r.configs.at(name));
-            record.notes.push_back(name + ": kept float");
-        }
-        record.notes.push_back("top-1 " + std::to_string(r.startTop1) + " % -> " + std::to_string(r.finalTop1)
-                               + " % (float " + std::to_string(r.floatTop1) + " %)");
-        if (!r.met)
-            repaired.warnings.push_back("the budget is not met: " + std::to_string(r.finalTop1)
-                                        + " % with every point in float, target " + std::to_string(r.target) + " %");
-        repaired.repairs.push_back(std::move(record));
-    }
-    for (size_t k = session.repairs.size(); k < repaired.repairs.size(); ++k)
-        out.newRepairs.push_back(repaired.repairs[k].name);
+    out.result = std::move(job.result);
+    out.bank = std::make_shared<ObserverBank>(std::move(job.bank));
+    out.newRepairs = std::move(job.newRepairs);
+    out.steps = std::move(job.steps);
     out.changes = std::make_shared<const ui::WeightRepairChanges>(
-        weightChanges(config, session.config.parameters, repaired.config.parameters));
+        weightChanges(config, session.config.parameters, out.result.config.parameters));
     return out;
 }
 

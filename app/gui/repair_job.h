@@ -1,11 +1,11 @@
 #pragma once
-// The Repair page's job, run on a worker: the repairs the user chose applied to a copy of
-// the calibration in the order the CLI's `repair` applies them (parameter repairs and a
-// preset, then the plan search, AdaRound, the fallback budget), and what they did to each
-// changed layer's weights for the Weights view.
+// The Repair page's job, run on a worker: the panel's choices turned into core's repair job
+// (core/repair/repair_job.h, the one the CLI's `repair` runs), and what the repairs did to
+// each changed layer's weights for the Weights view.
 #include "core/calibration.h"
 #include "core/dataset/dataset_spec.h"
 #include "core/progress.h"
+#include "core/repair/repair.h"
 #include "widgets/repair_panel.h"
 #include "widgets/repair_weight_change.h"
 
@@ -26,6 +26,7 @@ struct RepairJobResult {
     CalibrationResult result;                 // the repaired calibration, no evaluation
     std::shared_ptr<ObserverBank> bank;       // its live observers
     std::vector<std::string> newRepairs;      // the records this run added, in order
+    std::vector<RepairStep> steps;            // the plan after each step, in order
     std::shared_ptr<const ui::WeightRepairChanges> changes; // by layer, the layers it changed
 };
 

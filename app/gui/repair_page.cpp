@@ -139,7 +139,8 @@ void RepairPage::applyResult(RepairJobResult& result)
     const QString label = tr("Repair: %1").arg(repairNamesText(result.newRepairs));
     m_document->undoStack()->push(new RepairCommand(m_document, *m_document->result(), m_document->bank().clone(),
                                                     std::move(result.result), std::move(*result.bank),
-                                                    result.newRepairs, result.changes, label));
+                                                    result.newRepairs, std::move(result.steps),
+                                                    result.changes, label));
     m_panel->setProgress(tr("Repaired: %1").arg(repairNamesText(result.newRepairs)), 1, 1);
     Q_EMIT statusMessage(label, 10000);
     Q_EMIT repairApplied();
@@ -156,7 +157,7 @@ void RepairPage::compareWithBefore()
     const RepairCommand* last = RepairCommand::lastApplied(m_document->undoStack());
     if (!last)
         return;
-    // The plan before the repair on the data and batches the evaluation used: its plan row.
+    // The evaluation's data and batches, only its plan row.
     EvaluationConfig config;
     config.data = evaluation->data;
     config.batchSize = AnalysisPage::kEvaluationBatchSize;
@@ -164,17 +165,33 @@ void RepairPage::compareWithBefore()
     config.accuracyTable = false;
     config.sensitivity = false;
     config.autoPlan = false;
-    const EvaluationInput input = evaluationInput(last->before(), config);
-    const std::string after = ui::afterRepairRow(last->repairs());
+    // The plan before the repair, then the plan after each step but the last (the repaired
+    // plan is the evaluation's own plan row), each on the data the evaluation used.
+    std::vector<std::pair<std::string, EvaluationInput>> rows{
+        {ui::kBeforeRepairRow, evaluationInput(last->before(), config)}};
+    const std::vector<RepairStep>& steps = last->steps();
+    if (steps.size() > 1) {
+        const EvaluationInput repaired = evaluationInput(*m_document->result(), config);
+        for (size_t k = 0; k + 1 < steps.size(); ++k) {
+            EvaluationInput input = repaired;
+            input.plan = steps[k].plan;
+            rows.emplace_back(ui::afterRepairRow(steps[k].records), std::move(input));
+        }
+    }
+    const std::string after = ui::afterRepairRow(steps.empty() ? last->repairs() : steps.back().records);
     Q_EMIT statusMessage(tr("Evaluating the plan before the repair"), 5000);
-    m_compare.start([input, config](const ProgressCallback& progress) {
-        return runEvaluation(input, config, progress).planMetrics;
+    m_compare.start([rows, config](const ProgressCallback& progress) {
+        std::vector<AccuracyRow> measured;
+        for (const auto& [label, input] : rows)
+            measured.push_back({label, runEvaluation(input, config, progress).planMetrics});
+        return measured;
     },
-                    [this, evaluation, after](OutputMetrics before) {
+                    [this, evaluation, after](std::vector<AccuracyRow> measured) {
                         if (m_document->evaluation() != evaluation)
                             return; // evaluated again, or undone, meanwhile
                         auto rows = std::make_shared<EvaluationResult>(*evaluation);
-                        rows->accuracy.push_back({ui::kBeforeRepairRow, before});
+                        for (auto& row : measured)
+                            rows->accuracy.push_back(std::move(row));
                         rows->accuracy.push_back({after, evaluation->planMetrics});
                         m_document->setEvaluation(std::move(rows));
                         Q_EMIT comparisonFinished();

@@ -298,6 +298,16 @@ PlanSearchResult runPlanSearch(const EvaluationInput& input, const PlanSearchCon
     return result;
 }
 
+PlanSearchConfig planSearchConfig(const CalibrationConfig& calibration)
+{
+    PlanSearchConfig s;
+    s.data = calibration.data;
+    s.batchSize = calibration.batchSize;
+    s.maxBatches = calibration.numBatches;
+    s.threads = calibration.threads;
+    return s;
+}
+
 PlanSearchResult runPlanSearch(const CalibrationResult& calibration, const PlanSearchConfig& config,
                                const ProgressCallback& progress)
 {

@@ -33,6 +33,9 @@ struct PlanSearchConfig {
     int sweeps = 1;       // passes over the points; each later one can only lower the error
 };
 
+// The search on `calibration`'s data, batch size, batches and threads.
+PlanSearchConfig planSearchConfig(const CalibrationConfig& calibration);
+
 // The name a search record gives the user's own configuration of a point (which may carry
 // parameters the compare pass's defaults lack).
 inline constexpr const char kConfiguredCandidate[] = "plan";

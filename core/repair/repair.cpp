@@ -10,6 +10,7 @@
 #include "core/repair/repair_p.h"
 
 #include <chrono>
+#include <optional>
 
 namespace cs {
 
@@ -98,7 +99,8 @@ RepairRecord setWeightObserver(const std::string& observer, CalibrationConfig& c
 } // namespace
 
 CalibrationResult runRepairs(const CalibrationResult& session, const CalibrationConfig& configIn,
-                             const RepairOptions& optionsIn, const ProgressCallback& progress, ObserverBank* bankOut)
+                             const RepairOptions& optionsIn, const ProgressCallback& progress, ObserverBank* bankOut,
+                             std::vector<RepairStep>* steps)
 {
     const auto started = std::chrono::steady_clock::now();
     CalibrationConfig config = configIn;
@@ -128,17 +130,50 @@ CalibrationResult runRepairs(const CalibrationResult& session, const Calibration
         return r;
     };
 
-    if (options.equalize)
+    // The steps' plans: the records since the last step with the calibration they left.
+    size_t recorded = session.repairs.size();
+    const auto stepDone = [&](const CalibrationResult& state) {
+        if (!steps || recorded == records.size())
+            return;
+        RepairStep step;
+        for (size_t k = recorded; k < records.size(); ++k)
+            step.records.push_back(records[k].name);
+        step.plan = planFromCalibration(state);
+        steps->push_back(std::move(step));
+        recorded = records.size();
+    };
+    // The calibration of the parameters as they are now, when one was made for a step.
+    std::optional<CalibrationResult> current;
+    const auto measureStep = [&] {
+        if (!steps || recorded == records.size())
+            return;
+        config.parameters = parameters;
+        current = calibrate(nullptr);
+        stepDone(*current);
+    };
+    const bool biasBeforeFinal = options.biasCorrection && !options.planSearch;
+    if (options.equalize || options.weightClipping || biasBeforeFinal)
+        measureStep(); // the preset's and the weight observer's choices
+
+    if (options.equalize) {
         records.push_back(equalizeLayers(context, parameters, options.equalization));
+        current.reset();
+        if (options.weightClipping || biasBeforeFinal)
+            measureStep();
+    }
     const LayerParameterMap reference = parameters; // the float model bias correction aims at
-    if (options.weightClipping)
+    if (options.weightClipping) {
         records.push_back(clipWeights(context, parameters, options.clipping));
+        current.reset();
+        if (biasBeforeFinal)
+            measureStep();
+    }
 
     config.parameters = parameters;
-    if (options.biasCorrection && !options.planSearch) {
+    if (biasBeforeFinal) {
         // Bias correction measures the quantized model: its activation ranges and weight
         // scales must be those of the parameters so far.
-        const CalibrationResult intermediate = calibrate(nullptr);
+        const CalibrationResult intermediate = current ? std::move(*current) : calibrate(nullptr);
         records.push_back(correctBias(RepairContext{config, progress}, intermediate, reference, parameters, options.bias));
         config.parameters = parameters;
     }
@@ -149,13 +184,11 @@ CalibrationResult runRepairs(const CalibrationResult& session, const Calibration
         records.push_back(floorRecord);
 
     if (options.planSearch) {
-        PlanSearchConfig s;
-        s.data = config.data;
-        s.batchSize = config.batchSize;
-        s.maxBatches = config.numBatches;
-        s.threads = config.threads;
+        const PlanSearchConfig s = planSearchConfig(config);
+        stepDone(result); // the repairs before the search
         const PlanSearchResult search = runPlanSearch(result, s, progress);
         records.push_back(applyPlanSearch(result, bank, search));
+        stepDone(result);
         if (options.biasCorrection) {
             // Corrected for the ranges the search chose (corrections made for other ranges
             // stop fitting once the search moves them), and kept only where they help: the
@@ -178,6 +211,7 @@ CalibrationResult runRepairs(const CalibrationResult& session, const Calibration
             records.push_back(std::move(bias));
         }
     }
+    stepDone(result);
     result.repairs = std::move(records);
     result.evaluation.reset();
     result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

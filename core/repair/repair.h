@@ -6,6 +6,7 @@
 // calibration and re-calibrates the activations with the result.
 #include "core/calibration.h"
 #include "core/progress.h"
+#include "core/quant_plan.h"
 
 #include <string>
 #include <vector>
@@ -90,6 +91,13 @@ RepairRecord correctBias(const RepairContext& context, const CalibrationResult& 
 // scales in `calibration`'s weight results and says which; other weights are left alone.
 RepairRecord capDepthwiseScales(CalibrationResult& calibration, double ratio = 256.0);
 
+// One step of a repair run and the plan it left: the records it added (in order) and the
+// activation and weight grids with the parameters as they were once it was done.
+struct RepairStep {
+    std::vector<std::string> records;
+    QuantPlan plan;
+};
+
 // The job: `options` applied to `session` in the order weight observer, equalization, weight
 // clipping, (re-calibration), bias correction, final re-calibration; with the plan search,
 // the order is equalization, weight clipping, re-calibration, plan search, bias correction
@@ -97,9 +105,12 @@ RepairRecord capDepthwiseScales(CalibrationResult& calibration, double ratio = 2
 // ones). ti-advanced-dw's depthwise scale floor follows every re-calibration. The result
 // carries the session's repairs and the new ones, and no evaluation. `config` is the session's configuration with
 // the calibration data to use. Throws CalibError when a repair meets NaN/Inf (naming the
-// point) and JobCancelled on cancel; `session` is never changed.
+// point) and JobCancelled on cancel; `session` is never changed. With `steps`, the plan after
+// each step is appended to it (the preset and weight observer, equalization, weight clipping,
+// bias correction, the plan search: each step after which another follows costs one more
+// calibration pass when no repair needs one there anyway); the last is the result's plan.
 CalibrationResult runRepairs(const CalibrationResult& session, const CalibrationConfig& config,
                              const RepairOptions& options, const ProgressCallback& progress = {},
-                             ObserverBank* bank = nullptr);
+                             ObserverBank* bank = nullptr, std::vector<RepairStep>* steps = nullptr);
 
 } // namespace cs

@@ -3,7 +3,8 @@
 // (undo restores parameters and ranges exactly, redo re-applies without running), the Weights
 // view's bias shift and histograms, the accuracy rows before and after the repair against a
 // direct evaluation in core, the report's Repairs section, the session reopened with its
-// repairs, and screenshots of the page in English and Chinese at 1366×768.
+// repairs, screenshots of the page in English and Chinese at 1366×768, and a run of two
+// repairs with an accuracy row after each.
 #include "gui_test_support.h"
 
 #include "core/evaluation.h"
@@ -58,6 +59,19 @@ std::vector<std::vector<float>> pointRanges(const cs::CalibrationResult& c)
         out.push_back(p.result.scale);
     }
     return out;
+}
+
+// The evaluation the page runs for a plan row: `e`'s data and batches, the plan row only.
+cs::EvaluationConfig planRowConfig(const cs::EvaluationResult& e)
+{
+    cs::EvaluationConfig config;
+    config.data = e.data;
+    config.batchSize = cs::app::AnalysisPage::kEvaluationBatchSize;
+    config.maxBatches = e.maxBatches;
+    config.accuracyTable = false;
+    config.sensitivity = false;
+    config.autoPlan = false;
+    return config;
 }
 
 const cs::AccuracyRow* findRow(const cs::EvaluationResult& e, const std::string& label)
@@ -244,11 +258,9 @@ private Q_SLOTS:
     void accuracyRowsBeforeAndAfterTheRepair()
     {
         cs::app::CalibrationDocument* document = m_window->document();
-        QSignalSpy compared(m_window->repair(), &cs::app::RepairPage::comparisonFinished);
-        QSignalSpy finished(m_window.get(), &MainWindow::evaluationFinished);
-        QVERIFY(m_window->evaluate(kValidationImages, false));
-        QVERIFY(finished.wait(kJobTimeoutMs));
-        QVERIFY(compared.count() == 1 || compared.wait(kJobTimeoutMs));
+        evaluateWithTheRepairRows();
+        if (QTest::currentTestFailed())
+            return;
         const auto evaluation = document->evaluation();
         QVERIFY(evaluation && evaluation->hasLabels);
         QVERIFY(document->isEvaluationCurrent());
@@ -259,13 +271,7 @@ private Q_SLOTS:
         // The same numbers as an evaluation run directly in core on the two plans.
         const RepairCommand* last = RepairCommand::lastApplied(document->undoStack());
         QVERIFY(last);
-        cs::EvaluationConfig config;
-        config.data = evaluation->data;
-        config.batchSize = cs::app::AnalysisPage::kEvaluationBatchSize;
-        config.maxBatches = evaluation->maxBatches;
-        config.accuracyTable = false;
-        config.sensitivity = false;
-        config.autoPlan = false;
+        const cs::EvaluationConfig config = planRowConfig(*evaluation);
         const cs::EvaluationResult directBefore = cs::runEvaluation(last->before(), config);
         const cs::EvaluationResult directAfter = cs::runEvaluation(*document->result(), config);
         QCOMPARE(beforeRow->metrics.top1, directBefore.planMetrics.top1);
@@ -377,6 +383,69 @@ private Q_SLOTS:
         QTRY_COMPARE(m_panel->runButton()->text(), QStringLiteral("&Run repairs"));
     }
 
+    void accuracyRowForEachRepairStep()
+    {
+        // Equalization and bias correction in one run: a row after each, in order, each equal
+        // to an evaluation in core of the calibration repaired up to that step.
+        cs::app::CalibrationDocument* document = m_window->document();
+        m_window->repair()->showPage();
+        m_panel->presetBox()->setCurrentIndex(0);
+        m_panel->equalizeBox()->setChecked(true);
+        m_panel->biasBox()->setChecked(true);
+        QSignalSpy applied(m_window->repair(), &cs::app::RepairPage::repairApplied);
+        QTest::mouseClick(m_panel->runButton(), Qt::LeftButton);
+        QVERIFY(applied.wait(kJobTimeoutMs));
+        const RepairCommand* last = RepairCommand::lastApplied(document->undoStack());
+        QVERIFY(last);
+        QCOMPARE(last->steps().size(), size_t(2));
+        QCOMPARE(last->steps()[0].records, std::vector<std::string>{"equalization"});
+        QCOMPARE(last->steps()[1].records, std::vector<std::string>{"bias_correction"});
+
+        evaluateWithTheRepairRows();
+        if (QTest::currentTestFailed())
+            return;
+        const auto evaluation = document->evaluation();
+        QVERIFY(evaluation && evaluation->hasLabels);
+        std::vector<std::string> repairRows;
+        for (const auto& r : evaluation->accuracy)
+            if (cs::ui::isRepairRow(r.label))
+                repairRows.push_back(r.label);
+        const std::vector<std::string> expected{cs::ui::kBeforeRepairRow, "after: equalization",
+                                                "after: bias correction"};
+        QCOMPARE(repairRows, expected);
+
+        // The cumulative states in core: the calibration before, equalized alone (the same
+        // batches the page ran with), and the document's repaired one.
+        const cs::EvaluationConfig config = planRowConfig(*evaluation);
+        cs::CalibrationConfig calibration = last->before().config;
+        calibration.numBatches = m_panel->batchesBox()->value();
+        cs::RepairOptions equalizeOnly;
+        equalizeOnly.equalize = true;
+        equalizeOnly.equalization.absorbHighBias = m_panel->absorbBox()->isChecked();
+        const cs::CalibrationResult equalized = cs::runRepairs(last->before(), calibration, equalizeOnly);
+        const std::vector<cs::OutputMetrics> direct{cs::runEvaluation(last->before(), config).planMetrics,
+                                                    cs::runEvaluation(equalized, config).planMetrics,
+                                                    cs::runEvaluation(*document->result(), config).planMetrics};
+        for (size_t k = 0; k < expected.size(); ++k) {
+            const cs::AccuracyRow* row = findRow(*evaluation, expected[k]);
+            QVERIFY(row);
+            QCOMPARE(row->metrics.top1, direct[k].top1);
+            QCOMPARE(row->metrics.labelled, direct[k].labelled);
+            QVERIFY2(std::abs(row->metrics.sqnrDb - direct[k].sqnrDb) < 1e-3, expected[k].c_str());
+            qInfo("demo, %d validation images, %s: top-1 %.4f", kValidationImages, expected[k].c_str(),
+                  row->metrics.top1);
+        }
+        // The accuracy view shows them in that order.
+        cs::ui::AccuracyView* view = m_window->accuracyView();
+        QStringList shown;
+        for (int row = 0; row < view->table()->rowCount(); ++row)
+            shown << view->table()->item(row, cs::ui::AccuracyView::Label)->text();
+        const int before = int(shown.indexOf(QStringLiteral("Before repair")));
+        QVERIFY2(before >= 0, qPrintable(shown.join(QStringLiteral(", "))));
+        QCOMPARE(shown.mid(before, 3), QStringList({QStringLiteral("Before repair"), QStringLiteral("After: equalization"),
+                                                    QStringLiteral("After: bias correction")}));
+    }
+
     void cleanupTestCase()
     {
         m_window->document()->markSaved(m_window->document()->generation());
@@ -384,6 +453,16 @@ private Q_SLOTS:
     }
 
 private:
+    // Evaluates the repaired plan and waits for the page's rows before and after its repairs.
+    void evaluateWithTheRepairRows()
+    {
+        QSignalSpy compared(m_window->repair(), &cs::app::RepairPage::comparisonFinished);
+        QSignalSpy finished(m_window.get(), &MainWindow::evaluationFinished);
+        QVERIFY(m_window->evaluate(kValidationImages, false));
+        QVERIFY(finished.wait(kJobTimeoutMs));
+        QVERIFY(compared.count() == 1 || compared.wait(kJobTimeoutMs));
+    }
+
     QTemporaryDir m_dir;
     std::unique_ptr<MainWindow> m_window;
     cs::ui::RepairPanel* m_panel = nullptr;

@@ -67,10 +67,7 @@ int orders(const std::string& dir)
     c.activation.spec.dtype = obs::DType::QUInt4;
     c.activation.spec.qscheme = obs::QScheme::PerTensorAffine;
     const EvaluationConfig eval = demoEvaluation(splits);
-    PlanSearchConfig s;
-    s.data = c.data;
-    s.batchSize = c.batchSize;
-    s.maxBatches = c.numBatches;
+    const PlanSearchConfig s = planSearchConfig(c);
     const CalibrationResult session = runCalibration(c);
     double floatTop1 = 0;
     const double plain = top1(session, eval, floatTop1);

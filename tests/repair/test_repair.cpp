@@ -1,7 +1,8 @@
 // Each repair does what its formula says on hand-built layers: bias correction puts the
 // quantized per-channel output means on the float ones, TI's clipping rule clips exactly its
 // outliers, equalization keeps the float output and balances the ranges; the job applies a
-// preset, stops on NaN/Inf naming the point, and cancels without changing anything.
+// preset, stops on NaN/Inf naming the point, and cancels without changing anything; the job
+// of the GUI and the CLI records the plan after each step.
 #include "core_test_support.h"
 #include "repair_test_support.h"
 
@@ -12,6 +13,7 @@
 #include "core/quant_plan.h"
 #include "core/repair/plan_search.h"
 #include "core/repair/repair.h"
+#include "core/repair/repair_job.h"
 #include "core/session.h"
 
 #include <QTemporaryDir>
@@ -376,10 +378,7 @@ private Q_SLOTS:
         c.activation.spec.qscheme = obs::QScheme::PerTensorAffine;
         c.weight.spec.dtype = obs::DType::QInt4;
         const CalibrationResult session = runCalibration(c);
-        PlanSearchConfig s;
-        s.data = c.data;
-        s.batchSize = c.batchSize;
-        s.maxBatches = c.numBatches;
+        PlanSearchConfig s = planSearchConfig(c);
         s.threads = 1;
 
         RepairOptions searchOnly;
@@ -481,6 +480,60 @@ private Q_SLOTS:
         } catch (const CalibError& e) {
             QVERIFY2(std::string(e.what()).find("conv1") != std::string::npos, e.what());
         }
+    }
+
+    // The job of the Repair page and the CLI: with recordSteps, the plan after each step in
+    // order, each the plan of the repairs up to it run on their own; without, the same result.
+    void jobRecordsThePlanAfterEachStep()
+    {
+        const CalibrationConfig c = config("chain.pt", m_chainData);
+        const CalibrationResult session = runCalibration(c);
+        QVERIFY_THROWS_EXCEPTION(CalibError, runRepairJob(session, ObserverBank{}, c, RepairJobOptions{}));
+
+        RepairJobOptions options;
+        options.repairs.preset = "ti-advanced";
+        options.repairs.equalize = true;
+        options.adaround = true;
+        options.adaroundIterations = 20;
+        options.recordSteps = true;
+        const RepairJobResult job = runRepairJob(session, ObserverBank{}, c, options);
+        std::vector<std::vector<std::string>> records;
+        for (const RepairStep& step : job.steps)
+            records.push_back(step.records);
+        const std::vector<std::vector<std::string>> expected{
+            {"preset"}, {"equalization"}, {"weight_clipping"}, {"bias_correction"}, {"adaround"}};
+        QCOMPARE(records, expected);
+        QCOMPARE(job.newRepairs, (std::vector<std::string>{"preset", "equalization", "weight_clipping",
+                                                           "bias_correction", "adaround"}));
+        const auto samePlan = [](const QuantPlan& a, const QuantPlan& b) {
+            if (!(a.parameters == b.parameters) || a.activations.size() != b.activations.size())
+                return false;
+            for (const auto& [name, q] : a.activations) {
+                const auto it = b.activations.find(name);
+                if (it == b.activations.end() || it->second.scale != q.scale || it->second.zeroPoint != q.zeroPoint)
+                    return false;
+            }
+            return true;
+        };
+        // The preset alone, then with equalization: the first two steps' plans.
+        RepairOptions presetOnly;
+        presetOnly.preset = "ti-advanced";
+        CalibrationConfig presetConfig = c;
+        applyPreset("ti-advanced", presetConfig, presetOnly);
+        QVERIFY(samePlan(job.steps[0].plan, planFromCalibration(runCalibration(presetConfig))));
+        QVERIFY(job.steps[0].plan.parameters.empty());
+        RepairOptions equalized;
+        equalized.equalize = true;
+        QVERIFY(samePlan(job.steps[1].plan, planFromCalibration(runRepairs(session, presetConfig, equalized))));
+        QVERIFY(!(job.steps[1].plan.parameters == job.steps[3].plan.parameters));
+        QVERIFY(samePlan(job.steps.back().plan, planFromCalibration(job.result)));
+
+        // Recording the steps changes nothing in the result.
+        options.recordSteps = false;
+        const RepairJobResult plain = runRepairJob(session, ObserverBank{}, c, options);
+        QVERIFY(plain.steps.empty());
+        QVERIFY(plain.result.config.parameters == job.result.config.parameters);
+        QVERIFY(samePlan(planFromCalibration(plain.result), planFromCalibration(job.result)));
     }
 };
 

@@ -49,7 +49,7 @@ private Q_SLOTS:
         QVERIFY(!repaired.config.parameters.empty());
         QVERIFY(loadSession(path("s.cscope").toStdString()).repairs.empty());
 
-        // export takes it like any session; ONNX refuses what it cannot carry.
+        // export takes it like any session, ONNX included.
         auto e = cs::test::runCli({QStringLiteral("export"), QStringLiteral("--session"), path("r.cscope"),
                                    QStringLiteral("--float-state-dict"), path("f.pt"), QStringLiteral("--qconfig"),
                                    path("q.json"), QStringLiteral("--quiet")});
@@ -57,8 +57,8 @@ private Q_SLOTS:
         QVERIFY(QFile::exists(path("f.pt")));
         e = cs::test::runCli({QStringLiteral("export"), QStringLiteral("--session"), path("r.cscope"),
                               QStringLiteral("--onnx"), path("m.onnx")});
-        QCOMPARE(e.exitCode, 1);
-        QVERIFY2(e.err.contains(QStringLiteral("repaired parameters")), qPrintable(e.err));
+        QVERIFY2(e.exitCode == 0, qPrintable(cs::test::describe(e)));
+        QVERIFY(QFile::exists(path("m.onnx")));
     }
 
     // --weight-observer weight_mse: every weight takes it, the help lists it, and a name

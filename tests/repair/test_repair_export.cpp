@@ -1,13 +1,15 @@
 // The repaired parameters leave calibscope: the qconfig lists the repairs, the checkpoint
 // carries the repaired (folded) values, and plain PyTorch reproduces calibscope's repaired
 // float output from the float state dict and its quantized output from the fake-quantized
-// TorchScript (check_repair_export.py).
+// TorchScript, and the ONNX export carries the fake-quantized model's repaired weights and
+// biases bit for bit (check_repair_export.py).
 #include "core_test_support.h"
 #include "core/calibration.h"
 #include "core/errors.h"
 #include "core/exchange/checkpoint.h"
 #include "core/exchange/fakequant_export.h"
 #include "core/exchange/float_state_dict.h"
+#include "core/exchange/onnx_export.h"
 #include "core/exchange/qconfig.h"
 #include "core/model/model_graph.h"
 #include "core/model/quantized_model.h"
@@ -93,12 +95,14 @@ private Q_SLOTS:
         cs::test::writeNpy(path("fq_out.npy"), fqOut.data, fqOut.shape);
         saveFloatStateDict(repaired, c.modelPath, path("float_state.pt").toStdString());
         saveFakeQuantModel(repaired, c.modelPath, path("fq.pt").toStdString());
+        // ONNX carries the repaired weights: those of the fake-quantized model, on their grids.
+        saveOnnx(repaired, c.modelPath, path("m.onnx").toStdString());
 
         QProcess python;
         python.start(QStringLiteral(CALIBSCOPE_PYTHON),
                      {QStringLiteral(CALIBSCOPE_REPAIR_SOURCE_DIR "/check_repair_export.py"),
                       QString::fromStdString(kModels), path("float_state.pt"), path("x.npy"), path("float_out.npy"),
-                      path("fq.pt"), path("fq_out.npy")});
+                      path("fq.pt"), path("fq_out.npy"), path("m.onnx")});
         QVERIFY(python.waitForFinished(300000));
         const QByteArray output = python.readAllStandardOutput() + python.readAllStandardError();
         qInfo().noquote() << output;
