@@ -2,7 +2,8 @@
 // calibrates it in compare mode over 30 batches; the session's size, its peak memory and the
 // time to open it are printed; in the GUI, the point table (sorting, filters), switching
 // histograms and the tabs keep every GUI-thread stall under 100 ms (a 5 ms heartbeat measures
-// the largest gap); opening the session is bounded more loosely (see kOpenStallMs).
+// the largest gap); opening the session is bounded more loosely (see kOpenStallMs). The
+// session's size is asserted (<= 100 MB).
 #include "gui_test_support.h"
 #include "../process_test_support.h"
 
@@ -153,9 +154,12 @@ private Q_SLOTS:
                                                    .arg(gap)));
         };
 
-        // Taking over an opened thousand-point session (models, heat map, views) still blocks
-        // the GUI thread for about half a second: bounded here, not yet under kStallMs.
-        constexpr qint64 kOpenStallMs = 2000;
+        // Taking over an opened thousand-point session: the point table's reset (its error
+        // estimates, sorting, the filter lists) and the op table still take about 110-160 ms
+        // of the GUI thread on a loaded 2-core machine (the heat map's estimates follow in
+        // slices, the convergence replay's copy runs on its worker): bounded here, not yet
+        // under kStallMs.
+        constexpr qint64 kOpenStallMs = 300;
         measure("open the session", [&] {
             QSignalSpy opened(window.get(), &MainWindow::sessionOpened);
             window->openSession(m_session);
