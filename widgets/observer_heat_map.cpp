@@ -7,6 +7,7 @@
 #include "widgets/table_items.h"
 
 #include <QBrush>
+#include <QElapsedTimer>
 #include <QFont>
 #include <QGuiApplication>
 #include <QHeaderView>
@@ -62,58 +63,131 @@ public:
 
 } // namespace
 
-ObserverHeatMapModel::ObserverHeatMapModel(QObject* parent) : QAbstractTableModel(parent) {}
-
-void ObserverHeatMapModel::setResult(const CalibrationResult* result)
+ObserverHeatMapModel::ObserverHeatMapModel(QObject* parent) : QAbstractTableModel(parent)
 {
-    beginResetModel();
-    m_observers.clear();
-    m_rows.clear();
+    m_fillTimer.setSingleShot(true);
+    m_fillTimer.setInterval(0);
+    connect(&m_fillTimer, &QTimer::timeout, this, &ObserverHeatMapModel::fillSlice);
+}
+
+bool ObserverHeatMapModel::prepareRows(const CalibrationResult* result)
+{
+    QStringList observers;
     if (result) {
         std::set<std::string> names;
         for (const auto& p : result->points)
             for (const auto& entry : p.compare)
                 names.insert(entry.first);
         for (const auto& name : names)
-            m_observers << QString::fromStdString(name);
+            observers << QString::fromStdString(name);
+    }
+    bool same = result && observers == m_observers && m_rows.size() == result->points.size();
+    for (size_t i = 0; same && i < m_rows.size(); ++i)
+        same = m_rows[i].point == QLatin1String(result->points[i].name.c_str());
+    if (!same) {
+        beginResetModel();
+        m_observers = observers;
+        m_rows.clear();
+        if (result)
+            m_rows.resize(result->points.size());
+    }
+    if (result) {
         CoverageReport coverage;
         if (result->evaluation)
             coverage = analyzeCoverage(*result, *result->evaluation);
-        for (const auto& p : result->points) {
-            Row row;
-            row.point = QString::fromStdString(p.name);
+        for (size_t i = 0; i < result->points.size(); ++i) {
+            const PointCalibration& p = result->points[i];
+            Row& row = m_rows[i];
+            if (!same) {
+                row.point = QString::fromStdString(p.name);
+                row.cells.resize(size_t(m_observers.size()));
+            }
             row.coverage = coverageTooltip(coverage.point(p.name));
             row.notCovered = coverage.point(p.name) && coverage.point(p.name)->flagged;
-            if (!p.config.keepFloat)
-                row.inUse = QString::fromStdString(p.config.name);
-            row.cells.resize(size_t(m_observers.size()));
-            for (int c = 0; c < m_observers.size(); ++c) {
-                const auto it = p.compare.find(m_observers[c].toStdString());
-                ErrorEstimate e;
-                if (it == p.compare.end() || !estimateObserverError(p, it->second, e))
-                    continue;
-                Cell& cell = row.cells[size_t(c)];
-                cell.has = true;
-                cell.l2 = e.l2;
-                cell.sqnrDb = e.sqnrDb;
-                cell.clippedFraction = e.clippedFraction;
-            }
-            bool first = true;
-            for (size_t c = 0; c < row.cells.size(); ++c) {
-                const Cell& cell = row.cells[c];
-                if (!cell.has)
-                    continue;
-                if (row.best < 0 || cell.l2 < row.cells[size_t(row.best)].l2)
-                    row.best = int(c);
-                const double v = logL2(cell.l2);
-                row.logMin = first ? v : std::min(row.logMin, v);
-                row.logMax = first ? v : std::max(row.logMax, v);
-                first = false;
-            }
-            m_rows.push_back(std::move(row));
+            row.inUse = p.config.keepFloat ? QString() : QString::fromStdString(p.config.name);
         }
     }
-    endResetModel();
+    if (!same)
+        endResetModel();
+    else if (!m_rows.empty())
+        Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, columnCount() - 1));
+    return !same;
+}
+
+void ObserverHeatMapModel::estimateRow(const CalibrationResult& result, size_t index)
+{
+    const PointCalibration& p = result.points[index];
+    Row& row = m_rows[index];
+    row.best = -1;
+    row.logMin = row.logMax = 0;
+    for (int c = 0; c < m_observers.size(); ++c) {
+        Cell& cell = row.cells[size_t(c)];
+        cell = Cell{};
+        const auto it = p.compare.find(m_observers[c].toStdString());
+        ErrorEstimate e;
+        if (it == p.compare.end() || !estimateObserverError(p, it->second, e))
+            continue;
+        cell.has = true;
+        cell.l2 = e.l2;
+        cell.sqnrDb = e.sqnrDb;
+        cell.clippedFraction = e.clippedFraction;
+    }
+    bool first = true;
+    for (size_t c = 0; c < row.cells.size(); ++c) {
+        const Cell& cell = row.cells[c];
+        if (!cell.has)
+            continue;
+        if (row.best < 0 || cell.l2 < row.cells[size_t(row.best)].l2)
+            row.best = int(c);
+        const double v = logL2(cell.l2);
+        row.logMin = first ? v : std::min(row.logMin, v);
+        row.logMax = first ? v : std::max(row.logMax, v);
+        first = false;
+    }
+}
+
+void ObserverHeatMapModel::setResult(const CalibrationResult* result)
+{
+    m_fillTimer.stop();
+    m_filling.reset();
+    prepareRows(result);
+    for (size_t i = 0; result && i < m_rows.size(); ++i)
+        estimateRow(*result, i);
+    if (!m_rows.empty())
+        Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, columnCount() - 1));
+}
+
+void ObserverHeatMapModel::setResult(std::shared_ptr<const CalibrationResult> result)
+{
+    if (!result || result->points.size() <= size_t(kImmediateRows)) {
+        setResult(result.get());
+        return;
+    }
+    m_fillTimer.stop();
+    prepareRows(result.get());
+    m_filling = std::move(result);
+    m_nextRow = 0;
+    m_fillTimer.start(); // the first slice too: whoever replaced the result goes on first
+}
+
+void ObserverHeatMapModel::fillSlice()
+{
+    if (!m_filling)
+        return;
+    // About a frame's worth of estimates per turn of the event loop.
+    constexpr qint64 kSliceMs = 15;
+    QElapsedTimer clock;
+    clock.start();
+    const size_t first = m_nextRow;
+    while (m_nextRow < m_rows.size() && (m_nextRow == first || clock.elapsed() < kSliceMs))
+        estimateRow(*m_filling, m_nextRow++);
+    Q_EMIT dataChanged(index(int(first), 0), index(int(m_nextRow) - 1, columnCount() - 1));
+    if (m_nextRow < m_rows.size()) {
+        m_fillTimer.start();
+        return;
+    }
+    m_filling.reset();
+    Q_EMIT filled();
 }
 
 QString ObserverHeatMapModel::pointAt(int row) const
@@ -292,6 +366,10 @@ ObserverHeatMap::ObserverHeatMap(QWidget* parent)
                 if (current.isValid() && !m_selecting)
                     Q_EMIT pointSelected(m_model->pointAt(m_proxy->mapToSource(current).row()));
             });
+    connect(m_model, &ObserverHeatMapModel::filled, this, &ObserverHeatMap::resizeColumns);
+    // Widths from a sample of rows: measuring every row of a thousand-point table for every
+    // observer column takes longer than a frame.
+    m_table->horizontalHeader()->setResizeContentsPrecision(ObserverHeatMapModel::kImmediateRows);
     retranslateUi();
     reactToChanges(this, [this] { retranslateUi(); });
 }
@@ -299,9 +377,20 @@ ObserverHeatMap::ObserverHeatMap(QWidget* parent)
 void ObserverHeatMap::setResult(const CalibrationResult* result)
 {
     m_model->setResult(result);
-    m_table->resizeColumnsToContents();
+    resizeColumns();
     updateHint();
 }
+
+void ObserverHeatMap::setResult(std::shared_ptr<const CalibrationResult> result)
+{
+    m_model->setResult(std::move(result));
+    // Sized once the numbers are there (ObserverHeatMapModel::filled).
+    if (!m_model->isFilling())
+        resizeColumns();
+    updateHint();
+}
+
+void ObserverHeatMap::resizeColumns() { m_table->resizeColumnsToContents(); }
 
 void ObserverHeatMap::selectPoint(const QString& point)
 {

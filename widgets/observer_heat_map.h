@@ -1,8 +1,10 @@
 #pragma once
 #include <QAbstractTableModel>
 #include <QStringList>
+#include <QTimer>
 #include <QWidget>
 
+#include <memory>
 #include <vector>
 
 class QLabel;
@@ -35,6 +37,15 @@ public:
 
     // The numbers are computed and copied: the model keeps no reference to `result`.
     void setResult(const CalibrationResult* result);
+    // The same for a result that may be large: the rows appear at once, and past
+    // kImmediateRows points their cells are estimated a slice at a time on later turns of the
+    // event loop (a thousand points × every observer is several hundred milliseconds of
+    // estimates), `result` kept until the last one. Rows of the same points keep their
+    // numbers until theirs are recomputed. filled() follows the last slice.
+    void setResult(std::shared_ptr<const CalibrationResult> result);
+    static constexpr int kImmediateRows = 200;
+    // Cells still being estimated.
+    bool isFilling() const { return bool(m_filling); }
 
     QStringList observers() const { return m_observers; }
     QString pointAt(int row) const;
@@ -48,6 +59,9 @@ public:
     int columnCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+Q_SIGNALS:
+    void filled();
 
 private:
     struct Cell {
@@ -67,9 +81,17 @@ private:
     };
     QVariant background(const Row& row, int cell) const;
     QString tooltip(const Row& row, int cell) const;
+    // The rows of `result` without their cells; false when they are the rows shown (same
+    // points, same observers), which then keep their cells.
+    bool prepareRows(const CalibrationResult* result);
+    void estimateRow(const CalibrationResult& result, size_t row);
+    void fillSlice();
 
     QStringList m_observers;
     std::vector<Row> m_rows;
+    std::shared_ptr<const CalibrationResult> m_filling; // whose cells are being estimated
+    size_t m_nextRow = 0;
+    QTimer m_fillTimer;
 };
 
 // The heat map as a sortable table. Double-clicking an observer cell asks to use that observer
@@ -80,6 +102,8 @@ public:
     explicit ObserverHeatMap(QWidget* parent = nullptr);
 
     void setResult(const CalibrationResult* result);
+    // See ObserverHeatMapModel::setResult: cells of a large result follow in slices.
+    void setResult(std::shared_ptr<const CalibrationResult> result);
     void selectPoint(const QString& point);
 
     ObserverHeatMapModel* model() const { return m_model; }
@@ -94,6 +118,7 @@ Q_SIGNALS:
 private:
     void retranslateUi();
     void updateHint();
+    void resizeColumns();
 
     ObserverHeatMapModel* m_model;
     QSortFilterProxyModel* m_proxy;

@@ -59,6 +59,9 @@ PointTableView::PointTableView(PointTableModel* model, QWidget* parent)
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->setAlternatingRowColors(true);
     m_table->setWordWrap(false);
+    // Column widths from the first rows only: sizing every row of a thousand-point model on
+    // each reset holds up the GUI thread for a third of a second.
+    m_table->horizontalHeader()->setResizeContentsPrecision(kSizedRows);
     // Right-click on the header chooses the columns: fifteen do not always fit.
     QHeaderView* header = m_table->horizontalHeader();
     // What a user compares first comes first, so it stays in view on a laptop screen: the

@@ -15,6 +15,9 @@ class PointTableModel;
 class PointTableView : public QWidget {
     Q_OBJECT
 public:
+    // The rows whose contents size the columns.
+    static constexpr int kSizedRows = 100;
+
     explicit PointTableView(PointTableModel* model, QWidget* parent = nullptr);
 
     QString currentPoint() const;

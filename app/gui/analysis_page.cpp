@@ -70,13 +70,12 @@ void AnalysisPage::connectViews()
             m_evaluateAfterRerun = false;
             m_views.histogram->clearMeasuredError(m_views.histogram->measuredError().point);
         }
-        m_heatMap->setResult(m_document->result());
         m_compare->setPoint(m_views.pointTable->currentPoint());
-        refreshEvaluationViews();
+        refreshEvaluationViews(); // the heat map too
     });
     connect(m_document, &CalibrationDocument::pointsChanged, this, [this](const QStringList& points) {
-        // The heat map copies its numbers: give it the new ones (cheap: estimates only).
-        m_heatMap->setResult(m_document->result());
+        // The heat map copies its numbers: give it the new ones (estimated in slices).
+        m_heatMap->setResult(m_document->sharedResult());
         // A measured error describes the range it was measured for.
         for (const QString& point : points)
             m_views.histogram->clearMeasuredError(point);
@@ -204,7 +203,7 @@ void AnalysisPage::refreshEvaluationViews()
     // The coverage of the validation data shows in the point table and the heat map.
     if (m_views.pointModel)
         m_views.pointModel->refreshCoverage();
-    m_heatMap->setResult(m_document->result());
+    m_heatMap->setResult(m_document->sharedResult());
     const auto evaluation = m_document->evaluation();
     if (!evaluation) {
         m_accuracy->clear();

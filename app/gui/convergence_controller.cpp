@@ -31,15 +31,26 @@ void ConvergenceController::start()
         m_view->setReport(nullptr);
         return;
     }
-    // The worker gets its own copy of what the replay reads (the points' configurations and
-    // per-batch statistics), taken now: the GUI thread edits the result in place meanwhile.
+    // The worker gets its own copy of what the replay reads. The points' configurations and
+    // results change in place while the GUI thread edits, so they are copied now; their
+    // per-batch statistics never do (an edit replaces the whole result when they change), so
+    // the worker copies those from the shared result: megabytes per point in a large model,
+    // too much to copy here.
     CalibrationResult copy;
     copy.config = result->config;
-    copy.points = result->points;
-    for (auto& p : copy.points)
-        p.stats.histogram = {}; // the replay reads the per-batch summaries only
+    copy.points.reserve(result->points.size());
+    for (const PointCalibration& p : result->points) {
+        PointCalibration q;
+        q.name = p.name;
+        q.opIndex = p.opIndex;
+        q.config = p.config;
+        q.result = p.result;
+        copy.points.push_back(std::move(q));
+    }
     m_view->setComputing(true);
-    m_runner.start([copy = std::move(copy)](const ProgressCallback&) {
+    m_runner.start([copy = std::move(copy), shared = m_document->sharedResult()](const ProgressCallback&) mutable {
+                       for (size_t i = 0; i < copy.points.size() && i < shared->points.size(); ++i)
+                           copy.points[i].stats.batches = shared->points[i].stats.batches; // the replay reads these only
                        return std::make_shared<const ConvergenceReport>(analyzeConvergence(copy));
                    },
                    [this](std::shared_ptr<const ConvergenceReport> report) {

@@ -81,6 +81,8 @@ QWidget* PointsPage::buildOpPage(QWidget* parent)
     m_opTable->horizontalHeader()->setStretchLastSection(true);
     m_opTable->verticalHeader()->setDefaultSectionSize(m_opTable->fontMetrics().height() + 6);
     m_opTable->setAlternatingRowColors(true);
+    // Sized from the first rows, as the point table (a thousand-op model would stall).
+    m_opTable->horizontalHeader()->setResizeContentsPrecision(ui::PointTableView::kSizedRows);
     opLayout->addWidget(m_opFilter);
     opLayout->addWidget(m_opTable, 1);
     // Picking an op shows the point that quantizes it (itself, the end of its fused chain,

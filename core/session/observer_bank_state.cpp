@@ -9,7 +9,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <map>
 #include <stdexcept>
+#include <utility>
 
 namespace cs {
 namespace {
@@ -61,6 +63,52 @@ std::vector<double> valuesOf(const QByteArray& bytes)
     return out;
 }
 
+// Long arrays are stored in byte planes (every value's lowest byte, then every second byte,
+// ...) before zlib, float32 ones as the differences of consecutive bit patterns: histogram
+// counts are mostly small and bin edges evenly spaced, so the high planes are nearly constant
+// and compress to almost nothing (a third of the plain zlib size for a thousand-point session).
+// The planar types have their own names, so a reader that does not know them refuses the
+// array instead of misreading it.
+QByteArray toPlanes(const QByteArray& bytes)
+{
+    const qsizetype n = bytes.size() / 4;
+    QByteArray out(bytes.size(), Qt::Uninitialized);
+    const char* in = bytes.constData();
+    char* to = out.data();
+    for (qsizetype i = 0; i < n; ++i)
+        for (qsizetype b = 0; b < 4; ++b)
+            to[b * n + i] = in[i * 4 + b];
+    return out;
+}
+
+QByteArray fromPlanes(const QByteArray& planes)
+{
+    if (planes.size() % 4 != 0)
+        throw std::invalid_argument("array bytes are not a whole number of values");
+    const qsizetype n = planes.size() / 4;
+    QByteArray out(planes.size(), Qt::Uninitialized);
+    const char* in = planes.constData();
+    char* to = out.data();
+    for (qsizetype i = 0; i < n; ++i)
+        for (qsizetype b = 0; b < 4; ++b)
+            to[i * 4 + b] = in[b * n + i];
+    return out;
+}
+
+// Each 32-bit pattern minus the previous one (modulo 2^32), and back.
+QByteArray deltas32(QByteArray bytes, bool forward)
+{
+    uint32_t previous = 0;
+    for (qsizetype at = 0; at + 4 <= bytes.size(); at += 4) {
+        uint32_t v;
+        std::memcpy(&v, bytes.constData() + at, 4);
+        const uint32_t out = forward ? v - previous : v + previous;
+        previous = forward ? v : out;
+        std::memcpy(bytes.data() + at, &out, 4);
+    }
+    return bytes;
+}
+
 QCborMap packArray(const std::vector<double>& values)
 {
     const Packing p = narrowest(values);
@@ -68,14 +116,19 @@ QCborMap packArray(const std::vector<double>& values)
                        : p == Packing::F32 ? bytesOf<float>(values)
                                            : bytesOf<double>(values);
     const char* type = p == Packing::U32 ? "u32" : p == Packing::F32 ? "f32" : "f64";
-    QCborMap m{{K("type"), K(type)}};
+    QCborMap m;
     if (bytes.size() >= kCompressFrom) {
-        QByteArray z = qCompress(bytes, 1); // fast level: most of the gain is runs of zeros
+        const bool planar = p != Packing::F64;
+        QByteArray z = qCompress(planar ? toPlanes(p == Packing::F32 ? deltas32(bytes, true) : bytes) : bytes,
+                                 1); // fast level: most of the gain is runs of zeros
         if (z.size() < bytes.size()) {
+            if (planar)
+                type = p == Packing::U32 ? "u32_planes" : "f32_delta_planes";
             m.insert(K("zlib"), true);
             bytes = std::move(z);
         }
     }
+    m.insert(K("type"), K(type));
     m.insert(K("data"), bytes);
     return m;
 }
@@ -104,6 +157,10 @@ std::vector<double> unpackArray(const QCborMap& m, double maxElements)
         return valuesOf<float>(bytes);
     if (type == K("f64"))
         return valuesOf<double>(bytes);
+    if (type == K("u32_planes"))
+        return valuesOf<uint32_t>(fromPlanes(bytes));
+    if (type == K("f32_delta_planes"))
+        return valuesOf<float>(deltas32(fromPlanes(bytes), false));
     throw std::invalid_argument("unknown array type '" + type.toStdString() + "'");
 }
 
@@ -236,6 +293,30 @@ std::unique_ptr<obs::Observer> restoreObserver(const obs::ObserverState& state)
 
 namespace {
 
+// `state` with each {"same_as": [observer, key]} array replaced by that array of `compare`
+// (which must be a stored one, not another reference).
+QCborMap withSharedArrays(QCborMap state, const QCborMap& compare, const std::string& name)
+{
+    QCborMap arrays = state.value(K("arrays")).toMap();
+    bool changed = false;
+    for (auto it = arrays.begin(); it != arrays.end(); ++it) {
+        const QCborValue ref = it.value().toMap().value(K("same_as"));
+        if (ref.isUndefined())
+            continue;
+        const QCborArray at = ref.toArray();
+        const QCborValue target = at.size() == 2 ? compare.value(at.at(0).toString()).toMap().value(K("arrays")).toMap().value(at.at(1).toString())
+                                                 : QCborValue();
+        if (!target.isMap() || target.toMap().contains(K("same_as")))
+            throw std::invalid_argument("compare observer '" + name + "': array '" + it.key().toString().toStdString()
+                                        + "' refers to no stored array");
+        it.value() = target;
+        changed = true;
+    }
+    if (changed)
+        state.insert(K("arrays"), arrays);
+    return state;
+}
+
 // The compare observers of `compare` (name -> state), each checked to be the observer its key
 // names, on the compare grid, having seen at most `maxBatches` batches.
 std::map<std::string, std::unique_ptr<obs::Observer>> restoreCompareStates(const QCborMap& compare,
@@ -249,7 +330,7 @@ std::map<std::string, std::unique_ptr<obs::Observer>> restoreCompareStates(const
         if (!(batches >= 0) || batches > maxBatches)
             throw std::invalid_argument("compare observer '" + name + "' claims " + std::to_string(batches)
                                         + " batches; the point's statistics hold " + std::to_string(maxBatches));
-        obs::ObserverState s = observerStateFromCbor(it.value().toMap());
+        obs::ObserverState s = observerStateFromCbor(withSharedArrays(it.value().toMap(), compare, name));
         // applyPointConfig switches to a compare observer only for the compare grid.
         if (s.observer != name || ObserverConfig{name, {}, s.spec, false} != ObserverConfig{name, {}, compareSpec, false})
             throw std::invalid_argument("compare observer '" + name + "' holds another observer's state");
@@ -294,11 +375,32 @@ private:
     double m_maxBatches;
 };
 
+// The compare observers of a point often keep the very same array (the three NVIDIA
+// hist_* observers share one |x| histogram): each distinct array is stored once, a repeat
+// as {"same_as": [observer, key]} naming the first.
 QByteArray packCompare(const std::map<std::string, std::unique_ptr<obs::Observer>>& compare)
 {
     QCborMap states;
-    for (const auto& [name, observer] : compare)
-        states.insert(QString::fromStdString(name), observerStateToCbor(observer->saveState()));
+    std::map<std::pair<QString, QByteArray>, QCborArray> first; // (type, data) -> [observer, key]
+    for (const auto& [name, observer] : compare) {
+        const QString observerName = QString::fromStdString(name);
+        QCborMap state = observerStateToCbor(observer->saveState());
+        QCborMap arrays = state.value(K("arrays")).toMap();
+        for (auto it = arrays.begin(); it != arrays.end(); ++it) {
+            const QCborMap packed = it.value().toMap();
+            const QByteArray data = packed.value(K("data")).toByteArray();
+            if (data.size() < 64)
+                continue; // not worth a reference
+            const auto key = std::make_pair(packed.value(K("type")).toString(), data);
+            const auto seen = first.find(key);
+            if (seen == first.end())
+                first.emplace(key, QCborArray{observerName, it.key().toString()});
+            else
+                it.value() = QCborMap{{K("same_as"), seen->second}};
+        }
+        state.insert(K("arrays"), arrays);
+        states.insert(observerName, state);
+    }
     return qCompress(states.toCborValue().toCbor(), 1);
 }
 

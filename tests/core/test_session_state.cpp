@@ -288,10 +288,84 @@ private Q_SLOTS:
         const QCborMap stats = QCborValue::fromCbor(file.readAll())
                                    .toMap().value(QLatin1String("points")).toArray().at(0).toMap()
                                    .value(QLatin1String("stats")).toMap();
-        QCOMPARE(stats.value(QLatin1String("histogram")).toMap().value(QLatin1String("counts")).toMap()
-                     .value(QLatin1String("type")).toString(),
-                 QStringLiteral("u32"));
+        QVERIFY(stats.value(QLatin1String("histogram")).toMap().value(QLatin1String("counts")).toMap()
+                    .value(QLatin1String("type")).toString().startsWith(QStringLiteral("u32")));
         QVERIFY(stats.value(QLatin1String("batches")).toArray().at(0).toMap().value(QLatin1String("abs_histogram")).isMap());
+    }
+
+    void identicalCompareArraysAreStoredOnce()
+    {
+        // NVIDIA's hist_* observers keep the same |x| histogram: the packed compare observers
+        // hold it once, the others refer to it, and every observer restores exactly.
+        const ObserverBank::Point& live = m_bank.points.at("block1.add");
+        const QCborMap saved = bankPointToCbor(live);
+        const QCborMap states =
+            QCborValue::fromCbor(qUncompress(saved.value(QLatin1String("compare_packed")).toByteArray())).toMap();
+        auto array = [&](const char* observer, const char* key) {
+            return states.value(QLatin1String(observer)).toMap().value(QLatin1String("arrays")).toMap().value(QLatin1String(key)).toMap();
+        };
+        QVERIFY(array("hist_entropy", "hist_counts").contains(QLatin1String("data")));
+        QVERIFY(array("hist_mse", "hist_counts").contains(QLatin1String("same_as")));
+        QVERIFY(array("hist_percentile", "hist_counts").contains(QLatin1String("same_as")));
+        ObserverBank::Point back = bankPointFromCbor(saved, m_original.point("block1.add")->config, 3);
+        back.restoreCompare();
+        QCOMPARE(back.compare.size(), live.compare.size());
+        for (const auto& [name, observer] : live.compare) {
+            QVERIFY2(same(back.compare.at(name)->result(), observer->result()), name.c_str());
+            QVERIFY2(back.compare.at(name)->saveState().arrays == observer->saveState().arrays, name.c_str());
+        }
+        // A reference to nothing refuses the state instead of inventing an array.
+        QCborMap broken = states;
+        QCborMap mse = broken.value(QLatin1String("hist_mse")).toMap();
+        QCborMap arrays = mse.value(QLatin1String("arrays")).toMap();
+        arrays.insert(QLatin1String("hist_counts"),
+                      QCborMap{{QLatin1String("same_as"), QCborArray{QStringLiteral("hist_mse"), QStringLiteral("nothing")}}});
+        mse.insert(QLatin1String("arrays"), arrays);
+        broken.insert(QLatin1String("hist_mse"), mse);
+        QCborMap damaged = saved;
+        damaged.insert(QLatin1String("compare_packed"), qCompress(broken.toCborValue().toCbor(), 1));
+        ObserverBank::Point refused = bankPointFromCbor(damaged, m_original.point("block1.add")->config, 3);
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, refused.restoreCompare());
+    }
+
+    void longArraysArePlanarAndOlderEncodingsRead()
+    {
+        // Bin edges (evenly spaced floats) and sparse counts, as the histogram observers keep them.
+        std::vector<double> edges, counts(8192, 0.0);
+        for (int i = 0; i <= 4096; ++i)
+            edges.push_back(double(float(i) * (3.7f / 4096.0f)));
+        edges.push_back(-0.0);
+        edges.push_back(double(std::numeric_limits<float>::infinity()));
+        for (size_t i = 0; i < counts.size(); i += 7)
+            counts[i] = double(i % 300);
+        counts[5] = 4294967295.0;
+        for (const auto& [values, type] : {std::make_pair(edges, "f32_delta_planes"), std::make_pair(counts, "u32_planes")}) {
+            const QCborMap packed = numbersToPackedCbor(values);
+            QCOMPARE(packed.value(QLatin1String("type")).toString(), QString::fromLatin1(type));
+            const std::vector<double> back = numbersFromPackedCbor(packed, double(values.size()));
+            QCOMPARE(back.size(), values.size());
+            QVERIFY(std::memcmp(back.data(), values.data(), values.size() * sizeof(double)) == 0);
+        }
+        // Linearly spaced edges take a fraction of their plain zlib size.
+        std::vector<float> plain(edges.begin(), edges.end());
+        const QByteArray plainZlib =
+            qCompress(QByteArray(reinterpret_cast<const char*>(plain.data()), qsizetype(plain.size() * sizeof(float))), 1);
+        const qsizetype planar = numbersToPackedCbor(edges).value(QLatin1String("data")).toByteArray().size();
+        QVERIFY2(planar * 3 < plainZlib.size(), QByteArray(QByteArray::number(planar) + " vs " + QByteArray::number(plainZlib.size())).constData());
+        // Sessions written before the planar types: plain little-endian bytes, zlib or not.
+        QByteArray u32(qsizetype(counts.size() * 4), Qt::Uninitialized);
+        for (size_t i = 0; i < counts.size(); ++i) {
+            const auto v = uint32_t(counts[i]);
+            std::memcpy(u32.data() + i * 4, &v, 4);
+        }
+        const QCborMap older{{QLatin1String("type"), QStringLiteral("u32")}, {QLatin1String("zlib"), true},
+                             {QLatin1String("data"), qCompress(u32, 1)}};
+        QVERIFY(numbersFromPackedCbor(older, double(counts.size())) == counts);
+        const QCborMap olderFloats{{QLatin1String("type"), QStringLiteral("f32")},
+                                   {QLatin1String("data"), QByteArray(reinterpret_cast<const char*>(plain.data()),
+                                                                      qsizetype(plain.size() * sizeof(float)))}};
+        const std::vector<double> floats = numbersFromPackedCbor(olderFloats, double(plain.size()));
+        QVERIFY(std::memcmp(floats.data(), edges.data(), edges.size() * sizeof(double)) == 0);
     }
 
     void stateEncodingIsExact()

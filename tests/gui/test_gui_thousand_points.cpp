@@ -2,7 +2,8 @@
 // calibrates it in compare mode over 30 batches; the session's size, its peak memory and the
 // time to open it are printed; in the GUI, the point table (sorting, filters), switching
 // histograms and the tabs keep every GUI-thread stall under 100 ms (a 5 ms heartbeat measures
-// the largest gap); opening the session is bounded more loosely (see kOpenStallMs).
+// the largest gap); opening the session is bounded more loosely (see kOpenStallMs). The
+// session's size is asserted (<= 100 MB).
 #include "gui_test_support.h"
 #include "../process_test_support.h"
 
@@ -78,6 +79,21 @@ private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(m_dir.isValid());
+        // CALIBSCOPE_THOUSAND_SESSION names a session made earlier: the GUI steps run on it
+        // without the calibration (for working on them; the size is not checked then).
+        const QString reuse = qEnvironmentVariable("CALIBSCOPE_THOUSAND_SESSION");
+        if (!reuse.isEmpty()) {
+            m_session = reuse;
+            cs::ObserverBank bank;
+            QElapsedTimer clock;
+            clock.start();
+            const cs::CalibrationResult result = cs::loadSession(m_session.toStdString(), &bank);
+            qInfo("%s: loadSession %lld ms", qPrintable(reuse), clock.elapsed());
+            m_points = int(result.points.size());
+            for (const auto& p : result.points)
+                m_names << QString::fromStdString(p.name);
+            return;
+        }
         const QString maker = QStringLiteral(CALIBSCOPE_THOUSAND_POINTS_MAKER);
         const auto made = cs::test::runProcess(QStringLiteral("/usr/bin/python3"),
                                                {maker, m_dir.path(), QString::number(kBlocks),
@@ -115,6 +131,11 @@ private Q_SLOTS:
         // every compare observer's retained state (about 1.7 GiB here, most of it the compare
         // observers' per-batch data, and the session written from them), not the data seen.
         QVERIFY2(rssKib > 0 && rssKib < 3 * 1024 * 1024, qPrintable(QString::number(rssKib)));
+        // The session keeps every point's per-batch |x| histograms and the compare observers'
+        // retained states (KL's per-batch histograms with their edges, percentile's per-batch
+        // histograms, the hist_* observers' shared one), each distinct array once, in byte
+        // planes and zlib-compressed.
+        QVERIFY2(sizeMb <= 100.0, qPrintable(QStringLiteral("session %1 MB").arg(sizeMb, 0, 'f', 1)));
         for (const auto& p : result.points)
             m_names << QString::fromStdString(p.name);
     }
@@ -136,9 +157,12 @@ private Q_SLOTS:
                                                    .arg(gap)));
         };
 
-        // Taking over an opened thousand-point session (models, heat map, views) still blocks
-        // the GUI thread for about half a second: bounded here, not yet under kStallMs.
-        constexpr qint64 kOpenStallMs = 2000;
+        // Taking over an opened thousand-point session: the point table's reset (its error
+        // estimates, sorting, the filter lists) and the op table's still take 130-220 ms of
+        // the GUI thread on a loaded 2-core machine (the heat map's estimates follow in
+        // slices, the convergence replay's copy runs on its worker): bounded here, not yet
+        // under kStallMs.
+        constexpr qint64 kOpenStallMs = 400;
         measure("open the session", [&] {
             QSignalSpy opened(window.get(), &MainWindow::sessionOpened);
             window->openSession(m_session);

@@ -357,6 +357,48 @@ private Q_SLOTS:
         QCOMPARE(view.proxy()->mapToSource(view.table()->currentIndex()).row(), 0);
     }
 
+    void heatMapOfManyPointsFillsInSlices()
+    {
+        // More points than are estimated at once: the rows come at once, their cells on later
+        // turns of the event loop, with the numbers a synchronous fill gives.
+        auto many = std::make_shared<cs::CalibrationResult>(guitest::makeWideCompareResult());
+        const std::vector<cs::PointCalibration> base = many->points;
+        many->points.clear();
+        for (int i = 0; many->points.size() <= size_t(ObserverHeatMapModel::kImmediateRows); ++i)
+            for (cs::PointCalibration p : base) {
+                p.name += "_" + std::to_string(i);
+                many->points.push_back(p);
+            }
+        ObserverHeatMapModel reference;
+        reference.setResult(many.get());
+        ObserverHeatMap view;
+        QAbstractItemModelTester tester(view.proxy(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QSignalSpy filled(view.model(), &ObserverHeatMapModel::filled);
+        view.setResult(std::shared_ptr<const cs::CalibrationResult>(many));
+        QCOMPARE(view.model()->rowCount(), int(many->points.size()));
+        QCOMPARE(view.model()->columnCount(), reference.columnCount());
+        QVERIFY(view.model()->isFilling());
+        QVERIFY(filled.wait(10000));
+        QVERIFY(!view.model()->isFilling());
+        auto sameCells = [&] {
+            for (int row = 0; row < reference.rowCount(); ++row)
+                for (int column = 1; column < reference.columnCount(); ++column) {
+                    const double a = reference.l2(row, column), b = view.model()->l2(row, column);
+                    if (!(a == b || (std::isnan(a) && std::isnan(b))))
+                        return false;
+                }
+            return true;
+        };
+        QVERIFY(sameCells());
+        // The same points again (an edit): no reset, the numbers stay until recomputed.
+        QSignalSpy reset(view.model(), &QAbstractItemModel::modelReset);
+        view.setResult(std::shared_ptr<const cs::CalibrationResult>(many));
+        QCOMPARE(reset.count(), 0);
+        QVERIFY(sameCells());
+        QVERIFY(filled.wait(10000));
+        QVERIFY(sameCells());
+    }
+
     void heatMapEmptyStates()
     {
         ObserverHeatMap view;
