@@ -45,9 +45,8 @@ QColor rowColor(const std::string& label)
 
 } // namespace
 
-AccuracyView::AccuracyView(QWidget* parent) : QWidget(parent)
+AccuracyView::AccuracyView(QWidget* parent) : EvaluationView(QStringLiteral("accuracyStale"), parent)
 {
-    m_banner = new StaleBanner(QStringLiteral("accuracyStale"), this);
 
     m_imagesLabel = new QLabel(this);
     m_images = new QSpinBox(this);
@@ -195,10 +194,6 @@ void AccuracyView::setProgress(const QString& text, int done, int total)
 }
 
 void AccuracyView::setStale(bool stale) { setStaleness(stale ? Staleness::PlanChanged : Staleness::Current); }
-
-void AccuracyView::setStaleness(Staleness staleness) { m_banner->setStaleness(staleness); }
-
-bool AccuracyView::isStale() const { return m_banner->isStale(); }
 
 void AccuracyView::setMaxImages(int images) { m_images->setValue(images); }
 int AccuracyView::maxImages() const { return m_images->value(); }

@@ -1,8 +1,5 @@
 #pragma once
-#include "core/evaluation.h"
-#include "widgets/stale_banner.h"
-
-#include <QWidget>
+#include "widgets/evaluation_view.h"
 
 class QCheckBox;
 class QCustomPlot;
@@ -19,7 +16,7 @@ namespace cs::ui {
 // observer, the plan before and after its last repair) with a bar chart of the headline metric, and the controls to run an evaluation.
 // The buttons only ask (evaluateRequested / cancelRequested): the owner runs the job and
 // reports back through setRunning, setProgress and setEvaluation.
-class AccuracyView : public QWidget {
+class AccuracyView : public EvaluationView {
     Q_OBJECT
 public:
     enum Column { Label, Top1, Top5, Agreement, OutputSqnr, Cosine, Delta, ColumnCount };
@@ -30,17 +27,14 @@ public:
 
     explicit AccuracyView(QWidget* parent = nullptr);
 
-    void setEvaluation(const EvaluationResult& evaluation);
-    void clear();
-    bool hasEvaluation() const { return m_hasEvaluation; }
+    void setEvaluation(const EvaluationResult& evaluation) override;
+    void clear() override;
 
     void setRunning(bool running);
     bool isRunning() const { return m_running; }
     void setProgress(const QString& text, int done, int total);
     // Stale = the plan changed since the evaluation; setStaleness says what changed.
     void setStale(bool stale);
-    void setStaleness(Staleness staleness);
-    bool isStale() const;
     // 0 = the whole validation set.
     void setMaxImages(int images);
     int maxImages() const;
@@ -55,7 +49,6 @@ public:
     QSpinBox* imagesBox() const { return m_images; }
     QCheckBox* sensitivityBox() const { return m_sensitivity; }
     QProgressBar* progressBar() const { return m_progress; }
-    QLabel* staleBanner() const { return m_banner; }
     QString summaryText() const;
     // Warnings about the evaluation's data, under the summary (the owner knows them: the
     // calibration's preprocessing, the number of classes).
@@ -73,11 +66,9 @@ private:
     void rebuildChart();
 
     EvaluationResult m_evaluation;
-    bool m_hasEvaluation = false;
     bool m_running = false;
     int m_bars = 0;
 
-    StaleBanner* m_banner;
     QLabel* m_imagesLabel;
     QSpinBox* m_images;
     QCheckBox* m_sensitivity;

@@ -29,9 +29,8 @@ bool finite(double v) { return std::isfinite(v); }
 
 } // namespace
 
-ErrorPropagationView::ErrorPropagationView(QWidget* parent) : QWidget(parent)
+ErrorPropagationView::ErrorPropagationView(QWidget* parent) : EvaluationView(QStringLiteral("propagationStale"), parent)
 {
-    m_banner = new StaleBanner(QStringLiteral("propagationStale"), this);
     m_title = makeTextLabel(this, QStringLiteral("propagationTitle"));
 
     m_plot = makePlot(this, QStringLiteral("propagationPlot"), 70);
@@ -130,8 +129,6 @@ void ErrorPropagationView::setEvaluation(const EvaluationResult& evaluation)
     m_drops = sqnrDrops(m_points);
     rebuild();
 }
-
-void ErrorPropagationView::setStaleness(Staleness staleness) { m_banner->setStaleness(staleness); }
 
 void ErrorPropagationView::clear()
 {

@@ -1,10 +1,8 @@
 #pragma once
-#include "core/evaluation.h"
-#include "widgets/stale_banner.h"
+#include "widgets/evaluation_view.h"
 
 #include <QPoint>
 #include <QStringList>
-#include <QWidget>
 
 #include <vector>
 
@@ -20,7 +18,7 @@ namespace cs::ui {
 // Local and accumulated SQNR along the op order: local = only this point quantized (how much
 // error the point itself makes), accumulated = everything up to it quantized (how much has
 // piled up). Where the accumulated curve steps down is where error enters the network.
-class ErrorPropagationView : public QWidget {
+class ErrorPropagationView : public EvaluationView {
     Q_OBJECT
 public:
     // One step of the accumulated SQNR from a point to the next in op order.
@@ -39,12 +37,8 @@ public:
 
     explicit ErrorPropagationView(QWidget* parent = nullptr);
 
-    void setEvaluation(const EvaluationResult& evaluation);
-    void clear();
-    // The banner over the chart when the evaluation no longer describes the plan or data.
-    void setStaleness(Staleness staleness);
-    bool isStale() const { return m_banner->isStale(); }
-    QLabel* staleBanner() const { return m_banner; }
+    void setEvaluation(const EvaluationResult& evaluation) override;
+    void clear() override;
     void setCurrentPoint(const QString& point);
     QString currentPoint() const { return m_current; }
 
@@ -85,13 +79,11 @@ private:
     std::vector<PointEvaluation> m_points;
     QStringList m_names;
     std::vector<Step> m_drops;
-    bool m_hasEvaluation = false;
     QString m_current;
     double m_top = 0;
     QPoint m_pressPos;
     bool m_pressed = false;
 
-    StaleBanner* m_banner;
     QLabel* m_title;
     QCustomPlot* m_plot;
     QCPGraph* m_local = nullptr;

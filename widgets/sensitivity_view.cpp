@@ -20,9 +20,8 @@
 
 namespace cs::ui {
 
-SensitivityView::SensitivityView(QWidget* parent) : QWidget(parent)
+SensitivityView::SensitivityView(QWidget* parent) : EvaluationView(QStringLiteral("sensitivityStale"), parent)
 {
-    m_banner = new StaleBanner(QStringLiteral("sensitivityStale"), this);
     m_hint = makeTextLabel(this, QStringLiteral("sensitivityHint"));
 
     m_table = makeResultTable(this, QStringLiteral("sensitivityTable"), ColumnCount, 4);
@@ -102,8 +101,6 @@ void SensitivityView::setEvaluation(const EvaluationResult& evaluation)
     m_hasEvaluation = true;
     rebuild();
 }
-
-void SensitivityView::setStaleness(Staleness staleness) { m_banner->setStaleness(staleness); }
 
 void SensitivityView::clear()
 {

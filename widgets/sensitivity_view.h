@@ -1,9 +1,7 @@
 #pragma once
-#include "core/evaluation.h"
-#include "widgets/stale_banner.h"
+#include "widgets/evaluation_view.h"
 
 #include <QStringList>
-#include <QWidget>
 
 class QComboBox;
 class QCustomPlot;
@@ -17,7 +15,7 @@ namespace cs::ui {
 // Per-point sensitivity, most sensitive first: how much the headline metric drops when only
 // that point is quantized. A table, a bar chart of the worst points, and one action that asks
 // to protect the worst N (keep them in float or give them 16 bits).
-class SensitivityView : public QWidget {
+class SensitivityView : public EvaluationView {
     Q_OBJECT
 public:
     enum Column { Rank, Point, Drop, OnlyThis, OutputSqnr, ColumnCount };
@@ -28,12 +26,8 @@ public:
 
     explicit SensitivityView(QWidget* parent = nullptr);
 
-    void setEvaluation(const EvaluationResult& evaluation);
-    void clear();
-    // The banner over the ranking when the evaluation no longer describes the plan or data.
-    void setStaleness(Staleness staleness);
-    bool isStale() const { return m_banner->isStale(); }
-    QLabel* staleBanner() const { return m_banner; }
+    void setEvaluation(const EvaluationResult& evaluation) override;
+    void clear() override;
 
     // The first `n` points of the ranking.
     QStringList worstPoints(int n) const;
@@ -59,10 +53,8 @@ private:
 
     std::vector<SensitivityEntry> m_entries;
     bool m_hasLabels = false;
-    bool m_hasEvaluation = false;
     int m_bars = 0;
 
-    StaleBanner* m_banner;
     QLabel* m_hint;
     QTableWidget* m_table;
     QCustomPlot* m_plot;

@@ -4,6 +4,7 @@
 #include "widgets/plot_style.h"
 #include "widgets/qcustomplot_wrapper.h"
 #include "widgets/repair_weight_change.h"
+#include "widgets/table_items.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -26,14 +27,29 @@ QVector<double> toVector(const std::vector<float>& values)
     return out;
 }
 
+// A column filling `owner` edge to edge.
+QVBoxLayout* edgeToEdgeColumn(QWidget* owner)
+{
+    auto* column = new QVBoxLayout(owner);
+    column->setContentsMargins(0, 0, 0, 0);
+    return column;
+}
+
+// Two widgets sharing a row equally, edge to edge.
+QHBoxLayout* sideBySide(QWidget* left, QWidget* right)
+{
+    auto* row = new QHBoxLayout;
+    row->setContentsMargins(0, 0, 0, 0);
+    row->addWidget(left, 1);
+    row->addWidget(right, 1);
+    return row;
+}
+
 } // namespace
 
 WeightsView::WeightsView(QWidget* parent) : QWidget(parent)
 {
-    m_title = new QLabel(this);
-    m_title->setObjectName(QStringLiteral("weightsTitle"));
-    m_title->setTextFormat(Qt::PlainText);
-    m_title->setWordWrap(true);
+    m_title = makeTextLabel(this, QStringLiteral("weightsTitle"));
     m_show = new QComboBox(this);
     m_show->setObjectName(QStringLiteral("weightsShow"));
     m_show->addItem(tr("After BN folding"), int(Show::Folded));
@@ -41,33 +57,21 @@ WeightsView::WeightsView(QWidget* parent) : QWidget(parent)
     m_show->addItem(tr("Both"), int(Show::Both));
     m_show->setCurrentIndex(int(Show::Both));
 
-    m_plot = new QCustomPlot(this);
-    m_plot->setObjectName(QStringLiteral("weightsPlot"));
-    m_plot->setMinimumHeight(80);
-    m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
-    m_plot->axisRect()->setRangeZoom(Qt::Horizontal);
-    m_plot->axisRect()->setRangeDrag(Qt::Horizontal);
+    m_plot = makePlot(this, QStringLiteral("weightsPlot"), 80);
+    panAndZoomHorizontally(m_plot);
     m_plot->xAxis->setLabel(tr("output channel"));
     m_plot->yAxis->setLabel(tr("weight min / max"));
     m_plot->yAxis2->setLabel(tr("scale"));
     m_plot->yAxis2->setVisible(true);
-    m_plot->legend->setVisible(true);
-    QFont legendFont = font();
-    legendFont.setPointSizeF(legendFont.pointSizeF() * 0.85);
-    m_plot->legend->setFont(legendFont);
+    showCompactLegend(m_plot, font());
     m_plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
     applyPlotTheme(m_plot);
 
     // The repair's plots: side by side under the ranges, only for a repaired layer.
     m_repairRow = new QWidget(this);
-    m_repairTitle = new QLabel(m_repairRow);
-    m_repairTitle->setObjectName(QStringLiteral("weightsRepairTitle"));
-    m_repairTitle->setTextFormat(Qt::PlainText);
-    m_repairTitle->setWordWrap(true);
+    m_repairTitle = makeTextLabel(m_repairRow, QStringLiteral("weightsRepairTitle"));
     const auto smallPlot = [this](const QString& name) {
-        auto* plot = new QCustomPlot(m_repairRow);
-        plot->setObjectName(name);
-        plot->setMinimumHeight(80);
+        auto* plot = makePlot(m_repairRow, name, 80);
         QFont legendFont = font();
         legendFont.setPointSizeF(legendFont.pointSizeF() * 0.85);
         plot->legend->setFont(legendFont);
@@ -77,28 +81,18 @@ WeightsView::WeightsView(QWidget* parent) : QWidget(parent)
     };
     m_shiftPlot = smallPlot(QStringLiteral("weightsBiasShift"));
     m_histPlot = smallPlot(QStringLiteral("weightsRepairHistogram"));
-    auto* plots = new QHBoxLayout;
-    plots->setContentsMargins(0, 0, 0, 0);
-    plots->addWidget(m_shiftPlot, 1);
-    plots->addWidget(m_histPlot, 1);
-    auto* repairLayout = new QVBoxLayout(m_repairRow);
-    repairLayout->setContentsMargins(0, 0, 0, 0);
+    auto* repairLayout = edgeToEdgeColumn(m_repairRow);
     repairLayout->addWidget(m_repairTitle);
-    repairLayout->addLayout(plots, 1);
+    repairLayout->addLayout(sideBySide(m_shiftPlot, m_histPlot), 1);
     m_repairRow->hide();
 
     auto* bar = new QHBoxLayout;
     bar->addWidget(m_title, 1);
     bar->addWidget(m_show);
-    // Beside the ranges, not under them: the inspector is short on a laptop screen.
-    auto* plotsRow = new QHBoxLayout;
-    plotsRow->setContentsMargins(0, 0, 0, 0);
-    plotsRow->addWidget(m_plot, 1);
-    plotsRow->addWidget(m_repairRow, 1);
-    auto* layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
+    auto* layout = edgeToEdgeColumn(this);
     layout->addLayout(bar);
-    layout->addLayout(plotsRow, 1);
+    // Beside the ranges, not under them: the inspector is short on a laptop screen.
+    layout->addLayout(sideBySide(m_plot, m_repairRow), 1);
 
     connect(m_show, &QComboBox::currentIndexChanged, this, &WeightsView::rebuild);
     setWeight(nullptr);

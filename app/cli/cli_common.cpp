@@ -1,5 +1,7 @@
 #include "cli/cli_common.h"
 
+#include "core/dataset/dataset_spec.h"
+
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
@@ -31,6 +33,30 @@ QCommandLineOption option(const char* name, const char* help, const char* value,
 QCommandLineOption threadsOption()
 {
     return option("threads", "LibTorch threads (default: all cores).", "N", "0");
+}
+
+void DataOptions::addTo(QCommandLineParser& parser, bool withLabels) const
+{
+    parser.addOptions({path, format});
+    if (withLabels)
+        parser.addOption(labels);
+    parser.addOptions({start, count});
+}
+
+bool DataOptions::readWindow(const QCommandLineParser& parser, cs::DatasetSpec& spec) const
+{
+    bool okStart = false, okCount = false;
+    spec.start = parser.value(start).toLongLong(&okStart);
+    spec.count = parser.value(count).toLongLong(&okCount);
+    return okStart && okCount;
+}
+
+void DataOptions::readSource(const QCommandLineParser& parser, cs::DatasetSpec& spec, bool withLabels) const
+{
+    spec.format = cs::parseDatasetFormat(parser.value(format).toStdString());
+    spec.path = parser.value(path).toStdString();
+    if (withLabels)
+        spec.labelsPath = parser.value(labels).toStdString();
 }
 
 bool parseOrExplain(QCommandLineParser& parser, const QString& command, const QStringList& arguments,

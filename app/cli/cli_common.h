@@ -6,6 +6,10 @@
 #include <string>
 #include <vector>
 
+namespace cs {
+struct DatasetSpec;
+}
+
 namespace cli {
 
 // Exit codes of FORMATS.md.
@@ -29,12 +33,24 @@ QCommandLineOption option(const char* name, const char* help, const char* value 
 // --threads N as the commands that run LibTorch declare it (default 0, all cores).
 QCommandLineOption threadsOption();
 
-// The options that pick the part of a dataset a command reads, alike in every such command.
+// The options that pick the data a command reads and the part of it used, alike in every
+// such command; --data's help and value name are the command's own.
 struct DataOptions {
+    DataOptions() = default;
+    DataOptions(const char* help, const char* valueName) : path(option("data", help, valueName)) {}
+
+    QCommandLineOption path = option("data", "Data: image folder, IDX file, .npy or .pt tensor.", "PATH");
     QCommandLineOption format = option("data-format", "auto, imagefolder, idx, npy or pt (default auto).", "FORMAT", "auto");
     QCommandLineOption labels = option("labels", "Labels file for .npy/.pt/IDX data (default: beside the data).", "PATH");
     QCommandLineOption start = option("start", "First sample used (default 0).", "N", "0");
     QCommandLineOption count = option("count", "Samples used from --start (default all).", "N", "-1");
+
+    // --data and the options above in this order (--labels only `withLabels`).
+    void addTo(QCommandLineParser& parser, bool withLabels = true) const;
+    // --start and --count into `spec`; false when either is not an integer.
+    bool readWindow(const QCommandLineParser& parser, cs::DatasetSpec& spec) const;
+    // --data, --data-format and (`withLabels`) --labels into `spec`.
+    void readSource(const QCommandLineParser& parser, cs::DatasetSpec& spec, bool withLabels = true) const;
 };
 
 // "calibscope-cli: <message>" on stderr, one line.

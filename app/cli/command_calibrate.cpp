@@ -48,8 +48,7 @@ int runCalibrate(const QStringList& arguments)
         "Run a calibration dataset through a TorchScript model and save every point's statistics and "
         "quantization parameters in a session file."));
     const auto model = option("model", "TorchScript model file.", "M.pt");
-    const auto data = option("data", "Calibration data: image folder, IDX file, .npy or .pt tensor.", "PATH");
-    const DataOptions dataOptions;
+    const DataOptions data("Calibration data: image folder, IDX file, .npy or .pt tensor.", "PATH");
     const auto sample = option("sample", "A seeded random subset of N samples of the --start/--count window, in random "
                                       "order (default: all of the window in file order).", "N");
     const auto seed = option("seed", "Seed of --sample (default 0).", "S", "0");
@@ -72,24 +71,24 @@ int runCalibrate(const QStringList& arguments)
     const auto session = option("session", "Output session file.", "OUT.cscope");
     const auto threads = threadsOption();
     const auto quiet = option("quiet", "No progress bar.");
-    parser.addOptions({model, data, dataOptions.format, dataOptions.start, dataOptions.count, sample, seed, preprocess,
-                       batchSize, numBatches, actObserver, actParam, weightObserver, dtype, qscheme, narrow, pow2,
+    parser.addOption(model);
+    data.addTo(parser, false);
+    parser.addOptions({sample, seed, preprocess, batchSize, numBatches, actObserver, actParam, weightObserver, dtype, qscheme, narrow, pow2,
                        overrides, compare, perOp, session, threads, quiet});
     int exitCode = Ok;
-    if (!parseOrExplain(parser, QStringLiteral("calibrate"), arguments, exitCode, {&model, &data, &session}))
+    if (!parseOrExplain(parser, QStringLiteral("calibrate"), arguments, exitCode, {&model, &data.path, &session}))
         return exitCode;
 
     cs::CalibrationConfig config;
     config.modelPath = parser.value(model).toStdString();
     config.mode = parser.isSet(perOp) ? cs::PointMode::PerOp : cs::PointMode::Deployment;
     config.compareObservers = parser.isSet(compare);
-    bool ok1 = false, ok2 = false, ok3 = false, ok4 = false, ok5 = false;
+    bool ok1 = false, ok2 = false, ok3 = false;
     config.batchSize = parser.value(batchSize).toInt(&ok1);
     config.numBatches = parser.value(numBatches).toInt(&ok2);
     config.threads = parser.value(threads).toInt(&ok3);
-    config.data.start = parser.value(dataOptions.start).toLongLong(&ok4);
-    config.data.count = parser.value(dataOptions.count).toLongLong(&ok5);
-    if (!ok1 || !ok2 || !ok3 || !ok4 || !ok5 || config.batchSize <= 0 || config.numBatches == 0
+    const bool ok4 = data.readWindow(parser, config.data);
+    if (!ok1 || !ok2 || !ok3 || !ok4 || config.batchSize <= 0 || config.numBatches == 0
         || config.numBatches < -1 || config.threads < 0 || config.data.start < 0) {
         printError("calibrate: --batch-size, --num-batches, --threads, --start and --count take integers "
                    "(batch size > 0, num-batches > 0 or -1)");
@@ -136,8 +135,7 @@ int runCalibrate(const QStringList& arguments)
         return BadUsage;
     }
 
-    config.data.format = cs::parseDatasetFormat(parser.value(dataOptions.format).toStdString());
-    config.data.path = parser.value(data).toStdString();
+    data.readSource(parser, config.data, false);
     if (parser.isSet(preprocess))
         config.data.preprocess = cs::loadPreprocessFile(parser.value(preprocess).toStdString());
     cs::OverridesFile overridesFile;

@@ -83,8 +83,7 @@ int runCheck(const QStringList& arguments)
         "is current and was made on the same data) and test each given criterion. Exit 0 when all hold, 3 when "
         "one fails, 1 on an input error, 2 on bad usage (also: a top-1 criterion on data without labels)."));
     const auto session = option("session", "Calibration session.", "S.cscope");
-    const auto data = option("data", "Validation data.", "VAL_PATH");
-    const DataOptions dataOptions;
+    const DataOptions data("Validation data.", "VAL_PATH");
     const auto maxBatches = option("max-batches", "Batches to evaluate; -1 = all (default).", "N", "-1");
     const auto batchSize = option("batch-size", "Images per batch (default 64).", "N", "64");
     const auto minTop1 = option("min-top1", "The plan's top-1 accuracy must be at least X percent.", "X");
@@ -95,8 +94,9 @@ int runCheck(const QStringList& arguments)
     const auto junit = option("junit", "Also write the criteria as JUnit XML.", "OUT.xml");
     const auto threads = threadsOption();
     const auto quiet = option("quiet", "No progress bar.");
-    parser.addOptions({session, data, dataOptions.format, dataOptions.labels, dataOptions.start, dataOptions.count,
-                       maxBatches, batchSize, minTop1, maxDrop, minSqnr, maxUnsettled, junit, threads, quiet});
+    parser.addOption(session);
+    data.addTo(parser);
+    parser.addOptions({maxBatches, batchSize, minTop1, maxDrop, minSqnr, maxUnsettled, junit, threads, quiet});
     int exitCode = Ok;
     if (!parseOrExplain(parser, QStringLiteral("check"), arguments, exitCode, {&session}))
         return exitCode;
@@ -105,11 +105,11 @@ int runCheck(const QStringList& arguments)
         return BadUsage;
     }
     const bool needsEvaluation = parser.isSet(minTop1) || parser.isSet(maxDrop) || parser.isSet(minSqnr);
-    if (needsEvaluation && !parser.isSet(data)) {
+    if (needsEvaluation && !parser.isSet(data.path)) {
         printError("check: --data is required for --min-top1, --max-drop and --min-output-sqnr");
         return BadUsage;
     }
-    bool ok[9] = {true, true, true, true, true, true, true, true, true};
+    bool ok[8] = {true, true, true, true, true, true, true, true};
     double top1Min = 0, dropMax = 0, sqnrMin = 0;
     int unsettledMax = 0;
     if (parser.isSet(minTop1))
@@ -124,8 +124,7 @@ int runCheck(const QStringList& arguments)
     config.maxBatches = parser.value(maxBatches).toInt(&ok[4]);
     config.batchSize = parser.value(batchSize).toInt(&ok[5]);
     config.threads = parser.value(threads).toInt(&ok[6]);
-    config.data.start = parser.value(dataOptions.start).toLongLong(&ok[7]);
-    config.data.count = parser.value(dataOptions.count).toLongLong(&ok[8]);
+    ok[7] = data.readWindow(parser, config.data);
     for (bool good : ok)
         if (!good) {
             printError("check: the criteria take numbers; --max-unsettled, --max-batches, --batch-size, --threads, "
@@ -147,9 +146,7 @@ int runCheck(const QStringList& arguments)
     const std::string sessionPath = parser.value(session).toStdString();
     const cs::CalibrationResult calibration = cs::loadSession(sessionPath);
     if (needsEvaluation) {
-        config.data.format = cs::parseDatasetFormat(parser.value(dataOptions.format).toStdString());
-        config.data.path = parser.value(data).toStdString();
-        config.data.labelsPath = parser.value(dataOptions.labels).toStdString();
+        data.readSource(parser, config.data);
         // The session's preprocessing, but validation samples are read as they are: a flip
         // is a choice about calibration data.
         config.data.preprocess = calibration.config.data.preprocess;

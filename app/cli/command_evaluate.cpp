@@ -63,8 +63,7 @@ int runEvaluate(const QStringList& arguments)
         "Run validation data through the float and the fake-quantized model of a session: per-point error "
         "(local and accumulated), accuracy per observer, per-point sensitivity and an automatic plan."));
     const auto session = option("session", "Calibration session.", "S.cscope");
-    const auto data = option("data", "Validation data (labels give accuracy; without, output agreement).", "VAL_PATH");
-    const DataOptions dataOptions;
+    const DataOptions data("Validation data (labels give accuracy; without, output agreement).", "VAL_PATH");
     const auto preprocess = option("preprocess", "Preprocessing JSON (default: the session's).", "PRE.json");
     const auto observers = option("observers", "Accuracy-table observers: all or NAME,NAME (default all).", "LIST", "all");
     const auto maxBatches = option("max-batches", "Batches to evaluate; -1 = all (default).", "N", "-1");
@@ -79,24 +78,24 @@ int runEvaluate(const QStringList& arguments)
     const auto quiet = option("quiet", "No progress bar and no summary.");
     const auto noSave = option("no-save", "Do not store the evaluation in the session (default: the session file is "
                                        "rewritten with it, replacing an earlier one).");
-    parser.addOptions({session, data, dataOptions.format, dataOptions.labels, dataOptions.start, dataOptions.count,
-                       preprocess, observers, maxBatches, batchSize, noSensitivity, allButOne, report, sweepPercentiles,
+    parser.addOption(session);
+    data.addTo(parser);
+    parser.addOptions({preprocess, observers, maxBatches, batchSize, noSensitivity, allButOne, report, sweepPercentiles,
                        sweepBins, threads, noSave, quiet});
     int exitCode = Ok;
     if (!parseOrExplain(parser, QStringLiteral("evaluate"), arguments, exitCode))
         return exitCode;
-    if (!parser.isSet(session) || !parser.isSet(data)) {
+    if (!parser.isSet(session) || !parser.isSet(data.path)) {
         printError("evaluate: --session and --data are required");
         return BadUsage;
     }
     cs::EvaluationConfig config;
-    bool ok[5] = {};
+    bool ok[4] = {};
     config.maxBatches = parser.value(maxBatches).toInt(&ok[0]);
     config.batchSize = parser.value(batchSize).toInt(&ok[1]);
     config.threads = parser.value(threads).toInt(&ok[2]);
-    config.data.start = parser.value(dataOptions.start).toLongLong(&ok[3]);
-    config.data.count = parser.value(dataOptions.count).toLongLong(&ok[4]);
-    if (!ok[0] || !ok[1] || !ok[2] || !ok[3] || !ok[4] || config.batchSize <= 0 || config.maxBatches == 0
+    ok[3] = data.readWindow(parser, config.data);
+    if (!ok[0] || !ok[1] || !ok[2] || !ok[3] || config.batchSize <= 0 || config.maxBatches == 0
         || config.maxBatches < -1 || config.threads < 0 || config.data.start < 0) {
         printError("evaluate: --max-batches, --batch-size, --threads, --start and --count take integers");
         return BadUsage;
@@ -131,9 +130,7 @@ int runEvaluate(const QStringList& arguments)
     const FileStamp before = fileStamp(sessionPath);
     cs::ObserverBank bank; // written back with the session
     cs::CalibrationResult calibration = cs::loadSession(sessionPath, &bank);
-    config.data.format = cs::parseDatasetFormat(parser.value(dataOptions.format).toStdString());
-    config.data.path = parser.value(data).toStdString();
-    config.data.labelsPath = parser.value(dataOptions.labels).toStdString();
+    data.readSource(parser, config.data);
     config.data.preprocess = parser.isSet(preprocess)
                                  ? cs::loadPreprocessFile(parser.value(preprocess).toStdString())
                                  : calibration.config.data.preprocess;

@@ -206,16 +206,14 @@ void AnalysisPage::refreshEvaluationViews()
     m_heatMap->setResult(m_document->sharedResult());
     const auto evaluation = m_document->evaluation();
     if (!evaluation) {
-        m_accuracy->clear();
+        for (ui::EvaluationView* view : evaluationViews())
+            view->clear();
         m_accuracy->setDataNotes({});
-        m_sensitivity->clear();
-        m_propagation->clear();
         return;
     }
-    m_accuracy->setEvaluation(*evaluation);
+    for (ui::EvaluationView* view : evaluationViews())
+        view->setEvaluation(*evaluation);
     m_accuracy->setDataNotes(dataNotes(*evaluation));
-    m_sensitivity->setEvaluation(*evaluation);
-    m_propagation->setEvaluation(*evaluation);
     m_propagation->setCurrentPoint(m_views.pointTable->currentPoint());
     updateStaleness();
 }
@@ -228,9 +226,13 @@ void AnalysisPage::updateStaleness()
         staleness = ui::Staleness::PlanChanged;
     else if (evaluation && m_data->hasValidation() && evaluation->data != m_data->validation())
         staleness = ui::Staleness::DataChanged;
-    m_accuracy->setStaleness(staleness);
-    m_sensitivity->setStaleness(staleness);
-    m_propagation->setStaleness(staleness);
+    for (ui::EvaluationView* view : evaluationViews())
+        view->setStaleness(staleness);
+}
+
+std::array<ui::EvaluationView*, 3> AnalysisPage::evaluationViews() const
+{
+    return {m_accuracy, m_sensitivity, m_propagation};
 }
 
 void AnalysisPage::showPoint(const QString& point)

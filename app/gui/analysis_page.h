@@ -7,6 +7,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <array>
 #include <memory>
 
 class QTabWidget;
@@ -21,6 +22,7 @@ namespace cs::ui {
 class AccuracyView;
 class CompareView;
 class ErrorPropagationView;
+class EvaluationView;
 class HistogramView;
 class JobProgress;
 class ObserverHeatMap;
@@ -105,6 +107,8 @@ private:
     void connectViews();
     void connectJobs();
     void refreshEvaluationViews();
+    // The views that show the document's evaluation as a whole.
+    std::array<ui::EvaluationView*, 3> evaluationViews() const;
     void showStage(cs::EvaluationStage stage, std::shared_ptr<const cs::EvaluationResult> sofar);
     // What the accuracy view warns about: validation preprocessing unlike the calibration's,
     // a float accuracy near chance on labelled data.

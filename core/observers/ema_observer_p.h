@@ -6,10 +6,14 @@
 // rebuild the per-batch values out of its own retained statistics - is an exact replay.
 
 #include "core/observers/observer.h"
+#include "core/observers/observer_factories_p.h"
 #include "core/observers/observer_state_io_p.h"
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 namespace cs::obs::detail {
@@ -131,5 +135,62 @@ protected:
         adoptHistory(readHistory(r, static_cast<std::size_t>(r.batches()), historyWidth(r)));
     }
 };
+
+// An EmaObserver whose per-batch values come from retained statistics, one `Stats` per batch
+// (or per interval): a retune recomputes every value from them with the new parameters.
+template <typename Stats>
+class StatsEmaObserver : public EmaObserver {
+protected:
+    using EmaObserver::EmaObserver;
+
+    // The (min, max) that one entry of statistics gives under the current parameters.
+    virtual Current current(const Stats& s) const = 0;
+
+    void pushStats(Stats s) {
+        stats_.push_back(std::move(s));
+        pushCurrent(current(stats_.back()));
+    }
+    void rebuildHistory() override {
+        history_.clear();
+        for (const Stats& s : stats_) history_.push_back(current(s));
+    }
+    void resetState() override {
+        EmaObserver::resetState();
+        stats_.clear();
+    }
+    // Adopts statistics read from a state and recomputes everything derived from them.
+    void adoptStats(std::vector<Stats> stats) {
+        stats_ = std::move(stats);
+        rebuildHistory();
+        replay();
+    }
+
+    std::vector<Stats> stats_;
+};
+
+// One batch's range per channel (one for a per-tensor spec): pick(x, n, lo, hi) gives the
+// (min, max) of the n values x whose aminmax is [lo, hi]. NaN marks a channel without values.
+template <typename Pick>
+EmaObserver::Current rangeOfEachChannel(const FiniteBatch& b, bool perChannel, Pick pick) {
+    EmaObserver::Current c;
+    if (!perChannel) {
+        float lo, hi;
+        aminmax(b, lo, hi);
+        const std::pair<float, float> r = pick(b.data, b.size, lo, hi);
+        c.min = {r.first};
+        c.max = {r.second};
+        return c;
+    }
+    const std::size_t nc = b.channelData.size();
+    c.min.assign(nc, std::numeric_limits<float>::quiet_NaN());
+    c.max.assign(nc, std::numeric_limits<float>::quiet_NaN());
+    for (std::size_t k = 0; k < nc; ++k)
+        if (b.channelSize[k] > 0) {
+            float lo, hi;
+            aminmax(b.channelData[k], b.channelSize[k], lo, hi);
+            std::tie(c.min[k], c.max[k]) = pick(b.channelData[k], b.channelSize[k], lo, hi);
+        }
+    return c;
+}
 
 }  // namespace cs::obs::detail

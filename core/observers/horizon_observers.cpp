@@ -7,17 +7,13 @@
 #include "core/observers/mse_search.h"
 #include "core/observers/observer_factories_p.h"
 #include "core/observers/quant_math.h"
+#include "core/observers/range_search_p.h"
 
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <limits>
 
 namespace cs::obs::detail {
-
-namespace {
-constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
-}
 
 void EmaObserver::computeResult(ObserverResult& r) const {
     if (min_.empty()) {
@@ -43,37 +39,24 @@ namespace {
 
 // Per-channel (or whole-tensor) aminmax of one batch; NaN marks an empty channel.
 EmaObserver::Current batchMinMax(const FiniteBatch& b, bool perChannel) {
-    EmaObserver::Current c;
-    if (!perChannel) {
-        float mn, mx;
-        aminmax(b, mn, mx);
-        c.min = {mn};
-        c.max = {mx};
-        return c;
-    }
-    const std::size_t nc = b.channelData.size();
-    c.min.assign(nc, kNaN);
-    c.max.assign(nc, kNaN);
-    for (std::size_t k = 0; k < nc; ++k)
-        if (b.channelSize[k] > 0) aminmax(b.channelData[k], b.channelSize[k], c.min[k], c.max[k]);
-    return c;
+    return rangeOfEachChannel(b, perChannel, [](const float*, std::size_t, float lo, float hi) {
+        return std::pair<float, float>(lo, hi);
+    });
 }
 
 // ---------------------------------------------------------------------------------------
-class MinMaxObserver : public HistoryObserver {
+class MinMaxObserver : public Cloneable<MinMaxObserver, HistoryObserver> {
 public:
-    MinMaxObserver(const ParamMap& p, const QuantSpec& s) : HistoryObserver("min_max", p, s) {}
-    std::unique_ptr<Observer> clone() const override { return std::make_unique<MinMaxObserver>(*this); }
+    MinMaxObserver(const ParamMap& p, const QuantSpec& s) : Cloneable("min_max", p, s) {}
 
 protected:
     void observeFinite(const FiniteBatch& b) override { pushCurrent(batchMinMax(b, spec().perChannel())); }
 };
 
 // ---------------------------------------------------------------------------------------
-class ClipObserver : public HistoryObserver {
+class ClipObserver : public Cloneable<ClipObserver, HistoryObserver> {
 public:
-    ClipObserver(const ParamMap& p, const QuantSpec& s) : HistoryObserver("clip", p, s) {}
-    std::unique_ptr<Observer> clone() const override { return std::make_unique<ClipObserver>(*this); }
+    ClipObserver(const ParamMap& p, const QuantSpec& s) : Cloneable("clip", p, s) {}
 
 protected:
     void observeFinite(const FiniteBatch& b) override { pushCurrent(batchMinMax(b, spec().perChannel())); }
@@ -86,15 +69,16 @@ protected:
 };
 
 // ---------------------------------------------------------------------------------------
-class ClipStdObserver : public EmaObserver {
+struct ClipStdStats {
+    float min, max, mean, std;
+};
+
+class ClipStdObserver : public Cloneable<ClipStdObserver, StatsEmaObserver<ClipStdStats>> {
 public:
-    ClipStdObserver(const ParamMap& p, const QuantSpec& s) : EmaObserver("clip_std", p, s) {}
-    std::unique_ptr<Observer> clone() const override { return std::make_unique<ClipStdObserver>(*this); }
+    ClipStdObserver(const ParamMap& p, const QuantSpec& s) : Cloneable("clip_std", p, s) {}
 
 protected:
-    struct Stats {
-        float min, max, mean, std;
-    };
+    using Stats = ClipStdStats;
 
     void observeFinite(const FiniteBatch& b) override {
         Stats s{};
@@ -111,54 +95,37 @@ protected:
         s.mean = static_cast<float>(mean);
         // Unbiased std is NaN for one element in torch; 0 keeps the range at the data.
         s.std = b.size > 1 ? static_cast<float>(std::sqrt(ss / static_cast<double>(b.size - 1))) : 0.0f;
-        stats_.push_back(s);
-        pushCurrent(current(s));
+        pushStats(s);
     }
 
-    Current current(const Stats& s) const {
+    Current current(const Stats& s) const override {
         const float k = static_cast<float>(param("std_scale"));
         const float lo = s.mean - k * s.std;
         const float hi = s.mean + k * s.std;
         return Current{{std::max(s.min, lo)}, {std::min(s.max, hi)}};
     }
 
-    void rebuildHistory() override {
-        history_.clear();
-        for (const Stats& s : stats_) history_.push_back(current(s));
-    }
-    void resetState() override {
-        EmaObserver::resetState();
-        stats_.clear();
-    }
-
     void saveStateData(ObserverState& st) const override {
-        std::vector<float> mn, mx, mean, sd;
+        std::vector<float> mean, sd;
         for (const Stats& s : stats_) {
-            mn.push_back(s.min);
-            mx.push_back(s.max);
             mean.push_back(s.mean);
             sd.push_back(s.std);
         }
-        putArray(st, "batch_min", mn);
-        putArray(st, "batch_max", mx);
+        putBatchRanges(st, stats_);
         putArray(st, "batch_mean", mean);
         putArray(st, "batch_std", sd);
     }
     void loadStateData(const StateReader& r) override {
         const auto n = static_cast<std::size_t>(r.batches());
-        const std::vector<float> mn = r.floats("batch_min", n), mx = r.floats("batch_max", n);
+        const BatchRanges range = readBatchRanges(r);
         const std::vector<float> mean = r.floats("batch_mean", n), sd = r.floats("batch_std", n);
         std::vector<Stats> stats(n);
         for (std::size_t i = 0; i < n; ++i) {
-            if (!(mn[i] <= mx[i]) || sd[i] < 0.0f) r.fail("inconsistent per-batch statistics");
-            stats[i] = Stats{mn[i], mx[i], mean[i], sd[i]};
+            if (!(range.min[i] <= range.max[i]) || sd[i] < 0.0f) r.fail("inconsistent per-batch statistics");
+            stats[i] = Stats{range.min[i], range.max[i], mean[i], sd[i]};
         }
-        stats_ = std::move(stats);
-        rebuildHistory();
-        replay();
+        adoptStats(std::move(stats));
     }
-
-    std::vector<Stats> stats_;
 };
 
 // ---------------------------------------------------------------------------------------
@@ -180,10 +147,9 @@ protected:
     }
 };
 
-class FixedScaleObserver : public NoStatisticsObserver {
+class FixedScaleObserver : public Cloneable<FixedScaleObserver, NoStatisticsObserver> {
 public:
-    FixedScaleObserver(const ParamMap& p, const QuantSpec& s) : NoStatisticsObserver("fixed_scale", p, s) {}
-    std::unique_ptr<Observer> clone() const override { return std::make_unique<FixedScaleObserver>(*this); }
+    FixedScaleObserver(const ParamMap& p, const QuantSpec& s) : Cloneable("fixed_scale", p, s) {}
 
 protected:
     // No statistics are needed: the range is the one the fixed scale can represent.
@@ -203,10 +169,9 @@ protected:
 // ---------------------------------------------------------------------------------------
 // A clip range the user chose (a dragged histogram handle): the point's own grid over
 // [xmin, xmax], as PyTorch's calculate_qparams gives it, with no statistics.
-class UserRangeObserver : public NoStatisticsObserver {
+class UserRangeObserver : public Cloneable<UserRangeObserver, NoStatisticsObserver> {
 public:
-    UserRangeObserver(const ParamMap& p, const QuantSpec& s) : NoStatisticsObserver("user_range", p, s) {}
-    std::unique_ptr<Observer> clone() const override { return std::make_unique<UserRangeObserver>(*this); }
+    UserRangeObserver(const ParamMap& p, const QuantSpec& s) : Cloneable("user_range", p, s) {}
 
 protected:
     void computeResult(ObserverResult& r) const override {
@@ -224,17 +189,18 @@ protected:
 // Horizon PercentileObserver: a fresh |x| histogram per batch, clip at the bin centre where
 // the cumulative count reaches p% of N. Each batch's histogram is retained (bins x uint32)
 // so `percentile` can be retuned exactly.
-class PercentileObserver : public EmaObserver {
+struct PercentileStats {
+    float min, max, amax;
+    std::size_t n;
+    std::vector<uint32_t> hist;  // empty when amax == 0
+};
+
+class PercentileObserver : public Cloneable<PercentileObserver, StatsEmaObserver<PercentileStats>> {
 public:
-    PercentileObserver(const ParamMap& p, const QuantSpec& s) : EmaObserver("percentile", p, s) {}
-    std::unique_ptr<Observer> clone() const override { return std::make_unique<PercentileObserver>(*this); }
+    PercentileObserver(const ParamMap& p, const QuantSpec& s) : Cloneable("percentile", p, s) {}
 
 protected:
-    struct Stats {
-        float min, max, amax;
-        std::size_t n;
-        std::vector<uint32_t> hist;  // empty when amax == 0
-    };
+    using Stats = PercentileStats;
 
     void observeFinite(const FiniteBatch& b) override {
         Stats s{};
@@ -246,11 +212,10 @@ protected:
             s.hist.assign(static_cast<std::size_t>(bins), 0);
             histcAccumulate(b.data, b.size, true, bins, 0.0f, s.amax, s.hist.data());
         }
-        stats_.push_back(std::move(s));
-        pushCurrent(current(stats_.back()));
+        pushStats(std::move(s));
     }
 
-    Current current(const Stats& s) const {
+    Current current(const Stats& s) const override {
         float clip = 0.0f;
         if (!s.hist.empty()) {
             const auto bins = static_cast<int64_t>(s.hist.size());
@@ -270,41 +235,25 @@ protected:
         return Current{{std::max(s.min, -clip)}, {std::min(s.max, clip)}};
     }
 
-    void rebuildHistory() override {
-        history_.clear();
-        for (const Stats& s : stats_) history_.push_back(current(s));
-    }
-    void resetState() override {
-        EmaObserver::resetState();
-        stats_.clear();
-    }
-
     // amax is recomputed from min/max; histograms of batches with amax > 0 are concatenated.
     void saveStateData(ObserverState& st) const override {
-        std::vector<float> mn, mx;
         std::vector<double> count;
-        std::vector<uint32_t> hist;
-        for (const Stats& s : stats_) {
-            mn.push_back(s.min);
-            mx.push_back(s.max);
-            count.push_back(static_cast<double>(s.n));
-            hist.insert(hist.end(), s.hist.begin(), s.hist.end());
-        }
-        putArray(st, "batch_min", mn);
-        putArray(st, "batch_max", mx);
+        for (const Stats& s : stats_) count.push_back(static_cast<double>(s.n));
+        putBatchRanges(st, stats_);
         putArray(st, "batch_count", count);
-        putArray(st, "histograms", hist);
+        putArray(st, "histograms", concatenated(stats_, &Stats::hist));
     }
     void loadStateData(const StateReader& r) override {
         const auto n = static_cast<std::size_t>(r.batches());
         const auto bins = static_cast<std::size_t>(intParam("bins"));
-        const std::vector<float> mn = r.floats("batch_min", n), mx = r.floats("batch_max", n);
+        const BatchRanges range = readBatchRanges(r);
         const std::vector<int64_t> count = r.integers("batch_count", n, 1, int64_t{1} << 53);
         std::vector<Stats> stats(n);
         std::size_t withHist = 0;
         for (std::size_t i = 0; i < n; ++i) {
-            if (!(mn[i] <= mx[i])) r.fail("a batch minimum above its maximum");
-            stats[i] = Stats{mn[i], mx[i], std::max(-mn[i], mx[i]), static_cast<std::size_t>(count[i]), {}};
+            const float mn = range.min[i], mx = range.max[i];
+            if (!(mn <= mx)) r.fail("a batch minimum above its maximum");
+            stats[i] = Stats{mn, mx, std::max(-mn, mx), static_cast<std::size_t>(count[i]), {}};
             withHist += stats[i].amax > 0.0f ? 1 : 0;
         }
         const std::vector<uint32_t> hist = r.counts32("histograms", withHist * bins);
@@ -314,21 +263,16 @@ protected:
                 s.hist.assign(next, next + static_cast<std::ptrdiff_t>(bins));
                 next += static_cast<std::ptrdiff_t>(bins);
             }
-        stats_ = std::move(stats);
-        rebuildHistory();
-        replay();
+        adoptStats(std::move(stats));
     }
-
-    std::vector<Stats> stats_;
 };
 
 // ---------------------------------------------------------------------------------------
 // Horizon MixObserver: percentile clips for nine fixed percentiles, keep the one with the
 // smallest quantization error of this batch.
-class MixObserver : public HistoryObserver {
+class MixObserver : public Cloneable<MixObserver, HistoryObserver> {
 public:
-    MixObserver(const ParamMap& p, const QuantSpec& s) : HistoryObserver("mix", p, s) {}
-    std::unique_ptr<Observer> clone() const override { return std::make_unique<MixObserver>(*this); }
+    MixObserver(const ParamMap& p, const QuantSpec& s) : Cloneable("mix", p, s) {}
 
 protected:
     void observeFinite(const FiniteBatch& b) override {
@@ -348,7 +292,6 @@ protected:
         double acc = 0.0;
         for (std::size_t i = 0; i < hist.size(); ++i) cum[i] = static_cast<float>(acc += hist[i]);
 
-        const QuantRange range = quantRange(spec());
         int64_t lastIdx = -1;
         std::vector<Current> ranges;
         std::vector<ErrorCandidate> candidates;
@@ -361,11 +304,8 @@ protected:
             lastIdx = idx;
             const float clip = static_cast<float>(static_cast<double>(idx) + 0.5) * (amax / static_cast<float>(bins));
             const float cmin = std::max(mn, -clip), cmax = std::min(mx, clip);
-            float scale;
-            int64_t zp;
-            calculateQParams(cmin, cmax, spec(), scale, zp);
             ranges.push_back(Current{{cmin}, {cmax}});
-            candidates.push_back(ErrorCandidate{scale, static_cast<float>(range.qmin - zp), static_cast<float>(range.qmax - zp)});
+            candidates.push_back(gridCandidate(cmin, cmax, spec()));
         }
         // The first candidate with the smallest error wins.
         Current best = std::move(ranges[squaredErrorArgmin(b.data, b.size, mn, mx, candidates, false)]);

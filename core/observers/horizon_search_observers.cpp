@@ -3,13 +3,12 @@
 #include "core/observers/ema_observer_p.h"
 #include "core/observers/histogram.h"
 #include "core/observers/kl_search.h"
-#include "core/observers/mse_search.h"
 #include "core/observers/observer_factories_p.h"
 #include "core/observers/quant_math.h"
+#include "core/observers/range_search_p.h"
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 #include <string>
 
 namespace cs::obs::detail {
@@ -21,50 +20,19 @@ namespace {
 // the LAST candidate with the smallest ||fq(x) - x|| wins (per channel for per-channel).
 // calibscope uses the factor of k itself for stride > 1 (Horizon's `_mse` used the
 // candidate's index, a bug the reference removes).
-class MseObserver : public HistoryObserver {
+class MseObserver : public Cloneable<MseObserver, HistoryObserver> {
 public:
-    MseObserver(const ParamMap& p, const QuantSpec& s) : HistoryObserver("mse", p, s) {}
-    std::unique_ptr<Observer> clone() const override { return std::make_unique<MseObserver>(*this); }
+    MseObserver(const ParamMap& p, const QuantSpec& s) : Cloneable("mse", p, s) {}
 
 protected:
     void observeFinite(const FiniteBatch& b) override {
-        if (!spec().perChannel()) {
-            float mn, mx, lo, hi;
-            aminmax(b, lo, hi);
-            search(b.data, b.size, lo, hi, mn, mx);
-            pushCurrent(Current{{mn}, {mx}});
-            return;
-        }
-        const std::size_t nc = b.channelData.size();
-        Current c{std::vector<float>(nc, std::numeric_limits<float>::quiet_NaN()),
-                  std::vector<float>(nc, std::numeric_limits<float>::quiet_NaN())};
-        for (std::size_t k = 0; k < nc; ++k)
-            if (b.channelSize[k] > 0) {
-                float lo, hi;
-                aminmax(b.channelData[k], b.channelSize[k], lo, hi);
-                search(b.channelData[k], b.channelSize[k], lo, hi, c.min[k], c.max[k]);
-            }
-        pushCurrent(std::move(c));
-    }
-
-    void search(const float* x, std::size_t n, float mn, float mx, float& bestMin, float& bestMax) const {
-        const QuantRange range = quantRange(spec());
         const int64_t stride = intParam("stride");
-        std::vector<float> cmin, cmax;
-        std::vector<ErrorCandidate> candidates;
-        for (int64_t k = 0; k < 95; k += stride) {
-            const auto f = static_cast<float>(1.0 - 0.01 * static_cast<double>(k));
-            float scale;
-            int64_t zp;
-            calculateQParams(mn * f, mx * f, spec(), scale, zp);
-            cmin.push_back(mn * f);
-            cmax.push_back(mx * f);
-            candidates.push_back(ErrorCandidate{scale, static_cast<float>(range.qmin - zp), static_cast<float>(range.qmax - zp)});
-        }
+        std::vector<float> factors;
+        for (int64_t k = 0; k < 95; k += stride) factors.push_back(static_cast<float>(1.0 - 0.01 * static_cast<double>(k)));
         // The last candidate with the smallest error wins.
-        const std::size_t pick = squaredErrorArgmin(x, n, mn, mx, candidates, true);
-        bestMin = cmin[pick];
-        bestMax = cmax[pick];
+        pushCurrent(rangeOfEachChannel(b, spec().perChannel(), [&](const float* x, std::size_t n, float lo, float hi) {
+            return bestScaledRange(x, n, lo, hi, factors, spec(), true);
+        }));
     }
 };
 
@@ -73,18 +41,19 @@ protected:
 // smoothed KL search, an EMA of (-clip, clip) and a fresh histogram. Batches after the last
 // complete interval never contribute. Every interval's histogram is retained so start_bin
 // and stride retune exactly (memory: bins x intervals).
-class KlObserver : public EmaObserver {
+struct KlInterval {
+    std::vector<double> counts;
+    std::vector<float> edges;
+    double zeros = 0.0;  // the interval saw only zeros
+};
+
+class KlObserver : public Cloneable<KlObserver, StatsEmaObserver<KlInterval>> {
 public:
     KlObserver(const ParamMap& p, const QuantSpec& s)
-        : EmaObserver("kl", p, s), hist_(static_cast<int64_t>(std::llround(p.at("bins")))) {}
-    std::unique_ptr<Observer> clone() const override { return std::make_unique<KlObserver>(*this); }
+        : Cloneable("kl", p, s), hist_(static_cast<int64_t>(std::llround(p.at("bins")))) {}
 
 protected:
-    struct Interval {
-        std::vector<double> counts;
-        std::vector<float> edges;
-        double zeros = 0.0;  // the interval saw only zeros
-    };
+    using Interval = KlInterval;
 
     void observeFinite(const FiniteBatch& b) override {
         hist_.add(b.data, b.size);
@@ -92,9 +61,7 @@ protected:
             addWarning("the range grew more than " + std::to_string(hist_.maxBins()) +
                        " bins' worth within an interval: bins were merged by " + std::to_string(hist_.mergeFactor()));
         if (++step_ < intParam("update_interval")) return;
-        Interval iv{hist_.counts(), hist_.edges(), hist_.pendingZeros()};
-        intervals_.push_back(std::move(iv));
-        pushCurrent(current(intervals_.back()));
+        pushStats(Interval{hist_.counts(), hist_.edges(), hist_.pendingZeros()});
         hist_.clear();
         step_ = 0;
     }
@@ -106,7 +73,7 @@ protected:
         return isSigned(spec().dtype) ? (int64_t{1} << (bits - 1)) : (int64_t{1} << bits);
     }
 
-    Current current(const Interval& iv) const {
+    Current current(const Interval& iv) const override {
         float clip = 0.0f;
         if (!iv.counts.empty()) {
             const int64_t idx = horizonKlSelect(iv.counts, quantBins(), intParam("start_bin"), intParam("stride"));
@@ -116,13 +83,8 @@ protected:
         return Current{{-clip}, {clip}};
     }
 
-    void rebuildHistory() override {
-        history_.clear();
-        for (const Interval& iv : intervals_) history_.push_back(current(iv));
-    }
-
     void computeResult(ObserverResult& r) const override {
-        if (intervals_.empty()) {
+        if (stats_.empty()) {
             setNoStatistics(r, ("no statistics: " + std::to_string(step_) + " batch(es) observed, the first KL update needs " +
                                 std::to_string(intParam("update_interval")))
                                    .c_str());
@@ -136,28 +98,18 @@ protected:
     }
 
     void resetState() override {
-        EmaObserver::resetState();
+        StatsEmaObserver::resetState();
         hist_ = GrowingAbsHistogram(intParam("bins"));
-        intervals_.clear();
         step_ = 0;
     }
 
     // Completed intervals (ragged: lengths stored beside the concatenated values), the open
     // histogram and its batch count; the EMA state is replayed from the intervals.
     void saveStateData(ObserverState& st) const override {
-        std::vector<double> bins, edgeCount, counts, zeros;
-        std::vector<float> edges;
-        for (const Interval& iv : intervals_) {
-            bins.push_back(static_cast<double>(iv.counts.size()));
-            edgeCount.push_back(static_cast<double>(iv.edges.size()));
-            counts.insert(counts.end(), iv.counts.begin(), iv.counts.end());
-            edges.insert(edges.end(), iv.edges.begin(), iv.edges.end());
-            zeros.push_back(iv.zeros);
-        }
-        putArray(st, "interval_bins", bins);
-        putArray(st, "interval_edge_count", edgeCount);
-        putArray(st, "interval_counts", counts);
-        putArray(st, "interval_edges", edges);
+        std::vector<double> zeros;
+        for (const Interval& iv : stats_) zeros.push_back(iv.zeros);
+        putRuns(st, "interval_bins", "interval_counts", stats_, &Interval::counts);
+        putRuns(st, "interval_edge_count", "interval_edges", stats_, &Interval::edges);
         putArray(st, "interval_zeros", zeros);
         putHistogram(st, "open_", hist_);
         st.scalars["step"] = static_cast<double>(step_);
@@ -179,15 +131,12 @@ protected:
             intervals[i] = Interval{counts[i], edges[i], zeros[i]};
         }
         GrowingAbsHistogram open = r.histogram("open_", intParam("bins"));
-        intervals_ = std::move(intervals);
         hist_ = std::move(open);
         step_ = step;
-        rebuildHistory();
-        replay();
+        adoptStats(std::move(intervals));
     }
 
     GrowingAbsHistogram hist_;
-    std::vector<Interval> intervals_;
     int64_t step_ = 0;
 };
 

@@ -18,16 +18,54 @@ namespace cs::obs::detail {
 
 namespace {
 
-class HistCalibObserver : public Observer {
+// The three calibrators differ only in the amax search over the histogram, a member chosen
+// by the factory.
+class HistCalibObserver : public Cloneable<HistCalibObserver, Observer> {
 public:
-    HistCalibObserver(const char* name, const ParamMap& p, const QuantSpec& s)
-        : Observer(name, p, s), hist_(static_cast<int64_t>(std::llround(p.at("num_bins")))) {}
-
-protected:
     struct Amax {
         float amax = 0.0f;
         int64_t index = -1;
     };
+    using AmaxSearch = Amax (HistCalibObserver::*)(const std::vector<double>& counts,
+                                                   const std::vector<float>& edges) const;
+
+    HistCalibObserver(const char* name, const ParamMap& p, const QuantSpec& s, AmaxSearch computeAmax)
+        : Cloneable(name, p, s), computeAmax_(computeAmax), hist_(static_cast<int64_t>(std::llround(p.at("num_bins")))) {}
+
+    // cdf = cumsum(hist / total) in float64 (numpy's sequential accumulate);
+    // amax = edges[searchsorted_left(cdf, p / 100)], the left edge of that bin.
+    Amax percentileAmax(const std::vector<double>& counts, const std::vector<float>& edges) const {
+        double total = 0.0;
+        for (double c : counts) total += std::trunc(c);
+        const double target = param("percentile") / 100.0;
+        int64_t idx = static_cast<int64_t>(counts.size());
+        double cdf = 0.0;
+        for (std::size_t i = 0; i < counts.size(); ++i) {
+            cdf += std::trunc(counts[i]) / total;
+            if (cdf >= target) {
+                idx = static_cast<int64_t>(i);
+                break;
+            }
+        }
+        return Amax{edgeAt(edges, idx), idx};
+    }
+
+    Amax entropyAmax(const std::vector<double>& counts, const std::vector<float>& edges) const {
+        const int64_t n = int64_t{1} << (bits() - 1 + (isUnsigned() ? 1 : 0));
+        const int64_t i = nvidiaEntropySelect(counts, n, intParam("start_bin"), intParam("stride"));
+        // No candidate (start_bin beyond the histogram): keep the whole range.
+        const int64_t idx = i < 0 ? static_cast<int64_t>(edges.size()) - 1 : i;
+        return Amax{edgeAt(edges, idx), idx};
+    }
+
+    Amax mseAmax(const std::vector<double>& counts, const std::vector<float>& edges) const {
+        const MseChoice c = nvidiaMseSelect(counts, edges, bits(), isUnsigned(), intParam("start_bin"), intParam("stride"));
+        // No candidate (start_bin beyond the histogram): keep the whole range.
+        if (c.index < 0) return Amax{edges.empty() ? 0.0f : edges.back(), static_cast<int64_t>(edges.size()) - 1};
+        return Amax{c.amax, c.index};
+    }
+
+protected:
 
     void observeFinite(const FiniteBatch& b) override {
         float mn = 0.0f, mx = 0.0f;
@@ -70,8 +108,6 @@ protected:
     bool isUnsigned() const { return isUnsignedDtype() && !(dataMin_ < 0.0f); }
     int bits() const { return bitWidth(spec().dtype); }
 
-    virtual Amax computeAmax(const std::vector<double>& counts, const std::vector<float>& edges) const = 0;
-
     static float edgeAt(const std::vector<float>& edges, int64_t i) {
         const auto last = static_cast<int64_t>(edges.size()) - 1;
         return edges[static_cast<std::size_t>(std::clamp<int64_t>(i, 0, last))];
@@ -86,7 +122,7 @@ protected:
             }
             r.warning = "all observed values are zero";
         } else {
-            a = computeAmax(hist_.counts(), hist_.edges());
+            a = (this->*computeAmax_)(hist_.counts(), hist_.edges());
         }
         r.min = {isUnsigned() ? 0.0f : -a.amax};
         r.max = {a.amax};
@@ -105,71 +141,21 @@ protected:
         r.extras["histogram_bins"] = static_cast<double>(hist_.counts().size());
     }
 
+    AmaxSearch computeAmax_;
     GrowingAbsHistogram hist_;
     float dataMin_ = 0.0f;  // smallest finite value observed (0 when none was negative)
 };
 
-// ---------------------------------------------------------------------------------------
-class HistPercentileObserver : public HistCalibObserver {
-public:
-    HistPercentileObserver(const ParamMap& p, const QuantSpec& s) : HistCalibObserver("hist_percentile", p, s) {}
-    std::unique_ptr<Observer> clone() const override { return std::make_unique<HistPercentileObserver>(*this); }
-
-protected:
-    // cdf = cumsum(hist / total) in float64 (numpy's sequential accumulate);
-    // amax = edges[searchsorted_left(cdf, p / 100)], the left edge of that bin.
-    Amax computeAmax(const std::vector<double>& counts, const std::vector<float>& edges) const override {
-        double total = 0.0;
-        for (double c : counts) total += std::trunc(c);
-        const double target = param("percentile") / 100.0;
-        int64_t idx = static_cast<int64_t>(counts.size());
-        double cdf = 0.0;
-        for (std::size_t i = 0; i < counts.size(); ++i) {
-            cdf += std::trunc(counts[i]) / total;
-            if (cdf >= target) {
-                idx = static_cast<int64_t>(i);
-                break;
-            }
-        }
-        return Amax{edgeAt(edges, idx), idx};
-    }
-};
-
-// ---------------------------------------------------------------------------------------
-class HistEntropyObserver : public HistCalibObserver {
-public:
-    HistEntropyObserver(const ParamMap& p, const QuantSpec& s) : HistCalibObserver("hist_entropy", p, s) {}
-    std::unique_ptr<Observer> clone() const override { return std::make_unique<HistEntropyObserver>(*this); }
-
-protected:
-    Amax computeAmax(const std::vector<double>& counts, const std::vector<float>& edges) const override {
-        const int64_t n = int64_t{1} << (bits() - 1 + (isUnsigned() ? 1 : 0));
-        const int64_t i = nvidiaEntropySelect(counts, n, intParam("start_bin"), intParam("stride"));
-        // No candidate (start_bin beyond the histogram): keep the whole range.
-        const int64_t idx = i < 0 ? static_cast<int64_t>(edges.size()) - 1 : i;
-        return Amax{edgeAt(edges, idx), idx};
-    }
-};
-
-// ---------------------------------------------------------------------------------------
-class HistMseObserver : public HistCalibObserver {
-public:
-    HistMseObserver(const ParamMap& p, const QuantSpec& s) : HistCalibObserver("hist_mse", p, s) {}
-    std::unique_ptr<Observer> clone() const override { return std::make_unique<HistMseObserver>(*this); }
-
-protected:
-    Amax computeAmax(const std::vector<double>& counts, const std::vector<float>& edges) const override {
-        const MseChoice c = nvidiaMseSelect(counts, edges, bits(), isUnsigned(), intParam("start_bin"), intParam("stride"));
-        // No candidate (start_bin beyond the histogram): keep the whole range.
-        if (c.index < 0) return Amax{edges.empty() ? 0.0f : edges.back(), static_cast<int64_t>(edges.size()) - 1};
-        return Amax{c.amax, c.index};
-    }
-};
-
 }  // namespace
 
-std::unique_ptr<Observer> makeHistPercentile(const ParamMap& p, const QuantSpec& s) { return std::make_unique<HistPercentileObserver>(p, s); }
-std::unique_ptr<Observer> makeHistEntropy(const ParamMap& p, const QuantSpec& s) { return std::make_unique<HistEntropyObserver>(p, s); }
-std::unique_ptr<Observer> makeHistMse(const ParamMap& p, const QuantSpec& s) { return std::make_unique<HistMseObserver>(p, s); }
+std::unique_ptr<Observer> makeHistPercentile(const ParamMap& p, const QuantSpec& s) {
+    return std::make_unique<HistCalibObserver>("hist_percentile", p, s, &HistCalibObserver::percentileAmax);
+}
+std::unique_ptr<Observer> makeHistEntropy(const ParamMap& p, const QuantSpec& s) {
+    return std::make_unique<HistCalibObserver>("hist_entropy", p, s, &HistCalibObserver::entropyAmax);
+}
+std::unique_ptr<Observer> makeHistMse(const ParamMap& p, const QuantSpec& s) {
+    return std::make_unique<HistCalibObserver>("hist_mse", p, s, &HistCalibObserver::mseAmax);
+}
 
 }  // namespace cs::obs::detail

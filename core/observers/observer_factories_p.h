@@ -10,6 +10,19 @@
 
 namespace cs::obs::detail {
 
+// The base of every concrete observer: clone() copies it through its own type, so no class
+// repeats that line. `Base` is Observer or one of the shared shapes (EmaObserver, ...).
+template <typename Derived, typename Base>
+class Cloneable : public Base {
+public:
+    std::unique_ptr<Observer> clone() const override {
+        return std::make_unique<Derived>(static_cast<const Derived&>(*this));
+    }
+
+protected:
+    using Base::Base;
+};
+
 // Horizon (observer_v2)
 std::unique_ptr<Observer> makeMinMax(const ParamMap& params, const QuantSpec& spec);
 std::unique_ptr<Observer> makeClip(const ParamMap& params, const QuantSpec& spec);

@@ -62,6 +62,48 @@ private:
 
 void putHistogram(ObserverState& s, const std::string& prefix, const GrowingAbsHistogram& h);
 
+// The min and max of each batch's statistics (elements with float members min and max), under
+// batch_min and batch_max.
+template <typename Stats>
+void putBatchRanges(ObserverState& s, const std::vector<Stats>& stats) {
+    std::vector<float> mn, mx;
+    for (const Stats& b : stats) {
+        mn.push_back(b.min);
+        mx.push_back(b.max);
+    }
+    putArray(s, "batch_min", mn);
+    putArray(s, "batch_max", mx);
+}
+
+// What putBatchRanges wrote, one entry per observed batch (the caller checks min <= max, as
+// its own statistics require).
+struct BatchRanges {
+    std::vector<float> min, max;
+};
+inline BatchRanges readBatchRanges(const StateReader& r) {
+    const auto n = static_cast<std::size_t>(r.batches());
+    return BatchRanges{r.floats("batch_min", n), r.floats("batch_max", n)};
+}
+
+// The `member` vectors of `items`, one after the other.
+template <typename Item, typename T>
+std::vector<T> concatenated(const std::vector<Item>& items, std::vector<T> Item::*member) {
+    std::vector<T> values;
+    for (const Item& item : items) values.insert(values.end(), (item.*member).begin(), (item.*member).end());
+    return values;
+}
+
+// The `member` vectors of `items` concatenated under `valuesKey` and their lengths under
+// `lengthsKey`: ragged per-batch data as splitRuns takes it apart again.
+template <typename Item, typename T>
+void putRuns(ObserverState& s, const std::string& lengthsKey, const std::string& valuesKey,
+             const std::vector<Item>& items, std::vector<T> Item::*member) {
+    std::vector<double> lengths;
+    for (const Item& item : items) lengths.push_back(static_cast<double>((item.*member).size()));
+    putArray(s, lengthsKey, lengths);
+    putArray(s, valuesKey, concatenated(items, member));
+}
+
 // Splits `values` into consecutive runs of `lengths[i]` elements; the lengths must add up to
 // values.size() exactly (the reader fails otherwise).
 template <typename T>

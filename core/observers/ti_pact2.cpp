@@ -16,10 +16,9 @@ namespace cs::obs::detail {
 
 namespace {
 
-class Pact2Observer : public Observer {
+class Pact2Observer : public Cloneable<Pact2Observer, Observer> {
 public:
-    Pact2Observer(const ParamMap& p, const QuantSpec& s) : Observer("pact2", p, s) {}
-    std::unique_ptr<Observer> clone() const override { return std::make_unique<Pact2Observer>(*this); }
+    Pact2Observer(const ParamMap& p, const QuantSpec& s) : Cloneable("pact2", p, s) {}
 
 protected:
     static constexpr float kRangeInit = 8.0f;
@@ -134,23 +133,14 @@ protected:
     // min/max and level counts per batch; mult is recomputed exactly as observeFinite did, and
     // the running clips are replayed.
     void saveStateData(ObserverState& st) const override {
-        std::vector<float> mn, mx;
-        std::vector<double> len;
-        std::vector<uint32_t> levels;
-        for (const Stats& s : stats_) {
-            mn.push_back(s.min);
-            mx.push_back(s.max);
-            len.push_back(static_cast<double>(s.levels.size()));
-            levels.insert(levels.end(), s.levels.begin(), s.levels.end());
-        }
-        putArray(st, "batch_min", mn);
-        putArray(st, "batch_max", mx);
-        putArray(st, "levels_length", len);
-        putArray(st, "levels", levels);
+        putBatchRanges(st, stats_);
+        putRuns(st, "levels_length", "levels", stats_, &Stats::levels);
     }
     void loadStateData(const StateReader& r) override {
         const auto n = static_cast<std::size_t>(r.batches());
-        const std::vector<float> mn = r.floats("batch_min", n), mx = r.floats("batch_max", n);
+        const BatchRanges range = readBatchRanges(r);
+        const std::vector<float>& mn = range.min;
+        const std::vector<float>& mx = range.max;
         const std::vector<int64_t> len = r.integers("levels_length", n, 0, 257);
         std::vector<uint32_t> all = r.counts32("levels", StateReader::kAnySize);
         const auto runs = splitRuns(r, all, len, "levels");

@@ -15,10 +15,9 @@ namespace cs::obs::detail {
 namespace {
 
 // ---------------------------------------------------------------------------------------
-class RunningMinMaxObserver : public Observer {
+class RunningMinMaxObserver : public Cloneable<RunningMinMaxObserver, Observer> {
 public:
-    RunningMinMaxObserver(const ParamMap& p, const QuantSpec& s) : Observer("running_min_max", p, s) {}
-    std::unique_ptr<Observer> clone() const override { return std::make_unique<RunningMinMaxObserver>(*this); }
+    RunningMinMaxObserver(const ParamMap& p, const QuantSpec& s) : Cloneable("running_min_max", p, s) {}
 
 protected:
     void observeFinite(const FiniteBatch& b) override {
@@ -85,10 +84,9 @@ protected:
 // HistogramObserver: a histogram over the running [min, max]; when the range widens the old
 // histogram is upsampled by U, placed on the new grid and downsampled. qparams come from the
 // greedy L2 search of caffe2's NormMinimization over 256 destination bins.
-class TorchHistogramObserver : public Observer {
+class TorchHistogramObserver : public Cloneable<TorchHistogramObserver, Observer> {
 public:
-    TorchHistogramObserver(const ParamMap& p, const QuantSpec& s) : Observer("torch_histogram", p, s) {}
-    std::unique_ptr<Observer> clone() const override { return std::make_unique<TorchHistogramObserver>(*this); }
+    TorchHistogramObserver(const ParamMap& p, const QuantSpec& s) : Cloneable("torch_histogram", p, s) {}
 
 protected:
     static constexpr int64_t kDstBins = 256;

@@ -12,11 +12,10 @@
 // above min_max's. Several batches (an activation) are averaged like min_max's (EMA).
 
 #include "core/observers/ema_observer_p.h"
-#include "core/observers/mse_search.h"
 #include "core/observers/observer_factories_p.h"
-#include "core/observers/quant_math.h"
+#include "core/observers/range_search_p.h"
 
-#include <limits>
+#include <vector>
 
 namespace cs::obs::detail {
 
@@ -25,53 +24,20 @@ namespace {
 constexpr int kCandidates = 100;
 constexpr double kLowestFraction = 0.5;
 
-class WeightMseObserver : public HistoryObserver {
+class WeightMseObserver : public Cloneable<WeightMseObserver, HistoryObserver> {
 public:
-    WeightMseObserver(const ParamMap& p, const QuantSpec& s) : HistoryObserver("weight_mse", p, s) {}
-    std::unique_ptr<Observer> clone() const override { return std::make_unique<WeightMseObserver>(*this); }
+    WeightMseObserver(const ParamMap& p, const QuantSpec& s) : Cloneable("weight_mse", p, s) {}
 
 protected:
     void observeFinite(const FiniteBatch& b) override {
-        if (!spec().perChannel()) {
-            float lo, hi, mn, mx;
-            aminmax(b, lo, hi);
-            search(b.data, b.size, lo, hi, mn, mx);
-            pushCurrent(Current{{mn}, {mx}});
-            return;
-        }
-        const std::size_t nc = b.channelData.size();
-        Current c{std::vector<float>(nc, std::numeric_limits<float>::quiet_NaN()),
-                  std::vector<float>(nc, std::numeric_limits<float>::quiet_NaN())};
-        for (std::size_t k = 0; k < nc; ++k)
-            if (b.channelSize[k] > 0) {
-                float lo, hi;
-                aminmax(b.channelData[k], b.channelSize[k], lo, hi);
-                search(b.channelData[k], b.channelSize[k], lo, hi, c.min[k], c.max[k]);
-            }
-        pushCurrent(std::move(c));
-    }
-
-private:
-    void search(const float* x, std::size_t n, float mn, float mx, float& bestMin, float& bestMax) const {
-        const QuantRange range = quantRange(spec());
-        std::vector<float> cmin, cmax;
-        std::vector<ErrorCandidate> candidates;
-        cmin.reserve(kCandidates);
-        cmax.reserve(kCandidates);
-        candidates.reserve(kCandidates);
-        for (int k = 0; k < kCandidates; ++k) {
-            const auto f = static_cast<float>(1.0 - kLowestFraction * k / (kCandidates - 1));
-            float scale;
-            int64_t zp;
-            calculateQParams(mn * f, mx * f, spec(), scale, zp);
-            cmin.push_back(mn * f);
-            cmax.push_back(mx * f);
-            candidates.push_back(ErrorCandidate{scale, static_cast<float>(range.qmin - zp), static_cast<float>(range.qmax - zp)});
-        }
+        std::vector<float> factors;
+        factors.reserve(kCandidates);
+        for (int k = 0; k < kCandidates; ++k)
+            factors.push_back(static_cast<float>(1.0 - kLowestFraction * k / (kCandidates - 1)));
         // The first candidate with the smallest error wins: ties keep the wider range.
-        const std::size_t pick = squaredErrorArgmin(x, n, mn, mx, candidates, false);
-        bestMin = cmin[pick];
-        bestMax = cmax[pick];
+        pushCurrent(rangeOfEachChannel(b, spec().perChannel(), [&](const float* x, std::size_t n, float lo, float hi) {
+            return bestScaledRange(x, n, lo, hi, factors, spec(), false);
+        }));
     }
 };
 

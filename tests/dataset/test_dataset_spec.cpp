@@ -31,6 +31,13 @@ void addJsonErrorColumns()
     QTest::addColumn<QString>("message");
 }
 
+// One row of the columns above: a document and the error it must give, after the name of
+// the document (`source`, then ": ").
+void addJsonError(const char* source, const char* name, const char* json, const char* message)
+{
+    QTest::addRow("%s", name) << QByteArray(json) << QString::fromUtf8(source) + QStringLiteral(": ") + QString::fromUtf8(message);
+}
+
 // Reads the current row's document with read and checks the error message.
 template <typename Read>
 void verifyJsonError(Read read)
@@ -105,34 +112,20 @@ private Q_SLOTS:
     void preprocessJsonErrors_data()
     {
         addJsonErrorColumns();
-        QTest::addRow("mean not numbers") << QByteArray(R"({"mean": "0.5"})")
-                                          << QStringLiteral("pre.json: \"mean\" must be an array of numbers");
-        QTest::addRow("mean item") << QByteArray(R"({"mean": [0.5, "x"]})")
-                                   << QStringLiteral("pre.json: \"mean\" must be an array of numbers");
-        QTest::addRow("resize one value") << QByteArray(R"({"resize": [32]})")
-                                          << QStringLiteral("pre.json: \"resize\" must be [width, height]");
-        QTest::addRow("resize not integer") << QByteArray(R"({"resize": [32.5, 3]})")
-                                            << QStringLiteral("pre.json: \"resize\" must be an integer");
-        QTest::addRow("crop string") << QByteArray(R"({"center_crop": "224"})")
-                                     << QStringLiteral("pre.json: \"center_crop\" must be [width, height] or one integer");
-        QTest::addRow("color order") << QByteArray(R"({"color_order": "rgba"})")
-                                     << QStringLiteral("pre.json: \"color_order\" must be \"rgb\" or \"bgr\", not \"rgba\"");
-        QTest::addRow("grayscale type") << QByteArray(R"({"grayscale": 1})")
-                                        << QStringLiteral("pre.json: \"grayscale\" must be true or false");
-        QTest::addRow("scale type") << QByteArray(R"({"scale": true})")
-                                    << QStringLiteral("pre.json: \"scale\" must be a number or \"auto\"");
-        QTest::addRow("typo key") << QByteArray(R"({"means": [0.5]})")
-                                  << QStringLiteral("pre.json: \"means\" unknown key");
-        QTest::addRow("layout") << QByteArray(R"({"layout": "NHWC"})")
-                                << QStringLiteral("pre.json: \"layout\" \"NHWC\" is not supported; only NCHW");
-        QTest::addRow("zero std") << QByteArray(R"({"std": [0.5, 0]})")
-                                  << QStringLiteral("pre.json: std values must be finite and non-zero");
-        QTest::addRow("two resizes") << QByteArray(R"({"resize": [32, 32], "resize_shorter": 40})")
-                                     << QStringLiteral("pre.json: resize and resize_shorter exclude each other");
-        QTest::addRow("mean std sizes") << QByteArray(R"({"mean": [1, 2, 3], "std": [1, 2]})")
-                                        << QStringLiteral("pre.json: mean has 3 values but std has 2");
-        QTest::addRow("negative") << QByteArray(R"({"resize_shorter": -3})")
-                                  << QStringLiteral("pre.json: sizes must not be negative");
+        addJsonError("pre.json", "mean not numbers", R"({"mean": "0.5"})", "\"mean\" must be an array of numbers");
+        addJsonError("pre.json", "mean item", R"({"mean": [0.5, "x"]})", "\"mean\" must be an array of numbers");
+        addJsonError("pre.json", "resize one value", R"({"resize": [32]})", "\"resize\" must be [width, height]");
+        addJsonError("pre.json", "resize not integer", R"({"resize": [32.5, 3]})", "\"resize\" must be an integer");
+        addJsonError("pre.json", "crop string", R"({"center_crop": "224"})", "\"center_crop\" must be [width, height] or one integer");
+        addJsonError("pre.json", "color order", R"({"color_order": "rgba"})", "\"color_order\" must be \"rgb\" or \"bgr\", not \"rgba\"");
+        addJsonError("pre.json", "grayscale type", R"({"grayscale": 1})", "\"grayscale\" must be true or false");
+        addJsonError("pre.json", "scale type", R"({"scale": true})", "\"scale\" must be a number or \"auto\"");
+        addJsonError("pre.json", "typo key", R"({"means": [0.5]})", "\"means\" unknown key");
+        addJsonError("pre.json", "layout", R"({"layout": "NHWC"})", "\"layout\" \"NHWC\" is not supported; only NCHW");
+        addJsonError("pre.json", "zero std", R"({"std": [0.5, 0]})", "std values must be finite and non-zero");
+        addJsonError("pre.json", "two resizes", R"({"resize": [32, 32], "resize_shorter": 40})", "resize and resize_shorter exclude each other");
+        addJsonError("pre.json", "mean std sizes", R"({"mean": [1, 2, 3], "std": [1, 2]})", "mean has 3 values but std has 2");
+        addJsonError("pre.json", "negative", R"({"resize_shorter": -3})", "sizes must not be negative");
     }
 
     void preprocessJsonErrors()
@@ -166,18 +159,13 @@ private Q_SLOTS:
     void datasetSpecJsonErrors_data()
     {
         addJsonErrorColumns();
-        QTest::addRow("path type") << QByteArray(R"({"path": 3})") << QStringLiteral("session: \"path\" must be a string");
-        QTest::addRow("no path") << QByteArray(R"({"format": "npy"})") << QStringLiteral("session: \"path\" is missing");
-        QTest::addRow("format") << QByteArray(R"({"path": "a", "format": "tiff"})")
-                                << QStringLiteral("session: \"format\" \"tiff\" is not one of auto, imagefolder, idx, npy, pt");
-        QTest::addRow("start") << QByteArray(R"({"path": "a", "start": -1})")
-                               << QStringLiteral("session: \"start\" must not be negative");
-        QTest::addRow("count") << QByteArray(R"({"path": "a", "count": 1.5})")
-                               << QStringLiteral("session: \"count\" must be an integer");
-        QTest::addRow("preprocess type") << QByteArray(R"({"path": "a", "preprocess": [1]})")
-                                         << QStringLiteral("session: \"preprocess\" must be an object");
-        QTest::addRow("nested") << QByteArray(R"({"path": "a", "preprocess": {"grayscale": "yes"}})")
-                                << QStringLiteral("session preprocess: \"grayscale\" must be true or false");
+        addJsonError("session", "path type", R"({"path": 3})", "\"path\" must be a string");
+        addJsonError("session", "no path", R"({"format": "npy"})", "\"path\" is missing");
+        addJsonError("session", "format", R"({"path": "a", "format": "tiff"})", "\"format\" \"tiff\" is not one of auto, imagefolder, idx, npy, pt");
+        addJsonError("session", "start", R"({"path": "a", "start": -1})", "\"start\" must not be negative");
+        addJsonError("session", "count", R"({"path": "a", "count": 1.5})", "\"count\" must be an integer");
+        addJsonError("session", "preprocess type", R"({"path": "a", "preprocess": [1]})", "\"preprocess\" must be an object");
+        addJsonError("session preprocess", "nested", R"({"path": "a", "preprocess": {"grayscale": "yes"}})", "\"grayscale\" must be true or false");
     }
 
     void datasetSpecJsonErrors()
