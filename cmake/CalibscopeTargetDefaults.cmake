@@ -11,5 +11,14 @@ function(calibscope_target_defaults target)
     # -fno-sanitize=vptr no target using the JIT IR links.
     target_compile_options(${target} PRIVATE -fsanitize=address,undefined -fno-sanitize=vptr -fno-omit-frame-pointer)
     target_link_options(${target} PRIVATE -fsanitize=address,undefined -fno-sanitize=vptr)
+    # Unoptimized, an executable would export its copies of Qt 6's inline functions to the Qt 5
+    # that LibTorch loads (sanitizer_executable.map says why): it exports nothing.
+    get_target_property(type ${target} TYPE)
+    if(type STREQUAL "EXECUTABLE")
+      target_link_options(${target} PRIVATE
+        "-Wl,--version-script=${CMAKE_CURRENT_FUNCTION_LIST_DIR}/sanitizer_executable.map")
+      set_property(TARGET ${target} APPEND PROPERTY LINK_DEPENDS
+        "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/sanitizer_executable.map")
+    endif()
   endif()
 endfunction()

@@ -1,14 +1,11 @@
 # The sanitizer job's suites and their environment (.ci/run, docs/FUZZING.md).
 #
 # The test suites of the folders in CALIBSCOPE_ASAN_SUITE_DIRS carry the label `asan`, and the
-# target `asan_suites` builds exactly them, so the sanitizer tree compiles the library and
-# these suites but not the GUI. The default lists the suites that run clean under ASan and
-# UBSan today (dataset, observers); core, export and cli are meant to join them
-# (-DCALIBSCOPE_ASAN_SUITE_DIRS="core;dataset;observers;export;cli" builds and labels them, and
-# then calibscope-cli, which their fixtures and subprocesses run). Left out of the label in
-# any case: suites whose work is done by the GUI library or by Python, not by our code under
-# the sanitizers.
-set(CALIBSCOPE_ASAN_SUITE_DIRS "dataset;observers" CACHE STRING
+# target `asan_suites` builds exactly them, so the sanitizer tree compiles the library, these
+# suites and calibscope-cli (which the core, export and cli suites run as a subprocess) but not
+# the GUI. Left out of the label: suites whose work is done by the GUI library or by Python,
+# not by our code under the sanitizers.
+set(CALIBSCOPE_ASAN_SUITE_DIRS "core;dataset;observers;export;cli" CACHE STRING
     "Test folders whose suites the sanitizer job (label asan, target asan_suites) runs")
 set(CALIBSCOPE_ASAN_SKIPPED_TESTS
   test_html_report   # links the GUI library (calibscope_app) and renders widgets

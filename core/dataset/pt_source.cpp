@@ -7,6 +7,7 @@
 
 #include <caffe2/serialize/in_memory_adapter.h>
 #include <caffe2/serialize/inline_container.h>
+#include <torch/script.h>
 
 #include <cstring>
 #include <fstream>
