@@ -11,7 +11,7 @@ set(CALIBSCOPE_ASAN_SKIPPED_TESTS
   test_html_report   # links the GUI library (calibscope_app) and renders widgets
   test_qat_handoff   # PyTorch in Python trains the exported checkpoint
   test_onnx_export   # PyTorch and onnx in Python export and check the graph
-  # Whole-model evaluations of the demo over thousands of images: uninstrumented-speed work
+  # Whole-model runs of the demo over thousands of images (evaluations, data checks): work
   # that takes over 20 minutes each at -O0 under ASan. Their loaders, sessions and export
   # paths run under the sanitizers in the other suites (test_calibration, test_export_cli,
   # test_session_*, the fuzz targets).
