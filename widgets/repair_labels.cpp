@@ -13,33 +13,23 @@ struct KnownRepair {
     const char* plain;
 };
 
-// The repairs core records (core/repair and the plan search / AdaRound / budget steps).
+// The repairs core records (core/repair and the plan search / AdaRound / budget steps); the plain
+// names are marked for lupdate here and translated through RepairText at display time.
 constexpr KnownRepair kKnown[] = {
-    {"preset", "preset"},
-    {"equalization", "equalization"},
-    {"weight_clipping", "weight clipping"},
-    {"bias_correction", "bias correction"},
-    {"plan_search", "plan search"},
-    {"adaround", "AdaRound"},
-    {"fallback_budget", "fallback budget"},
+    {"preset", QT_TRANSLATE_NOOP("cs::ui::RepairText", "preset")},
+    {"equalization", QT_TRANSLATE_NOOP("cs::ui::RepairText", "equalization")},
+    {"weight_clipping", QT_TRANSLATE_NOOP("cs::ui::RepairText", "weight clipping")},
+    {"bias_correction", QT_TRANSLATE_NOOP("cs::ui::RepairText", "bias correction")},
+    {"plan_search", QT_TRANSLATE_NOOP("cs::ui::RepairText", "plan search")},
+    {"adaround", QT_TRANSLATE_NOOP("cs::ui::RepairText", "AdaRound")},
+    {"fallback_budget", QT_TRANSLATE_NOOP("cs::ui::RepairText", "fallback budget")},
 };
 
 QString translatedPlain(const std::string& plain)
 {
-    if (plain == "preset")
-        return RepairText::tr("preset");
-    if (plain == "equalization")
-        return RepairText::tr("equalization");
-    if (plain == "weight clipping")
-        return RepairText::tr("weight clipping");
-    if (plain == "bias correction")
-        return RepairText::tr("bias correction");
-    if (plain == "plan search")
-        return RepairText::tr("plan search");
-    if (plain == "AdaRound")
-        return RepairText::tr("AdaRound");
-    if (plain == "fallback budget")
-        return RepairText::tr("fallback budget");
+    for (const auto& k : kKnown)
+        if (plain == k.plain)
+            return RepairText::tr(k.plain);
     return QString::fromStdString(plain);
 }
 

@@ -22,6 +22,16 @@
 
 namespace cs::ui {
 
+namespace {
+
+void setTexts(QCheckBox* box, const QString& text, const QString& toolTip)
+{
+    box->setText(text);
+    box->setToolTip(toolTip);
+}
+
+} // namespace
+
 RepairPanel::RepairPanel(QWidget* parent) : QWidget(parent)
 {
     m_intro = new QLabel(this);
@@ -161,24 +171,24 @@ void RepairPanel::retranslateUi()
     m_preset->setCurrentIndex(std::min(preset, m_preset->count() - 1));
     m_preset->setToolTip(tr("A TI preset sets the observers and the repairs it includes; the repairs ticked "
                             "below are added"));
-    m_equalize->setText(tr("Cross-layer &equalization"));
-    m_equalize->setToolTip(tr("Balances the channel ranges of conv→[relu]→conv and conv→depthwise→conv chains; "
-                              "the float output stays the same"));
-    m_absorb->setText(tr("absorb high biases"));
-    m_absorb->setToolTip(tr("Moves c = max(0, β − 3|γ|) through a ReLU into the next layer"));
-    m_clipping->setText(tr("&Weight clipping (TI rule)"));
-    m_clipping->setToolTip(tr("When max|W| > 15 and max|W| > 16·median|W|, clip to ±0.9375·2^ceil(log2(min(max|W|, "
-                              "16·median|W|)))"));
-    m_bias->setText(tr("&Bias correction"));
-    m_bias->setToolTip(tr("Per output channel b −= mean of (y_q − y_fp), layer by layer in graph order"));
+    setTexts(m_equalize, tr("Cross-layer &equalization"),
+             tr("Balances the channel ranges of conv→[relu]→conv and conv→depthwise→conv chains; "
+                "the float output stays the same"));
+    setTexts(m_absorb, tr("absorb high biases"),
+             tr("Moves c = max(0, β − 3|γ|) through a ReLU into the next layer"));
+    setTexts(m_clipping, tr("&Weight clipping (TI rule)"),
+             tr("When max|W| > 15 and max|W| > 16·median|W|, clip to ±0.9375·2^ceil(log2(min(max|W|, "
+                "16·median|W|)))"));
+    setTexts(m_bias, tr("&Bias correction"),
+             tr("Per output channel b −= mean of (y_q − y_fp), layer by layer in graph order"));
     m_biasFlavour->setItemText(0, tr("empirical"));
     m_biasFlavour->setItemText(1, tr("TI per batch"));
-    m_planSearch->setText(tr("Accuracy-driven &plan search"));
-    m_planSearch->setToolTip(tr("Per point, the compare-pass observer with the lowest error of the model's output "
-                                "(needs a calibration with the compare pass)"));
-    m_adaround->setText(tr("&AdaRound, iterations per layer:"));
-    m_adaround->setToolTip(tr("Learns per weight whether to round up or down so that each layer's output matches "
-                              "the float layer's"));
+    setTexts(m_planSearch, tr("Accuracy-driven &plan search"),
+             tr("Per point, the compare-pass observer with the lowest error of the model's output "
+                "(needs a calibration with the compare pass)"));
+    setTexts(m_adaround, tr("&AdaRound, iterations per layer:"),
+             tr("Learns per weight whether to round up or down so that each layer's output matches "
+                "the float layer's"));
     m_budget->setText(tr("Fallback &budget, top-1 points:"));
     m_batchesLabel->setText(tr("Calibration batches:"));
     m_batches->setSpecialValueText(tr("all"));

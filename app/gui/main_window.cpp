@@ -35,6 +35,7 @@
 #include <QUndoStack>
 #include <QVBoxLayout>
 
+#include <type_traits>
 #include <utility>
 
 namespace cs::app {
@@ -214,38 +215,41 @@ void MainWindow::createActions()
 
 void MainWindow::connectFeatures()
 {
+    // Every feature reports its errors and status lines through the main window.
+    const auto connectMessages = [this](auto* source) {
+        using Source = std::remove_pointer_t<decltype(source)>;
+        connect(source, &Source::errorOccurred, this, &MainWindow::showError);
+        connect(source, &Source::statusMessage, this, &MainWindow::showStatus);
+    };
+    connectMessages(m_workflow);
+    connectMessages(m_analysis);
+    connectMessages(m_repair);
+    connectMessages(m_exchange);
+
+    connect(m_data, &DataChoices::datasetChanged, this, [this] {
+        updateHeader();
+        updateActions();
+    });
     connect(m_workflow, &CalibrationWorkflow::stateChanged, this, [this] {
         updateHeader();
         updateTitle();
         updateActions();
     });
-    connect(m_workflow, &CalibrationWorkflow::errorOccurred, this, &MainWindow::showError);
-    connect(m_workflow, &CalibrationWorkflow::statusMessage, this, &MainWindow::showStatus);
     connect(m_workflow, &CalibrationWorkflow::modelLoaded, this, &MainWindow::modelLoaded);
     connect(m_workflow, &CalibrationWorkflow::calibrationFinished, this, &MainWindow::calibrationFinished);
     connect(m_workflow, &CalibrationWorkflow::sessionOpened, this, &MainWindow::sessionOpened);
     connect(m_workflow, &CalibrationWorkflow::sessionSaved, this, &MainWindow::sessionSaved);
-    connect(m_data, &DataChoices::datasetChanged, this, [this] {
-        updateHeader();
-        updateActions();
-    });
     connect(m_document, &CalibrationDocument::editFailed, this, &MainWindow::showError);
     connect(m_document, &CalibrationDocument::modifiedChanged, this, &MainWindow::updateTitle);
     connect(m_document, &CalibrationDocument::sessionPathChanged, this, &MainWindow::updateTitle);
     connect(m_document, &CalibrationDocument::resultReplaced, this, &MainWindow::updateActions);
 
     connect(m_analysis, &AnalysisPage::evaluatingChanged, this, &MainWindow::updateActions);
-    connect(m_analysis, &AnalysisPage::errorOccurred, this, &MainWindow::showError);
-    connect(m_analysis, &AnalysisPage::statusMessage, this, &MainWindow::showStatus);
     connect(m_analysis, &AnalysisPage::evaluationFinished, this, &MainWindow::evaluationFinished);
     connect(m_analysis, &AnalysisPage::pointMeasured, this, &MainWindow::pointMeasured);
 
     connect(m_repair, &RepairPage::runningChanged, this, &MainWindow::updateActions);
-    connect(m_repair, &RepairPage::errorOccurred, this, &MainWindow::showError);
-    connect(m_repair, &RepairPage::statusMessage, this, &MainWindow::showStatus);
 
-    connect(m_exchange, &ExchangeActions::errorOccurred, this, &MainWindow::showError);
-    connect(m_exchange, &ExchangeActions::statusMessage, this, &MainWindow::showStatus);
     connect(m_exchange, &ExchangeActions::filesExported, this, &MainWindow::filesExported);
     connect(m_exchange, &ExchangeActions::qconfigImported, this, &MainWindow::qconfigImported);
     connect(m_exchange, &ExchangeActions::reportExported, this, &MainWindow::reportExported);

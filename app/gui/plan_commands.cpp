@@ -16,12 +16,12 @@ void PlanEditCommand::redo() { m_document->applyConfigs(m_after); }
 PlanReplaceCommand::PlanReplaceCommand(CalibrationDocument* document, CalibrationResult before,
                                        ObserverBank beforeBank, CalibrationResult after, ObserverBank afterBank,
                                        const QString& text)
-    : QUndoCommand(text), m_document(document), m_before(std::move(before)), m_beforeBank(std::move(beforeBank)),
-      m_after(std::move(after)), m_afterBank(std::move(afterBank))
+    : QUndoCommand(text), m_document(document), m_before{std::move(before), std::move(beforeBank)},
+      m_after{std::move(after), std::move(afterBank)}
 {
 }
 
-void PlanReplaceCommand::undo() { m_document->restorePlan(m_before, m_beforeBank); }
-void PlanReplaceCommand::redo() { m_document->restorePlan(m_after, m_afterBank); }
+void PlanReplaceCommand::undo() { m_document->restorePlan(m_before.result, m_before.bank); }
+void PlanReplaceCommand::redo() { m_document->restorePlan(m_after.result, m_after.bank); }
 
 } // namespace cs::app

@@ -10,6 +10,12 @@ namespace cs::app {
 
 class CalibrationDocument;
 
+// A calibration result with its own observers, so that later edits cannot change it.
+struct PlanSnapshot {
+    CalibrationResult result;
+    ObserverBank bank;
+};
+
 // One plan edit: the configurations of some points before and after.
 class PlanEditCommand : public QUndoCommand {
 public:
@@ -35,10 +41,8 @@ public:
 
 private:
     CalibrationDocument* m_document;
-    CalibrationResult m_before;
-    ObserverBank m_beforeBank;
-    CalibrationResult m_after;
-    ObserverBank m_afterBank;
+    PlanSnapshot m_before;
+    PlanSnapshot m_after;
 };
 
 } // namespace cs::app

@@ -1,6 +1,7 @@
 #pragma once
 #include "core/calibration.h"
 #include "core/repair/repair.h"
+#include "gui/plan_commands.h"
 #include "widgets/repair_weight_change.h"
 
 #include <QUndoCommand>
@@ -28,7 +29,7 @@ public:
     void redo() override;
 
     // The calibration without this repair (its evaluation as of the last undo/redo).
-    const CalibrationResult& before() const { return m_before; }
+    const CalibrationResult& before() const { return m_before.result; }
     // The records this step added ("bias_correction", ...).
     const std::vector<std::string>& repairs() const { return m_repairs; }
     // The plan after each of its steps, in order (the last one is the repaired plan's); empty
@@ -42,10 +43,8 @@ public:
 
 private:
     CalibrationDocument* m_document;
-    CalibrationResult m_before;
-    ObserverBank m_beforeBank;
-    CalibrationResult m_after;
-    ObserverBank m_afterBank;
+    PlanSnapshot m_before;
+    PlanSnapshot m_after;
     std::vector<std::string> m_repairs;
     std::vector<RepairStep> m_steps;
     std::shared_ptr<const ui::WeightRepairChanges> m_changes;

@@ -31,6 +31,9 @@ ParamSpec integer(const char* name, double def, double lo, double hi, const char
 ParamSpec boolean(const char* name, bool def, const char* help, bool retunable) {
     return ParamSpec{name, ParamSpec::Bool, def ? 1.0 : 0.0, 0.0, 1.0, help, retunable};
 }
+// The candidate scan of the KL and histogram searches: from start_bin in steps of stride.
+ParamSpec startBin(double lo, const char* help) { return integer("start_bin", 128, lo, kMaxIndex, help, true); }
+ParamSpec stride(const char* help) { return integer("stride", 1, 1, kMaxIndex, help, true); }
 ParamSpec averaging(double def) {
     return real("averaging_constant", def, 0.0, 1.0,
                 "EMA weight of each new batch (v += c*(batch - v)); the first batch is copied", true);
@@ -58,9 +61,8 @@ const std::vector<Entry>& entries() {
                       "Horizon KLObserver: growing |x| histogram, smoothed KL threshold every update_interval batches, EMA",
                       {integer("bins", 512, 256, kMaxBins, "initial bins of the |x| histogram", false),
                        integer("update_interval", 1, 1, 1e9, "batches per KL search; leftover batches are dropped", false),
-                       integer("start_bin", 128, 1, kMaxIndex, "smallest candidate threshold bin", true),
-                       integer("stride", 1, 1, kMaxIndex, "step between candidate threshold bins", true),
-                       averaging(0.01)},
+                       startBin(1, "smallest candidate threshold bin"),
+                       stride("step between candidate threshold bins"), averaging(0.01)},
                       false},
                      &detail::makeKl});
         t.push_back({{"mix", "horizon",
@@ -99,18 +101,16 @@ const std::vector<Entry>& entries() {
                       {numBins, real("percentile", 99.99, 0.0, 100.0, "percent of |x| below amax", true), skipZeros},
                       false},
                      &detail::makeHistPercentile});
-        t.push_back({{"hist_entropy", "nvidia",
-                      "NVIDIA HistogramCalibrator, method entropy: last threshold minimising KL(P||Q)",
-                      {numBins, integer("start_bin", 128, 1, kMaxIndex, "smallest candidate threshold bin", true),
-                       integer("stride", 1, 1, kMaxIndex, "step between candidate threshold bins", true), skipZeros},
-                      false},
-                     &detail::makeHistEntropy});
-        t.push_back({{"hist_mse", "nvidia",
-                      "NVIDIA HistogramCalibrator, method mse: bin centre minimising the histogram-weighted MSE",
-                      {numBins, integer("start_bin", 128, 0, kMaxIndex, "smallest candidate bin", true),
-                       integer("stride", 1, 1, kMaxIndex, "step between candidate bins", true), skipZeros},
-                      false},
-                     &detail::makeHistMse});
+        const auto histSearch = [&](const char* name, const char* description, double startMin,
+                                    const char* startHelp, const char* strideHelp, Factory make) {
+            t.push_back({{name, "nvidia", description,
+                          {numBins, startBin(startMin, startHelp), stride(strideHelp), skipZeros}, false},
+                         make});
+        };
+        histSearch("hist_entropy", "NVIDIA HistogramCalibrator, method entropy: last threshold minimising KL(P||Q)", 1,
+                   "smallest candidate threshold bin", "step between candidate threshold bins", &detail::makeHistEntropy);
+        histSearch("hist_mse", "NVIDIA HistogramCalibrator, method mse: bin centre minimising the histogram-weighted MSE",
+                   0, "smallest candidate bin", "step between candidate bins", &detail::makeHistMse);
         t.push_back({{"pact2", "ti",
                       "TI PACT2: per-batch 256-level histogram range shrink, running mean of the clips, power-of-two range",
                       {real("range_shrink_activations", 0.01, 0.0, 50.0, "percent clipped at each end of every batch", true),

@@ -69,30 +69,29 @@ std::vector<double> valuesOf(const QByteArray& bytes)
 // and compress to almost nothing (a third of the plain zlib size for a thousand-point session).
 // The planar types have their own names, so a reader that does not know them refuses the
 // array instead of misreading it.
-QByteArray toPlanes(const QByteArray& bytes)
+// Value-major (forward) to plane-major order, or back.
+QByteArray transposePlanes(const QByteArray& bytes, bool forward)
 {
     const qsizetype n = bytes.size() / 4;
     QByteArray out(bytes.size(), Qt::Uninitialized);
     const char* in = bytes.constData();
     char* to = out.data();
     for (qsizetype i = 0; i < n; ++i)
-        for (qsizetype b = 0; b < 4; ++b)
-            to[b * n + i] = in[i * 4 + b];
+        for (qsizetype b = 0; b < 4; ++b) {
+            const qsizetype value = i * 4 + b;
+            const qsizetype plane = b * n + i;
+            to[forward ? plane : value] = in[forward ? value : plane];
+        }
     return out;
 }
+
+QByteArray toPlanes(const QByteArray& bytes) { return transposePlanes(bytes, true); }
 
 QByteArray fromPlanes(const QByteArray& planes)
 {
     if (planes.size() % 4 != 0)
         throw std::invalid_argument("array bytes are not a whole number of values");
-    const qsizetype n = planes.size() / 4;
-    QByteArray out(planes.size(), Qt::Uninitialized);
-    const char* in = planes.constData();
-    char* to = out.data();
-    for (qsizetype i = 0; i < n; ++i)
-        for (qsizetype b = 0; b < 4; ++b)
-            to[i * 4 + b] = in[b * n + i];
-    return out;
+    return transposePlanes(planes, false);
 }
 
 // Each 32-bit pattern minus the previous one (modulo 2^32), and back.
@@ -409,11 +408,9 @@ QByteArray packCompare(const std::map<std::string, std::unique_ptr<obs::Observer
 QCborMap bankPointToCbor(const ObserverBank::Point& point)
 {
     QCborMap m{{K("compare_spec"), specToCbor(point.compareSpec)}};
-    // Saved compare observers go back as they came; live ones are packed anew.
+    // Saved compare observers (always PackedCompare) go back as they came; live ones are packed anew.
     if (const auto* saved = dynamic_cast<const PackedCompare*>(point.savedCompare.get()))
         m.insert(K("compare_packed"), saved->packed());
-    else if (point.savedCompare)
-        m.insert(K("compare_packed"), packCompare(point.savedCompare->restore()));
     else if (!point.compare.empty())
         m.insert(K("compare_packed"), packCompare(point.compare));
     if (point.configured)

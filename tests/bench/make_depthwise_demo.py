@@ -23,11 +23,11 @@ import torch.nn as nn
 
 
 def read_idx(path):
+    """An IDX file: magic (two zeros, the type, the number of dimensions), big-endian sizes, the bytes."""
     with gzip.open(path, "rb") as f:
         raw = f.read()
-    dims = raw[3]
-    shape = [int.from_bytes(raw[4 + 4 * i:8 + 4 * i], "big") for i in range(dims)]
-    return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
+    shape = np.frombuffer(raw, dtype=">u4", count=raw[3], offset=4)
+    return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * len(shape)).reshape(shape)
 
 
 def block(cin, cout, stride):

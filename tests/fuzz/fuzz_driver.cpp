@@ -96,27 +96,41 @@ bool flagValue(const std::string& arg, const char* name, std::string& value)
     return true;
 }
 
+// The libFuzzer flags the driver honours, each with how its value is stored.
+struct Flag {
+    const char* name;
+    void (*store)(Options&, const std::string&);
+};
+
+const Flag kFlags[] = {
+    {"runs", [](Options& o, const std::string& v) { o.runs = std::stoll(v); }},
+    {"seed", [](Options& o, const std::string& v) { o.seed = std::stoull(v); }},
+    {"max_len", [](Options& o, const std::string& v) { o.maxLen = size_t(std::stoull(v)); }},
+    {"max_total_time", [](Options& o, const std::string& v) { o.maxTotalTime = std::stod(v); }},
+    {"rss_limit_mb", [](Options& o, const std::string& v) { o.rssLimitMb = std::stoll(v); }},
+    {"timeout", [](Options& o, const std::string& v) { o.timeoutSeconds = unsigned(std::stoul(v)); }},
+    {"artifact_prefix", [](Options& o, const std::string& v) { o.artifactPrefix = v; }},
+};
+
+bool storeFlag(Options& options, const std::string& arg)
+{
+    std::string v;
+    for (const Flag& flag : kFlags)
+        if (flagValue(arg, flag.name, v)) {
+            flag.store(options, v);
+            return true;
+        }
+    return false;
+}
+
 Options parseOptions(int argc, char** argv)
 {
     Options options;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
-        std::string v;
-        if (flagValue(arg, "runs", v))
-            options.runs = std::stoll(v);
-        else if (flagValue(arg, "seed", v))
-            options.seed = std::stoull(v);
-        else if (flagValue(arg, "max_len", v))
-            options.maxLen = size_t(std::stoull(v));
-        else if (flagValue(arg, "max_total_time", v))
-            options.maxTotalTime = std::stod(v);
-        else if (flagValue(arg, "rss_limit_mb", v))
-            options.rssLimitMb = std::stoll(v);
-        else if (flagValue(arg, "timeout", v))
-            options.timeoutSeconds = unsigned(std::stoul(v));
-        else if (flagValue(arg, "artifact_prefix", v))
-            options.artifactPrefix = v;
-        else if (!arg.empty() && arg[0] == '-')
+        if (storeFlag(options, arg))
+            continue;
+        if (!arg.empty() && arg[0] == '-')
             std::fprintf(stderr, "fuzz_driver: ignoring libFuzzer option %s\n", arg.c_str());
         else
             options.paths.push_back(arg);

@@ -8,6 +8,7 @@
 #include "widgets/point_table_view.h"
 
 #include <QApplication>
+#include <QFile>
 #include <QMouseEvent>
 #include <QSettings>
 #include <QSignalSpy>
@@ -118,6 +119,20 @@ inline void startWindow(std::unique_ptr<cs::app::MainWindow>& window, const char
         window->resize(size);
     window->show();
     QVERIFY(QTest::qWaitForWindowExposed(window.get()));
+}
+
+// Exports the HTML report to `path` as the menu does and reads it back (empty, with the test
+// failed, when that does not work).
+inline QString exportedReportHtml(cs::app::MainWindow& window, const QString& path)
+{
+    QSignalSpy exported(&window, &cs::app::MainWindow::reportExported);
+    window.exportReport(path);
+    if (!QTest::qCompare(int(exported.count()), 1, "exported.count()", "1", __FILE__, __LINE__))
+        return QString();
+    QFile file(path);
+    if (!QTest::qVerify(file.open(QIODevice::ReadOnly), "file.open(QIODevice::ReadOnly)", "", __FILE__, __LINE__))
+        return QString();
+    return QString::fromUtf8(file.readAll());
 }
 
 // File ▸ Load Demo, waiting until the model is loaded.

@@ -112,6 +112,16 @@ std::vector<double> randomHistogram(std::mt19937& rng, int kind, int bins) {
     return h;
 }
 
+// `trials` random histograms of 2048, `second` or `third` bins in turn, of the shape randomHistogram
+// gives each trial number.
+std::vector<std::vector<double>> trialHistograms(unsigned seed, int trials, int second, int third) {
+    std::mt19937 rng(seed);
+    std::vector<std::vector<double>> out;
+    for (int trial = 0; trial < trials; ++trial)
+        out.push_back(randomHistogram(rng, trial, trial % 3 == 0 ? 2048 : (trial % 3 == 1 ? second : third)));
+    return out;
+}
+
 }  // namespace
 
 class TestObserverBehaviour : public QObject {
@@ -314,11 +324,10 @@ void TestObserverBehaviour::retuneBeforeDataAcceptsAnything() {
 }
 
 void TestObserverBehaviour::fastKlEqualsDirect() {
-    std::mt19937 rng(2024);
     int compared = 0;
+    const std::vector<std::vector<double>> histograms = trialHistograms(2024, 36, 700, 300);
     for (int trial = 0; trial < 36; ++trial) {
-        const int bins = trial % 3 == 0 ? 2048 : (trial % 3 == 1 ? 700 : 300);
-        const std::vector<double> h = randomHistogram(rng, trial, bins);
+        const std::vector<double>& h = histograms[static_cast<std::size_t>(trial)];
         for (KlVariant variant : {KlVariant::Nvidia, KlVariant::Horizon}) {
             for (int64_t n : {int64_t{128}, int64_t{256}}) {
                 const int64_t stride = trial % 4 == 0 ? 3 : 1;
@@ -346,11 +355,11 @@ void TestObserverBehaviour::fastKlEqualsDirect() {
 }
 
 void TestObserverBehaviour::fastHistMseEqualsDirect() {
-    std::mt19937 rng(77);
     int compared = 0;
+    const std::vector<std::vector<double>> histograms = trialHistograms(77, 48, 3001, 400);
     for (int trial = 0; trial < 48; ++trial) {
-        const int bins = trial % 3 == 0 ? 2048 : (trial % 3 == 1 ? 3001 : 400);
-        const std::vector<double> h = randomHistogram(rng, trial, bins);
+        const std::vector<double>& h = histograms[static_cast<std::size_t>(trial)];
+        const int bins = static_cast<int>(h.size());
         // Edges as the histograms build them: torch linspace, sometimes grown with arange.
         const float top = 0.5f + static_cast<float>(trial);
         const std::vector<float> edges = trial % 2 ? torchLinspace(0.0f, top, bins + 1)
@@ -639,6 +648,16 @@ void addEveryObserverDtypeScheme() {
             }
     }
 }
+
+// The spec of the current addEveryObserverDtypeScheme row.
+QuantSpec fetchedSpec() {
+    QFETCH(int, dtype);
+    QFETCH(int, qscheme);
+    QuantSpec spec;
+    spec.dtype = static_cast<DType>(dtype);
+    spec.qscheme = static_cast<QScheme>(qscheme);
+    return spec;
+}
 }  // namespace
 
 void TestObserverBehaviour::signedDataKeepsItsNegativeSide_data() { addEveryObserverDtypeScheme(); }
@@ -648,11 +667,7 @@ void TestObserverBehaviour::signedDataKeepsItsNegativeSide_data() { addEveryObse
 void TestObserverBehaviour::signedDataKeepsItsNegativeSide()
 {
     QFETCH(QString, observer);
-    QFETCH(int, dtype);
-    QFETCH(int, qscheme);
-    QuantSpec spec;
-    spec.dtype = static_cast<DType>(dtype);
-    spec.qscheme = static_cast<QScheme>(qscheme);
+    const QuantSpec spec = fetchedSpec();
     std::vector<Batch> batches = randomBatches(6, 4096, 11);
     float dataMin = 0.0f;
     for (Batch& b : batches) {
@@ -678,11 +693,7 @@ void TestObserverBehaviour::nonNegativeDataKeepsTheUnsignedGrid_data() { addEver
 void TestObserverBehaviour::nonNegativeDataKeepsTheUnsignedGrid()
 {
     QFETCH(QString, observer);
-    QFETCH(int, dtype);
-    QFETCH(int, qscheme);
-    QuantSpec spec;
-    spec.dtype = static_cast<DType>(dtype);
-    spec.qscheme = static_cast<QScheme>(qscheme);
+    const QuantSpec spec = fetchedSpec();
     const ObserverResult r = run(observer.toStdString(), {}, spec, randomBatches(6, 4096, 12, true));
     QVERIFY(r.hasStatistics);
     const QuantRange range = quantRange(spec);

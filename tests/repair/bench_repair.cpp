@@ -40,6 +40,17 @@ double top1(const CalibrationResult& r, const EvaluationConfig& e, double& float
 
 double secondsSince(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
+// The demo model calibrated on 30 batches of 32.
+CalibrationConfig demoCalibration(const std::string& dir, const DemoSplits& splits)
+{
+    CalibrationConfig c;
+    c.modelPath = dir + "/demo.pt";
+    c.data = splits.calibration;
+    c.batchSize = 32;
+    c.numBatches = 30;
+    return c;
+}
+
 EvaluationConfig demoEvaluation(const DemoSplits& splits)
 {
     EvaluationConfig eval;
@@ -58,11 +69,7 @@ EvaluationConfig demoEvaluation(const DemoSplits& splits)
 int orders(const std::string& dir)
 {
     const DemoSplits splits = loadDemoSplits(dir + "/demo.json");
-    CalibrationConfig c;
-    c.modelPath = dir + "/demo.pt";
-    c.data = splits.calibration;
-    c.batchSize = 32;
-    c.numBatches = 30;
+    CalibrationConfig c = demoCalibration(dir, splits);
     c.compareObservers = true;
     c.activation.spec.dtype = obs::DType::QUInt4;
     c.activation.spec.qscheme = obs::QScheme::PerTensorAffine;
@@ -193,19 +200,8 @@ int main(int argc, char** argv)
     }
     const std::string dir = argc > 1 ? argv[1] : CALIBSCOPE_TEST_DEMO_DIR;
     const DemoSplits splits = loadDemoSplits(dir + "/demo.json");
-    CalibrationConfig base;
-    base.modelPath = dir + "/demo.pt";
-    base.data = splits.calibration;
-    base.batchSize = 32;
-    base.numBatches = 30;
-    EvaluationConfig eval;
-    eval.data = splits.validation;
-    eval.data.start = 0;
-    eval.data.count = 2000;
-    eval.batchSize = 100;
-    eval.accuracyTable = false;
-    eval.sensitivity = false;
-    eval.autoPlan = false;
+    const CalibrationConfig base = demoCalibration(dir, splits);
+    const EvaluationConfig eval = demoEvaluation(splits);
 
     CalibrationConfig perTensor = base; // TI's case: qint8 per-tensor weights
     perTensor.weight.spec.qscheme = obs::QScheme::PerTensorSymmetric;
