@@ -17,6 +17,7 @@
 #include <QJsonArray>
 
 #include <cmath>
+#include <type_traits>
 
 namespace cs {
 namespace {
@@ -88,8 +89,10 @@ std::vector<T> histogramFromCbor(const QCborValue& value)
     if (value.isByteArray())
         return unpacked<T>(value);
     try {
-        const std::vector<double> numbers = numbersFromPackedCbor(value.toMap(), kMaxHistogramBins);
-        return std::vector<T>(numbers.begin(), numbers.end());
+        if constexpr (std::is_same_v<T, float>)
+            return floatsFromPackedCbor(value.toMap(), kMaxHistogramBins);
+        else
+            return numbersFromPackedCbor(value.toMap(), kMaxHistogramBins);
     } catch (const std::invalid_argument& e) {
         throw CalibError("histogram", e.what());
     }

@@ -49,20 +49,6 @@ QByteArray bytesOf(const std::vector<double>& values)
     return bytes;
 }
 
-template <typename T>
-std::vector<double> valuesOf(const QByteArray& bytes)
-{
-    if (bytes.size() % qsizetype(sizeof(T)) != 0)
-        throw std::invalid_argument("array bytes are not a whole number of values");
-    std::vector<double> out(size_t(bytes.size()) / sizeof(T));
-    for (size_t i = 0; i < out.size(); ++i) {
-        T v;
-        std::memcpy(&v, bytes.constData() + i * sizeof(T), sizeof(T));
-        out[i] = double(v);
-    }
-    return out;
-}
-
 // Long arrays are stored in byte planes (every value's lowest byte, then every second byte,
 // ...) before zlib, float32 ones as the differences of consecutive bit patterns: histogram
 // counts are mostly small and bin edges evenly spaced, so the high planes are nearly constant
@@ -86,13 +72,6 @@ QByteArray transposePlanes(const QByteArray& bytes, bool forward)
 }
 
 QByteArray toPlanes(const QByteArray& bytes) { return transposePlanes(bytes, true); }
-
-QByteArray fromPlanes(const QByteArray& planes)
-{
-    if (planes.size() % 4 != 0)
-        throw std::invalid_argument("array bytes are not a whole number of values");
-    return transposePlanes(planes, false);
-}
 
 // Each 32-bit pattern minus the previous one (modulo 2^32), and back.
 QByteArray deltas32(QByteArray bytes, bool forward)
@@ -134,7 +113,7 @@ QCborMap packArray(const std::vector<double>& values)
 
 // maxElements bounds what a compressed array may inflate to (zlib turns 1 MiB into 1 GiB of
 // zeros): qCompress's 4-byte big-endian size header is checked before inflating.
-std::vector<double> unpackArray(const QCborMap& m, double maxElements)
+QByteArray arrayBytes(const QCborMap& m, double maxElements)
 {
     QByteArray bytes = m.value(K("data")).toByteArray();
     if (m.value(K("zlib")).toBool()) {
@@ -149,19 +128,65 @@ std::vector<double> unpackArray(const QCborMap& m, double maxElements)
         if (bytes.isEmpty())
             throw std::invalid_argument("array data cannot be decompressed");
     }
+    return bytes;
+}
+
+// The stored values (`Stored`, little-endian) converted straight into `Out`: a session's
+// histograms are read without an intermediate array. Converting a uint32 or float32 value
+// directly rounds exactly as converting it through double does (double holds both exactly).
+// Planar bytes are gathered from their planes in place, float32 deltas summed on the way.
+template <typename Out, typename Stored>
+std::vector<Out> decodeValues(const QByteArray& bytes, bool planar, bool deltas)
+{
+    if (bytes.size() % qsizetype(sizeof(Stored)) != 0)
+        throw std::invalid_argument("array bytes are not a whole number of values");
+    const size_t n = size_t(bytes.size()) / sizeof(Stored);
+    std::vector<Out> out(n);
+    const auto* in = reinterpret_cast<const unsigned char*>(bytes.constData());
+    if constexpr (sizeof(Stored) != 4) // byte planes hold 32-bit values only
+        planar = false;
+    if (!planar) {
+        for (size_t i = 0; i < n; ++i) {
+            Stored v;
+            std::memcpy(&v, in + i * sizeof(Stored), sizeof(Stored));
+            out[i] = static_cast<Out>(v);
+        }
+        return out;
+    }
+    uint32_t previous = 0;
+    for (size_t i = 0; i < n; ++i) {
+        uint32_t bits = uint32_t(in[i]) | (uint32_t(in[n + i]) << 8) | (uint32_t(in[2 * n + i]) << 16)
+                        | (uint32_t(in[3 * n + i]) << 24);
+        if (deltas) {
+            bits += previous;
+            previous = bits;
+        }
+        Stored v{};
+        std::memcpy(&v, &bits, std::min(sizeof(v), sizeof(bits)));
+        out[i] = static_cast<Out>(v);
+    }
+    return out;
+}
+
+template <typename Out>
+std::vector<Out> unpackArrayAs(const QCborMap& m, double maxElements)
+{
+    const QByteArray bytes = arrayBytes(m, maxElements);
     const QString type = m.value(K("type")).toString();
     if (type == K("u32"))
-        return valuesOf<uint32_t>(bytes);
+        return decodeValues<Out, uint32_t>(bytes, false, false);
     if (type == K("f32"))
-        return valuesOf<float>(bytes);
+        return decodeValues<Out, float>(bytes, false, false);
     if (type == K("f64"))
-        return valuesOf<double>(bytes);
+        return decodeValues<Out, double>(bytes, false, false);
     if (type == K("u32_planes"))
-        return valuesOf<uint32_t>(fromPlanes(bytes));
+        return decodeValues<Out, uint32_t>(bytes, true, false);
     if (type == K("f32_delta_planes"))
-        return valuesOf<float>(deltas32(fromPlanes(bytes), false));
+        return decodeValues<Out, float>(bytes, true, true);
     throw std::invalid_argument("unknown array type '" + type.toStdString() + "'");
 }
+
+std::vector<double> unpackArray(const QCborMap& m, double maxElements) { return unpackArrayAs<double>(m, maxElements); }
 
 // The QuantSpec exactly (observer_config_json folds a half-set custom range into a full one).
 QCborMap specToCbor(const obs::QuantSpec& s)
@@ -274,13 +299,28 @@ obs::ObserverState observerStateFromCbor(const QCborMap& map)
 
 QCborMap numbersToPackedCbor(const std::vector<double>& values) { return packArray(values); }
 
-std::vector<double> numbersFromPackedCbor(const QCborMap& map, double maxElements)
+namespace {
+
+template <typename Out>
+std::vector<Out> boundedNumbers(const QCborMap& map, double maxElements)
 {
-    std::vector<double> values = unpackArray(map, maxElements);
+    std::vector<Out> values = unpackArrayAs<Out>(map, maxElements);
     if (double(values.size()) > maxElements)
         throw std::invalid_argument("an array of " + std::to_string(values.size()) + " values, more than "
                                     + std::to_string(int64_t(maxElements)) + " allowed there");
     return values;
+}
+
+} // namespace
+
+std::vector<double> numbersFromPackedCbor(const QCborMap& map, double maxElements)
+{
+    return boundedNumbers<double>(map, maxElements);
+}
+
+std::vector<float> floatsFromPackedCbor(const QCborMap& map, double maxElements)
+{
+    return boundedNumbers<float>(map, maxElements);
 }
 
 std::unique_ptr<obs::Observer> restoreObserver(const obs::ObserverState& state)

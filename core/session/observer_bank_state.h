@@ -23,6 +23,8 @@ obs::ObserverState observerStateFromCbor(const QCborMap& map);
 // inflated) longer than maxElements.
 QCborMap numbersToPackedCbor(const std::vector<double>& values);
 std::vector<double> numbersFromPackedCbor(const QCborMap& map, double maxElements);
+// The same numbers converted to float32 as they are decoded (exactly as through double).
+std::vector<float> floatsFromPackedCbor(const QCborMap& map, double maxElements);
 
 // createObserver(state.observer, state.params, state.spec) + loadState(state); throws
 // std::invalid_argument when the observer is unknown or the state does not fit it.
