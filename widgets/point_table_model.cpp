@@ -66,9 +66,9 @@ bool quantizerRange(const obs::ObserverResult& r, const obs::QuantSpec& spec, fl
     return true;
 }
 
-PointTableModel::RowCache PointTableModel::computeRow(const PointCalibration& p) const
+PointEstimate PointTableModel::estimatePoint(const PointCalibration& p)
 {
-    RowCache c;
+    PointEstimate c;
     float low = 0, high = 0;
     if (p.config.keepFloat || p.stats.histogram.counts.empty() || !quantizerRange(p, low, high))
         return c;
@@ -77,15 +77,26 @@ PointTableModel::RowCache PointTableModel::computeRow(const PointCalibration& p)
     return c;
 }
 
-void PointTableModel::setResult(std::shared_ptr<const CalibrationResult> result)
+PointEstimates PointTableModel::estimatePoints(const CalibrationResult& result)
+{
+    PointEstimates out;
+    out.rows.reserve(result.points.size());
+    for (const auto& p : result.points)
+        out.rows.push_back(estimatePoint(p));
+    return out;
+}
+
+void PointTableModel::setResult(std::shared_ptr<const CalibrationResult> result, std::shared_ptr<const PointEstimates> estimates)
 {
     beginResetModel();
     m_result = std::move(result);
-    m_cache.clear();
     m_pending.clear();
-    if (m_result)
-        for (const auto& p : m_result->points)
-            m_cache.push_back(computeRow(p));
+    if (!m_result)
+        m_cache.clear();
+    else if (estimates && estimates->rows.size() == m_result->points.size())
+        m_cache = estimates->rows;
+    else
+        m_cache = estimatePoints(*m_result).rows;
     computeCoverage();
     endResetModel();
 }
@@ -146,7 +157,7 @@ void PointTableModel::refreshPoints(const QStringList& names)
         const int row = rowOf(name);
         if (row < 0)
             continue;
-        m_cache[size_t(row)] = computeRow(m_result->points[size_t(row)]);
+        m_cache[size_t(row)] = estimatePoint(m_result->points[size_t(row)]);
         Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
     }
 }

@@ -12,6 +12,16 @@
 
 namespace cs::ui {
 
+// A point's error estimate for its current clip range (none without a histogram or qparams,
+// or when kept in float).
+struct PointEstimate {
+    bool hasEstimate = false;
+    ErrorEstimate estimate;
+};
+struct PointEstimates {
+    std::vector<PointEstimate> rows;
+};
+
 // Quantization points of a calibration, one row each, with the error of the current clip
 // range estimated from the point's histogram. The histogram, weights and parameter views
 // read the same model, so every view shows the same numbers.
@@ -35,9 +45,17 @@ public:
 
     explicit PointTableModel(QObject* parent = nullptr);
 
+    // Every point's estimate, in the result's order: a pure function of the result, so a
+    // worker that hands a result over (a loaded session) computes them off the GUI thread.
+    static PointEstimates estimatePoints(const CalibrationResult& result);
+    static PointEstimate estimatePoint(const PointCalibration& point);
+
     // The result is shared with its owner, who edits it in place on the GUI thread and then
-    // calls refreshPoints() for the rows that changed.
-    void setResult(std::shared_ptr<const CalibrationResult> result);
+    // calls refreshPoints() for the rows that changed. `estimates`, when given, are
+    // estimatePoints(*result) computed elsewhere (taken as they are when they have a row per
+    // point); otherwise they are computed here.
+    void setResult(std::shared_ptr<const CalibrationResult> result,
+                   std::shared_ptr<const PointEstimates> estimates = {});
     const CalibrationResult* result() const { return m_result.get(); }
     void refreshPoints(const QStringList& names);
     // The coverage of the result's evaluation's validation data (core/analysis/coverage.h):
@@ -66,19 +84,14 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
 private:
-    struct RowCache {
-        bool hasEstimate = false;
-        ErrorEstimate estimate;
-    };
     QVariant cell(int row, int column) const;
     QVariant sortValue(int row, int column) const;
     QVariant background(int row, int column) const;
     QString tooltip(int row, int column) const;
-    RowCache computeRow(const PointCalibration& p) const;
     void computeCoverage();
 
     std::shared_ptr<const CalibrationResult> m_result;
-    std::vector<RowCache> m_cache;
+    std::vector<PointEstimate> m_cache;
     QSet<QString> m_pending;
     CoverageReport m_coverage;
     std::vector<int> m_coverageRow; // per row: index into m_coverage.points, -1 = none

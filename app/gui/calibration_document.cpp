@@ -34,7 +34,8 @@ CalibrationDocument::~CalibrationDocument()
     m_undo->clear();
 }
 
-void CalibrationDocument::setResult(CalibrationResult result, bool rerun, ObserverBank bank)
+void CalibrationDocument::setResult(CalibrationResult result, bool rerun, ObserverBank bank,
+                                    std::shared_ptr<const ui::PointEstimates> estimates)
 {
     Q_ASSERT(QThread::currentThread() == thread());
     // A re-run realises edits: the last evaluation still describes the plan it measured.
@@ -42,6 +43,7 @@ void CalibrationDocument::setResult(CalibrationResult result, bool rerun, Observ
         result.evaluation = m_result->evaluation;
     m_result = std::make_shared<CalibrationResult>(std::move(result));
     m_bank = std::move(bank);
+    m_estimates = std::move(estimates);
     if (!rerun) {
         ++m_documentId;
         m_wanted.clear();
@@ -64,6 +66,7 @@ void CalibrationDocument::clear()
     ++m_documentId;
     m_result.reset();
     m_bank = ObserverBank();
+    m_estimates.reset();
     m_wanted.clear();
     m_pending.clear();
     m_triedRerun.clear();
@@ -262,6 +265,7 @@ void CalibrationDocument::restore(const CalibrationResult& snapshot, const Obser
     if (!withEvaluation)
         m_result->evaluation = std::move(evaluation);
     m_bank = bank.clone(); // the command's snapshot stays as it was for the next undo/redo
+    m_estimates.reset();
     // The snapshot's configurations are the plan now; nothing is waiting for data.
     m_wanted.clear();
     m_triedRerun.clear();

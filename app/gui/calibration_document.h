@@ -11,6 +11,10 @@
 
 class QUndoStack;
 
+namespace cs::ui {
+struct PointEstimates;
+}
+
 namespace cs::app {
 
 // The calibration being tuned: the result (statistics, observers, per-point configs), the
@@ -36,7 +40,11 @@ public:
 
     // A fresh calibration or a loaded session replaces the plan and the history; a re-run
     // keeps both and reconciles the wanted configurations with the new result.
-    void setResult(CalibrationResult result, bool rerun, ObserverBank bank = ObserverBank());
+    // `estimates` are the point table's estimates of `result`, when a worker computed them.
+    void setResult(CalibrationResult result, bool rerun, ObserverBank bank = ObserverBank(),
+                   std::shared_ptr<const ui::PointEstimates> estimates = {});
+    // The estimates given with the current result; null once another result replaces it.
+    std::shared_ptr<const ui::PointEstimates> pointEstimates() const { return m_estimates; }
     void clear();
 
     // Changes whenever the document becomes another calibration (fresh, opened or cleared),
@@ -101,6 +109,7 @@ private:
 
     std::shared_ptr<CalibrationResult> m_result;
     ObserverBank m_bank;
+    std::shared_ptr<const ui::PointEstimates> m_estimates;
     std::map<std::string, ObserverConfig> m_wanted;
     std::set<std::string> m_pending;
     std::set<std::string> m_triedRerun; // pending points a re-run has already been asked for

@@ -37,7 +37,7 @@ PlanEditor::PlanEditor(CalibrationDocument* document, ui::PointTableModel* model
 {
     connect(m_document, &CalibrationDocument::resultReplaced, this, [this] {
         const QString current = m_table->currentPoint();
-        m_model->setResult(m_document->sharedResult());
+        m_model->setResult(m_document->sharedResult(), m_document->pointEstimates());
         m_model->setPendingPoints(m_document->pendingPoints());
         // Keep the user's place across re-runs.
         if (!current.isEmpty() && m_model->rowOf(current) >= 0)

@@ -5,6 +5,7 @@
 #include "core/platform/paths.h"
 #include "core/session.h"
 #include "gui/calibration_document.h"
+#include "widgets/point_table_model.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -141,6 +142,9 @@ void SessionController::open(const QString& path)
             auto bank = std::make_shared<ObserverBank>();
             out.loaded = loadSession(path.toStdString(), bank.get());
             out.loadedBank = std::move(bank);
+            // The point table's estimates take a thousand-point session's table a large share
+            // of a frame on the GUI thread: they are computed here, with the loading.
+            out.estimates = std::make_shared<const ui::PointEstimates>(ui::PointTableModel::estimatePoints(*out.loaded));
             return out;
         },
         [this](FileResult out) { openFinished(std::move(out)); }, path + QStringLiteral(": cannot open the session"));
@@ -154,7 +158,7 @@ void SessionController::openFinished(FileResult out)
         return;
     m_autosaveTimer.stop();
     m_document->setResult(std::move(*out.loaded), false,
-                          out.loadedBank ? std::move(*out.loadedBank) : ObserverBank());
+                          out.loadedBank ? std::move(*out.loadedBank) : ObserverBank(), std::move(out.estimates));
     m_document->setSessionPath(out.path);
     m_document->markSaved(m_document->generation());
     Q_EMIT opened(out.path);

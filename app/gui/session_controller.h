@@ -8,6 +8,10 @@
 #include <memory>
 #include <optional>
 
+namespace cs::ui {
+struct PointEstimates;
+}
+
 namespace cs::app {
 
 class CalibrationDocument;
@@ -37,6 +41,7 @@ public:
         quint64 generation = 0;
         std::optional<CalibrationResult> loaded;
         std::shared_ptr<ObserverBank> loadedBank; // its live observers
+        std::shared_ptr<const ui::PointEstimates> estimates; // the point table's, for `loaded`
     };
 
 Q_SIGNALS:
