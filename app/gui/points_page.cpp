@@ -78,6 +78,9 @@ QWidget* PointsPage::buildOpPage(QWidget* parent)
     m_opTable->sortByColumn(ui::OpTableModel::Index, Qt::AscendingOrder);
     m_opTable->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_opTable->verticalHeader()->hide();
+    // Column widths from the first rows only: sizing every op of a large graph on each new
+    // model holds up the GUI thread.
+    m_opTable->horizontalHeader()->setResizeContentsPrecision(ui::PointTableView::kSizedRows);
     m_opTable->horizontalHeader()->setStretchLastSection(true);
     m_opTable->verticalHeader()->setDefaultSectionSize(m_opTable->fontMetrics().height() + 6);
     m_opTable->setAlternatingRowColors(true);
