@@ -1,6 +1,7 @@
 // Stages 3 and 4 of an evaluation: the accuracy table and the per-point sensitivity, one
 // quantized pass each.
 #include "core/evaluation/stages_p.h"
+#include "core/model/quantized_model.h"
 
 #include <algorithm>
 #include <cstring>
@@ -77,13 +78,18 @@ void runSensitivity(PassRunner& runner, const QuantPlan& plan, bool allButOne, E
                     int64_t& done, int64_t total)
 {
     const double floatHeadline = headlineMetric(result.floatMetrics, result.hasLabels);
+    if (plan.activations.empty())
+        return;
+    QuantizedModel model(runner.graph, plan, false, BatchNormLayout::Folded, true);
     for (const auto& [point, unused] : plan.activations) {
         SensitivityEntry e;
         e.point = point;
-        e.onlyThis = runner.outputsOf(onlyPoint(plan, runner.graph.summary(), point), "sensitivity", done, total);
-        if (allButOne)
-            e.allButThis = runner.outputsOf(allButPoint(plan, runner.graph.summary(), point), "sensitivity", done,
-                                            total);
+        model.select(onlyPoint(plan, runner.graph.summary(), point));
+        e.onlyThis = runner.outputsOf(model, "sensitivity", done, total);
+        if (allButOne) {
+            model.select(allButPoint(plan, runner.graph.summary(), point));
+            e.allButThis = runner.outputsOf(model, "sensitivity", done, total);
+        }
         e.drop = floatHeadline - headlineMetric(e.onlyThis, result.hasLabels);
         result.sensitivity.push_back(std::move(e));
     }

@@ -50,6 +50,11 @@ void PassRunner::report(const std::string& stage, int64_t done, int64_t total) c
 OutputMetrics PassRunner::outputsOf(const QuantPlan& plan, const std::string& stage, int64_t& done, int64_t total)
 {
     QuantizedModel model(graph, plan);
+    return outputsOf(model, stage, done, total);
+}
+
+OutputMetrics PassRunner::outputsOf(QuantizedModel& model, const std::string& stage, int64_t& done, int64_t total)
+{
     OutputAccumulator acc;
     BatchPrefetcher prefetcher(*data, config.batchSize, batches);
     while (auto batch = prefetcher.next()) {

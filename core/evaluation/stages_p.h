@@ -12,6 +12,10 @@
 #include <utility>
 #include <vector>
 
+namespace cs {
+class QuantizedModel;
+}
+
 namespace cs::evaluation {
 
 // One batch of the float model's outputs: the reference of every quantized pass.
@@ -44,6 +48,8 @@ public:
     void report(const std::string& stage, int64_t done, int64_t total) const;
     // One pass of `plan` over the data: its outputs against the float outputs and labels.
     OutputMetrics outputsOf(const QuantPlan& plan, const std::string& stage, int64_t& done, int64_t total);
+    // The same with a model already built (a switchable one, its subset selected).
+    OutputMetrics outputsOf(QuantizedModel& model, const std::string& stage, int64_t& done, int64_t total);
 
 private:
     std::vector<int64_t> m_calibratedShape;
@@ -81,7 +87,8 @@ void runAccuracyTable(PassRunner& runner, const std::vector<std::pair<std::strin
 bool samePlan(const QuantPlan& a, const QuantPlan& b);
 
 // Stage 4: each point of `plan` quantized alone (and, with allButOne, everything but it);
-// fills result.sensitivity, ranked most sensitive first.
+// fills result.sensitivity, ranked most sensitive first. Every pass runs one switchable
+// model of `plan` (building a model per pass costs more than its forward on large graphs).
 void runSensitivity(PassRunner& runner, const QuantPlan& plan, bool allButOne, EvaluationResult& result,
                     int64_t& done, int64_t total);
 

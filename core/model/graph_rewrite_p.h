@@ -62,6 +62,10 @@ size_t layerOutputOp(const ModelGraphImpl& model, size_t opIndex);
 // Inserts calibscope::tap(value, point) after value's producer (see insertAfter).
 torch::jit::Node* insertTap(torch::jit::Graph& graph, torch::jit::Value* value, int point);
 
+// calibscope::fake_quantize's kernel: aten::fake_quantize_per_tensor_affine's values
+// without its mask by-product.
+at::Tensor fakeQuantizeKernel(const at::Tensor& x, double scale, int64_t zeroPoint, int64_t quantMin, int64_t quantMax);
+
 // The LibTorch error's own message: the interpreter wraps an op's error in a traceback
 // ("The following operation failed in the TorchScript interpreter. ... RuntimeError: ..."),
 // whose first line says nothing about the cause.

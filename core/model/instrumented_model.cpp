@@ -14,6 +14,28 @@
 
 
 namespace cs {
+
+namespace detail {
+
+// aten::fake_quantize_per_tensor_affine without its by-product: PyTorch 1.13 computes a
+// boolean mask tensor on every call and clamps through libm's fmin/fmax, which made the
+// quantized forward of the demo twice as slow as the float one. Same values for finite x.
+at::Tensor fakeQuantizeKernel(const at::Tensor& x, double scale, int64_t zeroPoint, int64_t quantMin, int64_t quantMax)
+{
+    if (x.scalar_type() != at::kFloat || !x.is_cpu() || !x.is_contiguous())
+        return at::fake_quantize_per_tensor_affine(x, scale, zeroPoint, quantMin, quantMax);
+    at::Tensor out = at::empty_like(x);
+    const float* in = x.data_ptr<float>();
+    float* result = out.data_ptr<float>();
+    at::parallel_for(0, x.numel(), 1 << 16, [&](int64_t begin, int64_t end) {
+        obs::kernels::fakeQuantize(in + begin, result + begin, size_t(end - begin), scale, zeroPoint, quantMin,
+                                   quantMax);
+    });
+    return out;
+}
+
+} // namespace detail
+
 namespace {
 
 // What the tap operator does on the current thread. Thread-local so that concurrent jobs
@@ -67,23 +89,6 @@ at::Tensor tapKernel(const at::Tensor& x, int64_t point)
     return at::fake_quantize_per_channel_affine(x, scale, zeroPoint, q->chAxis, q->quantMin, q->quantMax);
 }
 
-// aten::fake_quantize_per_tensor_affine without its by-product: PyTorch 1.13 computes a
-// boolean mask tensor on every call and clamps through libm's fmin/fmax, which made the
-// quantized forward of the demo twice as slow as the float one. Same values for finite x.
-at::Tensor fakeQuantizeKernel(const at::Tensor& x, double scale, int64_t zeroPoint, int64_t quantMin, int64_t quantMax)
-{
-    if (x.scalar_type() != at::kFloat || !x.is_cpu() || !x.is_contiguous())
-        return at::fake_quantize_per_tensor_affine(x, scale, zeroPoint, quantMin, quantMax);
-    at::Tensor out = at::empty_like(x);
-    const float* in = x.data_ptr<float>();
-    float* result = out.data_ptr<float>();
-    at::parallel_for(0, x.numel(), 1 << 16, [&](int64_t begin, int64_t end) {
-        obs::kernels::fakeQuantize(in + begin, result + begin, size_t(end - begin), scale, zeroPoint, quantMin,
-                                   quantMax);
-    });
-    return out;
-}
-
 // CONSERVATIVE aliasing: the tap may return its input itself and has side effects, so the
 // JIT must neither drop it nor reorder in-place ops around it.
 TORCH_LIBRARY(calibscope, m)
@@ -93,7 +98,7 @@ TORCH_LIBRARY(calibscope, m)
     m.def(torch::schema("calibscope::fake_quantize(Tensor x, float scale, int zero_point, int quant_min, "
                         "int quant_max) -> Tensor",
                         c10::AliasAnalysisKind::FROM_SCHEMA),
-          &fakeQuantizeKernel);
+          &detail::fakeQuantizeKernel);
 }
 
 std::vector<float> toVector(const at::Tensor& t)

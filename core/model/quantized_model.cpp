@@ -15,6 +15,43 @@ namespace cs {
 
 namespace {
 
+// The enable mask of the switchable model running on this thread (one byte per slot); null
+// when none runs, which enables every slot.
+thread_local const uint8_t* t_enabled = nullptr;
+
+bool slotEnabled(int64_t slot) { return !t_enabled || t_enabled[slot] != 0; }
+
+// A disabled point returns its input itself, so that its readers (and in-place ops after
+// it) see the very tensor they would see without the node. Enabled, it computes what
+// insertFakeQuantize's nodes compute, `narrow` standing for their aten::to pair.
+at::Tensor switchedFakeQuantizeKernel(const at::Tensor& x, double scale, int64_t zeroPoint, int64_t quantMin,
+                                      int64_t quantMax, int64_t narrow, int64_t slot)
+{
+    if (!slotEnabled(slot))
+        return x;
+    const auto dtype = static_cast<c10::ScalarType>(narrow);
+    if (dtype == c10::kFloat)
+        return detail::fakeQuantizeKernel(x, scale, zeroPoint, quantMin, quantMax);
+    return detail::fakeQuantizeKernel(x.to(c10::kFloat), scale, zeroPoint, quantMin, quantMax).to(dtype);
+}
+
+at::Tensor switchedWeightKernel(const at::Tensor& plain, const at::Tensor& quantized, int64_t slot)
+{
+    return slotEnabled(slot) ? quantized : plain;
+}
+
+// CONSERVATIVE aliasing: both return one of their inputs itself.
+TORCH_LIBRARY_FRAGMENT(calibscope, m)
+{
+    m.def(torch::schema("calibscope::switched_fake_quantize(Tensor x, float scale, int zero_point, int quant_min, "
+                        "int quant_max, int narrow, int slot) -> Tensor",
+                        c10::AliasAnalysisKind::CONSERVATIVE),
+          &switchedFakeQuantizeKernel);
+    m.def(torch::schema("calibscope::switched_weight(Tensor plain, Tensor quantized, int slot) -> Tensor",
+                        c10::AliasAnalysisKind::CONSERVATIVE),
+          &switchedWeightKernel);
+}
+
 at::Tensor fakeQuantizeWeight(const at::Tensor& w, const FakeQuantParams& q)
 {
     if (q.chAxis >= 0 && q.scale.size() > 1)
@@ -26,14 +63,21 @@ at::Tensor fakeQuantizeWeight(const at::Tensor& w, const FakeQuantParams& q)
 
 // fake_quantize(value) after value's producer; its readers read the result. PyTorch
 // fake-quantizes float32 only, so a bfloat16/float16 point goes through float32 and back.
+// With a `slot` (>= 0), one calibscope::switched_fake_quantize node computes the same.
 torch::jit::Node* insertFakeQuantize(torch::jit::Graph& graph, torch::jit::Value* value, const FakeQuantParams& q,
-                                     const std::string& dtype)
+                                     const std::string& dtype, int64_t slot = -1)
 {
     static const auto fakeQuantize = c10::Symbol::fromQualString("aten::fake_quantize_per_tensor_affine");
     static const auto to = c10::Symbol::fromQualString("aten::to");
     const std::vector<c10::IValue> params{double(q.scale.at(0)), q.zeroPoint.at(0), q.quantMin, q.quantMax};
     const c10::ScalarType narrow = dtype == "bfloat16" ? c10::kBFloat16 : dtype == "float16" ? c10::kHalf
                                                                                                : c10::kFloat;
+    if (slot >= 0) {
+        static const auto switched = c10::Symbol::fromQualString("calibscope::switched_fake_quantize");
+        return detail::insertAfter(graph, value, switched,
+                                   {double(q.scale.at(0)), q.zeroPoint.at(0), q.quantMin, q.quantMax,
+                                    int64_t(narrow), slot});
+    }
     if (narrow == c10::kFloat)
         return detail::insertAfter(graph, value, fakeQuantize, params);
     // aten::to(Tensor self, ScalarType dtype, bool non_blocking, bool copy, MemoryFormat? memory_format)
@@ -83,12 +127,27 @@ struct QuantizedModel::Impl {
     std::unique_ptr<torch::jit::Code> code;
     std::vector<TapPoint> points;
     std::vector<TapPoint> layerOutputs;
+    bool switchable = false;
+    // Switchable: the slot of each activation and each weight the plan quantizes.
+    std::unordered_map<std::string, size_t> activationSlots, weightSlots;
+    std::vector<uint8_t> enabled; // per slot
 };
 
 QuantizedModel::QuantizedModel(const ModelGraph& modelGraph, const QuantPlan& plan, bool tapLayerOutputs,
-                               BatchNormLayout layout)
+                               BatchNormLayout layout, bool switchable)
     : d(std::make_unique<Impl>())
 {
+    if (switchable && layout != BatchNormLayout::Folded)
+        throw CalibError("quantization plan", "a switchable quantized model folds its batch norms");
+    d->switchable = switchable;
+    if (switchable) {
+        size_t slot = 0;
+        for (const auto& [name, unused] : plan.activations)
+            d->activationSlots[name] = slot++;
+        for (const auto& [name, unused] : plan.weights)
+            d->weightSlots[name] = slot++;
+        d->enabled.assign(slot, 1);
+    }
     c10::InferenceMode inference;
     const auto& model = modelGraph.impl();
     d->model = &model;
@@ -129,6 +188,25 @@ QuantizedModel::QuantizedModel(const ModelGraph& modelGraph, const QuantPlan& pl
                                   layout, ops[i].name);
             continue;
         }
+        if (switchable && q != plan.weights.end()) {
+            // The very tensors a fixed model installs, the float or the fake-quantized one.
+            torch::jit::Node* layer = valueOf[i]->node();
+            detail::installWeight(model, *d->graph, toClone, valueOf, i, folded, folded.weight,
+                                  replaced && !replaced->bias.empty());
+            static const auto switched = c10::Symbol::fromQualString("calibscope::switched_weight");
+            const auto slot = int64_t(d->weightSlots.at(ops[i].name));
+            torch::jit::WithInsertPoint guard(layer); // the constants first, then their reader
+            torch::jit::Value* quantized = d->graph->insertConstant(fakeQuantizeWeight(folded.weight, q->second));
+            torch::jit::Value* slotValue = d->graph->insertConstant(slot);
+            torch::jit::Node* pick = d->graph->create(switched, 1);
+            pick->insertBefore(layer);
+            pick->addInput(layer->input(1));
+            pick->addInput(quantized);
+            pick->addInput(slotValue);
+            pick->output()->setType(layer->input(1)->type());
+            layer->replaceInput(1, pick->output());
+            continue;
+        }
         const at::Tensor weight = q == plan.weights.end() ? folded.weight : fakeQuantizeWeight(folded.weight, q->second);
         detail::installWeight(model, *d->graph, toClone, valueOf, i, folded, weight,
                               replaced && !replaced->bias.empty());
@@ -145,7 +223,8 @@ QuantizedModel::QuantizedModel(const ModelGraph& modelGraph, const QuantPlan& pl
 
     for (const auto& [name, q] : plan.activations) {
         torch::jit::Value* value = valueOf[opByName.at(name)];
-        torch::jit::Node* fq = insertFakeQuantize(*d->graph, value, q, ops[opByName.at(name)].dtype);
+        const int64_t slot = switchable ? int64_t(d->activationSlots.at(name)) : -1;
+        torch::jit::Node* fq = insertFakeQuantize(*d->graph, value, q, ops[opByName.at(name)].dtype, slot);
         // An in-place op (relu_) returns an alias of its input and later code often reads the
         // input (y.relu_(); cat([y, z])): those reads must see the quantized value too.
         torch::jit::Node* producer = value->node();
@@ -202,17 +281,45 @@ QuantizedModel::~QuantizedModel() = default;
 const std::vector<TapPoint>& QuantizedModel::points() const { return d->points; }
 const std::vector<TapPoint>& QuantizedModel::layerOutputs() const { return d->layerOutputs; }
 
+void QuantizedModel::select(const QuantPlan& subset)
+{
+    if (!d->switchable)
+        throw CalibError("quantization plan", "the quantized model is not switchable");
+    std::vector<uint8_t> enabled(d->enabled.size(), 0);
+    for (const auto& [name, unused] : subset.activations) {
+        auto slot = d->activationSlots.find(name);
+        if (slot == d->activationSlots.end())
+            throw CalibError("quantization plan", "activation point '" + name + "' is not quantized by the model");
+        enabled[slot->second] = 1;
+    }
+    for (const auto& [name, unused] : subset.weights) {
+        auto slot = d->weightSlots.find(name);
+        if (slot == d->weightSlots.end())
+            throw CalibError("quantization plan", "weight of '" + name + "' is not quantized by the model");
+        enabled[slot->second] = 1;
+    }
+    d->enabled = std::move(enabled);
+}
+
 BatchOutput QuantizedModel::forward(const float* data, const std::vector<int64_t>& shape, TapHandler* handler)
 {
     struct NoHandler final : TapHandler {
         void observe(int, const obs::TensorView&) override {}
     } none;
+    // Restores the outer mask: a forward may run inside another model's (a tap handler's).
+    struct EnabledScope {
+        const uint8_t* outer;
+        explicit EnabledScope(const uint8_t* mask) : outer(t_enabled) { t_enabled = mask; }
+        ~EnabledScope() { t_enabled = outer; }
+    } scope(d->switchable ? d->enabled.data() : t_enabled);
     return runInstrumented(*d->code, d->module._ivalue(), d->model->summary, data, shape,
                            handler ? *handler : none, handler ? TapMode::Observe : TapMode::Float);
 }
 
 void QuantizedModel::save(const std::string& path) const
 {
+    if (d->switchable)
+        throw CalibError(path, "a switchable quantized model is not saved (build one for the plan)");
     std::ostringstream bytes;
     try {
         d->module.save(bytes);

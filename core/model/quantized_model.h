@@ -28,8 +28,12 @@ public:
     // A plan's weight parameters for a conv with a batch norm are those of the weight the
     // layout fake-quantizes (AfterConv: the unfolded weight's). Layouts other than Folded
     // refuse repaired parameters of such a conv (they are BN-folded values).
+    // A `switchable` model (Folded layout only) quantizes any subset of the plan's points
+    // without a rebuild: select() picks the subset for the following forwards (the whole
+    // plan until then). It exists for running many subsets of one plan (sensitivity) and
+    // cannot be saved.
     QuantizedModel(const ModelGraph& graph, const QuantPlan& plan, bool tapLayerOutputs = false,
-                   BatchNormLayout layout = BatchNormLayout::Folded);
+                   BatchNormLayout layout = BatchNormLayout::Folded, bool switchable = false);
     ~QuantizedModel();
     QuantizedModel(const QuantizedModel&) = delete;
     QuantizedModel& operator=(const QuantizedModel&) = delete;
@@ -38,11 +42,18 @@ public:
     // quantization (point indices as in InstrumentedModel::points()).
     BatchOutput forward(const float* data, const std::vector<int64_t>& shape, TapHandler* handler = nullptr);
 
+    // Switchable models: the following forwards compute exactly what a model built for
+    // `subset` computes. `subset` is the plan with some activations and weights left out
+    // (the same grids, BN folding and repaired parameters). Throws CalibError when it names
+    // a point the plan does not quantize, or when the model is not switchable.
+    void select(const QuantPlan& subset);
+
     const std::vector<TapPoint>& points() const;
     const std::vector<TapPoint>& layerOutputs() const;
 
     // A self-contained TorchScript module: fake_quantize_per_tensor_affine after every
     // quantized point, fake-quantized (BN-folded) weights as constants. Written atomically.
+    // Throws CalibError for a switchable model.
     void save(const std::string& path) const;
 
 private:
