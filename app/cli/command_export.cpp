@@ -35,8 +35,9 @@ int runExport(const QStringList& arguments)
     const auto checkpoint = option("checkpoint", "Write the checkpoint (a dict of tensors for torch.load) here.", "C.pt");
     const auto fakeQuant = option("fakequant-model", "Write the fake-quantized TorchScript model here.", "FQ.pt");
     const auto model = option("model",
-                           "The calibrated model file, for --fakequant-model and --onnx (default: the path in the session, "
-                           "or that file beside the session).",
+                           "The calibrated model file, for --fakequant-model, --onnx and a repaired session's "
+                           "checkpoint in the with_bn modes (default: the path in the session, or that file "
+                           "beside the session).",
                            "M.pt");
     const auto report = option("report",
                             "Write a self-contained HTML report here (plots embedded as PNG; drawn off screen, no "
@@ -127,9 +128,14 @@ int runExport(const QStringList& arguments)
                               + " ops)");
         }
         if (parser.isSet(checkpoint)) {
-            cs::saveCheckpoint(result, staged(parser.value(checkpoint)), *mode);
+            // The modes that keep the batch norm unfold repaired parameters with the model's BN.
+            const cs::UnfoldedRepairMap unfolded =
+                cs::needsUnfoldedRepairs(result, *mode)
+                    ? cs::unfoldedRepairs(result, cs::locateModel(result, sessionPath, parser.value(model).toStdString()))
+                    : cs::UnfoldedRepairMap{};
+            cs::saveCheckpoint(result, staged(parser.value(checkpoint)), *mode, unfolded);
             written.push_back("checkpoint: " + parser.value(checkpoint).toStdString() + " ("
-                              + std::to_string(cs::checkpointTensors(result, *mode).size()) + " tensors, qat mode "
+                              + std::to_string(cs::checkpointTensors(result, *mode, unfolded).size()) + " tensors, qat mode "
                               + cs::qatModeName(*mode) + ")");
             if (parser.isSet(qatMode) && !cs::qatModesDiffer(result))
                 written.push_back("note:       no batch norm is folded into a conv in this model: the QAT modes are "

@@ -29,7 +29,11 @@ ExchangeController::ExportOutcome runExport(const CalibrationResult& result, con
         out.written << request.qconfig;
     }
     if (!request.checkpoint.isEmpty()) {
-        saveCheckpoint(result, prepare(request.checkpoint), request.qatMode);
+        // The modes that keep the batch norm unfold repaired parameters with the model's BN.
+        const UnfoldedRepairMap unfolded = needsUnfoldedRepairs(result, request.qatMode)
+                                               ? unfoldedRepairs(result, locateModel(result, sessionPath.toStdString()))
+                                               : UnfoldedRepairMap{};
+        saveCheckpoint(result, prepare(request.checkpoint), request.qatMode, unfolded);
         out.written << request.checkpoint;
     }
     if (!request.fakeQuantModel.isEmpty()) {

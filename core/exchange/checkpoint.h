@@ -31,7 +31,14 @@
 //                        `<conv>.bn.*`); the weight quantizer sees W*gamma/sqrt(var+eps), so
 //                        the scales and keys are those of fuse_bn.
 // Models without a folded batch norm give the same checkpoint in every mode.
+//
+// Repaired parameters (QuantPlan::parameters, BN-folded) replace the module's own: fuse_bn
+// writes them as they are (<conv>.weight, <conv>.bias); the modes that keep the batch norm
+// write them unfolded (UnfoldedRepair): <conv>.weight and the batch norm's weight and bias
+// (with_bn: <bn>.weight/.bias; with_bn_reverse_fold: <conv>.bn.weight/.bias), the conv's own
+// bias staying the model's. with_bn's weight scales are then those of that unfolded weight.
 #include "core/calibration.h"
+#include "core/exchange/unfolded_repairs.h"
 
 #include <optional>
 
@@ -61,8 +68,10 @@ bool qatModesDiffer(const CalibrationResult& result);
 
 // The tensors in a stable order (graph order; per op its activation point, then its weight).
 // Throws CalibError for with_bn when a weight's observer needs more than the unfolded
-// weight's per-channel range (the only part of the unfolded weight a session keeps).
-std::vector<CheckpointTensor> checkpointTensors(const CalibrationResult& result, QatMode mode = QatMode::FuseBn);
+// weight's per-channel range (the only part of the unfolded weight a session keeps), and when
+// needsUnfoldedRepairs() and `unfolded` lacks a repaired op (unfoldedRepairsFor() gives it).
+std::vector<CheckpointTensor> checkpointTensors(const CalibrationResult& result, QatMode mode = QatMode::FuseBn,
+                                                const UnfoldedRepairMap& unfolded = {});
 
 // The observer range [min, max] that PyTorch's calculate_qparams (per-tensor or per-channel
 // MinMax, no power-of-two rounding) maps to exactly `scale` and `zeroPoint` under `spec`.
@@ -71,7 +80,8 @@ bool survivingRange(float scale, int64_t zeroPoint, const obs::QuantSpec& spec, 
 
 // torch::pickle_save of a c10::Dict<std::string, Tensor>, written atomically. Throws
 // CalibError naming the file; the previous file survives a failed write.
-void saveCheckpoint(const CalibrationResult& result, const std::string& path, QatMode mode = QatMode::FuseBn);
+void saveCheckpoint(const CalibrationResult& result, const std::string& path, QatMode mode = QatMode::FuseBn,
+                    const UnfoldedRepairMap& unfolded = {});
 
 // Reads a checkpoint back (tests, tools). Throws CalibError when it is not a dict of tensors.
 std::vector<CheckpointTensor> loadCheckpoint(const std::string& path);

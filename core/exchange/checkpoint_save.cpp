@@ -12,10 +12,11 @@
 
 namespace cs {
 
-void saveCheckpoint(const CalibrationResult& result, const std::string& path, QatMode mode)
+void saveCheckpoint(const CalibrationResult& result, const std::string& path, QatMode mode,
+                    const UnfoldedRepairMap& unfolded)
 {
     c10::Dict<std::string, at::Tensor> dict;
-    for (const CheckpointTensor& t : checkpointTensors(result, mode)) {
+    for (const CheckpointTensor& t : checkpointTensors(result, mode, unfolded)) {
         at::Tensor tensor = t.isInt ? torch::tensor(at::ArrayRef<int32_t>(t.ints), torch::kInt32)
                                     : torch::tensor(at::ArrayRef<float>(t.floats), torch::kFloat32);
         dict.insert(t.key, tensor.reshape(t.shape).clone());

@@ -79,28 +79,36 @@ void addPoint(std::vector<CheckpointTensor>& out, const std::string& prefix, con
 
 } // namespace
 
-// with_bn quantizes the conv's own weight. A session keeps its per-channel range, which is
-// all that a min/max observer reads: each channel's min and max as a [C, 2] tensor observe
-// exactly like the whole weight.
-obs::ObserverResult unfoldedWeightResult(const WeightCalibration& w)
+// with_bn quantizes the conv's own weight. A repaired op's is at hand and the observer sees it
+// whole. Otherwise the session keeps its per-channel range, which is all that a min/max
+// observer reads: each channel's min and max as a [C, 2] tensor observe exactly like the
+// whole weight.
+obs::ObserverResult unfoldedWeightResult(const WeightCalibration& w, const UnfoldedRepair* repaired)
 {
     static const std::set<std::string> rangeOnly{"min_max", "running_min_max"};
-    if (!rangeOnly.count(w.config.name))
+    if (!repaired && !rangeOnly.count(w.config.name))
         throw CalibError("weight of " + w.name,
                          "--qat-mode with_bn needs the weight's scales without the folded batch norm, which "
                          "calibscope computes for the min_max weight observer only (this one is "
                          + w.config.name + ")");
     const ChannelRanges& range = w.unfolded;
-    if (range.min.empty() || range.min.size() != range.max.size())
+    if (!repaired && (range.min.empty() || range.min.size() != range.max.size()))
         throw CalibError("weight of " + w.name, "the session has no range of the unfolded weight; re-run calibrate");
     std::vector<float> values;
-    for (size_t c = 0; c < range.min.size(); ++c) {
-        values.push_back(range.min[c]);
-        values.push_back(range.max[c]);
+    std::vector<int64_t> shape;
+    if (repaired) {
+        values = repaired->weight;
+        shape = repaired->weightShape;
+    } else {
+        for (size_t c = 0; c < range.min.size(); ++c) {
+            values.push_back(range.min[c]);
+            values.push_back(range.max[c]);
+        }
+        shape = {static_cast<int64_t>(range.min.size()), 2};
     }
     try {
         auto observer = obs::createObserver(w.config.name, w.config.params, w.config.spec);
-        observer->observe(obs::TensorView(values.data(), {static_cast<int64_t>(range.min.size()), 2}));
+        observer->observe(obs::TensorView(values.data(), shape));
         return observer->result();
     } catch (const std::invalid_argument& e) {
         throw CalibError("weight of " + w.name, e.what());
@@ -180,7 +188,8 @@ bool survivingRange(float scale, int64_t zeroPoint, const obs::QuantSpec& spec, 
     return false;
 }
 
-std::vector<CheckpointTensor> checkpointTensors(const CalibrationResult& result, QatMode mode)
+std::vector<CheckpointTensor> checkpointTensors(const CalibrationResult& result, QatMode mode,
+                                                const UnfoldedRepairMap& unfolded)
 {
     const ExportPoints points(result);
     // with_bn: the point after conv->bn[->relu] belongs to the bn module, not the conv.
@@ -197,23 +206,37 @@ std::vector<CheckpointTensor> checkpointTensors(const CalibrationResult& result,
                 owner = bnOfConv[owner];
             addPoint(out, owner + ".activation_post_process", p->result, p->config.spec);
         }
-        if (const WeightCalibration* w = points.weight(op.name); w && !w->config.keepFloat) {
-            const bool unfolded = mode == QatMode::WithBn && !w->foldedBatchNorm.empty();
-            addPoint(out, w->name + ".weight_fake_quant", unfolded ? unfoldedWeightResult(*w) : w->result,
+        // The modes that keep the batch norm hold a repaired op unfolded.
+        const WeightCalibration* w = points.weight(op.name);
+        const auto repaired = result.config.parameters.find(op.name);
+        const UnfoldedRepair* unfoldedRepair = nullptr;
+        if (mode != QatMode::FuseBn && w && !w->foldedBatchNorm.empty() && repaired != result.config.parameters.end()) {
+            const auto it = unfolded.find(op.name);
+            if (it == unfolded.end())
+                throw CalibError("checkpoint", "op " + op.name + " has repaired BN-folded parameters, which --qat-mode "
+                                                   + qatModeName(mode) + " holds unfolded: that needs the model file");
+            unfoldedRepair = &it->second;
+        }
+        if (w && !w->config.keepFloat) {
+            const bool ownWeight = mode == QatMode::WithBn && !w->foldedBatchNorm.empty();
+            addPoint(out, w->name + ".weight_fake_quant", ownWeight ? unfoldedWeightResult(*w, unfoldedRepair) : w->result,
                      w->config.spec);
         }
-        // Repaired parameters replace the fused module's own (fuse_bn: the BN-folded values).
-        if (auto it = result.config.parameters.find(op.name); it != result.config.parameters.end()) {
-            const WeightCalibration* w = points.weight(op.name);
-            if (mode != QatMode::FuseBn && w && !w->foldedBatchNorm.empty())
-                throw CalibError("checkpoint", "op " + op.name + " has repaired BN-folded parameters, which only a "
-                                               "fuse_bn QAT model takes; export --float-state-dict and load it before "
-                                               "preparing the QAT model");
-            if (!it->second.weight.empty())
-                out.push_back({op.name + ".weight", it->second.weightShape, it->second.weight, {}, false});
-            if (!it->second.bias.empty())
-                out.push_back({op.name + ".bias", {int64_t(it->second.bias.size())}, it->second.bias, {}, false});
+        if (repaired == result.config.parameters.end())
+            continue;
+        if (unfoldedRepair) {
+            const std::string bn = mode == QatMode::WithBn ? w->foldedBatchNorm : op.name + ".bn";
+            const std::vector<int64_t> channels{int64_t(unfoldedRepair->gamma.size())};
+            out.push_back({op.name + ".weight", unfoldedRepair->weightShape, unfoldedRepair->weight, {}, false});
+            out.push_back({bn + ".weight", channels, unfoldedRepair->gamma, {}, false});
+            out.push_back({bn + ".bias", channels, unfoldedRepair->beta, {}, false});
+            continue;
         }
+        // fuse_bn (or no batch norm): the repaired values replace the fused module's own.
+        if (!repaired->second.weight.empty())
+            out.push_back({op.name + ".weight", repaired->second.weightShape, repaired->second.weight, {}, false});
+        if (!repaired->second.bias.empty())
+            out.push_back({op.name + ".bias", {int64_t(repaired->second.bias.size())}, repaired->second.bias, {}, false});
     }
     return out;
 }

@@ -1,6 +1,7 @@
 #pragma once
 // Internal to core/exchange: a calibration result seen op by op, as every export lists it.
 #include "core/calibration.h"
+#include "core/exchange/unfolded_repairs.h"
 #include "core/observers/observer.h"
 
 #include <map>
@@ -33,7 +34,8 @@ private:
 
 // The weight observer's result on the conv's own weight, without the folded batch norm
 // (with_bn's weight fake quantization). Throws CalibError when the observer needs more than
-// the per-channel range the session keeps of that weight.
-obs::ObserverResult unfoldedWeightResult(const WeightCalibration& w);
+// the per-channel range the session keeps of that weight. A repaired op's conv weight is
+// `repaired`'s when given; the observer then sees all of it.
+obs::ObserverResult unfoldedWeightResult(const WeightCalibration& w, const UnfoldedRepair* repaired = nullptr);
 
 } // namespace cs

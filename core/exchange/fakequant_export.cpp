@@ -41,13 +41,17 @@ BatchNormLayout layoutOf(QatMode mode)
 }
 
 // with_bn fake-quantizes the conv's own weight, with the scales the checkpoint exports for it.
-QuantPlan planFor(const CalibrationResult& result, QatMode mode)
+// A repaired op's own weight is its unfolded repair's.
+QuantPlan planFor(const CalibrationResult& result, QatMode mode, const UnfoldedRepairMap& unfolded)
 {
     QuantPlan plan = planFromCalibration(result);
     if (mode == QatMode::WithBn)
         for (const WeightCalibration& w : result.weights)
-            if (!w.foldedBatchNorm.empty() && !w.config.keepFloat)
-                plan.weights[w.name] = fakeQuantParams(unfoldedWeightResult(w), w.config.spec);
+            if (!w.foldedBatchNorm.empty() && !w.config.keepFloat) {
+                const auto it = unfolded.find(w.name);
+                plan.weights[w.name] =
+                    fakeQuantParams(unfoldedWeightResult(w, it == unfolded.end() ? nullptr : &it->second), w.config.spec);
+            }
     return plan;
 }
 
@@ -62,7 +66,8 @@ void saveFakeQuantModel(const CalibrationResult& result, const std::string& mode
                                         + result.model.sha256 + ")");
     if (!result.model.inputShape.empty())
         graph.inferShapes(result.model.inputShape);
-    const QuantizedModel model(graph, planFor(result, mode), false, layoutOf(mode));
+    const QuantizedModel model(graph, planFor(result, mode, unfoldedRepairsFor(result, mode, modelPath)), false,
+                               layoutOf(mode));
     model.save(outPath);
 }
 

@@ -1,7 +1,7 @@
 #include "core/exchange/float_state_dict.h"
 
 #include "core/errors.h"
-#include "core/model/graph_rewrite_p.h"
+#include "core/model/batch_norm_unfold_p.h"
 #include "core/model/model_graph.h"
 #include "core/platform/atomic_file.h"
 
@@ -11,23 +11,6 @@
 #include <map>
 
 namespace cs {
-
-namespace {
-
-at::Tensor constantInput(const torch::jit::Node* node, size_t k)
-{
-    const auto v = torch::jit::toIValue(node->input(k));
-    return v && v->isTensor() ? v->toTensor().to(at::kFloat) : at::Tensor();
-}
-
-std::vector<int64_t> rowShape(const at::Tensor& w)
-{
-    std::vector<int64_t> shape(size_t(w.dim()), 1);
-    shape[0] = w.size(0);
-    return shape;
-}
-
-} // namespace
 
 void saveFloatStateDict(const CalibrationResult& result, const std::string& modelPath, const std::string& outPath)
 {
@@ -84,35 +67,16 @@ void saveFloatStateDict(const CalibrationResult& result, const std::string& mode
             }
             continue;
         }
-        // A folded batch norm: W_fold = W * gamma / sigma, b_fold = (b - mean) * gamma / sigma + beta.
+        // A folded batch norm keeps the repair as conv weight, gamma and beta.
         std::string bnModule;
         for (size_t k = 0; k < ops.size(); ++k)
             if (model.opValues[k] == original.batchNorm->output(0))
                 bnModule = ops[k].module;
-        const at::Tensor gamma = constantInput(original.batchNorm, 1), mean = constantInput(original.batchNorm, 3),
-                         var = constantInput(original.batchNorm, 4);
-        const double eps = torch::jit::toIValue(original.batchNorm->input(7))->toDouble();
-        if (!gamma.defined() || !constantInput(original.batchNorm, 2).defined())
-            throw CalibError("float state dict", "op " + opName + ": its batch norm has no affine parameters to carry "
-                                                     "the repaired values");
-        const at::Tensor sigma = (var + eps).sqrt();
-        // The per-channel output scale of the repair (equalization) goes into gamma: the least
-        // squares factor between the repaired and the original folded rows.
-        const int64_t rows = original.weight.size(0);
-        const at::Tensor before = original.weight.reshape({rows, -1}), after = target.weight.reshape({rows, -1});
-        at::Tensor factor = (before * after).sum(1) / (before * before).sum(1);
-        factor = at::where(at::isfinite(factor) & (factor > 0), factor, at::ones_like(factor));
-        const at::Tensor newGamma = gamma * factor;
-        const at::Tensor safeGamma = at::where(newGamma != 0, newGamma, at::ones_like(newGamma));
+        const detail::UnfoldedParameters u = detail::unfoldRepaired(original, target, opName);
         at::Tensor& convWeight = key(convModule, "weight", opName);
-        if (!repaired.weight.empty() || (factor != 1).any().item<bool>()) {
-            const at::Tensor own = target.weight * (sigma / safeGamma).reshape(rowShape(target.weight));
-            convWeight.copy_(at::where((newGamma != 0).reshape(rowShape(own)), own, convWeight.to(at::kFloat))
-                                 .reshape(convWeight.sizes()));
-        }
-        const at::Tensor b = ownBias ? key(convModule, "bias", opName).to(at::kFloat) : at::zeros({rows});
-        key(bnModule, "weight", opName).copy_(newGamma);
-        key(bnModule, "bias", opName).copy_(target.bias - (b - mean) * newGamma / sigma);
+        convWeight.copy_(u.weight.reshape(convWeight.sizes()));
+        key(bnModule, "weight", opName).copy_(u.gamma);
+        key(bnModule, "bias", opName).copy_(u.beta);
     }
     c10::Dict<std::string, at::Tensor> dict;
     for (const auto& name : order)

@@ -2,7 +2,7 @@
 
 #include "core/platform/atomic_file.h"
 #include "core/errors.h"
-#include "core/model/graph_rewrite_p.h"
+#include "core/model/batch_norm_unfold_p.h"
 
 #include <torch/csrc/jit/api/function_impl.h>
 #include <torch/csrc/jit/ir/ir.h>
@@ -87,10 +87,17 @@ torch::jit::Node* insertFakeQuantize(torch::jit::Graph& graph, torch::jit::Value
 }
 
 // The conv of a fused conv->batch_norm pair laid out as PyTorch's QAT modules compute it in
-// eval; the batch_norm node stays and reads the result.
-void installUnfoldedWeight(torch::jit::Graph& graph, torch::jit::Node* conv, const detail::FoldedWeight& f,
+// eval; the batch_norm node `bn` stays and reads the result. `f.unfolded`/`f.unfoldedBias` are
+// the conv's own parameters (the bias as the graph has it); `gamma` and `beta`, when defined, replace the batch norm's.
+void installUnfoldedWeight(torch::jit::Graph& graph, torch::jit::Node* conv, torch::jit::Node* bn,
+                           const detail::FoldedWeight& f, const at::Tensor& newGamma, const at::Tensor& newBeta,
                            const FakeQuantParams* q, BatchNormLayout layout, const std::string& opName)
 {
+    if (newGamma.defined()) {
+        torch::jit::WithInsertPoint bnGuard(bn);
+        bn->replaceInput(1, graph.insertConstant(newGamma));
+        bn->replaceInput(2, graph.insertConstant(newBeta));
+    }
     torch::jit::WithInsertPoint guard(conv);
     if (layout == BatchNormLayout::AfterConv) {
         conv->replaceInput(1, graph.insertConstant(q ? fakeQuantizeWeight(f.unfolded, *q) : f.unfolded));
@@ -98,12 +105,13 @@ void installUnfoldedWeight(torch::jit::Graph& graph, torch::jit::Node* conv, con
     }
     // torch.nn.intrinsic.qat ConvBn*d._forward_approximate, operation for operation.
     auto constant = [&](size_t k) { return torch::jit::toIValue(f.batchNorm->input(k)); };
-    const auto gamma = constant(1), var = constant(4), eps = constant(7);
-    if (!gamma || !gamma->isTensor())
+    const auto ownGamma = constant(1), var = constant(4), eps = constant(7);
+    if (!newGamma.defined() && (!ownGamma || !ownGamma->isTensor()))
         throw CalibError(opName, "its batch norm has no weight (affine=False), which PyTorch's ConvBn QAT modules "
                                  "need; export with --qat-mode fuse_bn or with_bn");
     const at::Tensor runningStd = at::sqrt(var->toTensor().to(at::kFloat) + eps->toDouble());
-    const at::Tensor scaleFactor = gamma->toTensor().to(at::kFloat) / runningStd;
+    const at::Tensor gamma = newGamma.defined() ? newGamma : ownGamma->toTensor().to(at::kFloat);
+    const at::Tensor scaleFactor = gamma / runningStd;
     std::vector<int64_t> weightShape(size_t(f.unfolded.dim()), 1), biasShape(size_t(f.unfolded.dim()), 1);
     weightShape[0] = -1;
     biasShape[1] = -1;
@@ -182,10 +190,19 @@ QuantizedModel::QuantizedModel(const ModelGraph& modelGraph, const QuantPlan& pl
         const detail::FoldedWeight folded = detail::effectiveWeight(model, i, plan.foldBatchNorm, replaced);
         auto q = plan.weights.find(ops[i].name);
         if (layout != BatchNormLayout::Folded && folded.batchNorm) {
-            if (replaced)
-                throw CalibError(ops[i].name, "has repaired BN-folded parameters, which only the fuse_bn layout takes");
-            installUnfoldedWeight(*d->graph, valueOf[i]->node(), folded, q == plan.weights.end() ? nullptr : &q->second,
-                                  layout, ops[i].name);
+            // Repaired (BN-folded) values run as the unfolded conv and batch norm they fold from.
+            detail::FoldedWeight own = folded;
+            at::Tensor gamma, beta;
+            if (replaced) {
+                const detail::UnfoldedParameters u =
+                    detail::unfoldRepaired(detail::foldedWeight(model, i, true), folded, ops[i].name);
+                own.unfolded = u.weight;
+                own.unfoldedBias = u.convBias;
+                gamma = u.gamma;
+                beta = u.beta;
+            }
+            installUnfoldedWeight(*d->graph, valueOf[i]->node(), toClone.at(folded.batchNorm->output(0))->node(), own,
+                                  gamma, beta, q == plan.weights.end() ? nullptr : &q->second, layout, ops[i].name);
             continue;
         }
         if (switchable && q != plan.weights.end()) {

@@ -26,8 +26,9 @@ public:
     // With `tapLayerOutputs` the handler also sees each conv/linear op's output before its
     // activation and fake quantization (point points().size() + k for layerOutputs()[k]).
     // A plan's weight parameters for a conv with a batch norm are those of the weight the
-    // layout fake-quantizes (AfterConv: the unfolded weight's). Layouts other than Folded
-    // refuse repaired parameters of such a conv (they are BN-folded values).
+    // layout fake-quantizes (AfterConv: the unfolded weight's). Repaired parameters of such a
+    // conv are BN-folded values; the other layouts run them unfolded into the conv's weight and
+    // the batch norm's gamma and beta (folding those gives the repaired values back).
     // A `switchable` model (Folded layout only) quantizes any subset of the plan's points
     // without a rebuild: select() picks the subset for the following forwards (the whole
     // plan until then). It exists for running many subsets of one plan (sensitivity) and

@@ -23,7 +23,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <cmath>
 #include <random>
+#include <utility>
 
 using namespace cs;
 
@@ -76,13 +78,13 @@ private Q_SLOTS:
         QVERIFY(!QJsonDocument::fromJson(QByteArray::fromStdString(formatQconfig(session))).object().contains(
             QStringLiteral("repairs")));
 
-        // Checkpoint (fuse_bn): the folded repaired values under the fused module's keys;
-        // the modes that keep the batch norm refuse them.
+        // Checkpoint (fuse_bn): the folded repaired values under the fused module's keys.
         bool found = false;
         for (const auto& t : checkpointTensors(repaired))
             if (t.key == "conv1.bias")
                 found = t.floats == repaired.config.parameters.at("conv1").bias;
         QVERIFY(found);
+        // The modes that keep the batch norm need the model to unfold them (unfoldedRepairs).
         QVERIFY_THROWS_EXCEPTION(CalibError, checkpointTensors(repaired, QatMode::WithBn));
 
         // calibscope's repaired float and quantized outputs.
@@ -103,6 +105,66 @@ private Q_SLOTS:
                      {QStringLiteral(CALIBSCOPE_REPAIR_SOURCE_DIR "/check_repair_export.py"),
                       QString::fromStdString(kModels), path("float_state.pt"), path("x.npy"), path("float_out.npy"),
                       path("fq.pt"), path("fq_out.npy"), path("m.onnx")});
+        QVERIFY(python.waitForFinished(300000));
+        const QByteArray output = python.readAllStandardOutput() + python.readAllStandardError();
+        qInfo().noquote() << output;
+        QVERIFY2(python.exitCode() == 0, output.constData());
+    }
+
+    // with_bn and with_bn_reverse_fold hold the repaired (equalized, bias-corrected) convs
+    // unfolded: the layouts compute the repaired float model, and in PyTorch the unfolded
+    // conv weight and batch norm fold back into the repaired values (check_repair_withbn.py).
+    void repairedSessionsExportWithBatchNorm()
+    {
+        std::mt19937 rng(5);
+        std::normal_distribution<float> normal(0.0f, 1.0f);
+        std::vector<float> x(32 * 3 * 8 * 8);
+        for (float& v : x)
+            v = normal(rng);
+        const std::vector<int64_t> shape{32, 3, 8, 8};
+        cs::test::writeNpy(path("xb.npy"), x, shape);
+        CalibrationConfig c;
+        c.modelPath = kModels + "/chain.pt";
+        c.data.path = path("xb.npy").toStdString();
+        c.batchSize = 16;
+        c.threads = 1;
+        RepairOptions options;
+        options.equalize = true;
+        options.biasCorrection = true;
+        const CalibrationResult repaired = runRepairs(runCalibration(c), c, options);
+        QVERIFY(needsUnfoldedRepairs(repaired, QatMode::WithBn));
+        QVERIFY(!needsUnfoldedRepairs(repaired, QatMode::FuseBn));
+        const UnfoldedRepairMap unfolded = unfoldedRepairs(repaired, c.modelPath);
+        QVERIFY(unfolded.count("conv1"));
+
+        ModelGraph graph(c.modelPath);
+        QuantPlan floatPlan;
+        floatPlan.parameters = repaired.config.parameters;
+        const BatchOutput folded = QuantizedModel(graph, floatPlan).forward(x.data(), shape);
+        cs::test::writeNpy(path("float_outb.npy"), folded.data, folded.shape);
+        saveCheckpoint(repaired, path("fuse_bn.pt").toStdString(), QatMode::FuseBn);
+        for (const auto& [mode, layout] : {std::pair{QatMode::WithBn, BatchNormLayout::AfterConv},
+                                           std::pair{QatMode::WithBnReverseFold, BatchNormLayout::ReverseFolded}}) {
+            // In float the layout is the repaired model.
+            const BatchOutput out = QuantizedModel(graph, floatPlan, false, layout).forward(x.data(), shape);
+            QCOMPARE(out.data.size(), folded.data.size());
+            for (size_t k = 0; k < out.data.size(); ++k)
+                QVERIFY2(std::abs(out.data[k] - folded.data[k]) <= 1e-4f * (1.0f + std::abs(folded.data[k])),
+                         qPrintable(QStringLiteral("%1: %2 vs %3").arg(k).arg(out.data[k]).arg(folded.data[k])));
+            const QString name = QString::fromLatin1(qatModeName(mode));
+            saveCheckpoint(repaired, m_dir.filePath(name + QStringLiteral(".pt")).toStdString(), mode, unfolded);
+            bool gammaWritten = false;
+            for (const auto& t : checkpointTensors(repaired, mode, unfolded))
+                gammaWritten |= t.key == (mode == QatMode::WithBn ? "bn1.weight" : "conv1.bn.weight");
+            QVERIFY(gammaWritten);
+            // calibscope's quantized forward of the layout, as the fake-quantized model saves it.
+            saveFakeQuantModel(repaired, c.modelPath, m_dir.filePath(name + QStringLiteral("_fq.pt")).toStdString(), mode);
+        }
+
+        QProcess python;
+        python.start(QStringLiteral(CALIBSCOPE_PYTHON),
+                     {QStringLiteral(CALIBSCOPE_REPAIR_SOURCE_DIR "/check_repair_withbn.py"),
+                      QString::fromStdString(kModels), m_dir.path(), path("xb.npy"), path("float_outb.npy")});
         QVERIFY(python.waitForFinished(300000));
         const QByteArray output = python.readAllStandardOutput() + python.readAllStandardError();
         qInfo().noquote() << output;
