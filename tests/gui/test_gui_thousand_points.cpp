@@ -157,11 +157,11 @@ private Q_SLOTS:
                                                    .arg(gap)));
         };
 
-        // Taking over an opened thousand-point session: the point table's reset (its error
-        // estimates, sorting, the filter lists) and the op table's still take 130-220 ms of
-        // the GUI thread on a loaded 2-core machine (the heat map's estimates follow in
-        // slices, the convergence replay's copy runs on its worker): bounded here, not yet
-        // under kStallMs.
+        // Taking over an opened thousand-point session: the error estimates arrive computed
+        // with the session, the heat map's follow in slices and the convergence replay's copy
+        // runs on its worker, but the point table's model reset, its sort and filter lists
+        // still run on the GUI thread (28-50 ms alone, up to 127 ms right after the
+        // calibration in this test): bounded here more loosely than kStallMs.
         constexpr qint64 kOpenStallMs = 400;
         measure("open the session", [&] {
             QSignalSpy opened(window.get(), &MainWindow::sessionOpened);
