@@ -7,7 +7,6 @@
 #include <cstring>
 
 namespace cs::evaluation {
-namespace {
 
 QuantPlan onlyPoint(const QuantPlan& full, const ModelSummary& model, const std::string& point)
 {
@@ -32,6 +31,8 @@ QuantPlan allButPoint(const QuantPlan& full, const ModelSummary& model, const st
             plan.weights.erase(op.name);
     return plan;
 }
+
+namespace {
 
 bool sameParams(const FakeQuantParams& a, const FakeQuantParams& b)
 {

@@ -86,6 +86,11 @@ void runAccuracyTable(PassRunner& runner, const std::vector<std::pair<std::strin
 // folding and repaired parameters.
 bool samePlan(const QuantPlan& a, const QuantPlan& b);
 
+// The subsets of `full` the sensitivity stage runs: `point` alone with the weights fused
+// into it (the repaired parameters and BN folding kept), and everything but them.
+QuantPlan onlyPoint(const QuantPlan& full, const ModelSummary& model, const std::string& point);
+QuantPlan allButPoint(const QuantPlan& full, const ModelSummary& model, const std::string& point);
+
 // Stage 4: each point of `plan` quantized alone (and, with allButOne, everything but it);
 // fills result.sensitivity, ranked most sensitive first. Every pass runs one switchable
 // model of `plan` (building a model per pass costs more than its forward on large graphs).

@@ -7,6 +7,7 @@
 #include "core/dataset/dataset_source.h"
 #include "core/errors.h"
 #include "core/evaluation.h"
+#include "core/evaluation/stages_p.h"
 #include "core/model/instrumented_model.h"
 #include "core/model/model_graph.h"
 #include "core/model/quantized_model.h"
@@ -22,35 +23,12 @@
 #include <vector>
 
 using namespace cs;
+using cs::evaluation::allButPoint;
+using cs::evaluation::onlyPoint;
 
 namespace {
 
 const std::string kModels = CALIBSCOPE_TEST_MODELS_DIR;
-
-// The plan's subsets sensitivity runs: the point alone with the weights fused into it, and
-// everything but them.
-QuantPlan onlyPoint(const QuantPlan& full, const ModelSummary& model, const std::string& point)
-{
-    QuantPlan plan;
-    plan.foldBatchNorm = full.foldBatchNorm;
-    plan.parameters = full.parameters;
-    plan.activations.insert(*full.activations.find(point));
-    for (const auto& op : model.ops)
-        if (op.hasWeightPoint() && (op.name == point || op.fusedInto == point))
-            if (auto it = full.weights.find(op.name); it != full.weights.end())
-                plan.weights.insert(*it);
-    return plan;
-}
-
-QuantPlan allButPoint(const QuantPlan& full, const ModelSummary& model, const std::string& point)
-{
-    QuantPlan plan = full;
-    plan.activations.erase(point);
-    for (const auto& op : model.ops)
-        if (op.hasWeightPoint() && (op.name == point || op.fusedInto == point))
-            plan.weights.erase(op.name);
-    return plan;
-}
 
 // Every point quantized on a coarse grid (so that each one changes the output), every
 // weight per channel, and the linear layer's parameters repaired.
@@ -115,16 +93,6 @@ bool sameBits(const OutputMetrics& a, const OutputMetrics& b)
 class TestSensitivitySwitch : public QObject {
     Q_OBJECT
 private Q_SLOTS:
-    void subsetsMatchFreshModels_data()
-    {
-        QTest::addColumn<QString>("model");
-        QTest::addColumn<int>("channels");
-        QTest::newRow("conv-bn-relu_-linear") << QStringLiteral("flag_scripted.pt") << 3;
-        QTest::newRow("relu_ read after") << QStringLiteral("inplace_scripted.pt") << 1;
-        QTest::newRow("traced relu_") << QStringLiteral("inplace_traced.pt") << 1;
-        QTest::newRow("bfloat16") << QStringLiteral("bf16_scripted.pt") << 3;
-    }
-
     void subsetsMatchFreshModels()
     {
         QFETCH(QString, model);
@@ -168,6 +136,21 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(CalibError, switchable.select(foreign));
         QVERIFY_THROWS_EXCEPTION(CalibError, switchable.save("/nonexistent/switchable.pt"));
         QVERIFY_THROWS_EXCEPTION(CalibError, QuantizedModel(graph, plan).select(plan));
+    }
+
+    void subsetsMatchFreshModels_data()
+    {
+        QTest::addColumn<QString>("model");
+        QTest::addColumn<int>("channels");
+        struct Row {
+            const char* name;
+            const char* file;
+            int channels;
+        };
+        for (const Row& row : {Row{"conv-bn-relu_-linear", "flag_scripted.pt", 3},
+                               Row{"relu_ read after", "inplace_scripted.pt", 1},
+                               Row{"traced relu_", "inplace_traced.pt", 1}, Row{"bfloat16", "bf16_scripted.pt", 3}})
+            QTest::newRow(row.name) << QString::fromLatin1(row.file) << row.channels;
     }
 
     // The evaluation's entries (one switchable model) against per-point models built afresh.

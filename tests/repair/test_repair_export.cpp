@@ -42,23 +42,37 @@ private:
 
     QString path(const char* name) const { return m_dir.filePath(QString::fromLatin1(name)); }
 
+    // 32 standard-normal 3x8x8 images, written to `npy`, and the chain model's calibration on them.
+    struct ChainInput {
+        std::vector<float> x;
+        std::vector<int64_t> shape{32, 3, 8, 8};
+        CalibrationConfig config;
+    };
+    ChainInput chainInput(const char* npy, unsigned seed) const
+    {
+        ChainInput in;
+        std::mt19937 rng(seed);
+        std::normal_distribution<float> normal(0.0f, 1.0f);
+        in.x.resize(32 * 3 * 8 * 8);
+        for (float& v : in.x)
+            v = normal(rng);
+        cs::test::writeNpy(path(npy), in.x, in.shape);
+        in.config.modelPath = kModels + "/chain.pt";
+        in.config.data.path = path(npy).toStdString();
+        in.config.batchSize = 16;
+        in.config.threads = 1;
+        return in;
+    }
+
 private Q_SLOTS:
     void initTestCase() { QVERIFY(m_dir.isValid()); }
 
     void repairedParametersReachPyTorch()
     {
-        std::mt19937 rng(3);
-        std::normal_distribution<float> normal(0.0f, 1.0f);
-        std::vector<float> x(32 * 3 * 8 * 8);
-        for (float& v : x)
-            v = normal(rng);
-        const std::vector<int64_t> shape{32, 3, 8, 8};
-        cs::test::writeNpy(path("x.npy"), x, shape);
-        CalibrationConfig c;
-        c.modelPath = kModels + "/chain.pt";
-        c.data.path = path("x.npy").toStdString();
-        c.batchSize = 16;
-        c.threads = 1;
+        const ChainInput in = chainInput("x.npy", 3);
+        const std::vector<float>& x = in.x;
+        const std::vector<int64_t>& shape = in.shape;
+        CalibrationConfig c = in.config;
         c.weight.spec.qscheme = obs::QScheme::PerTensorSymmetric;
         c.weight.spec.chAxis = -1;
         const CalibrationResult session = runCalibration(c);
@@ -116,18 +130,10 @@ private Q_SLOTS:
     // conv weight and batch norm fold back into the repaired values (check_repair_withbn.py).
     void repairedSessionsExportWithBatchNorm()
     {
-        std::mt19937 rng(5);
-        std::normal_distribution<float> normal(0.0f, 1.0f);
-        std::vector<float> x(32 * 3 * 8 * 8);
-        for (float& v : x)
-            v = normal(rng);
-        const std::vector<int64_t> shape{32, 3, 8, 8};
-        cs::test::writeNpy(path("xb.npy"), x, shape);
-        CalibrationConfig c;
-        c.modelPath = kModels + "/chain.pt";
-        c.data.path = path("xb.npy").toStdString();
-        c.batchSize = 16;
-        c.threads = 1;
+        const ChainInput in = chainInput("xb.npy", 5);
+        const std::vector<float>& x = in.x;
+        const std::vector<int64_t>& shape = in.shape;
+        CalibrationConfig c = in.config;
         RepairOptions options;
         options.equalize = true;
         options.biasCorrection = true;
