@@ -35,7 +35,8 @@
 // Repaired parameters (QuantPlan::parameters, BN-folded) replace the module's own: fuse_bn
 // writes them as they are (<conv>.weight, <conv>.bias); the modes that keep the batch norm
 // write them unfolded (UnfoldedRepair): <conv>.weight and the batch norm's weight and bias
-// (with_bn: <bn>.weight/.bias; with_bn_reverse_fold: <conv>.bn.weight/.bias), the conv's own
+// (with_bn: <bn>.weight/.bias, <bn>.0.weight/.bias where a ReLU follows and BNReLU2d holds
+// the bn; with_bn_reverse_fold: <conv>.bn.weight/.bias), the conv's own
 // bias staying the model's. with_bn's weight scales are then those of that unfolded weight.
 #include "core/calibration.h"
 #include "core/exchange/unfolded_repairs.h"

@@ -197,6 +197,15 @@ std::vector<CheckpointTensor> checkpointTensors(const CalibrationResult& result,
     for (const WeightCalibration& w : result.weights)
         if (!w.foldedBatchNorm.empty())
             bnOfConv[w.name] = w.foldedBatchNorm;
+    // with_bn: fuse_modules_qat([bn, relu]) makes the bn the first child of a BNReLU2d, so
+    // its parameters are <bn>.0.* where the conv's point is a ReLU (conv and bn fused into it).
+    std::set<std::string> reluPoints, reluAfter;
+    for (const OpInfo& op : result.model.ops)
+        if (op.kind == "aten::relu" || op.kind == "aten::relu_")
+            reluPoints.insert(op.name);
+    for (const OpInfo& op : result.model.ops)
+        if (reluPoints.count(op.fusedInto))
+            reluAfter.insert(op.name);
     std::vector<CheckpointTensor> out;
     for (const OpInfo& op : result.model.ops) {
         // A point without statistics (its branch never ran in calibration) stays in float.
@@ -225,7 +234,9 @@ std::vector<CheckpointTensor> checkpointTensors(const CalibrationResult& result,
         if (repaired == result.config.parameters.end())
             continue;
         if (unfoldedRepair) {
-            const std::string bn = mode == QatMode::WithBn ? w->foldedBatchNorm : op.name + ".bn";
+            const std::string bn = mode == QatMode::WithBnReverseFold ? op.name + ".bn"
+                                   : reluAfter.count(op.name)         ? w->foldedBatchNorm + ".0"
+                                                                      : w->foldedBatchNorm;
             const std::vector<int64_t> channels{int64_t(unfoldedRepair->gamma.size())};
             out.push_back({op.name + ".weight", unfoldedRepair->weightShape, unfoldedRepair->weight, {}, false});
             out.push_back({bn + ".weight", channels, unfoldedRepair->gamma, {}, false});

@@ -21,15 +21,20 @@ std::vector<int64_t> rowShape(const at::Tensor& w)
     return shape;
 }
 
-// The per-row factor f with after = f * before, or ones where a row is no positive rescale of
-// the original (to a relative 1e-5, above float rounding of a product).
+// The per-row factor f (least squares) with after ~ f * before where the rescale is most of the
+// row's change: exact to a relative 1e-5 (above float rounding of a product), or leaving less
+// than half the change's norm, as when AdaRound or clipping moves an equalized row's elements
+// by a grid step or so. Ones elsewhere. The scale has to reach gamma: a conv weight that keeps
+// it changes the conv output's statistics, which the batch norm in training mode (and its
+// running statistics once they update) would normalise away, undoing the equalization.
 at::Tensor rowRescale(const at::Tensor& before, const at::Tensor& after)
 {
     const int64_t rows = before.size(0);
     const at::Tensor b = before.reshape({rows, -1}).to(at::kDouble), a = after.reshape({rows, -1}).to(at::kDouble);
     at::Tensor factor = (b * a).sum(1) / (b * b).sum(1);
     const at::Tensor residual = (a - factor.unsqueeze(1) * b).norm(2, 1);
-    const at::Tensor isRescale = at::isfinite(factor) & (factor > 0) & (residual <= 1e-5 * a.norm(2, 1));
+    const at::Tensor mostly = (residual <= 1e-5 * a.norm(2, 1)) | (residual <= 0.5 * (a - b).norm(2, 1));
+    const at::Tensor isRescale = at::isfinite(factor) & (factor > 0) & mostly;
     return at::where(isRescale, factor, at::ones_like(factor)).to(at::kFloat);
 }
 

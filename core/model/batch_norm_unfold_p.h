@@ -19,11 +19,11 @@ struct UnfoldedParameters {
 };
 
 // `original` is foldedWeight() of a conv with a folded batch norm, `repaired` the same op with
-// its repaired parameters (effectiveWeight()). A repaired weight that is a per-output-channel
-// rescale of the original folded one (equalization) keeps the conv's weight and moves the
-// scale into gamma; any other repaired weight (AdaRound, weight clipping) keeps gamma and
-// divides the folding factor gamma / sqrt(var + eps) back out of it. The bias change goes into
-// beta. Throws CalibError naming `opName` when the batch norm has no affine parameters.
+// its repaired parameters (effectiveWeight()). Where a repaired row is mostly a rescale of the
+// original folded one (equalization, also with AdaRound's or clipping's small changes on top)
+// the scale goes into gamma; the rest of the change (AdaRound, weight clipping, an equalized
+// input) stays in the conv's weight, out of which the folding factor gamma / sqrt(var + eps)
+// is divided back. The bias change goes into beta. Throws CalibError naming `opName` when the batch norm has no affine parameters.
 UnfoldedParameters unfoldRepaired(const FoldedWeight& original, const FoldedWeight& repaired,
                                   const std::string& opName);
 

@@ -41,7 +41,8 @@ def main():
         ckpt = torch.load(os.path.join(folder, mode + ".pt"))
         folds = 0
         for conv, bn in (("conv1", "bn1"), ("conv2", "bn2"), ("conv3", "bn3")):
-            prefix = bn if mode == "with_bn" else conv + ".bn"
+            # with_bn: every bn here is followed by a ReLU, so BNReLU2d holds it as child 0.
+            prefix = bn + ".0" if mode == "with_bn" else conv + ".bn"
             if prefix + ".weight" not in ckpt:
                 continue
             w = ckpt.get(conv + ".weight", original[conv + ".weight"])
@@ -71,6 +72,8 @@ def main():
             if mode == "with_bn_reverse_fold" and ".bn." in k:
                 conv = k.split(".bn.")[0]
                 k = "bn" + conv[len("conv"):] + "." + k.split(".bn.")[1]
+            if mode == "with_bn":
+                k = k.replace(".0.", ".")
             if k in original and k.endswith(("weight", "bias")):
                 params[k] = v
         model.load_state_dict(params, strict=False)

@@ -161,7 +161,7 @@ private Q_SLOTS:
             saveCheckpoint(repaired, m_dir.filePath(name + QStringLiteral(".pt")).toStdString(), mode, unfolded);
             bool gammaWritten = false;
             for (const auto& t : checkpointTensors(repaired, mode, unfolded))
-                gammaWritten |= t.key == (mode == QatMode::WithBn ? "bn1.weight" : "conv1.bn.weight");
+                gammaWritten |= t.key == (mode == QatMode::WithBn ? "bn1.0.weight" : "conv1.bn.weight");
             QVERIFY(gammaWritten);
             // calibscope's quantized forward of the layout, as the fake-quantized model saves it.
             saveFakeQuantModel(repaired, c.modelPath, m_dir.filePath(name + QStringLiteral("_fq.pt")).toStdString(), mode);
