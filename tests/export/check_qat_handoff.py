@@ -1,6 +1,6 @@
 """The QAT hand-off, end to end in plain PyTorch (Debian python3 + python3-torch).
 
-check_qat_handoff.py MODE DEMO.pt CHECKPOINT.pt QCONFIG.json FAKEQUANT.pt FASHION_MNIST_DIR
+check_qat_handoff.py MODE DEMO.pt CHECKPOINT.pt QCONFIG.json FAKEQUANT.pt FASHION_MNIST_DIR [--repaired]
 
 MODE is the --qat-mode the checkpoint was exported with (fuse_bn, with_bn, with_bn_reverse_fold).
 Builds the demo as an eager nn.Module with the float weights of DEMO.pt, makes it a QAT model
@@ -12,7 +12,9 @@ the PyTorch way for that mode (the recipe docs/USER_GUIDE.md "After calibration"
 with FakeQuantize + MovingAverage(PerChannel)MinMaxObserver and the averaging constants of the
 qconfig's "qat" block; then
  0. load_state_dict(checkpoint, strict=False): no quantization key missing, none unexpected
-    (the legacy per-channel min_vals/max_vals are read by the observers' own loader);
+    (the legacy per-channel min_vals/max_vals are read by the observers' own loader); with
+    --repaired (a repaired session's checkpoint) it also replaces float parameters of the
+    model (conv weights, batch norm gamma and beta): the repaired values reach the QAT model;
  1. eval, observers off: the outputs equal calibscope's fake-quantized model of the same mode
     (FAKEQUANT.pt, exported with the same --qat-mode) to the bit;
  2. 20 QAT steps (observers on) on 640 training images leave every activation scale and zero
@@ -186,6 +188,7 @@ def is_quant_key(key):
 
 def main():
     mode, demo_path, checkpoint_path, qconfig_path, fq_path, data_dir = sys.argv[1:7]
+    repaired = "--repaired" in sys.argv[7:]
     torch.manual_seed(0)
     torch.set_num_threads(1)
     with open(qconfig_path) as f:
@@ -196,7 +199,7 @@ def main():
     model = qat_model(mode, demo_path, qconfig)
 
     # 0. Every quantization key loads; none is missing.
-    state = model.state_dict()
+    state = {k: v.clone() for k, v in model.state_dict().items()}
     result = model.load_state_dict(checkpoint, strict=False)
     legacy = [k for k in checkpoint if k.endswith((".min_vals", ".max_vals"))]
     unexpected = [k for k in result.unexpected_keys if k not in legacy]
@@ -208,6 +211,15 @@ def main():
     loaded = [k for k in checkpoint if k in state]
     print("ok  %s: %d checkpoint tensors loaded, no quantization key missing or unexpected (%d legacy "
           "per-channel min_vals/max_vals read by the observers)" % (mode, len(loaded), len(legacy)))
+    if repaired:
+        # The float parameters the checkpoint changed: the repaired convs and batch norms.
+        after = model.state_dict()
+        changed = [k for k in checkpoint if k in state and not is_quant_key(k) and state[k].is_floating_point()
+                   and not torch.equal(state[k], after[k])]
+        if not changed:
+            fail("%s: the repaired checkpoint changes no float parameter of the model" % mode)
+        print("ok  %s: the repaired checkpoint replaces %d float parameters (%s)"
+              % (mode, len(changed), ", ".join(sorted(changed)[:6]) + (", ..." if len(changed) > 6 else "")))
     activations = {name: m for name, m in model.named_modules()
                    if isinstance(m, tq.FakeQuantize) and not name.endswith("weight_fake_quant")}
     for name, fq in activations.items():
