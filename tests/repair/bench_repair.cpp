@@ -3,10 +3,19 @@
 //   bench_repair [DEMO_DIR]        the demo (first 2000 validation images): each repair's top-1
 //   bench_repair order [DEMO_DIR]  quint4 affine activations: plan search alone, bias correction
 //                                  before it, bias correction after it
+//   bench_repair weights4 [DEMO_DIR]
+//                                  qint4 weights, qint8 activations: per-channel min_max, and
+//                                  per-tensor min_max with and without equalization + bias
+//                                  correction
 //   bench_repair resnet18 MODEL.pt DATA.npy [ADAROUND_ITERATIONS [adaround]]
 //                                  time of each repair on a scripted ResNet-18 (8 batches of 16,
 //                                  made by tests/bench/bench_repair_resnet18.py), AdaRound
 //                                  iterations per second per layer (`adaround`: that alone)
+//   bench_repair resnet18-search MODEL.pt DATA.npy [OBSERVERS]
+//                                  the plan search on the same ResNet-18 and images: calibration
+//                                  with the compare pass, then the search over the candidates
+//                                  OBSERVERS (comma-separated compare-pass observers; default
+//                                  all of them), its passes and seconds per pass
 // (default DEMO_DIR: the test cache's demo)
 #include "core/calibration.h"
 #include "core/demo/demo_splits.h"
@@ -19,6 +28,8 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <iterator>
+#include <set>
 #include <string>
 
 using namespace cs;
@@ -116,6 +127,47 @@ int orders(const std::string& dir)
     return 0;
 }
 
+// Per-tensor weights where they cost accuracy: at 4 bits one scale per tensor leaves the
+// channels with small weights few levels, which per-channel scales (the first row) and the
+// repairs for per-tensor weights (equalization balances the channel ranges, bias correction
+// removes the output shift the rounding leaves) address.
+int fourBitWeights(const std::string& dir)
+{
+    const DemoSplits splits = loadDemoSplits(dir + "/demo.json");
+    const EvaluationConfig eval = demoEvaluation(splits);
+    CalibrationConfig perChannel = demoCalibration(dir, splits);
+    perChannel.weight.spec.dtype = obs::DType::QInt4;
+    CalibrationConfig perTensor = perChannel;
+    perTensor.weight.spec.qscheme = obs::QScheme::PerTensorSymmetric;
+    perTensor.weight.spec.chAxis = -1;
+    std::printf("%-44s %-30s %8s %8s %8s\n", "setting", "repair", "top-1 %", "gap", "seconds");
+    double floatTop1 = 0;
+    const double channel = top1(runCalibration(perChannel), eval, floatTop1);
+    const char* name = "qint8 act, qint4 weights";
+    std::printf("%-44s %-30s %8.2f %8.2f %8s\n", name, "float", floatTop1, 0.0, "");
+    std::printf("%-44s %-30s %8.2f %8.2f %8s\n", name, "per-channel min_max", channel, floatTop1 - channel, "");
+    std::fflush(stdout);
+    const CalibrationResult session = runCalibration(perTensor);
+    const double plain = top1(session, eval, floatTop1);
+    std::printf("%-44s %-30s %8.2f %8.2f %8s\n", name, "per-tensor min_max", plain, floatTop1 - plain, "");
+    std::fflush(stdout);
+    RepairOptions o;
+    o.equalize = true;
+    o.biasCorrection = true;
+    const auto t0 = Clock::now();
+    const CalibrationResult repaired = runRepairs(session, perTensor, o);
+    const double seconds = secondsSince(t0);
+    double f = 0;
+    const double t = top1(repaired, eval, f);
+    std::printf("%-44s %-30s %8.2f %8.2f %8.1f\n", name, "per-tensor, equalization + bias correction", t,
+                floatTop1 - t, seconds);
+    for (const auto& rec : repaired.repairs)
+        if (rec.name == "equalization")
+            for (const auto& n : rec.notes)
+                std::printf("    %s: %s\n", rec.name.c_str(), n.c_str());
+    return 0;
+}
+
 // Each repair's time on a scripted ResNet-18, and AdaRound's iterations per second per layer.
 int resnet18(const std::string& model, const std::string& data, int iterations, bool onlyAdaRound)
 {
@@ -183,6 +235,59 @@ int resnet18(const std::string& model, const std::string& data, int iterations, 
     return 0;
 }
 
+// The plan search on a scripted ResNet-18: the compare pass's time, then the search's passes
+// and seconds over the candidates in `observers` (empty: every compare-pass observer). The
+// search's cost is its passes, so a subset of the candidates times a pass as well as all of
+// them would; the whole set's pass count is printed beside it.
+int resnet18Search(const std::string& model, const std::string& data, const std::string& observers)
+{
+    CalibrationConfig c;
+    c.modelPath = model;
+    c.data.path = data;
+    c.batchSize = 16;
+    c.numBatches = 8;
+    c.compareObservers = true;
+    auto t0 = Clock::now();
+    CalibrationResult session = runCalibration(c);
+    std::printf("%-48s %10s\n", "ResNet-18, 8 batches of 16 at 224x224", "seconds");
+    std::printf("%-48s %10.1f\n", "calibration with the compare pass", secondsSince(t0));
+    std::fflush(stdout);
+    std::set<std::string> all, kept;
+    size_t points = 0;
+    for (PointCalibration& p : session.points) {
+        if (p.compare.empty())
+            continue;
+        ++points;
+        for (auto it = p.compare.begin(); it != p.compare.end();) {
+            all.insert(it->first);
+            const bool keep = observers.empty() || ("," + observers + ",").find("," + it->first + ",") != std::string::npos;
+            if (keep)
+                kept.insert(it->first);
+            it = keep ? std::next(it) : p.compare.erase(it);
+        }
+    }
+    std::string names;
+    for (const auto& n : kept)
+        names += (names.empty() ? "" : ",") + n;
+    std::printf("points with candidates: %zu; compare-pass observers: %zu; searched: %zu (%s)\n", points, all.size(),
+                kept.size(), names.c_str());
+    std::printf("at most %zu passes with all of them (one per observer for the single-observer plans, then one per "
+                "point and other candidate; candidates on the same grid share one)\n",
+                all.size() + 1 + points * all.size());
+    std::fflush(stdout);
+    const PlanSearchConfig s = planSearchConfig(c);
+    t0 = Clock::now();
+    const PlanSearchResult r = runPlanSearch(session, s);
+    const double seconds = secondsSince(t0);
+    std::printf("%-48s %10.1f  (%d passes, %.2f s a pass; %lld images)\n", "plan search", seconds, r.passes,
+                r.passes > 0 ? seconds / r.passes : 0.0, static_cast<long long>(r.images));
+    std::printf("output MSE: start (%s) %.6g, chosen %.6g; SQNR %.2f dB\n", r.start.c_str(), r.startError,
+                r.outputError, r.outputSqnrDb);
+    for (const auto& [observer, err] : r.singleObservers)
+        std::printf("    one observer everywhere: %-20s %.6g\n", observer.c_str(), err);
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -190,6 +295,15 @@ int main(int argc, char** argv)
     const std::string mode = argc > 1 ? argv[1] : "";
     if (mode == "order")
         return orders(argc > 2 ? argv[2] : CALIBSCOPE_TEST_DEMO_DIR);
+    if (mode == "weights4")
+        return fourBitWeights(argc > 2 ? argv[2] : CALIBSCOPE_TEST_DEMO_DIR);
+    if (mode == "resnet18-search") {
+        if (argc < 4) {
+            std::fprintf(stderr, "usage: bench_repair resnet18-search MODEL.pt DATA.npy [OBSERVERS]\n");
+            return 2;
+        }
+        return resnet18Search(argv[2], argv[3], argc > 4 ? argv[4] : "");
+    }
     if (mode == "resnet18") {
         if (argc < 4) {
             std::fprintf(stderr, "usage: bench_repair resnet18 MODEL.pt DATA.npy [ADAROUND_ITERATIONS [adaround]]\n");
