@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 
@@ -161,6 +162,51 @@ void summariseWithNonFinite(const float* data, size_t n, int bins, BatchSummary&
 }
 
 } // namespace
+
+// The stored form and, once read, the counts; the lock makes the first read from two threads
+// decode once.
+class BatchHistogram::Deferred {
+public:
+    explicit Deferred(std::function<std::vector<float>()> decode) : m_decode(std::move(decode)) {}
+    const std::vector<float>& get()
+    {
+        const std::lock_guard<std::mutex> lock(m_mutex);
+        if (m_decode) {
+            m_counts = m_decode();
+            m_decode = nullptr; // the stored form is not needed any more
+        }
+        return m_counts;
+    }
+    std::vector<float> copy()
+    {
+        const std::lock_guard<std::mutex> lock(m_mutex);
+        return m_decode ? m_decode() : m_counts;
+    }
+
+private:
+    std::mutex m_mutex;
+    std::function<std::vector<float>()> m_decode;
+    std::vector<float> m_counts;
+};
+
+BatchHistogram BatchHistogram::deferred(std::function<std::vector<float>()> decode)
+{
+    BatchHistogram h;
+    h.m_deferred = std::make_shared<Deferred>(std::move(decode));
+    return h;
+}
+
+const std::vector<float>& BatchHistogram::deferredCounts() const { return m_deferred->get(); }
+
+std::vector<float> BatchHistogram::countsCopy() const { return m_deferred ? m_deferred->copy() : m_counts; }
+
+void BatchHistogram::own()
+{
+    if (!m_deferred)
+        return;
+    m_counts = m_deferred->get();
+    m_deferred.reset();
+}
 
 double HistogramData::total() const
 {
