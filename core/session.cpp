@@ -99,27 +99,27 @@ std::vector<T> histogramFromCbor(const QCborValue& value)
 }
 
 // A batch's |x| histogram: a compressed one stays compressed until read (a thousand-point
-// session holds 30 000 of them, and allocating them all made most of its load time). What can
-// be checked without inflating is checked here; one whose bytes turn out corrupt reads as no
-// histogram (empty), as in a session that kept none.
+// session holds 30 000 of them, and keeping them all decoded made most of its load time and
+// memory). Each is decoded once here and the counts dropped, so a corrupt one fails the load
+// as any other bad array does; the decode then runs again when a view or a replay reads it.
 BatchHistogram batchHistogramFromCbor(const QCborValue& value)
 {
     if (value.isMap()) {
         const QCborMap packedMap = value.toMap();
-        bool compressed = false;
         try {
-            compressed = packedCborIsCompressed(packedMap, kMaxHistogramBins);
+            if (packedCborIsCompressed(packedMap, kMaxHistogramBins)) {
+                (void)floatsFromPackedCbor(packedMap, kMaxHistogramBins);
+                return BatchHistogram::deferred([packedMap]() -> std::vector<float> {
+                    try {
+                        return floatsFromPackedCbor(packedMap, kMaxHistogramBins);
+                    } catch (const std::invalid_argument&) {
+                        return {}; // decoded at load already: not reached
+                    }
+                });
+            }
         } catch (const std::invalid_argument& e) {
             throw CalibError("histogram", e.what());
         }
-        if (compressed)
-            return BatchHistogram::deferred([packedMap]() -> std::vector<float> {
-                try {
-                    return floatsFromPackedCbor(packedMap, kMaxHistogramBins);
-                } catch (const std::invalid_argument&) {
-                    return {};
-                }
-            });
     }
     return histogramFromCbor<float>(value);
 }

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <atomic>
 #include <mutex>
 #include <stdexcept>
 #include <string>
@@ -163,29 +164,26 @@ void summariseWithNonFinite(const float* data, size_t n, int bins, BatchSummary&
 
 } // namespace
 
-// The stored form and, once read, the counts; the lock makes the first read from two threads
-// decode once.
+// The stored form and, once read, the counts. Decoding runs once, whichever thread reads
+// first; after it a read costs one atomic load (views and replays read counts bin by bin).
 class BatchHistogram::Deferred {
 public:
     explicit Deferred(std::function<std::vector<float>()> decode) : m_decode(std::move(decode)) {}
     const std::vector<float>& get()
     {
-        const std::lock_guard<std::mutex> lock(m_mutex);
-        if (m_decode) {
+        std::call_once(m_once, [this] {
             m_counts = m_decode();
-            m_decode = nullptr; // the stored form is not needed any more
-        }
+            m_decoded.store(true, std::memory_order_release);
+        });
         return m_counts;
     }
-    std::vector<float> copy()
-    {
-        const std::lock_guard<std::mutex> lock(m_mutex);
-        return m_decode ? m_decode() : m_counts;
-    }
+    // Without keeping the counts: decodes again unless a read already did.
+    std::vector<float> copy() const { return m_decoded.load(std::memory_order_acquire) ? m_counts : m_decode(); }
 
 private:
-    std::mutex m_mutex;
-    std::function<std::vector<float>()> m_decode;
+    std::once_flag m_once;
+    std::atomic<bool> m_decoded{false};
+    const std::function<std::vector<float>()> m_decode; // kept: copy() may run beside get()
     std::vector<float> m_counts;
 };
 
