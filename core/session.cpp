@@ -98,6 +98,32 @@ std::vector<T> histogramFromCbor(const QCborValue& value)
     }
 }
 
+// A batch's |x| histogram: a compressed one stays compressed until read (a thousand-point
+// session holds 30 000 of them, and keeping them all decoded made most of its load time and
+// memory). Each is decoded once here and the counts dropped, so a corrupt one fails the load
+// as any other bad array does; the decode then runs again when a view or a replay reads it.
+BatchHistogram batchHistogramFromCbor(const QCborValue& value)
+{
+    if (value.isMap()) {
+        const QCborMap packedMap = value.toMap();
+        try {
+            if (packedCborIsCompressed(packedMap, kMaxHistogramBins)) {
+                (void)floatsFromPackedCbor(packedMap, kMaxHistogramBins);
+                return BatchHistogram::deferred([packedMap]() -> std::vector<float> {
+                    try {
+                        return floatsFromPackedCbor(packedMap, kMaxHistogramBins);
+                    } catch (const std::invalid_argument&) {
+                        return {}; // decoded at load already: not reached
+                    }
+                });
+            }
+        } catch (const std::invalid_argument& e) {
+            throw CalibError("histogram", e.what());
+        }
+    }
+    return histogramFromCbor<float>(value);
+}
+
 QCborMap statsToCbor(const PointStatistics& s)
 {
     QCborArray batches;
@@ -106,7 +132,7 @@ QCborMap statsToCbor(const PointStatistics& s)
                                 {K("count"), qint64(b.count)}, {K("nan"), qint64(b.nan)},
                                 {K("inf"), qint64(b.inf)}, {K("sum"), b.sum},
                                 {K("sum_squares"), b.sumSquares}, {K("abs_max"), double(b.absMax)},
-                                {K("abs_histogram"), histogramToCbor(b.absHistogram)}});
+                                {K("abs_histogram"), histogramToCbor(b.absHistogram.countsCopy())}});
     return QCborMap{{K("count"), qint64(s.count)}, {K("nan"), qint64(s.nan)}, {K("inf"), qint64(s.inf)},
                     {K("min"), double(s.min)}, {K("max"), double(s.max)}, {K("mean"), s.mean},
                     {K("std"), s.std}, {K("shape"), intArray(s.shape)},
@@ -141,7 +167,7 @@ PointStatistics statsFromCbor(const QCborMap& m)
         bs.sum = b.value(K("sum")).toDouble();
         bs.sumSquares = b.value(K("sum_squares")).toDouble();
         bs.absMax = float(b.value(K("abs_max")).toDouble());
-        bs.absHistogram = histogramFromCbor<float>(b.value(K("abs_histogram")));
+        bs.absHistogram = batchHistogramFromCbor(b.value(K("abs_histogram")));
         s.batches.push_back(std::move(bs));
     }
     return s;

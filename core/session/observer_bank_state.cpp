@@ -113,17 +113,22 @@ QCborMap packArray(const std::vector<double>& values)
 
 // maxElements bounds what a compressed array may inflate to (zlib turns 1 MiB into 1 GiB of
 // zeros): qCompress's 4-byte big-endian size header is checked before inflating.
+void checkDeclaredSize(const QByteArray& bytes, double maxElements)
+{
+    if (bytes.size() < 4)
+        throw std::invalid_argument("array data cannot be decompressed");
+    const auto* h = reinterpret_cast<const unsigned char*>(bytes.constData());
+    const double declared = double((uint32_t(h[0]) << 24) | (uint32_t(h[1]) << 16) | (uint32_t(h[2]) << 8) | h[3]);
+    if (declared > maxElements * 8)
+        throw std::invalid_argument("compressed array declares " + std::to_string(int64_t(declared))
+                                    + " bytes, more than the state's batch and bin counts allow");
+}
+
 QByteArray arrayBytes(const QCborMap& m, double maxElements)
 {
     QByteArray bytes = m.value(K("data")).toByteArray();
     if (m.value(K("zlib")).toBool()) {
-        if (bytes.size() < 4)
-            throw std::invalid_argument("array data cannot be decompressed");
-        const auto* h = reinterpret_cast<const unsigned char*>(bytes.constData());
-        const double declared = double((uint32_t(h[0]) << 24) | (uint32_t(h[1]) << 16) | (uint32_t(h[2]) << 8) | h[3]);
-        if (declared > maxElements * 8)
-            throw std::invalid_argument("compressed array declares " + std::to_string(int64_t(declared))
-                                        + " bytes, more than the state's batch and bin counts allow");
+        checkDeclaredSize(bytes, maxElements);
         bytes = qUncompress(bytes); // only long arrays are compressed: empty means corrupt
         if (bytes.isEmpty())
             throw std::invalid_argument("array data cannot be decompressed");
@@ -184,6 +189,12 @@ std::vector<Out> unpackArrayAs(const QCborMap& m, double maxElements)
     if (type == K("f32_delta_planes"))
         return decodeValues<Out, float>(bytes, true, true);
     throw std::invalid_argument("unknown array type '" + type.toStdString() + "'");
+}
+
+bool isKnownArrayType(const QString& type)
+{
+    return type == K("u32") || type == K("f32") || type == K("f64") || type == K("u32_planes")
+           || type == K("f32_delta_planes");
 }
 
 std::vector<double> unpackArray(const QCborMap& m, double maxElements) { return unpackArrayAs<double>(m, maxElements); }
@@ -321,6 +332,19 @@ std::vector<double> numbersFromPackedCbor(const QCborMap& map, double maxElement
 std::vector<float> floatsFromPackedCbor(const QCborMap& map, double maxElements)
 {
     return boundedNumbers<float>(map, maxElements);
+}
+
+bool packedCborIsCompressed(const QCborMap& map, double maxElements)
+{
+    const QString type = map.value(K("type")).toString();
+    if (!isKnownArrayType(type))
+        throw std::invalid_argument("unknown array type '" + type.toStdString() + "'");
+    if (!map.value(K("zlib")).toBool())
+        return false;
+    if (!map.value(K("data")).isByteArray())
+        throw std::invalid_argument("array data cannot be decompressed");
+    checkDeclaredSize(map.value(K("data")).toByteArray(), maxElements);
+    return true;
 }
 
 std::unique_ptr<obs::Observer> restoreObserver(const obs::ObserverState& state)

@@ -25,6 +25,10 @@ QCborMap numbersToPackedCbor(const std::vector<double>& values);
 std::vector<double> numbersFromPackedCbor(const QCborMap& map, double maxElements);
 // The same numbers converted to float32 as they are decoded (exactly as through double).
 std::vector<float> floatsFromPackedCbor(const QCborMap& map, double maxElements);
+// Whether `map` holds a compressed array, after the checks that need no inflating (a known
+// type, byte data, a declared size within maxElements); throws std::invalid_argument where
+// those fail, as the readers above would.
+bool packedCborIsCompressed(const QCborMap& map, double maxElements);
 
 // createObserver(state.observer, state.params, state.spec) + loadState(state); throws
 // std::invalid_argument when the observer is unknown or the state does not fit it.

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <atomic>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 
@@ -161,6 +163,48 @@ void summariseWithNonFinite(const float* data, size_t n, int bins, BatchSummary&
 }
 
 } // namespace
+
+// The stored form and, once read, the counts. Decoding runs once, whichever thread reads
+// first; after it a read costs one atomic load (views and replays read counts bin by bin).
+class BatchHistogram::Deferred {
+public:
+    explicit Deferred(std::function<std::vector<float>()> decode) : m_decode(std::move(decode)) {}
+    const std::vector<float>& get()
+    {
+        std::call_once(m_once, [this] {
+            m_counts = m_decode();
+            m_decoded.store(true, std::memory_order_release);
+        });
+        return m_counts;
+    }
+    // Without keeping the counts: decodes again unless a read already did.
+    std::vector<float> copy() const { return m_decoded.load(std::memory_order_acquire) ? m_counts : m_decode(); }
+
+private:
+    std::once_flag m_once;
+    std::atomic<bool> m_decoded{false};
+    const std::function<std::vector<float>()> m_decode; // kept: copy() may run beside get()
+    std::vector<float> m_counts;
+};
+
+BatchHistogram BatchHistogram::deferred(std::function<std::vector<float>()> decode)
+{
+    BatchHistogram h;
+    h.m_deferred = std::make_shared<Deferred>(std::move(decode));
+    return h;
+}
+
+const std::vector<float>& BatchHistogram::deferredCounts() const { return m_deferred->get(); }
+
+std::vector<float> BatchHistogram::countsCopy() const { return m_deferred ? m_deferred->copy() : m_counts; }
+
+void BatchHistogram::own()
+{
+    if (!m_deferred)
+        return;
+    m_counts = m_deferred->get();
+    m_deferred.reset();
+}
 
 double HistogramData::total() const
 {

@@ -2,6 +2,8 @@
 // Streaming, bounded-memory statistics of one quantization point's activations.
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <vector>
 
 namespace cs {
@@ -45,6 +47,48 @@ private:
     std::vector<double> m_counts;
 };
 
+// The |x| histogram of one batch (float counts). A session keeps one per batch and point
+// (30 x 2048 floats for each of a thousand points, mostly zeros) while views and replays read
+// a few of them: one loaded from a session can stay in its stored form and be decoded on first
+// read, once, from whichever thread reads it. Copies share that decoding; writing through
+// assign() or the non-const operator[] gives the copy its own counts.
+class BatchHistogram {
+public:
+    BatchHistogram() = default;
+    BatchHistogram(std::vector<float> counts) : m_counts(std::move(counts)) {} // implicit: a histogram is its counts
+    // Counts that `decode` produces when first read; it must not throw.
+    static BatchHistogram deferred(std::function<std::vector<float>()> decode);
+
+    const std::vector<float>& counts() const { return m_deferred ? deferredCounts() : m_counts; }
+    // The counts, without keeping them decoded when they were not yet (saving reads every
+    // histogram of a session once).
+    std::vector<float> countsCopy() const;
+    size_t size() const { return counts().size(); }
+    bool empty() const { return counts().empty(); }
+    const float* data() const { return counts().data(); }
+    float operator[](size_t i) const { return counts()[i]; }
+    float& operator[](size_t i)
+    {
+        own();
+        return m_counts[i];
+    }
+    void assign(size_t n, float value)
+    {
+        m_deferred.reset();
+        m_counts.assign(n, value);
+    }
+    friend bool operator==(const BatchHistogram& a, const BatchHistogram& b) { return a.counts() == b.counts(); }
+    friend bool operator!=(const BatchHistogram& a, const BatchHistogram& b) { return !(a == b); }
+
+private:
+    class Deferred;
+    const std::vector<float>& deferredCounts() const;
+    void own();
+
+    std::vector<float> m_counts;
+    std::shared_ptr<Deferred> m_deferred; // non-null until this copy writes
+};
+
 // One batch, summarised.
 struct BatchSummary {
     float min = 0;
@@ -57,7 +101,7 @@ struct BatchSummary {
     double sum = 0;
     double sumSquares = 0;
     float absMax = 0;
-    std::vector<float> absHistogram; // histc(|x|, bins, 0, absMax) of this batch
+    BatchHistogram absHistogram; // histc(|x|, bins, 0, absMax) of this batch
 };
 
 struct PointStatistics {

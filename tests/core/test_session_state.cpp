@@ -18,6 +18,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <thread>
 
 using namespace cs;
 
@@ -291,6 +292,60 @@ private Q_SLOTS:
         QVERIFY(stats.value(QLatin1String("histogram")).toMap().value(QLatin1String("counts")).toMap()
                     .value(QLatin1String("type")).toString().startsWith(QStringLiteral("u32")));
         QVERIFY(stats.value(QLatin1String("batches")).toArray().at(0).toMap().value(QLatin1String("abs_histogram")).isMap());
+    }
+
+    void batchHistogramsDecodeWhenRead()
+    {
+        const std::string path = tempPath(m_dir, "lazy_histograms.cscope");
+        saveSession(m_original, m_bank, path);
+        auto readRoot = [](const std::string& file) {
+            QFile f(QString::fromStdString(file));
+            return f.open(QIODevice::ReadOnly) ? QCborValue::fromCbor(f.readAll()).toMap() : QCborMap();
+        };
+        // Saving a loaded session before any histogram was read writes the same arrays.
+        {
+            ObserverBank bank;
+            const CalibrationResult back = loadSession(path, &bank);
+            const std::string again = tempPath(m_dir, "lazy_histograms_again.cscope");
+            saveSession(back, bank, again);
+            QVERIFY(readRoot(again).value(QLatin1String("points")) == readRoot(path).value(QLatin1String("points")));
+            // Copies share the decoding and read the same counts from two threads.
+            const BatchHistogram copy = back.points[0].stats.batches[0].absHistogram;
+            std::vector<float> other;
+            std::thread reader([&] { other = back.points[0].stats.batches[0].absHistogram.counts(); });
+            const std::vector<float> mine = copy.counts();
+            reader.join();
+            QVERIFY(mine == other && mine == m_original.points[0].stats.batches[0].absHistogram.counts());
+        }
+        // A compressed histogram whose bytes do not inflate fails the load, naming it.
+        QCborMap root = readRoot(path);
+        QCborArray points = root.value(QLatin1String("points")).toArray();
+        QCborMap point = points.at(0).toMap();
+        QCborMap stats = point.value(QLatin1String("stats")).toMap();
+        QCborArray batches = stats.value(QLatin1String("batches")).toArray();
+        QCborMap batch = batches.at(0).toMap();
+        QCborMap histogram = batch.value(QLatin1String("abs_histogram")).toMap();
+        QVERIFY(histogram.value(QLatin1String("zlib")).toBool());
+        QByteArray data = histogram.value(QLatin1String("data")).toByteArray();
+        std::memset(data.data() + 4, 0xff, size_t(data.size() - 4)); // the size header stays plausible
+        histogram.insert(QLatin1String("data"), data);
+        batch.insert(QLatin1String("abs_histogram"), histogram);
+        batches[0] = batch;
+        stats.insert(QLatin1String("batches"), batches);
+        point.insert(QLatin1String("stats"), stats);
+        points[0] = point;
+        root.insert(QLatin1String("points"), points);
+        const std::string damaged = tempPath(m_dir, "damaged_histogram.cscope");
+        QFile out(QString::fromStdString(damaged));
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        out.write(root.toCborValue().toCbor());
+        out.close();
+        try {
+            (void)loadSession(damaged);
+            QFAIL("a session with a corrupt histogram loaded");
+        } catch (const CalibError& e) {
+            QVERIFY2(std::string(e.what()).find("histogram") != std::string::npos, e.what());
+        }
     }
 
     void identicalCompareArraysAreStoredOnce()
