@@ -54,6 +54,7 @@ void CalibrationDocument::setResult(CalibrationResult result, bool rerun, Observ
     m_pending.clear();
     touch();
     Q_EMIT resultReplaced();
+    m_estimates.reset(); // handed over: edits make the result differ from what they describe
     std::set<std::string> names;
     for (const auto& [name, config] : m_wanted)
         names.insert(name);

@@ -43,7 +43,8 @@ public:
     // `estimates` are the point table's estimates of `result`, when a worker computed them.
     void setResult(CalibrationResult result, bool rerun, ObserverBank bank = ObserverBank(),
                    std::shared_ptr<const ui::PointEstimates> estimates = {});
-    // The estimates given with the current result; null once another result replaces it.
+    // The estimates given with the current result, while resultReplaced() is emitted for it;
+    // null otherwise (the point table keeps them from then on).
     std::shared_ptr<const ui::PointEstimates> pointEstimates() const { return m_estimates; }
     void clear();
 

@@ -55,33 +55,28 @@ QByteArray bytesOf(const std::vector<double>& values)
 // and compress to almost nothing (a third of the plain zlib size for a thousand-point session).
 // The planar types have their own names, so a reader that does not know them refuses the
 // array instead of misreading it.
-// Value-major (forward) to plane-major order, or back.
-QByteArray transposePlanes(const QByteArray& bytes, bool forward)
+// Value-major to plane-major order (the reader gathers the planes in place).
+QByteArray toPlanes(const QByteArray& bytes)
 {
     const qsizetype n = bytes.size() / 4;
     QByteArray out(bytes.size(), Qt::Uninitialized);
     const char* in = bytes.constData();
     char* to = out.data();
     for (qsizetype i = 0; i < n; ++i)
-        for (qsizetype b = 0; b < 4; ++b) {
-            const qsizetype value = i * 4 + b;
-            const qsizetype plane = b * n + i;
-            to[forward ? plane : value] = in[forward ? value : plane];
-        }
+        for (qsizetype b = 0; b < 4; ++b)
+            to[b * n + i] = in[i * 4 + b];
     return out;
 }
 
-QByteArray toPlanes(const QByteArray& bytes) { return transposePlanes(bytes, true); }
-
-// Each 32-bit pattern minus the previous one (modulo 2^32), and back.
-QByteArray deltas32(QByteArray bytes, bool forward)
+// Each 32-bit pattern minus the previous one (modulo 2^32); the reader sums them in place.
+QByteArray deltas32(QByteArray bytes)
 {
     uint32_t previous = 0;
     for (qsizetype at = 0; at + 4 <= bytes.size(); at += 4) {
         uint32_t v;
         std::memcpy(&v, bytes.constData() + at, 4);
-        const uint32_t out = forward ? v - previous : v + previous;
-        previous = forward ? v : out;
+        const uint32_t out = v - previous;
+        previous = v;
         std::memcpy(bytes.data() + at, &out, 4);
     }
     return bytes;
@@ -97,7 +92,7 @@ QCborMap packArray(const std::vector<double>& values)
     QCborMap m;
     if (bytes.size() >= kCompressFrom) {
         const bool planar = p != Packing::F64;
-        QByteArray z = qCompress(planar ? toPlanes(p == Packing::F32 ? deltas32(bytes, true) : bytes) : bytes,
+        QByteArray z = qCompress(planar ? toPlanes(p == Packing::F32 ? deltas32(bytes) : bytes) : bytes,
                                  1); // fast level: most of the gain is runs of zeros
         if (z.size() < bytes.size()) {
             if (planar)
