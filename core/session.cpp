@@ -99,24 +99,27 @@ std::vector<T> histogramFromCbor(const QCborValue& value)
 }
 
 // A batch's |x| histogram: a compressed one stays compressed until read (a thousand-point
-// session holds 30 000 of them, and keeping them all decoded made most of its load time and
-// memory). Each is decoded once here and the counts dropped, so a corrupt one fails the load
-// as any other bad array does; the decode then runs again when a view or a replay reads it.
+// session holds 30 000 of them, and decoding them all made most of its load time and memory).
+// Its stored bytes' CRC-32 is checked here, so a corrupt one fails the load naming it as any
+// bad array does; one from a writer that kept no CRC is decoded once here to check it.
 BatchHistogram batchHistogramFromCbor(const QCborValue& value)
 {
     if (value.isMap()) {
         const QCborMap packedMap = value.toMap();
         try {
-            if (packedCborIsCompressed(packedMap, kMaxHistogramBins)) {
+            const CompressedArray compressed = compressedArray(packedMap, kMaxHistogramBins);
+            if (compressed == CompressedArray::Unchecked)
                 (void)floatsFromPackedCbor(packedMap, kMaxHistogramBins);
+            if (compressed != CompressedArray::No)
                 return BatchHistogram::deferred([packedMap]() -> std::vector<float> {
                     try {
                         return floatsFromPackedCbor(packedMap, kMaxHistogramBins);
                     } catch (const std::invalid_argument&) {
-                        return {}; // decoded at load already: not reached
+                        // Only bytes made to match their CRC yet not inflate get here: no
+                        // histogram, as in a session that kept none.
+                        return {};
                     }
                 });
-            }
         } catch (const std::invalid_argument& e) {
             throw CalibError("histogram", e.what());
         }

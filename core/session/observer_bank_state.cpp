@@ -13,6 +13,8 @@
 #include <stdexcept>
 #include <utility>
 
+#include <zlib.h>
+
 namespace cs {
 namespace {
 
@@ -82,6 +84,13 @@ QByteArray deltas32(QByteArray bytes)
     return bytes;
 }
 
+// CRC-32 of a compressed array's stored bytes: a reader checks it in a few milliseconds for a
+// whole session, where inflating every array to check it would take most of the load.
+uint32_t crcOf(const QByteArray& bytes)
+{
+    return uint32_t(crc32(0L, reinterpret_cast<const Bytef*>(bytes.constData()), uInt(bytes.size())));
+}
+
 QCborMap packArray(const std::vector<double>& values)
 {
     const Packing p = narrowest(values);
@@ -98,6 +107,7 @@ QCborMap packArray(const std::vector<double>& values)
             if (planar)
                 type = p == Packing::U32 ? "u32_planes" : "f32_delta_planes";
             m.insert(K("zlib"), true);
+            m.insert(K("crc32"), qint64(crcOf(z)));
             bytes = std::move(z);
         }
     }
@@ -329,17 +339,23 @@ std::vector<float> floatsFromPackedCbor(const QCborMap& map, double maxElements)
     return boundedNumbers<float>(map, maxElements);
 }
 
-bool packedCborIsCompressed(const QCborMap& map, double maxElements)
+CompressedArray compressedArray(const QCborMap& map, double maxElements)
 {
     const QString type = map.value(K("type")).toString();
     if (!isKnownArrayType(type))
         throw std::invalid_argument("unknown array type '" + type.toStdString() + "'");
     if (!map.value(K("zlib")).toBool())
-        return false;
+        return CompressedArray::No;
     if (!map.value(K("data")).isByteArray())
         throw std::invalid_argument("array data cannot be decompressed");
-    checkDeclaredSize(map.value(K("data")).toByteArray(), maxElements);
-    return true;
+    const QByteArray data = map.value(K("data")).toByteArray();
+    checkDeclaredSize(data, maxElements);
+    const QCborValue crc = map.value(K("crc32"));
+    if (crc.isUndefined())
+        return CompressedArray::Unchecked;
+    if (!crc.isInteger() || crc.toInteger() != qint64(crcOf(data)))
+        throw std::invalid_argument("array data is corrupt (its CRC-32 differs)");
+    return CompressedArray::Checked;
 }
 
 std::unique_ptr<obs::Observer> restoreObserver(const obs::ObserverState& state)

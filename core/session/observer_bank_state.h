@@ -26,9 +26,11 @@ std::vector<double> numbersFromPackedCbor(const QCborMap& map, double maxElement
 // The same numbers converted to float32 as they are decoded (exactly as through double).
 std::vector<float> floatsFromPackedCbor(const QCborMap& map, double maxElements);
 // Whether `map` holds a compressed array, after the checks that need no inflating (a known
-// type, byte data, a declared size within maxElements); throws std::invalid_argument where
-// those fail, as the readers above would.
-bool packedCborIsCompressed(const QCborMap& map, double maxElements);
+// type, byte data, a declared size within maxElements, the stored bytes' CRC-32 where the
+// writer recorded one: Checked, else Unchecked); throws std::invalid_argument where those
+// fail, as the readers above would.
+enum class CompressedArray { No, Unchecked, Checked };
+CompressedArray compressedArray(const QCborMap& map, double maxElements);
 
 // createObserver(state.observer, state.params, state.spec) + loadState(state); throws
 // std::invalid_argument when the observer is unknown or the state does not fit it.

@@ -317,34 +317,47 @@ private Q_SLOTS:
             reader.join();
             QVERIFY(mine == other && mine == m_original.points[0].stats.batches[0].absHistogram.counts());
         }
-        // A compressed histogram whose bytes do not inflate fails the load, naming it.
-        QCborMap root = readRoot(path);
-        QCborArray points = root.value(QLatin1String("points")).toArray();
-        QCborMap point = points.at(0).toMap();
-        QCborMap stats = point.value(QLatin1String("stats")).toMap();
-        QCborArray batches = stats.value(QLatin1String("batches")).toArray();
-        QCborMap batch = batches.at(0).toMap();
-        QCborMap histogram = batch.value(QLatin1String("abs_histogram")).toMap();
-        QVERIFY(histogram.value(QLatin1String("zlib")).toBool());
-        QByteArray data = histogram.value(QLatin1String("data")).toByteArray();
-        std::memset(data.data() + 4, 0xff, size_t(data.size() - 4)); // the size header stays plausible
-        histogram.insert(QLatin1String("data"), data);
-        batch.insert(QLatin1String("abs_histogram"), histogram);
-        batches[0] = batch;
-        stats.insert(QLatin1String("batches"), batches);
-        point.insert(QLatin1String("stats"), stats);
-        points[0] = point;
-        root.insert(QLatin1String("points"), points);
-        const std::string damaged = tempPath(m_dir, "damaged_histogram.cscope");
-        QFile out(QString::fromStdString(damaged));
-        QVERIFY(out.open(QIODevice::WriteOnly));
-        out.write(root.toCborValue().toCbor());
-        out.close();
-        try {
-            (void)loadSession(damaged);
-            QFAIL("a session with a corrupt histogram loaded");
-        } catch (const CalibError& e) {
-            QVERIFY2(std::string(e.what()).find("histogram") != std::string::npos, e.what());
+        // A compressed histogram whose bytes are damaged fails the load, naming it: through
+        // its CRC-32, and, in a session written without CRCs, through decoding it at load.
+        const QCborMap root = readRoot(path);
+        auto damage = [&](bool keepCrc) {
+            QCborMap damagedRoot = root;
+            QCborArray points = damagedRoot.value(QLatin1String("points")).toArray();
+            QCborMap point = points.at(0).toMap();
+            QCborMap stats = point.value(QLatin1String("stats")).toMap();
+            QCborArray batches = stats.value(QLatin1String("batches")).toArray();
+            QCborMap batch = batches.at(0).toMap();
+            QCborMap histogram = batch.value(QLatin1String("abs_histogram")).toMap();
+            [&] {
+                QVERIFY(histogram.value(QLatin1String("zlib")).toBool());
+                QVERIFY(histogram.value(QLatin1String("crc32")).isInteger());
+            }();
+            QByteArray data = histogram.value(QLatin1String("data")).toByteArray();
+            std::memset(data.data() + 4, 0xff, size_t(data.size() - 4)); // the size header stays plausible
+            histogram.insert(QLatin1String("data"), data);
+            if (!keepCrc)
+                histogram.remove(QLatin1String("crc32"));
+            batch.insert(QLatin1String("abs_histogram"), histogram);
+            batches[0] = batch;
+            stats.insert(QLatin1String("batches"), batches);
+            point.insert(QLatin1String("stats"), stats);
+            points[0] = point;
+            damagedRoot.insert(QLatin1String("points"), points);
+            const std::string damaged = tempPath(m_dir, keepCrc ? "damaged_crc.cscope" : "damaged_no_crc.cscope");
+            QFile out(QString::fromStdString(damaged));
+            if (out.open(QIODevice::WriteOnly))
+                out.write(damagedRoot.toCborValue().toCbor());
+            return damaged;
+        };
+        for (const bool keepCrc : {true, false}) {
+            try {
+                (void)loadSession(damage(keepCrc));
+                QFAIL(keepCrc ? "a session with a corrupt histogram loaded" : "a corrupt histogram without CRC loaded");
+            } catch (const CalibError& e) {
+                QVERIFY2(std::string(e.what()).find("histogram") != std::string::npos, e.what());
+                if (keepCrc)
+                    QVERIFY2(std::string(e.what()).find("CRC") != std::string::npos, e.what());
+            }
         }
     }
 
