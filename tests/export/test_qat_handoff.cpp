@@ -21,12 +21,7 @@ private Q_SLOTS:
         QVERIFY2(calibrated.exitCode == 0, qPrintable(calibrated.out));
     }
 
-    void pytorchTrainsFromTheCheckpoint_data()
-    {
-        QTest::addColumn<QString>("mode");
-        for (const char* mode : {"fuse_bn", "with_bn", "with_bn_reverse_fold"})
-            QTest::newRow(mode) << QString::fromLatin1(mode);
-    }
+    void pytorchTrainsFromTheCheckpoint_data() { everyMode(); }
 
     void pytorchTrainsFromTheCheckpoint()
     {
@@ -39,12 +34,7 @@ private Q_SLOTS:
     // the modes that keep the batch norm write them unfolded (the conv's own weight, the
     // batch norm's gamma and beta). PyTorch's QAT model built from the float demo with that
     // checkpoint loaded computes calibscope's fake-quantized model of the mode to the bit.
-    void pytorchTrainsFromARepairedCheckpoint_data()
-    {
-        QTest::addColumn<QString>("mode");
-        for (const char* mode : {"with_bn", "with_bn_reverse_fold", "fuse_bn"})
-            QTest::newRow(mode) << QString::fromLatin1(mode);
-    }
+    void pytorchTrainsFromARepairedCheckpoint_data() { everyMode(); }
 
     void pytorchTrainsFromARepairedCheckpoint()
     {
@@ -67,6 +57,14 @@ private Q_SLOTS:
     }
 
 private:
+    // One row per QAT checkpoint mode.
+    static void everyMode()
+    {
+        QTest::addColumn<QString>("mode");
+        for (const char* mode : {"fuse_bn", "with_bn", "with_bn_reverse_fold"})
+            QTest::newRow(mode) << QString::fromLatin1(mode);
+    }
+
     // Exports `session` in `mode` (checkpoint, qconfig, fake-quantized model) under files named
     // `tag` and runs check_qat_handoff.py on them.
     void handOff(const QString& session, const QString& mode, const QString& tag, bool repaired = false)
