@@ -18,6 +18,7 @@
 
 #include <cmath>
 #include <type_traits>
+#include <vector>
 
 namespace cs {
 namespace {
@@ -414,6 +415,7 @@ namespace {
 std::string checkCborShape(const QByteArray& bytes)
 {
     QCborStreamReader reader(bytes);
+    std::vector<char> skipped(64 * 1024);
     const qint64 maxContainers = 4096 + bytes.size() / 16;
     qint64 containers = 0;
     int depth = 0;
@@ -436,16 +438,12 @@ std::string checkCborShape(const QByteArray& bytes)
             reader.enterContainer();
             continue;
         }
-        if (reader.isString()) {
-            auto chunk = reader.readString(); // strings come in chunks: skip them, keep nothing
+        if (reader.isString() || reader.isByteArray()) {
+            // Strings come in chunks: each passes through one small buffer, nothing is kept
+            // (a session's byte strings are nearly all of its bytes).
+            auto chunk = reader.readStringChunk(skipped.data(), qsizetype(skipped.size()));
             while (chunk.status == QCborStreamReader::Ok)
-                chunk = reader.readString();
-            continue;
-        }
-        if (reader.isByteArray()) {
-            auto chunk = reader.readByteArray();
-            while (chunk.status == QCborStreamReader::Ok)
-                chunk = reader.readByteArray();
+                chunk = reader.readStringChunk(skipped.data(), qsizetype(skipped.size()));
             continue;
         }
         reader.next();
@@ -510,6 +508,117 @@ void validateSession(const CalibrationResult& r, const std::string& path)
 
 } // namespace
 
+namespace {
+
+// One point of the "points" array: its calibration, statistics and live observers.
+void loadPoint(const QCborMap& m, CalibrationResult& r, ObserverBank& bank, const std::string& path)
+{
+    PointCalibration p;
+    calibrationFromCbor(m, p, path);
+    const QCborMap compare = m.value(K("compare")).toMap();
+    for (auto it = compare.begin(); it != compare.end(); ++it)
+        p.compare[it.key().toString().toStdString()] = resultFromCbor(it.value());
+    p.stats = statsFromCbor(m.value(K("stats")).toMap());
+    if (p.opIndex < 0 || size_t(p.opIndex) >= r.model.ops.size())
+        throw CalibError(path, "corrupt session (point " + p.name + " has no op)");
+    if (m.contains(K("observers"))) {
+        try {
+            checkObserverBatches(m.value(K("observers")).toMap(), p, path);
+            restorePointObservers(r, bank, p, m.value(K("observers")).toMap(), path);
+        } catch (const CalibError& e) { // like any damaged state: the point loads without its observers
+            r.warnings.push_back(std::string(e.what()) + "; the observers of point " + p.name
+                                 + " are not restored, changing its observer needs a new calibration");
+            logWarning(r.warnings.back());
+        }
+    }
+    r.points.push_back(std::move(p));
+}
+
+// What every key before "points" sets up (the points refer to the ops and the configuration).
+void loadHeader(const QCborMap& root, CalibrationResult& r, const std::string& path)
+{
+    if (root.value(K("format")).toString() != K("calibscope-session"))
+        throw CalibError(path, "not a calibscope session");
+    const QCborValue versionValue = root.value(K("version"));
+    const qint64 version = versionValue.toInteger(-1);
+    if (!versionValue.isInteger() || version < 1)
+        throw CalibError(path, "corrupt session (version must be a positive integer)");
+    if (version > kSessionVersion)
+        throw CalibError(path, "made by a newer calibscope (session version " + std::to_string(version) + ")");
+    const QCborMap model = root.value(K("model")).toMap();
+    r.model.path = model.value(K("path")).toString().toStdString();
+    r.model.sha256 = model.value(K("sha256")).toString().toStdString();
+    r.model.inputShape = intVector(model.value(K("input_shape")));
+    r.model.parameterCount = model.value(K("parameters")).toInteger();
+    for (const auto& op : root.value(K("ops")).toArray())
+        r.model.ops.push_back(opFromCbor(op.toMap()));
+    r.config = configFromCbor(root.value(K("config")).toMap(), path);
+}
+
+bool hasHeader(const QCborMap& root)
+{
+    for (const char* key : {"format", "version", "model", "config", "ops"})
+        if (!root.contains(QLatin1String(key)))
+            return false;
+    return true;
+}
+
+// The session's top-level map, read item by item: the points (nearly all of a session's bytes)
+// are parsed one at a time and dropped once loaded, so the whole file never stands as one tree
+// of QCborValues beside the loaded result. Points that come before the keys they refer to (a
+// writer with another key order) are kept parsed and loaded after the map.
+void readSession(QCborStreamReader& reader, CalibrationResult& r, ObserverBank& bank, QCborMap& root,
+                 const std::string& path)
+{
+    // Every item is checked as it is parsed: a damaged one (bad UTF-8, say) is not handed on.
+    auto item = [&]() {
+        QCborValue value = QCborValue::fromCbor(reader);
+        if (reader.lastError() != QCborError::NoError)
+            throw CalibError(path, "not a calibscope session (corrupt CBOR: " + reader.lastError().toString().toStdString() + ")");
+        return value;
+    };
+    if (!reader.isMap())
+        throw CalibError(path, "not a calibscope session (corrupt or not CBOR)");
+    reader.enterContainer();
+    bool header = false;
+    bool pointsSeen = false;
+    QCborArray laterPoints;
+    while (reader.hasNext()) {
+        const QCborValue key = item();
+        if (!key.isString()) {
+            reader.next(); // a session's keys are strings: anything else is not read
+        } else if (key.toString() == K("points") && reader.isArray()) {
+            if (pointsSeen)
+                throw CalibError(path, "corrupt session (two \"points\" arrays)");
+            pointsSeen = true;
+            if (!header && hasHeader(root)) {
+                loadHeader(root, r, path);
+                header = true;
+            }
+            reader.enterContainer();
+            while (reader.hasNext()) {
+                const QCborValue point = item();
+                if (header)
+                    loadPoint(point.toMap(), r, bank, path);
+                else
+                    laterPoints.append(point);
+            }
+            reader.leaveContainer();
+        } else {
+            const QString name = key.toString();
+            root.insert(name, item());
+        }
+        if (reader.lastError() != QCborError::NoError)
+            throw CalibError(path, "not a calibscope session (corrupt CBOR: " + reader.lastError().toString().toStdString() + ")");
+    }
+    if (!header)
+        loadHeader(root, r, path);
+    for (const auto& point : laterPoints)
+        loadPoint(point.toMap(), r, bank, path);
+}
+
+} // namespace
+
 CalibrationResult loadSession(const std::string& path, ObserverBank* bankOut)
 {
     QFile file(QString::fromStdString(path));
@@ -520,52 +629,12 @@ CalibrationResult loadSession(const std::string& path, ObserverBank* bankOut)
     const QByteArray bytes = file.readAll();
     if (const std::string problem = checkCborShape(bytes); !problem.empty())
         throw CalibError(path, problem.rfind("corrupt CBOR", 0) == 0 ? "not a calibscope session (" + problem + ")" : problem);
-    QCborParserError error;
-    const QCborValue value = QCborValue::fromCbor(bytes, &error);
-    if (error.error != QCborError::NoError || !value.isMap())
-        throw CalibError(path, "not a calibscope session (corrupt or not CBOR)");
-    const QCborMap root = value.toMap();
-    if (root.value(K("format")).toString() != K("calibscope-session"))
-        throw CalibError(path, "not a calibscope session");
-    const QCborValue versionValue = root.value(K("version"));
-    const qint64 version = versionValue.toInteger(-1);
-    if (!versionValue.isInteger() || version < 1)
-        throw CalibError(path, "corrupt session (version must be a positive integer)");
-    if (version > kSessionVersion)
-        throw CalibError(path, "made by a newer calibscope (session version " + std::to_string(version) + ")");
 
     CalibrationResult r;
     ObserverBank bank;
-    const QCborMap model = root.value(K("model")).toMap();
-    r.model.path = model.value(K("path")).toString().toStdString();
-    r.model.sha256 = model.value(K("sha256")).toString().toStdString();
-    r.model.inputShape = intVector(model.value(K("input_shape")));
-    r.model.parameterCount = model.value(K("parameters")).toInteger();
-    for (const auto& op : root.value(K("ops")).toArray())
-        r.model.ops.push_back(opFromCbor(op.toMap()));
-    r.config = configFromCbor(root.value(K("config")).toMap(), path);
-    for (const auto& v : root.value(K("points")).toArray()) {
-        const QCborMap m = v.toMap();
-        PointCalibration p;
-        calibrationFromCbor(m, p, path);
-        const QCborMap compare = m.value(K("compare")).toMap();
-        for (auto it = compare.begin(); it != compare.end(); ++it)
-            p.compare[it.key().toString().toStdString()] = resultFromCbor(it.value());
-        p.stats = statsFromCbor(m.value(K("stats")).toMap());
-        if (p.opIndex < 0 || size_t(p.opIndex) >= r.model.ops.size())
-            throw CalibError(path, "corrupt session (point " + p.name + " has no op)");
-        if (m.contains(K("observers"))) {
-            try {
-                checkObserverBatches(m.value(K("observers")).toMap(), p, path);
-                restorePointObservers(r, bank, p, m.value(K("observers")).toMap(), path);
-            } catch (const CalibError& e) { // like any damaged state: the point loads without its observers
-                r.warnings.push_back(std::string(e.what()) + "; the observers of point " + p.name
-                                     + " are not restored, changing its observer needs a new calibration");
-                logWarning(r.warnings.back());
-            }
-        }
-        r.points.push_back(std::move(p));
-    }
+    QCborMap root;
+    QCborStreamReader reader(bytes);
+    readSession(reader, r, bank, root, path);
     for (const auto& v : root.value(K("weights")).toArray()) {
         const QCborMap m = v.toMap();
         WeightCalibration w;

@@ -90,6 +90,65 @@ private Q_SLOTS:
         }
     }
 
+    // The loader reads the points one by one as they stream past; a writer that puts them
+    // before the ops and the configuration they refer to gets the same session, and a file
+    // with two "points" arrays is refused rather than merged.
+    void keyOrderDoesNotChangeTheLoad()
+    {
+        const std::string path = tempPath(m_dir, "ordered.cscope");
+        saveSession(m_original, m_bank, path);
+        QFile file(QString::fromStdString(path));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QCborMap saved = QCborValue::fromCbor(file.readAll()).toMap();
+        file.close();
+        QVERIFY(saved.value(QLatin1String("points")).toArray().size() == qsizetype(m_original.points.size()));
+        auto write = [](const std::string& where, const QByteArray& bytes) {
+            QFile out(QString::fromStdString(where));
+            return out.open(QIODevice::WriteOnly | QIODevice::Truncate) && out.write(bytes) == bytes.size();
+        };
+        // Built by hand: QCborMap keeps the order of insertion, so "points" goes first.
+        QCborMap pointsFirst;
+        pointsFirst.insert(QLatin1String("points"), saved.value(QLatin1String("points")));
+        for (auto it = saved.begin(); it != saved.end(); ++it)
+            if (it.key().toString() != QLatin1String("points"))
+                pointsFirst.insert(it.key(), it.value());
+        const std::string reordered = tempPath(m_dir, "points_first.cscope");
+        QVERIFY(write(reordered, pointsFirst.toCborValue().toCbor()));
+
+        ObserverBank inOrderBank, reorderedBank;
+        const CalibrationResult inOrder = loadSession(path, &inOrderBank);
+        const CalibrationResult back = loadSession(reordered, &reorderedBank);
+        QCOMPARE(back.points.size(), inOrder.points.size());
+        QCOMPARE(back.model.ops.size(), inOrder.model.ops.size());
+        QCOMPARE(reorderedBank.points.size(), inOrderBank.points.size());
+        QVERIFY(back.warnings == inOrder.warnings);
+        for (size_t i = 0; i < back.points.size(); ++i) {
+            const PointCalibration& a = back.points[i];
+            const PointCalibration& b = inOrder.points[i];
+            QCOMPARE(a.name, b.name);
+            QVERIFY2(same(a.result, b.result), a.name.c_str());
+            QCOMPARE(a.compare.size(), b.compare.size());
+            QCOMPARE(a.stats.batches.size(), b.stats.batches.size());
+            QVERIFY(a.stats.batches.back().absHistogram.countsCopy() == b.stats.batches.back().absHistogram.countsCopy());
+        }
+
+        // Two "points" arrays: CBOR allows repeated keys, a session does not.
+        QByteArray twice = saved.toCborValue().toCbor();
+        const QByteArray extra = QCborMap{{QLatin1String("points"), QCborArray{}}}.toCborValue().toCbor();
+        // A map's head byte holds its size below 24 entries: one more entry, then the extra pair.
+        QVERIFY(saved.size() < 23 && (quint8(twice[0]) & 0xe0) == 0xa0);
+        twice[0] = char(quint8(twice[0]) + 1);
+        twice.append(extra.mid(1));
+        const std::string twoPoints = tempPath(m_dir, "two_points.cscope");
+        QVERIFY(write(twoPoints, twice));
+        try {
+            (void)loadSession(twoPoints);
+            QFAIL("a session with two points arrays loaded");
+        } catch (const CalibError& e) {
+            QVERIFY2(std::strstr(e.what(), "two \"points\" arrays"), e.what());
+        }
+    }
+
     void retuneAndSwitchAfterReopening()
     {
         const std::string path = tempPath(m_dir, "retune.cscope");
