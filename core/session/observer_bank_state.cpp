@@ -178,28 +178,42 @@ std::vector<Out> decodeValues(const QByteArray& bytes, bool planar, bool deltas)
     return out;
 }
 
-template <typename Out>
-std::vector<Out> unpackArrayAs(const QCborMap& m, double maxElements)
+// Every stored array encoding, in one list: how its bytes are laid out.
+struct ArrayType {
+    const char* name;
+    enum Stored { U32, F32, F64 } stored;
+    bool planar;
+    bool deltas;
+};
+constexpr ArrayType kArrayTypes[] = {{"u32", ArrayType::U32, false, false},
+                                     {"f32", ArrayType::F32, false, false},
+                                     {"f64", ArrayType::F64, false, false},
+                                     {"u32_planes", ArrayType::U32, true, false},
+                                     {"f32_delta_planes", ArrayType::F32, true, true}};
+
+const ArrayType& arrayType(const QCborMap& m)
 {
-    const QByteArray bytes = arrayBytes(m, maxElements);
     const QString type = m.value(K("type")).toString();
-    if (type == K("u32"))
-        return decodeValues<Out, uint32_t>(bytes, false, false);
-    if (type == K("f32"))
-        return decodeValues<Out, float>(bytes, false, false);
-    if (type == K("f64"))
-        return decodeValues<Out, double>(bytes, false, false);
-    if (type == K("u32_planes"))
-        return decodeValues<Out, uint32_t>(bytes, true, false);
-    if (type == K("f32_delta_planes"))
-        return decodeValues<Out, float>(bytes, true, true);
+    for (const ArrayType& t : kArrayTypes)
+        if (type == QLatin1String(t.name))
+            return t;
     throw std::invalid_argument("unknown array type '" + type.toStdString() + "'");
 }
 
-bool isKnownArrayType(const QString& type)
+template <typename Out>
+std::vector<Out> unpackArrayAs(const QCborMap& m, double maxElements)
 {
-    return type == K("u32") || type == K("f32") || type == K("f64") || type == K("u32_planes")
-           || type == K("f32_delta_planes");
+    const ArrayType& type = arrayType(m);
+    const QByteArray bytes = arrayBytes(m, maxElements);
+    switch (type.stored) {
+    case ArrayType::U32:
+        return decodeValues<Out, uint32_t>(bytes, type.planar, type.deltas);
+    case ArrayType::F32:
+        return decodeValues<Out, float>(bytes, type.planar, type.deltas);
+    case ArrayType::F64:
+        break;
+    }
+    return decodeValues<Out, double>(bytes, type.planar, type.deltas);
 }
 
 std::vector<double> unpackArray(const QCborMap& m, double maxElements) { return unpackArrayAs<double>(m, maxElements); }
@@ -341,9 +355,7 @@ std::vector<float> floatsFromPackedCbor(const QCborMap& map, double maxElements)
 
 CompressedArray compressedArray(const QCborMap& map, double maxElements)
 {
-    const QString type = map.value(K("type")).toString();
-    if (!isKnownArrayType(type))
-        throw std::invalid_argument("unknown array type '" + type.toStdString() + "'");
+    (void)arrayType(map); // an unknown encoding fails here, before its bytes are trusted
     if (!map.value(K("zlib")).toBool())
         return CompressedArray::No;
     if (!map.value(K("data")).isByteArray())
