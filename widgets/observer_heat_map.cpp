@@ -366,7 +366,8 @@ ObserverHeatMap::ObserverHeatMap(QWidget* parent)
                 if (current.isValid() && !m_selecting)
                     Q_EMIT pointSelected(m_model->pointAt(m_proxy->mapToSource(current).row()));
             });
-    connect(m_model, &ObserverHeatMapModel::filled, this, &ObserverHeatMap::resizeColumns);
+    // On a turn of its own, after the last slice of estimates.
+    connect(m_model, &ObserverHeatMapModel::filled, this, [this] { resizeColumnsSoon(m_table); });
     // Widths from a sample of rows: measuring every row of a thousand-point table for every
     // observer column takes longer than a frame.
     m_table->horizontalHeader()->setResizeContentsPrecision(ObserverHeatMapModel::kImmediateRows);

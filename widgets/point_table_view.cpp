@@ -101,7 +101,7 @@ PointTableView::PointTableView(PointTableModel* model, QWidget* parent)
             [this] { Q_EMIT selectionChanged(); });
     connect(m_model, &QAbstractItemModel::modelReset, this, [this] {
         refillCombos();
-        m_table->resizeColumnsToContents();
+        resizeColumnsSoon(m_table);
     });
     // An observer change can add a new observer to the filter list.
     connect(m_model, &QAbstractItemModel::dataChanged, this, &PointTableView::refillCombos);

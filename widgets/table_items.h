@@ -6,6 +6,7 @@
 #include <QTableView>
 #include <QTableWidget>
 #include <QTableWidgetItem>
+#include <QTimer>
 
 #include <cmath>
 
@@ -44,6 +45,21 @@ inline QTableView* makeSortedTable(QWidget* parent, const QString& objectName, Q
     table->setSelectionMode(selectionMode);
     table->verticalHeader()->hide();
     return table;
+}
+
+// Sizes the columns of `table` to their contents on a later turn of the event loop, once
+// however often it is asked meanwhile: measuring a hundred rows of a wide table takes a good
+// share of a frame, which should not add to the turn that filled the table.
+inline void resizeColumnsSoon(QTableView* table)
+{
+    static const char* const kPending = "calibscopeColumnsToSize";
+    if (table->property(kPending).toBool())
+        return;
+    table->setProperty(kPending, true);
+    QTimer::singleShot(0, table, [table] {
+        table->setProperty(kPending, false);
+        table->resizeColumnsToContents();
+    });
 }
 
 // A plain-text label for hints and summaries (never interpreted as rich text: point names

@@ -7,6 +7,7 @@
 #include "widgets/op_table_model.h"
 #include "widgets/point_table_model.h"
 #include "widgets/point_table_view.h"
+#include "widgets/table_items.h"
 #include "widgets/weights_view.h"
 
 #include <QHeaderView>
@@ -106,7 +107,7 @@ QWidget* PointsPage::buildOpPage(QWidget* parent)
 void PointsPage::setSummary(const ModelSummary& summary)
 {
     m_opModel->setSummary(summary);
-    m_opTable->resizeColumnsToContents();
+    ui::resizeColumnsSoon(m_opTable);
 }
 
 const ModelSummary& PointsPage::summary() const { return m_opModel->summary(); }

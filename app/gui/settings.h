@@ -5,7 +5,14 @@
 #include <QStringList>
 #include <QVariant>
 
+#include <memory>
+
 namespace cs::app {
+
+// Writes the file of `settings`, which holds changes, on a worker: QSettings writes when it is
+// destroyed and syncs the file to disk, which a busy disk makes take hundreds of milliseconds.
+// Every QSettings of the process sees the changes at once (they share the file's contents).
+void writeInBackground(std::unique_ptr<QSettings> settings);
 
 template <typename T>
 struct Setting {
@@ -17,8 +24,18 @@ struct Setting {
         const QVariant v = QSettings().value(QLatin1String(key));
         return v.isValid() && v.canConvert<T>() ? v.value<T>() : defaultValue;
     }
-    void setValue(const T& value) const { QSettings().setValue(QLatin1String(key), QVariant::fromValue(value)); }
-    void reset() const { QSettings().remove(QLatin1String(key)); }
+    void setValue(const T& value) const
+    {
+        auto settings = std::make_unique<QSettings>();
+        settings->setValue(QLatin1String(key), QVariant::fromValue(value));
+        writeInBackground(std::move(settings));
+    }
+    void reset() const
+    {
+        auto settings = std::make_unique<QSettings>();
+        settings->remove(QLatin1String(key));
+        writeInBackground(std::move(settings));
+    }
 };
 
 namespace settings {
