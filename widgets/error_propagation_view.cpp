@@ -279,7 +279,21 @@ void ErrorPropagationView::setCurrentPoint(const QString& point)
 {
     m_current = point;
     updateMarker();
+    // A queued replot redraws a hidden QCustomPlot as well.
+    if (!isVisible()) {
+        m_replotOnShow = true;
+        return;
+    }
     m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void ErrorPropagationView::showEvent(QShowEvent* event)
+{
+    EvaluationView::showEvent(event);
+    if (m_replotOnShow) {
+        m_replotOnShow = false;
+        m_plot->replot(QCustomPlot::rpQueuedReplot);
+    }
 }
 
 void ErrorPropagationView::updateMarker()
