@@ -8,11 +8,13 @@
 #include "widgets/table_items.h"
 
 #include <QCheckBox>
+#include <QFontMetrics>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QTableWidget>
@@ -97,6 +99,12 @@ AccuracyView::AccuracyView(QWidget* parent) : EvaluationView(QStringLiteral("acc
     m_plot->setObjectName(QStringLiteral("accuracyPlot"));
     m_plot->setMinimumHeight(80);
     applyPlotTheme(m_plot);
+    m_plotScroll = new QScrollArea(this);
+    m_plotScroll->setObjectName(QStringLiteral("accuracyPlotScroll"));
+    m_plotScroll->setWidget(m_plot);
+    m_plotScroll->setWidgetResizable(true);
+    m_plotScroll->setFrameShape(QFrame::NoFrame);
+    m_plotScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -108,7 +116,7 @@ AccuracyView::AccuracyView(QWidget* parent) : EvaluationView(QStringLiteral("acc
     // Side by side: one bar per table row, and the chart needs the height for its labels.
     auto* splitter = new QSplitter(Qt::Horizontal, this);
     splitter->addWidget(m_table);
-    splitter->addWidget(m_plot);
+    splitter->addWidget(m_plotScroll);
     splitter->setChildrenCollapsible(false);
     splitter->setSizes({5500, 4500});
     layout->addWidget(splitter, 1);
@@ -278,7 +286,13 @@ void AccuracyView::rebuildChart()
     const auto& rows = m_evaluation.accuracy;
     m_plot->xAxis->setLabel(labels ? tr("top-1 accuracy (%)") : tr("agreement with the float model (%)"));
     // An empty chart says nothing the summary does not: hidden until there is data.
-    m_plot->setVisible(m_hasEvaluation && !rows.empty());
+    const bool shown = m_hasEvaluation && !rows.empty();
+    m_plot->setVisible(shown);
+    m_plotScroll->setVisible(shown);
+    // Each row at least a label's height (the free slot above the bars and the axis below
+    // included): a dozen observers in a short chart would write their names over each other.
+    const int rowHeight = QFontMetrics(m_plot->yAxis->tickLabelFont()).height() + 4;
+    m_plot->setMinimumHeight(std::max(80, rowHeight * (int(rows.size()) + 2) + kAxisHeight));
     if (!m_hasEvaluation || rows.empty()) {
         m_plot->yAxis->setTicker(QSharedPointer<QCPAxisTicker>::create());
         m_plot->replot(QCustomPlot::rpQueuedReplot);

@@ -6,6 +6,7 @@ class QCustomPlot;
 class QLabel;
 class QProgressBar;
 class QPushButton;
+class QScrollArea;
 class QSpinBox;
 class QTableWidget;
 
@@ -64,6 +65,8 @@ private:
     void retranslateUi();
     void rebuild();
     void rebuildChart();
+    // Below the bars: the value axis with its tick labels and its title.
+    static constexpr int kAxisHeight = 60;
 
     EvaluationResult m_evaluation;
     bool m_running = false;
@@ -81,6 +84,8 @@ private:
     QLabel* m_notes = nullptr;
     QTableWidget* m_table;
     QCustomPlot* m_plot;
+    // The chart scrolls once its rows would crowd their labels (see rebuildChart).
+    QScrollArea* m_plotScroll;
 };
 
 } // namespace cs::ui

@@ -22,6 +22,9 @@ namespace {
 // Beyond this many points a name under every tick would overlap: label every k-th, the rest
 // show on hover.
 constexpr int kMaxTickLabels = 40;
+// Up to this many points each gets a marker; beyond, the markers would merge into a band a
+// few pixels per point wide, and drawing thousands of them stalls the GUI thread: lines only.
+constexpr int kMaxMarkedPoints = 200;
 // How far (in pixels) a click may be from a point's x to select it.
 constexpr double kClickDistance = 12;
 
@@ -201,12 +204,13 @@ void ErrorPropagationView::rebuild()
     m_local = m_plot->addGraph();
     m_local->setName(tr("local SQNR"));
     m_local->setPen(QPen(seriesColor(0), 1.5));
-    m_local->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, 5));
+    const bool marked = int(m_points.size()) <= kMaxMarkedPoints;
+    m_local->setScatterStyle(marked ? QCPScatterStyle(QCPScatterStyle::ssCircle, 5) : QCPScatterStyle());
     m_local->setData(keys, local, true);
     m_accumulated = m_plot->addGraph();
     m_accumulated->setName(tr("accumulated SQNR"));
     m_accumulated->setPen(QPen(clipColor(), 2));
-    m_accumulated->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 5));
+    m_accumulated->setScatterStyle(marked ? QCPScatterStyle(QCPScatterStyle::ssDisc, 5) : QCPScatterStyle());
     m_accumulated->setData(keys, accumulated, true);
     if (!infKeys.isEmpty()) {
         m_infinite = m_plot->addGraph();
@@ -279,7 +283,21 @@ void ErrorPropagationView::setCurrentPoint(const QString& point)
 {
     m_current = point;
     updateMarker();
+    // A queued replot redraws a hidden QCustomPlot as well.
+    if (!isVisible()) {
+        m_replotOnShow = true;
+        return;
+    }
     m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void ErrorPropagationView::showEvent(QShowEvent* event)
+{
+    EvaluationView::showEvent(event);
+    if (m_replotOnShow) {
+        m_replotOnShow = false;
+        m_plot->replot(QCustomPlot::rpQueuedReplot);
+    }
 }
 
 void ErrorPropagationView::updateMarker()

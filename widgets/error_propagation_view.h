@@ -2,6 +2,7 @@
 #include "widgets/evaluation_view.h"
 
 #include <QPoint>
+#include <QShowEvent>
 #include <QStringList>
 
 #include <vector>
@@ -67,6 +68,9 @@ public:
 Q_SIGNALS:
     void pointSelected(const QString& point);
 
+protected:
+    void showEvent(QShowEvent* event) override;
+
 private:
     void retranslateUi();
     void rebuild();
@@ -80,6 +84,9 @@ private:
     QStringList m_names;
     std::vector<Step> m_drops;
     QString m_current;
+    // The marker moved while the view was hidden: the plot redraws when it shows (a thousand
+    // points take a hidden plot tens of milliseconds per selection otherwise).
+    bool m_replotOnShow = false;
     double m_top = 0;
     QPoint m_pressPos;
     bool m_pressed = false;

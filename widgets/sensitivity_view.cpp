@@ -25,6 +25,12 @@ SensitivityView::SensitivityView(QWidget* parent) : EvaluationView(QStringLitera
     m_hint = makeTextLabel(this, QStringLiteral("sensitivityHint"));
 
     m_table = makeResultTable(this, QStringLiteral("sensitivityTable"), ColumnCount, 4);
+    // A click on a header sorts by that column (by name, by SQNR, ...); the rank comes first.
+    m_table->horizontalHeader()->setSortIndicator(Rank, Qt::AscendingOrder);
+    m_table->setSortingEnabled(true);
+    // Column widths from the rows around the visible ones: measuring every row of a
+    // thousand-point ranking costs the GUI thread tens of milliseconds per rebuild.
+    m_table->horizontalHeader()->setResizeContentsPrecision(kSizedRows);
 
     m_plot = makePlot(this, QStringLiteral("sensitivityPlot"), 80);
     applyPlotTheme(m_plot);
@@ -73,9 +79,13 @@ SensitivityView::SensitivityView(QWidget* parent) : EvaluationView(QStringLitera
             Q_EMIT pointSelected(items.front()->data(PointNameRole).toString());
     });
     connect(m_plot, &QCustomPlot::plottableClick, this, [this](QCPAbstractPlottable*, int dataIndex, QMouseEvent*) {
-        // One bars plottable; its keys are the ranks (1 = most sensitive).
-        if (dataIndex >= 0 && dataIndex < m_table->rowCount())
-            m_table->selectRow(dataIndex);
+        // One bars plottable; its keys are the ranks (1 = most sensitive). The table may be
+        // sorted by another column: the rank's row is looked up.
+        for (int row = 0; row < m_table->rowCount(); ++row)
+            if (m_table->item(row, Rank)->data(ValueRole).toInt() == dataIndex + 1) {
+                m_table->selectRow(row);
+                break;
+            }
     });
     connect(m_apply, &QPushButton::clicked, this,
             [this] { Q_EMIT protectWorstRequested(worstPoints(m_count->value()), protectAction()); });
@@ -146,6 +156,9 @@ void SensitivityView::rebuild()
     m_hint->setText(hint);
 
     const QSignalBlocker blocker(m_table);
+    // Filled in rank order, then sorted once by the column the user chose (a sorting table
+    // would move each row as its items arrive).
+    m_table->setSortingEnabled(false);
     m_table->setRowCount(int(m_entries.size()));
     for (size_t i = 0; i < m_entries.size(); ++i) {
         const SensitivityEntry& e = m_entries[i];
@@ -160,6 +173,7 @@ void SensitivityView::rebuild()
         for (int c = 0; c < ColumnCount; ++c)
             m_table->item(row, c)->setData(PointNameRole, name);
     }
+    m_table->setSortingEnabled(true);
     m_table->resizeColumnsToContents();
 
     const int n = int(m_entries.size());

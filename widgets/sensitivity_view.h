@@ -13,8 +13,9 @@ class QTableWidget;
 namespace cs::ui {
 
 // Per-point sensitivity, most sensitive first: how much the headline metric drops when only
-// that point is quantized. A table, a bar chart of the worst points, and one action that asks
-// to protect the worst N (keep them in float or give them 16 bits).
+// that point is quantized. A table (sorted by any column at a click on its header, numbers
+// as numbers), a bar chart of the worst points, and one action that asks to protect the
+// worst N (keep them in float or give them 16 bits).
 class SensitivityView : public EvaluationView {
     Q_OBJECT
 public:
@@ -23,6 +24,8 @@ public:
     static constexpr int PointNameRole = Qt::UserRole + 2; // on every item of a row
     // Bars in the chart: more would not be readable.
     static constexpr int kMaxBars = 20;
+    // Rows the column widths are measured on (the points' names are alike).
+    static constexpr int kSizedRows = 100;
 
     explicit SensitivityView(QWidget* parent = nullptr);
 

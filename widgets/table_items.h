@@ -73,11 +73,30 @@ inline QLabel* makeTextLabel(QWidget* parent, const QString& objectName, bool wr
     return label;
 }
 
+// An item that sorts by the number in `role`: QTableWidgetItem compares the shown texts, which
+// puts "10" before "9". NaN sorts below every number, so that the order stays strict.
+class NumberItem : public QTableWidgetItem {
+public:
+    NumberItem(const QString& text, double value, int role) : QTableWidgetItem(text), m_role(role)
+    {
+        setData(role, value);
+    }
+    bool operator<(const QTableWidgetItem& other) const override
+    {
+        const double a = data(m_role).toDouble(), b = other.data(m_role).toDouble();
+        if (std::isnan(a) || std::isnan(b))
+            return std::isnan(a) && !std::isnan(b);
+        return a < b;
+    }
+
+private:
+    int m_role;
+};
+
 // A right-aligned number whose raw value sits in `role`, so tests and sorting read numbers.
 inline QTableWidgetItem* numberItem(const QString& text, double value, int role)
 {
-    auto* item = new QTableWidgetItem(text);
-    item->setData(role, value);
+    auto* item = new NumberItem(text, value, role);
     item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
     return item;
 }

@@ -43,6 +43,11 @@ AnalysisPage::AnalysisPage(CalibrationDocument* document, DataChoices* data, con
     views.tableTabs->addTab(m_accuracy, tr("Accuracy"));
     views.tableTabs->addTab(m_sensitivity, tr("Sensitivity"));
     views.tableTabs->addTab(m_propagation, tr("Error propagation"));
+    m_coverageTimer.setSingleShot(true);
+    // A frame apart: a zero-interval timer may run in the same pass over the timers as the
+    // work before it, with no paint or input in between.
+    m_coverageTimer.setInterval(16);
+    connect(&m_coverageTimer, &QTimer::timeout, this, &AnalysisPage::refreshCoverageStep);
     connectViews();
     connectJobs();
 }
@@ -83,7 +88,8 @@ void AnalysisPage::connectViews()
             m_compare->setPoint(m_compare->point());
         updateStaleness();
     });
-    connect(m_document, &CalibrationDocument::evaluationChanged, this, &AnalysisPage::refreshEvaluationViews);
+    connect(m_document, &CalibrationDocument::evaluationChanged, this,
+            [this] { refreshEvaluationViews(Coverage::Later); });
     connect(m_data, &DataChoices::validationChanged, this, &AnalysisPage::updateStaleness);
     connect(m_views.pointTable, &ui::PointTableView::currentPointChanged, this, [this](const QString& point) {
         m_compare->setPoint(point);
@@ -198,12 +204,21 @@ QStringList AnalysisPage::dataNotes(const EvaluationResult& evaluation) const
     return notes;
 }
 
-void AnalysisPage::refreshEvaluationViews()
+void AnalysisPage::refreshEvaluationViews(Coverage coverage)
 {
-    // The coverage of the validation data shows in the point table and the heat map.
-    if (m_views.pointModel)
-        m_views.pointModel->refreshCoverage();
-    m_heatMap->setResult(m_document->sharedResult());
+    // The coverage of the validation data shows in the point table and the heat map. On a
+    // thousand-point session each of the two costs about as much as the evaluation views
+    // together: when an evaluation arrives they follow on later turns of the event loop, so
+    // that no single turn does all of it.
+    m_coverageStep = 0;
+    if (coverage == Coverage::Later) {
+        m_coverageTimer.start();
+    } else {
+        m_coverageTimer.stop();
+        if (m_views.pointModel)
+            m_views.pointModel->refreshCoverage();
+        m_heatMap->setResult(m_document->sharedResult());
+    }
     const auto evaluation = m_document->evaluation();
     if (!evaluation) {
         for (ui::EvaluationView* view : evaluationViews())
@@ -216,6 +231,17 @@ void AnalysisPage::refreshEvaluationViews()
     m_accuracy->setDataNotes(dataNotes(*evaluation));
     m_propagation->setCurrentPoint(m_views.pointTable->currentPoint());
     updateStaleness();
+}
+
+void AnalysisPage::refreshCoverageStep()
+{
+    if (m_coverageStep++ == 0) {
+        if (m_views.pointModel)
+            m_views.pointModel->refreshCoverage();
+        m_coverageTimer.start(); // the heat map on the next turn
+        return;
+    }
+    m_heatMap->setResult(m_document->sharedResult());
 }
 
 void AnalysisPage::updateStaleness()

@@ -6,6 +6,7 @@
 #include <QObject>
 #include <QString>
 #include <QStringList>
+#include <QTimer>
 
 #include <array>
 #include <memory>
@@ -106,7 +107,11 @@ Q_SIGNALS:
 private:
     void connectViews();
     void connectJobs();
-    void refreshEvaluationViews();
+    // Now: the coverage of the validation data (point table, heat map) in the same turn; Later:
+    // each of the two on a later turn of the event loop (see refreshCoverageStep).
+    enum class Coverage { Now, Later };
+    void refreshEvaluationViews(Coverage coverage = Coverage::Now);
+    void refreshCoverageStep();
     // The views that show the document's evaluation as a whole.
     std::array<ui::EvaluationView*, 3> evaluationViews() const;
     void showStage(cs::EvaluationStage stage, std::shared_ptr<const cs::EvaluationResult> sofar);
@@ -134,6 +139,9 @@ private:
     EvaluationProgress m_progress;
     QElapsedTimer m_progressClock;
     bool m_lastSensitivity = true;
+    // The coverage refreshes left after an evaluation arrived, one per turn of the event loop.
+    QTimer m_coverageTimer;
+    int m_coverageStep = 0;
 
     ui::CompareView* m_compare = nullptr;
     ui::ObserverHeatMap* m_heatMap = nullptr;
