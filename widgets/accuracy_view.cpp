@@ -8,7 +8,6 @@
 #include "widgets/table_items.h"
 
 #include <QCheckBox>
-#include <QFontMetrics>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -99,12 +98,7 @@ AccuracyView::AccuracyView(QWidget* parent) : EvaluationView(QStringLiteral("acc
     m_plot->setObjectName(QStringLiteral("accuracyPlot"));
     m_plot->setMinimumHeight(80);
     applyPlotTheme(m_plot);
-    m_plotScroll = new QScrollArea(this);
-    m_plotScroll->setObjectName(QStringLiteral("accuracyPlotScroll"));
-    m_plotScroll->setWidget(m_plot);
-    m_plotScroll->setWidgetResizable(true);
-    m_plotScroll->setFrameShape(QFrame::NoFrame);
-    m_plotScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_plotScroll = scrollVertically(m_plot, QStringLiteral("accuracyPlotScroll"));
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -289,10 +283,8 @@ void AccuracyView::rebuildChart()
     const bool shown = m_hasEvaluation && !rows.empty();
     m_plot->setVisible(shown);
     m_plotScroll->setVisible(shown);
-    // Each row at least a label's height (the free slot above the bars and the axis below
-    // included): a dozen observers in a short chart would write their names over each other.
-    const int rowHeight = QFontMetrics(m_plot->yAxis->tickLabelFont()).height() + 4;
-    m_plot->setMinimumHeight(std::max(80, rowHeight * (int(rows.size()) + 2) + kAxisHeight));
+    // A dozen observers in a short chart would write their names over each other: it scrolls.
+    fitBarRows(m_plot, int(rows.size()), kAxisHeight);
     if (!m_hasEvaluation || rows.empty()) {
         m_plot->yAxis->setTicker(QSharedPointer<QCPAxisTicker>::create());
         m_plot->replot(QCustomPlot::rpQueuedReplot);

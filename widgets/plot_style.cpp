@@ -2,6 +2,10 @@
 
 #include "widgets/qcustomplot_wrapper.h"
 
+#include <QFontMetrics>
+#include <QScrollArea>
+
+#include <algorithm>
 #include <array>
 
 namespace cs::ui {
@@ -61,6 +65,23 @@ void panAndZoomHorizontally(QCustomPlot* plot)
     plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     plot->axisRect()->setRangeDrag(Qt::Horizontal);
     plot->axisRect()->setRangeZoom(Qt::Horizontal);
+}
+
+QScrollArea* scrollVertically(QCustomPlot* plot, const QString& objectName)
+{
+    auto* scroll = new QScrollArea(plot->parentWidget());
+    scroll->setObjectName(objectName);
+    scroll->setWidget(plot);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    return scroll;
+}
+
+void fitBarRows(QCustomPlot* plot, int rows, int axisHeight)
+{
+    const int rowHeight = QFontMetrics(plot->yAxis->tickLabelFont()).height() + 4;
+    plot->setMinimumHeight(std::max(80, rowHeight * (rows + 2) + axisHeight));
 }
 
 } // namespace cs::ui

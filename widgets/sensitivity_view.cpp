@@ -12,6 +12,7 @@
 #include <QLabel>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QScrollArea>
 #include <QSplitter>
 #include <QTableWidget>
 #include <QVBoxLayout>
@@ -57,7 +58,8 @@ SensitivityView::SensitivityView(QWidget* parent) : EvaluationView(QStringLitera
 
     auto* splitter = new QSplitter(Qt::Horizontal, this);
     splitter->addWidget(m_table);
-    splitter->addWidget(m_plot);
+    m_plotScroll = scrollVertically(m_plot, QStringLiteral("sensitivityPlotScroll"));
+    splitter->addWidget(m_plotScroll);
     splitter->setChildrenCollapsible(false);
     splitter->setStretchFactor(0, 1);
     splitter->setStretchFactor(1, 1);
@@ -196,6 +198,7 @@ void SensitivityView::rebuildChart()
     m_plot->xAxis->setLabel(m_hasLabels ? tr("top-1 drop (percentage points)") : tr("output SQNR drop (dB)"));
     const int n = std::min(kMaxBars, int(m_entries.size()));
     m_plot->setVisible(n > 0);
+    m_plotScroll->setVisible(n > 0);
     if (n == 0) {
         m_plot->yAxis->setTicker(QSharedPointer<QCPAxisTicker>::create());
         m_plot->replot(QCustomPlot::rpQueuedReplot);
@@ -228,6 +231,8 @@ void SensitivityView::rebuildChart()
     if (n > 12)
         tickFont.setPointSizeF(tickFont.pointSizeF() * 0.85);
     m_plot->yAxis->setTickLabelFont(tickFont);
+    // Twenty names in a short chart would write over each other: it scrolls.
+    fitBarRows(m_plot, n, kAxisHeight);
     const double span = std::max(hi - lo, 1e-3);
     m_plot->xAxis->setRange(lo - span * 0.02, hi + span * 0.08);
     m_plot->replot(QCustomPlot::rpQueuedReplot);

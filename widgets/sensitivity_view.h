@@ -8,6 +8,7 @@ class QCustomPlot;
 class QLabel;
 class QPushButton;
 class QSpinBox;
+class QScrollArea;
 class QTableWidget;
 
 namespace cs::ui {
@@ -26,6 +27,8 @@ public:
     static constexpr int kMaxBars = 20;
     // Rows the column widths are measured on (the points' names are alike).
     static constexpr int kSizedRows = 100;
+    // Below the bars: the value axis with its tick labels and its title.
+    static constexpr int kAxisHeight = 60;
 
     explicit SensitivityView(QWidget* parent = nullptr);
 
@@ -61,6 +64,8 @@ private:
     QLabel* m_hint;
     QTableWidget* m_table;
     QCustomPlot* m_plot;
+    // The chart scrolls once its bars would crowd their labels.
+    QScrollArea* m_plotScroll;
     QLabel* m_countLabel;
     QSpinBox* m_count;
     QComboBox* m_action;
